@@ -1,0 +1,119 @@
+"""Exports: one row per attempt (JSONL, CSV) or the whole run as one JSON document.
+
+All three stream from the store, so exporting a large run needs no more
+memory than a small one. The JSON document is the format a server's
+`POST /api/results` accepts as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from benchlab.domain import Attempt
+from benchlab.errors import ConfigError
+from benchlab.store import Store
+
+FORMATS = ("jsonl", "csv", "json")
+DOCUMENT_FORMAT = "benchlab.run/1"
+ROW_FIELDS = [
+    "run_id", "suite", "case_id", "model", "sample", "category", "input", "output", "expected",
+    "passed", "scores", "error", "error_type", "latency_ms", "input_tokens", "output_tokens",
+    "cost_usd", "cached", "finish_reason",
+]
+
+
+def prompt_input(prompt: list[dict[str, Any]]) -> str:
+    """The user's side of a prompt, as one text: the last user message."""
+    for message in reversed(prompt):
+        if message.get("role") == "user":
+            return str(message.get("content") or "")
+    return ""
+
+
+def attempt_row(a: Attempt) -> dict[str, Any]:
+    return {
+        "run_id": a.run_id,
+        "suite": a.suite,
+        "case_id": a.case_id,
+        "model": a.model,
+        "sample": a.sample,
+        "category": a.category,
+        "input": prompt_input(a.prompt),
+        "output": a.output,
+        "expected": a.expected,
+        "passed": a.passed,
+        "scores": {s.scorer: s.value for s in a.scores},
+        "error": a.error_message,
+        "error_type": a.error_type,
+        "latency_ms": a.latency_ms,
+        "input_tokens": a.input_tokens,
+        "output_tokens": a.output_tokens,
+        "cost_usd": a.cost_usd,
+        "cached": a.cached,
+        "finish_reason": a.finish_reason,
+    }
+
+
+def export_run(store: Store, run_id: str, fmt: str, out: IO[str]) -> int:
+    """Write the run to `out`; returns the number of attempts written."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    run = store.get_run(run_id)
+    if fmt == "json":
+        return _export_document(store, run.id, out)
+    count = 0
+    attempts = store.iter_attempts(run.id)
+    if fmt == "jsonl":
+        for a in attempts:
+            out.write(json.dumps(attempt_row(a), ensure_ascii=False, default=str) + "\n")
+            count += 1
+        return count
+    writer = csv.DictWriter(out, fieldnames=ROW_FIELDS)
+    writer.writeheader()
+    for a in attempts:
+        row = attempt_row(a)
+        row["scores"] = json.dumps(row["scores"])
+        if not isinstance(row["expected"], str) and row["expected"] is not None:
+            row["expected"] = json.dumps(row["expected"], ensure_ascii=False)
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def _export_document(store: Store, run_id: str, out: IO[str]) -> int:
+    run = store.get_run(run_id)
+    head = {
+        "format": DOCUMENT_FORMAT,
+        "run": json.loads(run.model_dump_json()),
+        "error": store.run_error(run_id),
+    }
+    text = json.dumps(head, ensure_ascii=False)
+    out.write(text[:-1])  # leave the object open: suites and attempts stream after it
+    out.write(', "suites": [')
+    for i, (name, suite_hash) in enumerate(sorted(store.run_suite_hashes(run_id).items())):
+        record = store.suite_record(suite_hash)
+        out.write(("," if i else "") + json.dumps(
+            {
+                "name": name,
+                "hash": suite_hash,
+                "version": record["version"],
+                "source": record["source"],
+                "header": record["header"],
+                "cases": list(_cases(store, suite_hash)),
+            },
+            ensure_ascii=False,
+        ))
+    out.write('], "attempts": [')
+    count = 0
+    for a in store.iter_attempts(run_id, with_cases=False):
+        out.write(("," if count else "") + a.model_dump_json())
+        count += 1
+    out.write("]}\n")
+    return count
+
+
+def _cases(store: Store, suite_hash: str) -> Iterator[dict[str, Any]]:
+    yield from store.iter_cases(suite_hash)

@@ -1,0 +1,111 @@
+"""A run's per-model summary: what `show`, `run --json` and the API print.
+
+Built in one streaming pass over the run's attempts (only the columns needed),
+so summarising a run of a million attempts does not load a million objects.
+Pass rate counts an attempt that errored as failed: a model that cannot
+answer has not passed, and hiding errors would flatter flaky providers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchlab.analysis.stats import mean, percentile, wilson_interval
+from benchlab.store import Store
+
+
+@dataclass
+class _Acc:
+    attempts: int = 0
+    errors: int = 0
+    judged: int = 0
+    passed: int = 0
+    latencies: list[float] = field(default_factory=list)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    cost_known: bool = True
+    cached: int = 0
+
+    def add(self, status: str, passed: bool | None, latency: float | None,
+            tin: int | None, tout: int | None, cost: float | None) -> None:
+        self.attempts += 1
+        if status == "error":
+            self.errors += 1
+        if passed is not None:
+            self.judged += 1
+            self.passed += bool(passed)
+        if status == "ok":
+            if latency is not None:
+                self.latencies.append(latency)
+            self.input_tokens += tin or 0
+            self.output_tokens += tout or 0
+            if cost is None:
+                self.cost_known = False
+            else:
+                self.cost += cost
+
+    def rate(self) -> dict[str, Any]:
+        ci = wilson_interval(self.passed, self.judged)
+        return {
+            "n": self.judged,
+            "passed": self.passed,
+            "pass_rate": self.passed / self.judged if self.judged else None,
+            "ci95": list(ci) if ci else None,
+        }
+
+
+def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
+    run = store.get_run(run_id)
+    per_model: dict[str, _Acc] = {name: _Acc() for name in run.models}
+    per_cat: dict[str, dict[str, _Acc]] = {}
+    per_suite: dict[str, dict[str, _Acc]] = {}
+    for model, suite, category, status, passed, latency, tin, tout, cost, _c, _s in (
+        store.summary_rows(run.id)
+    ):
+        acc = per_model.setdefault(model, _Acc())
+        acc.add(status, passed, latency, tin, tout, cost)
+        if category is not None:
+            cat = per_cat.setdefault(model, {}).setdefault(category, _Acc())
+            cat.add(status, passed, latency, tin, tout, cost)
+        if len(run.suites) > 1:
+            sacc = per_suite.setdefault(model, {}).setdefault(suite, _Acc())
+            sacc.add(status, passed, latency, tin, tout, cost)
+    models = []
+    for name, acc in per_model.items():
+        lat = sorted(acc.latencies)
+        rate = acc.rate()
+        entry: dict[str, Any] = {
+            "model": name,
+            "attempts": acc.attempts,
+            "errors": acc.errors,
+            "pass_rate": rate["pass_rate"],
+            "ci95": rate["ci95"],
+            "ci_method": "wilson",
+            "latency_ms": {
+                "mean": mean(lat),
+                "p50": percentile(lat, 50),
+                "p95": percentile(lat, 95),
+            },
+            "tokens": {"input": acc.input_tokens, "output": acc.output_tokens},
+            "cost_usd": acc.cost if acc.cost_known else None,
+        }
+        if name in per_cat:
+            entry["by_category"] = {
+                c: per_cat[name][c].rate() for c in sorted(per_cat[name])
+            }
+        if name in per_suite:
+            entry["by_suite"] = {s: per_suite[name][s].rate() for s in sorted(per_suite[name])}
+        models.append(entry)
+    return {
+        "run_id": run.id,
+        "status": run.status,
+        "suites": run.suites,
+        "created_at": run.created_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "seed": run.seed,
+        "tags": run.tags,
+        "error": store.run_error(run.id),
+        "models": models,
+    }

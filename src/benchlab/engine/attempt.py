@@ -1,0 +1,159 @@
+"""One attempt: ask (with limits and retries), score, and turn the outcome into store rows.
+
+Kept free of orchestration: `ModelLane` is everything one model profile needs
+to send a request (provider, limits, retry policy); `Engine` in runner.py
+decides what to ask and when.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchlab.domain import Case, ModelProfile
+from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
+from benchlab.engine.retry import backoff_delay
+from benchlab.providers.base import Completion, GenerateRequest, Provider
+from benchlab.providers.errors import ProviderError, RateLimited
+from benchlab.scorers.base import Answer, ScoreContext, Scorer, ScoreResult
+
+_ids = random.SystemRandom()
+
+
+def new_attempt_id() -> int:
+    """Random 63-bit ids: unique across processes writing one database, no round-trip."""
+    return _ids.getrandbits(63)
+
+
+@dataclass
+class CallOutcome:
+    completion: Completion | None
+    latency_ms: float | None
+    retries: int
+    error: BaseException | None = None
+
+
+@dataclass
+class RetryPolicy:
+    retries: int
+    base_delay: float
+    max_delay: float
+    timeout: float
+    rng: random.Random = field(default_factory=random.Random)
+
+
+class _NoLimit:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+NO_LIMIT = _NoLimit()
+
+
+@dataclass
+class ModelLane:
+    """How one model profile is reached: provider, limiters and retry policy."""
+
+    profile: ModelProfile
+    provider: Provider
+    endpoint_limit: AdaptiveLimiter
+    global_limit: asyncio.Semaphore | _NoLimit
+    rate: RateLimiter
+    policy: RetryPolicy
+
+    @property
+    def timeout(self) -> float:
+        return self.profile.timeout or self.policy.timeout
+
+    async def call(self, request: GenerateRequest, est_tokens: int) -> CallOutcome:
+        policy = self.policy
+        tries = 0
+        while True:
+            if self.rate.active:
+                await self.rate.acquire(est_tokens)
+            async with self.global_limit:
+                await self.endpoint_limit.acquire()
+                started = time.perf_counter()
+                try:
+                    completion = await self.provider.generate(request)
+                except ProviderError as exc:
+                    error: ProviderError | None = exc
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # a provider bug must not stop the run
+                    return CallOutcome(None, None, tries, exc)
+                else:
+                    error = None
+                finally:
+                    self.endpoint_limit.release()
+            latency = (time.perf_counter() - started) * 1000.0
+            if error is None:
+                self.endpoint_limit.on_success()
+                if self.rate.active and completion.output_tokens:
+                    self.rate.charge(completion.output_tokens)
+                return CallOutcome(completion, latency, tries)
+            if isinstance(error, RateLimited):
+                self.endpoint_limit.on_rate_limited()
+            if not error.retryable or tries >= policy.retries:
+                return CallOutcome(None, latency, tries, error)
+            delay = backoff_delay(
+                error, tries, base=policy.base_delay, cap=policy.max_delay, rng=policy.rng
+            )
+            tries += 1
+            await asyncio.sleep(delay)
+
+
+async def score_answer(
+    case: Case, answer: Answer, scorers: list[Scorer], ctx: ScoreContext
+) -> list[tuple[str, ScoreResult]]:
+    """Every scorer's verdict; a scorer that raises gives an error verdict, never a crash."""
+    results: list[tuple[str, ScoreResult]] = []
+    for scorer in scorers:
+        try:
+            result = await scorer.score(case, answer, ctx)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            result = ScoreResult(
+                value=None,
+                passed=False,
+                explanation=f"scorer error: {type(exc).__name__}: {exc}",
+                details={"error": type(exc).__name__},
+            )
+        results.append((scorer.name, result))
+    return results
+
+
+def overall_passed(results: list[tuple[str, ScoreResult]]) -> bool | None:
+    verdicts = [r.passed for _, r in results if r.passed is not None]
+    return all(verdicts) if verdicts else None
+
+
+def score_rows(
+    attempt_id: int, run_id: str, results: list[tuple[str, ScoreResult]], pass_no: int = 0
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "attempt_id": attempt_id,
+            "scorer": name,
+            "pass_no": pass_no,
+            "run_id": run_id,
+            "value": r.value,
+            "passed": r.passed,
+            "explanation": r.explanation,
+            "details": None if r.details is None else json.dumps(r.details, default=str),
+        }
+        for name, r in results
+    ]
+
+
+def error_text(error: BaseException) -> tuple[str, str]:
+    kind = error.kind if isinstance(error, ProviderError) else type(error).__name__
+    return kind, str(error) or kind

@@ -1,0 +1,40 @@
+"""`RunConfig`: everything a run needs, resolved, in one object the engine takes.
+
+The CLI and the Python API both build one of these and hand it to the engine;
+it is stored whole on the run, so `resume` rebuilds the exact same run from the
+database instead of from flags and files that may have changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchlab.domain import ModelProfile, ScorerSpec
+
+
+class RunConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    suites: list[str] = Field(min_length=1, description="built-in names or file paths")
+    models: list[ModelProfile] = Field(min_length=1)
+    limit: int | None = Field(default=None, gt=0)
+    seed: int = 0
+    samples: int = Field(default=1, gt=0)
+    concurrency: int = Field(default=16, gt=0)
+    timeout: float = Field(default=120.0, gt=0)
+    retries: int = Field(default=4, ge=0)
+    retry_base_delay: float = Field(default=1.0, ge=0)
+    retry_max_delay: float = Field(default=60.0, ge=0)
+    scorers: list[ScorerSpec] = Field(default_factory=list)
+    cache: bool = True
+    dry_run: bool = False
+    tags: dict[str, str] = Field(default_factory=dict)
+    db: str | None = None
+    flush_interval: float = Field(default=0.1, gt=0)
+    run_id: str | None = None
+
+    def stored(self) -> dict[str, Any]:
+        """The config as kept on the run (without where the database is)."""
+        return self.model_dump(mode="json", exclude={"db"})

@@ -1,0 +1,180 @@
+"""What a run will do: suites loaded and sampled, scorers built, work items streamed.
+
+Everything that can be wrong with a run's input is found here, before the run
+row exists and before any request is sent: a bad suite, a case without a
+scorer, a scorer with bad options, an unknown model, a missing key. Work items
+are generated lazily, case by case, so memory stays flat however large the
+suite is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchlab.domain import Case, ModelProfile, ScorerSpec
+from benchlab.engine.config import RunConfig
+from benchlab.errors import ConfigError, SuiteError
+from benchlab.providers.base import estimate_tokens, messages_text
+from benchlab.scorers.base import Scorer
+from benchlab.scorers.registry import build_scorer
+from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, select_cases
+
+CACHE_CHUNK = 256
+
+
+@dataclass
+class SuitePlan:
+    """One suite of a run: its cases to ask, the prompt renderers, the scorers."""
+
+    suite: LoadedSuite
+    selected: set[str]
+    default_scorers: list[ScorerSpec]
+    _renderers: dict[str | None, PromptRenderer] = field(default_factory=dict)
+    _scorers: dict[str, list[Scorer]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.suite.header.name
+
+    def cases(self) -> Iterator[tuple[int, Case]]:
+        """(position in the suite, case) of the selected cases, streamed from the source."""
+        selected = self.selected
+        for position, case in enumerate(self.suite.iter_cases()):
+            if case.id in selected:
+                yield position, case
+
+    def renderer(self, system: str | None) -> PromptRenderer:
+        found = self._renderers.get(system)
+        if found is None:
+            found = self._renderers[system] = PromptRenderer(self.suite.header, system)
+        return found
+
+    def scorer_specs(self, case: Case) -> list[ScorerSpec]:
+        return case.scorers if case.scorers else self.default_scorers
+
+    def scorers_for(self, case: Case) -> list[Scorer]:
+        specs = self.scorer_specs(case)
+        key = json.dumps([s.model_dump() for s in specs], sort_keys=True, default=str)
+        found = self._scorers.get(key)
+        if found is None:
+            if not specs:
+                raise ConfigError(
+                    f"suite {self.name!r}: case {case.id!r} has no scorer "
+                    "(give the suite `scorers:`, the case `scorers:`, or pass --scorer NAME)"
+                )
+            try:
+                found = [build_scorer(spec) for spec in specs]
+            except ConfigError as exc:
+                raise ConfigError(f"suite {self.name!r}: case {case.id!r}: {exc}") from exc
+            self._scorers[key] = found
+        return found
+
+
+@dataclass(slots=True)
+class WorkItem:
+    suite: SuitePlan
+    position: int
+    case: Case
+    model: ModelProfile
+    sample: int
+    messages: list[dict[str, Any]]
+    prompt_json: str
+    params: dict[str, Any]
+    cache_key: str | None = None
+    cached: dict[str, Any] | None = None
+
+
+def plan_suites(config: RunConfig) -> list[SuitePlan]:
+    plans: list[SuitePlan] = []
+    seen: dict[str, str] = {}
+    for ref in config.suites:
+        suite = load_suite(ref)
+        name = suite.header.name
+        if name in seen:
+            raise SuiteError(f"{ref}: suite name {name!r} is also used by {seen[name]}")
+        seen[name] = ref
+        ids = select_cases(suite.index(), config.limit, config.seed)
+        default = config.scorers or suite.header.scorers
+        plans.append(SuitePlan(suite=suite, selected=set(ids), default_scorers=default))
+    return plans
+
+
+def validate_cases(
+    plans: list[SuitePlan],
+    models: list[ModelProfile],
+    on_case: Callable[[SuitePlan, int, Case], None] | None = None,
+) -> int:
+    """One streaming pass over the selected cases: scorers build, prompts render.
+
+    `on_case` sees every selected case once (the engine records cases with it).
+    Returns the number of selected cases over all suites.
+    """
+    total = 0
+    systems = {m.system for m in models}
+    for plan in plans:
+        for position, case in plan.cases():
+            plan.scorers_for(case)
+            for system in systems:
+                plan.renderer(system).render(case)
+            if on_case is not None:
+                on_case(plan, position, case)
+            total += 1
+    return total
+
+
+def request_params(profile: ModelProfile, sample: int) -> dict[str, Any]:
+    params = profile.params.as_request_params()
+    if sample and "seed" in params:
+        # Several samples with one fixed seed would be one sample repeated.
+        params["seed"] = int(params["seed"]) + sample
+    return params
+
+
+def cache_key(endpoint: str, family: str, item: WorkItem) -> str:
+    blob = json.dumps(
+        [family, endpoint, item.model.model_id, item.params, item.messages, item.sample],
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def work_items(
+    plans: list[SuitePlan],
+    model: ModelProfile,
+    samples: int,
+    done: set[tuple[str, str, str, int]],
+) -> Iterator[WorkItem]:
+    params_by_sample = [request_params(model, s) for s in range(samples)]
+    name = model.name
+    for plan in plans:
+        renderer = plan.renderer(model.system)
+        suite_name = plan.name
+        for position, case in plan.cases():
+            messages: list[dict[str, Any]] | None = None
+            prompt_json = ""
+            for sample in range(samples):
+                if (suite_name, case.id, name, sample) in done:
+                    continue
+                if messages is None:
+                    messages = renderer.render(case)
+                    prompt_json = json.dumps(messages, ensure_ascii=False)
+                yield WorkItem(
+                    plan, position, case, model, sample, messages, prompt_json,
+                    params_by_sample[sample],
+                )
+
+
+def estimate(item: WorkItem) -> tuple[int, int]:
+    """(input, output) token estimates for dry runs and tokens/min limiting."""
+    input_tokens = estimate_tokens(messages_text(item.messages))
+    max_tokens = item.params.get("max_tokens")
+    reference = item.case.reference if item.case.reference is not None else item.case.expected
+    guess = estimate_tokens(str(reference)) if reference is not None else 64
+    output = min(int(max_tokens), max(guess, 1)) if max_tokens else max(guess, 1)
+    return input_tokens, output

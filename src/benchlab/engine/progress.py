@@ -1,0 +1,135 @@
+"""Progress consumers of the engine's events: a rich bar on a TTY, plain log lines otherwise.
+
+Neither renders per event. The rich bar redraws on rich's own 10 Hz refresh
+thread from counters the events update; the log prints a line at most every
+few seconds. At thousands of attempts per second, rendering per event would
+cost more than the requests themselves.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import IO, Any
+
+from benchlab.engine.events import AttemptFinished, Event, RunFinished, RunStarted
+
+
+def _spend(cost: float, known: bool) -> str:
+    return f"${cost:.4f}" if known else f"${cost:.4f}+?"
+
+
+class RichProgress:
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}/s"),
+            TextColumn("err {task.fields[errors]}"),
+            TextColumn("{task.fields[spend]}"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console or Console(stderr=True),
+            refresh_per_second=8,
+            transient=False,
+        )
+        self._task: Any = None
+        self._done = self._errors = 0
+        self._cost = 0.0
+        self._known = True
+        self._started = time.perf_counter()
+        self._last = 0.0
+
+    def emit(self, event: Event) -> None:
+        if isinstance(event, AttemptFinished):
+            self._done += 1
+            if event.error_type:
+                self._errors += 1
+            if event.cost_usd is None:
+                self._known = self._known and event.error_type is not None
+            else:
+                self._cost += event.cost_usd
+            now = time.perf_counter()
+            if now - self._last >= 0.1:  # rich's refresh thread draws; we only update fields
+                self._last = now
+                self._update(now)
+        elif isinstance(event, RunStarted):
+            self._started = time.perf_counter()
+            self._progress.start()
+            self._task = self._progress.add_task(
+                f"run {event.run_id}", total=event.total, completed=event.already_done,
+                rate="0", errors=0, spend="$0",
+            )
+            self._done = event.already_done
+        elif isinstance(event, RunFinished):
+            self._update(time.perf_counter())
+            self._progress.stop()
+
+    def _update(self, now: float) -> None:
+        if self._task is None:
+            return
+        rate = self._done / max(now - self._started, 1e-9)
+        self._progress.update(
+            self._task, completed=self._done, rate=f"{rate:.1f}", errors=self._errors,
+            spend=_spend(self._cost, self._known),
+        )
+
+
+class LogProgress:
+    """For pipes and CI logs: a line at start, every `every` seconds, and at the end."""
+
+    def __init__(self, stream: IO[str] | None = None, every: float = 5.0) -> None:
+        self._stream = stream or sys.stderr
+        self._every = every
+        self._done = self._errors = self._total = 0
+        self._cost = 0.0
+        self._known = True
+        self._started = self._last = time.perf_counter()
+
+    def _line(self, text: str) -> None:
+        self._stream.write(text + "\n")
+        self._stream.flush()
+
+    def emit(self, event: Event) -> None:
+        if isinstance(event, AttemptFinished):
+            self._done += 1
+            if event.error_type:
+                self._errors += 1
+            if event.cost_usd is None:
+                self._known = self._known and event.error_type is not None
+            else:
+                self._cost += event.cost_usd
+            now = time.perf_counter()
+            if now - self._last >= self._every:
+                self._last = now
+                self._status(now)
+        elif isinstance(event, RunStarted):
+            self._total, self._done = event.total, event.already_done
+            self._started = self._last = time.perf_counter()
+            resumed = f" ({event.already_done} already done)" if event.already_done else ""
+            self._line(
+                f"run {event.run_id}: {event.total} attempts over "
+                f"{len(event.models)} model(s){resumed}"
+            )
+        elif isinstance(event, RunFinished):
+            self._status(time.perf_counter())
+            self._line(f"run {event.run_id}: {event.status}")
+
+    def _status(self, now: float) -> None:
+        elapsed = max(now - self._started, 1e-9)
+        self._line(
+            f"{self._done}/{self._total} done, {self._errors} errors, "
+            f"{self._done / elapsed:.1f}/s, spend {_spend(self._cost, self._known)}"
+        )

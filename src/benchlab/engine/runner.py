@@ -1,0 +1,438 @@
+"""The run engine: plan, record the run, drive every model's lane, persist, report progress.
+
+Each model profile gets its own lane of workers (as many as its concurrency
+bound), pulling work items from its own lazy stream, so a slow or throttled
+model never blocks a fast one; a global semaphore caps the total in flight and
+an adaptive limiter per endpoint backs off on 429s. Finished attempts go to a
+background writer thread, so the event loop only ever does network I/O,
+scoring and bookkeeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from benchlab import __version__
+from benchlab.domain import Case, ModelProfile
+from benchlab.engine.attempt import (
+    NO_LIMIT,
+    ModelLane,
+    RetryPolicy,
+    error_text,
+    new_attempt_id,
+    overall_passed,
+    score_answer,
+    score_rows,
+)
+from benchlab.engine.config import RunConfig
+from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
+from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
+from benchlab.engine.plan import (
+    CACHE_CHUNK,
+    SuitePlan,
+    WorkItem,
+    cache_key,
+    estimate,
+    plan_suites,
+    validate_cases,
+    work_items,
+)
+from benchlab.errors import ConfigError
+from benchlab.providers.base import Completion, GenerateRequest
+from benchlab.providers.registry import ProviderPool, endpoint_for
+from benchlab.scorers.base import Answer
+from benchlab.store import BatchWriter, Store
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    status: str
+    totals: RunTotals
+
+
+def new_run_id() -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{stamp}-{random.SystemRandom().getrandbits(24):06x}"
+
+
+class _EngineContext:
+    """The ScoreContext lent to scorers: model calls through the run's lanes and pool."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    async def generate(self, model: str, request: GenerateRequest) -> Completion:
+        lane = self._engine.lane_for(model)
+        request.model = lane.profile.model_id
+        outcome = await lane.call(request, 0)
+        if outcome.completion is None:
+            assert outcome.error is not None
+            raise outcome.error
+        return outcome.completion
+
+
+class Engine:
+    def __init__(
+        self,
+        config: RunConfig,
+        store: Store,
+        *,
+        events: EventBus | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        self.config = config
+        self.store = store
+        self.events = events or EventBus()
+        self.env = os.environ if env is None else env
+        self.pool = ProviderPool(self.env, store)
+        self._lanes: dict[str, ModelLane] = {}
+        self._endpoint_limits: dict[str, AdaptiveLimiter] = {}
+        self._global: asyncio.Semaphore | None = None
+        self._writer: BatchWriter | None = None
+        self._ctx = _EngineContext(self)
+        self._rng = random.Random(config.seed)
+
+    # --- set-up ----------------------------------------------------------------------------
+    def prepare(self) -> tuple[list[SuitePlan], int]:
+        """Everything that can fail on bad input, before the run exists."""
+        plans = plan_suites(self.config)
+        for profile in self.config.models:
+            self.pool.check(profile)
+        n_cases = validate_cases(plans, self.config.models)
+        if n_cases == 0:
+            raise ConfigError("no cases selected")
+        return plans, n_cases
+
+    def _lane(self, profile: ModelProfile) -> ModelLane:
+        endpoint = endpoint_for(profile, self.env)
+        limiter = self._endpoint_limits.get(endpoint)
+        if limiter is None:
+            limiter = self._endpoint_limits[endpoint] = AdaptiveLimiter(self.config.concurrency)
+        return ModelLane(
+            profile=profile,
+            provider=self.pool.get(profile),
+            endpoint_limit=limiter,
+            global_limit=self._global if self._global is not None else NO_LIMIT,
+            rate=RateLimiter(profile.requests_per_minute, profile.tokens_per_minute),
+            policy=RetryPolicy(
+                retries=self.config.retries,
+                base_delay=self.config.retry_base_delay,
+                max_delay=self.config.retry_max_delay,
+                timeout=self.config.timeout,
+                rng=self._rng,
+            ),
+        )
+
+    def lane_for(self, model: str) -> ModelLane:
+        lane = self._lanes.get(model)
+        if lane is None:
+            profile = next((m for m in self.config.models if m.name == model), None)
+            if profile is None:
+                from benchlab.providers.profiles import resolve_models
+
+                profile = resolve_models([model])[0]
+            lane = self._lanes[model] = self._lane(profile)
+        return lane
+
+    # --- running ---------------------------------------------------------------------------
+    async def run(self, *, resume_id: str | None = None, retry_errors: bool = False) -> RunOutcome:
+        config = self.config
+        plans, n_cases = self.prepare()
+        total = n_cases * len(config.models) * config.samples
+        if resume_id is None:
+            run_id = config.run_id or new_run_id()
+            self.store.create_run(
+                run_id,
+                config=config.stored(),
+                suites_info=[_suite_info(p) for p in plans],
+                model_profiles=[m.model_dump(mode="json") for m in config.models],
+                seed=config.seed,
+                tags=config.tags,
+                version=__version__,
+            )
+            done: set[tuple[str, str, str, int]] = set()
+        else:
+            run_id = resume_id
+            self._check_same_suites(run_id, plans)
+            if retry_errors:
+                self.store.delete_errored(run_id)
+            done = self.store.finished_keys(run_id)
+            self.store.set_status(run_id, "running")
+        totals = RunTotals(run_id=run_id, total=total, done=len(done))
+        self.events.emit(
+            RunStarted(run_id, total, len(done), [m.name for m in config.models],
+                       [p.name for p in plans])
+        )
+        self._writer = self.store.writer(config.flush_interval)
+        status = "failed"
+        error: str | None = None
+        try:
+            validate_cases(plans, [], on_case=lambda p, pos, c: self._record_case(p, pos, c))
+            if len(config.models) > 1:
+                self._global = asyncio.Semaphore(config.concurrency)
+            await self._drive(run_id, plans, done, totals)
+            status = "completed"
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            status = "interrupted"
+            raise
+        except BaseException as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            raise
+        finally:
+            self._writer.close()
+            if self._writer.error is not None and status == "completed":
+                status, error = "failed", f"store write failed: {self._writer.error}"
+            self.store.set_status(run_id, status, error=error)
+            await self.pool.aclose()
+            self.events.emit(RunFinished(run_id, status, totals))
+        if self._writer.error is not None:
+            raise self._writer.error
+        return RunOutcome(run_id, status, totals)
+
+    def _check_same_suites(self, run_id: str, plans: list[SuitePlan]) -> None:
+        recorded = self.store.run_suite_hashes(run_id)
+        for plan in plans:
+            if recorded.get(plan.name) not in (None, plan.suite.hash):
+                raise ConfigError(
+                    f"run {run_id}: suite {plan.name!r} ({plan.suite.source}) changed since the "
+                    "run started; resuming would mix two versions (start a new run instead)"
+                )
+
+    def _record_case(self, plan: SuitePlan, position: int, case: Case) -> None:
+        assert self._writer is not None
+        self._writer.add_case(
+            {
+                "suite_hash": plan.suite.hash,
+                "case_id": case.id,
+                "position": position,
+                "input": json.dumps(
+                    case.input if isinstance(case.input, str)
+                    else [m.model_dump() for m in case.input],
+                    ensure_ascii=False,
+                ),
+                "context": case.context,
+                "expected": None if case.expected is None
+                else json.dumps(case.expected, ensure_ascii=False, default=str),
+                "scorers": json.dumps([s.model_dump() for s in plan.scorer_specs(case)]),
+                "category": case.category,
+                "metadata": json.dumps(case.metadata, ensure_ascii=False, default=str),
+            }
+        )
+
+    async def _drive(
+        self,
+        run_id: str,
+        plans: list[SuitePlan],
+        done: set[tuple[str, str, str, int]],
+        totals: RunTotals,
+    ) -> None:
+        tasks: list[asyncio.Task[None]] = []
+        for profile in self.config.models:
+            lane = self.lane_for(profile.name)
+            items = self._with_cache(lane, work_items(plans, profile, self.config.samples, done))
+            workers = min(profile.max_concurrency or self.config.concurrency,
+                          self.config.concurrency)
+            for _ in range(workers):
+                tasks.append(asyncio.create_task(self._worker(run_id, lane, items, totals)))
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+
+    def _with_cache(self, lane: ModelLane, items: Iterator[WorkItem]) -> Iterator[WorkItem]:
+        """Attach cached completions, looking keys up a chunk at a time (one SELECT each)."""
+        if not self.config.cache:
+            yield from items
+            return
+        endpoint, family = lane.provider.endpoint, lane.provider.family
+        chunk: list[WorkItem] = []
+        for item in items:
+            item.cache_key = cache_key(endpoint, family, item)
+            chunk.append(item)
+            if len(chunk) >= CACHE_CHUNK:
+                yield from self._lookup(chunk)
+                chunk = []
+        if chunk:
+            yield from self._lookup(chunk)
+
+    def _lookup(self, chunk: list[WorkItem]) -> list[WorkItem]:
+        found = self.store.cache_get_many([i.cache_key for i in chunk if i.cache_key])
+        for item in chunk:
+            if item.cache_key in found:
+                item.cached = found[item.cache_key]
+        return chunk
+
+    async def _worker(
+        self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
+    ) -> None:
+        for item in items:  # a shared generator: next() never awaits, so workers don't collide
+            await self._attempt(run_id, lane, item, totals)
+            if self._writer is not None and self._writer.error is not None:
+                raise self._writer.error
+
+    async def _attempt(
+        self, run_id: str, lane: ModelLane, item: WorkItem, totals: RunTotals
+    ) -> None:
+        case = item.case
+        profile = item.model
+        writer = self._writer
+        assert writer is not None
+        if item.cached is not None:
+            cached = item.cached
+            completion: Completion | None = Completion(**cached["completion"])
+            latency: float | None = cached.get("latency_ms")
+            retries, error = 0, None
+        else:
+            request = GenerateRequest(
+                model=profile.model_id,
+                messages=item.messages,
+                params=item.params,
+                timeout=lane.timeout,
+                suite=item.suite.name,
+                case_id=case.id,
+                sample=item.sample,
+                reference=case.reference if case.reference is not None else case.expected,
+            )
+            outcome = await lane.call(request, estimate(item)[0] if lane.rate.active else 0)
+            completion, latency, retries, error = (
+                outcome.completion, outcome.latency_ms, outcome.retries, outcome.error
+            )
+        attempt_id = new_attempt_id()
+        results: list[Any] = []
+        if completion is not None:
+            answer = Answer(
+                output=completion.text,
+                model=profile.name,
+                sample=item.sample,
+                tool_calls=completion.tool_calls,
+                finish_reason=completion.finish_reason,
+            )
+            results = await score_answer(case, answer, item.suite.scorers_for(case), self._ctx)
+            passed = overall_passed(results)
+            price = profile.price
+            cost = None if price is None else price.cost(
+                completion.input_tokens, completion.output_tokens
+            )
+            row = self._row(run_id, attempt_id, item, "ok", completion, latency, cost, passed,
+                            retries, None)
+            if item.cached is None and item.cache_key is not None:
+                writer.add_cache(
+                    {
+                        "key": item.cache_key,
+                        "model": profile.spec,
+                        "completion": json.dumps(
+                            {"completion": _completion_dict(completion), "latency_ms": latency},
+                            ensure_ascii=False,
+                        ),
+                        "created_at": time.time(),
+                    }
+                )
+        else:
+            assert error is not None
+            passed, cost = False, None
+            row = self._row(run_id, attempt_id, item, "error", None, latency, None, False,
+                            retries, error)
+        writer.add_attempt(row, score_rows(attempt_id, run_id, results))
+        totals.done += 1
+        totals.per_model[profile.name] = totals.per_model.get(profile.name, 0) + 1
+        if completion is None:
+            totals.errors += 1
+        if passed:
+            totals.passed += 1
+        if item.cached is not None:
+            totals.cached += 1
+        if cost is None:
+            totals.cost_known = totals.cost_known and completion is None
+        else:
+            totals.cost_usd += cost
+        if self.events.sinks:
+            self.events.emit(
+                AttemptFinished(
+                    run_id=run_id,
+                    suite=item.suite.name,
+                    case_id=case.id,
+                    model=profile.name,
+                    sample=item.sample,
+                    passed=passed,
+                    scores={name: r.value for name, r in results},
+                    latency_ms=latency,
+                    cost_usd=cost,
+                    cached=item.cached is not None,
+                    error_type=row["error_type"],
+                    error_message=row["error_message"],
+                )
+            )
+
+    @staticmethod
+    def _row(
+        run_id: str,
+        attempt_id: int,
+        item: WorkItem,
+        status: str,
+        completion: Completion | None,
+        latency: float | None,
+        cost: float | None,
+        passed: bool | None,
+        retries: int,
+        error: BaseException | None,
+    ) -> dict[str, Any]:
+        error_type, error_message = error_text(error) if error is not None else (None, None)
+        return {
+            "id": attempt_id,
+            "run_id": run_id,
+            "suite": item.suite.name,
+            "case_id": item.case.id,
+            "model": item.model.name,
+            "sample": item.sample,
+            "status": status,
+            "category": item.case.category,
+            "prompt": item.prompt_json,
+            "output": None if completion is None else completion.text,
+            "tool_calls": None if completion is None or not completion.tool_calls
+            else json.dumps(completion.tool_calls, ensure_ascii=False),
+            "finish_reason": None if completion is None else completion.finish_reason,
+            "input_tokens": None if completion is None else completion.input_tokens,
+            "output_tokens": None if completion is None else completion.output_tokens,
+            "latency_ms": latency,
+            "cost_usd": cost,
+            "error_type": error_type,
+            "error_message": error_message,
+            "cached": False if completion is None else item.cached is not None,
+            "retries": retries,
+            "passed": passed,
+            "finished_at": time.time(),
+        }
+
+
+def _completion_dict(c: Completion) -> dict[str, Any]:
+    return {
+        "text": c.text,
+        "tool_calls": c.tool_calls,
+        "finish_reason": c.finish_reason,
+        "input_tokens": c.input_tokens,
+        "output_tokens": c.output_tokens,
+    }
+
+
+def _suite_info(plan: SuitePlan) -> dict[str, Any]:
+    suite = plan.suite
+    return {
+        "name": plan.name,
+        "hash": suite.hash,
+        "version": suite.header.version,
+        "source": suite.source,
+        "header": suite.header.model_dump(mode="json"),
+        "n_cases": suite.n_cases,
+    }

@@ -1,0 +1,63 @@
+"""The small interface every provider implements, and the two records it exchanges.
+
+A provider adapts one API family. It gets a `GenerateRequest` (OpenAI-style
+messages plus generation params), returns a `Completion`, and raises only the
+types in `providers.errors`. Retries, rate limits, caching and timing belong to
+the engine, so a provider stays a thin translation of the wire format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+
+@dataclass(slots=True)
+class GenerateRequest:
+    """What to ask one model once. Plain slots dataclass: built once per attempt, never validated."""
+
+    model: str
+    messages: list[dict[str, Any]]
+    params: dict[str, Any] = field(default_factory=dict)
+    timeout: float | None = None
+    response_format: dict[str, Any] | None = None
+    tools: list[dict[str, Any]] | None = None
+    # Who is asking: offline providers (oracle, replay) answer from these, remote ones ignore them.
+    suite: str = ""
+    case_id: str = ""
+    sample: int = 0
+    reference: Any = None
+
+
+@dataclass(slots=True)
+class Completion:
+    text: str
+    tool_calls: list[dict[str, Any]] | None = None
+    finish_reason: str | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """One API family at one endpoint; one HTTP session per endpoint."""
+
+    family: str
+    endpoint: str
+
+    async def generate(self, request: GenerateRequest) -> Completion: ...
+
+    async def aclose(self) -> None: ...
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-neutral token estimate (about four characters per token).
+
+    Used for dry runs, rate limiting and offline models; real counts come from
+    the provider's usage fields.
+    """
+    return max(1, (len(text) + 3) // 4) if text else 0
+
+
+def messages_text(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(str(m.get("content") or "") for m in messages)

@@ -1,0 +1,99 @@
+"""Terminal rendering of summaries and listings with rich (imported only when printing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def _ci(ci: list[float] | None) -> str:
+    return "-" if not ci else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
+
+
+def _usd(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.4f}"
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console = _console()
+    title = f"run {summary['run_id']} · {summary['status']} · {', '.join(summary['suites'])}"
+    table = Table(title=title, title_justify="left")
+    for col in ("model", "attempts", "errors", "pass rate", "95% CI", "mean ms", "p50 ms",
+                "p95 ms", "tokens in/out", "cost"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for m in summary["models"]:
+        lat = m["latency_ms"]
+        table.add_row(
+            m["model"], str(m["attempts"]), str(m["errors"]), _pct(m["pass_rate"]),
+            _ci(m["ci95"]), _ms(lat["mean"]), _ms(lat["p50"]), _ms(lat["p95"]),
+            f"{m['tokens']['input']:,}/{m['tokens']['output']:,}", _usd(m["cost_usd"]),
+        )
+    console.print(table)
+    for m in summary["models"]:
+        cats = m.get("by_category")
+        if not cats:
+            continue
+        cat_table = Table(title=f"{m['model']} by category", title_justify="left")
+        for col in ("category", "n", "pass rate", "95% CI"):
+            cat_table.add_column(col, justify="left" if col == "category" else "right")
+        for name, c in cats.items():
+            cat_table.add_row(name, str(c["n"]), _pct(c["pass_rate"]), _ci(c["ci95"]))
+        console.print(cat_table)
+    if summary.get("error"):
+        console.print(f"[red]run error:[/red] {summary['error']}")
+
+
+def print_runs(rows: list[dict[str, Any]]) -> None:
+    print_table(
+        "Runs (newest first)",
+        ["run_id", "status", "suites", "models", "created_at"],
+        [
+            {**r, "suites": ", ".join(r["suites"]), "models": ", ".join(r["models"]),
+             "created_at": r["created_at"][:19].replace("T", " ")}
+            for r in rows
+        ],
+    )
+
+
+def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    _console().print(table)
+
+
+def print_dry_run(report: Any) -> None:
+    data = report.as_dict()
+    console = _console()
+    console.print(f"dry run: {data['cases']} cases, {data['requests']} requests, "
+                  f"estimated cost {_usd(data['cost_usd'])} (estimates: ~4 chars/token)")
+    print_table(
+        "Estimate per model",
+        ["model", "requests", "input_tokens", "output_tokens", "cost_usd"],
+        [{**m, "cost_usd": _usd(m["cost_usd"])} for m in data["models"]],
+    )
+    if data["example_prompt"]:
+        console.print("[bold]first prompt:[/bold]")
+        from rich.text import Text
+
+        for message in data["example_prompt"]:
+            console.print(Text.assemble((f"{message['role']}: ", "cyan"), message["content"]))

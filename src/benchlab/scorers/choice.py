@@ -1,0 +1,278 @@
+"""`choice`: which letter a multiple-choice answer commits to, against the expected letter.
+
+Models answer "B", "(B)", "**B**", "The answer is (B).", "Answer: b" or a
+paragraph that discusses every option before concluding. Reading the wrong
+letter out of such text silently biases accuracy, so extraction goes from the
+most explicit evidence to the least and refuses to guess when the weaker
+evidence is ambiguous:
+
+1. explicit statements ("answer is X", "Answer: X", "I choose X",
+   "option X is correct", `\\boxed{X}`) - the last one wins, because models
+   revise themselves as they reason;
+2. an answer that is only a letter ("B", "(B).", "**B**");
+3. a bold letter (`**C**`, `**C) Paris**`), a letter opening a line ("B) because"),
+   a parenthesised letter "(B)", a stray capital letter - each tier only when
+   every candidate in it names the same letter.
+
+A model that merely lists all options therefore scores no choice rather than
+"A".
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from benchlab.domain import Case
+from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
+from benchlab.scorers.normalize import as_text, normalize_text, preview
+from benchlab.scorers.registry import register
+
+DEFAULT_CHOICES = "ABCD"
+# What may wrap a letter: spaces, markdown emphasis, brackets, quotes, math mode.
+_WRAP = r"(?:[\s*_(\[{\"'`$]|\\boxed\{|\\text(?:bf)?\{|\\mathrm\{)*"
+_END = r"(?![A-Za-z0-9])"
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    explicit: tuple[tuple[re.Pattern[str], bool], ...]  # (pattern, may be an English word)
+    lone: re.Pattern[str]
+    tiers: tuple[tuple[str, str, re.Pattern[str]], ...]  # (name, plural, pattern)
+    stray: re.Pattern[str]
+
+
+@lru_cache(maxsize=64)
+def _patterns(letters: str) -> _Patterns:
+    """Regexes for one set of choice letters, compiled once per distinct set."""
+    cls = "[" + letters + letters.lower() + "]"
+    upper = "[" + letters + "]"
+    letter = f"(?P<l>{cls}){_END}"
+    flags = re.IGNORECASE
+    explicit = (
+        (
+            re.compile(
+                r"\banswer\b(?:\s+(?:is|would\s+be|should\s+be|will\s+be|must\s+be))?"
+                r"(?:\s+(?:actually|clearly|definitely|probably|likely|therefore|thus|then|indeed))?"
+                r"(?:\s*(?:is|:|=|-|->|\u2192))?\s*(?:\*\*|__)?\s*"
+                r"(?:(?:option|choice|letter)\s*)?" + _WRAP + letter,
+                flags,
+            ),
+            True,
+        ),
+        (
+            re.compile(
+                r"\b(?:choose|chose|pick|select|go\s+with|going\s+with)\s+"
+                r"(?:(?:option|choice|letter)\s+)?" + _WRAP + letter,
+                flags,
+            ),
+            True,
+        ),
+        (
+            re.compile(
+                r"\b(?:option|choice)\s*" + _WRAP + letter + r"[\s*_)\].:]*"
+                r"(?:is|seems)\s+(?:the\s+)?(?:correct|right|best|true)\b",
+                flags,
+            ),
+            False,
+        ),
+        (
+            re.compile(
+                r"(?<![A-Za-z0-9])[(*]*" + letter + r"[)*]*\s+is\s+(?:the\s+)?"
+                r"(?:correct|right|best)\s+(?:answer|option|choice)\b",
+                flags,
+            ),
+            False,
+        ),
+        (
+            re.compile(r"\\boxed\{\s*(?:\\text(?:bf)?\{)?\s*\(?" + letter + r"\)?\s*\}?\}", flags),
+            False,
+        ),
+    )
+    lone = re.compile(r"\s*" + _WRAP + letter + r"[\s*_)\]}.:$]*", flags)
+    tiers = (
+        (
+            "bold letter",
+            "bold letters",
+            re.compile(r"\*\*\s*\(?" + letter + r"\)?(?:[.:)][^*\n]*)?\*\*", flags),
+        ),
+        (
+            "letter opening a line",
+            "letters opening lines",
+            re.compile(r"^[ \t>*_#-]*\(?(?P<l>" + cls + r")(?:\)|\.(?![0-9])|:|\])", re.M),
+        ),
+        ("parenthesised letter", "parenthesised letters", re.compile(r"\((?P<l>" + cls + r")\)")),
+    )
+    stray = re.compile(r"(?<![A-Za-z0-9'])(?P<l>" + upper + r")(?![A-Za-z0-9'])")
+    return _Patterns(explicit, lone, tiers, stray)
+
+
+_WORD_AFTER = re.compile(r"\s+[A-Za-z]")
+
+
+def _is_word(text: str, m: re.Match[str], *, stray: bool = False) -> bool:
+    """True when the captured letter reads as the English word "a" / "I".
+
+    After "answer is" only a lowercase letter can be the word ("the answer is
+    a bit tricky"); a capital there is a choice ("The answer is A because").
+    Among stray capitals, "A cat" and "I think" are words.
+    """
+    letter = m.group("l")
+    after = _WORD_AFTER.match(text, m.end("l"))
+    if after is None:
+        return False
+    if letter in "ai":
+        return True
+    if not stray:
+        return False
+    return letter == "I" or (letter == "A" and after.group()[-1].islower())
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    letter: str | None
+    how: str
+    candidates: tuple[str, ...] = ()
+
+
+def extract_choice(text: str, letters: str = DEFAULT_CHOICES) -> Extracted:
+    """The letter `text` commits to, with how it was found, or None with the reason."""
+    p = _patterns(letters)
+    best: tuple[int, str] | None = None
+    for pattern, wordy in p.explicit:
+        for m in pattern.finditer(text):
+            if wordy and _is_word(text, m):
+                continue
+            pos = m.start("l")
+            if best is None or pos > best[0]:
+                best = (pos, m.group("l").upper())
+    if best is not None:
+        return Extracted(best[1], "explicit answer")
+    lone = p.lone.fullmatch(text)
+    if lone is not None:
+        return Extracted(lone.group("l").upper(), "lone letter")
+    for how, plural, pattern in p.tiers:
+        found = tuple(dict.fromkeys(x.group("l").upper() for x in pattern.finditer(text)))
+        if len(found) == 1:
+            return Extracted(found[0], how)
+        if len(found) > 1:
+            return Extracted(None, f"ambiguous {plural}", found)
+    strays = tuple(
+        dict.fromkeys(
+            m.group("l") for m in p.stray.finditer(text) if not _is_word(text, m, stray=True)
+        )
+    )
+    if len(strays) == 1:
+        return Extracted(strays[0], "single letter in text")
+    if strays:
+        return Extracted(None, "ambiguous letters", strays)
+    return Extracted(None, "no choice letter")
+
+
+def _letters_option(choices: Any) -> str:
+    items = list(choices) if isinstance(choices, str | list | tuple) else None
+    if not items or not all(isinstance(c, str) and len(c) == 1 for c in items):
+        raise ValueError(
+            f"option 'choices' must be a string of letters like 'ABCD' or a list of "
+            f"single letters, got {choices!r}"
+        )
+    letters = "".join(items).upper()
+    if not all(c in string.ascii_uppercase for c in letters) or len(set(letters)) != len(letters):
+        raise ValueError(f"option 'choices' must be distinct letters A-Z, got {choices!r}")
+    if len(letters) < 2:
+        raise ValueError(f"option 'choices' needs at least two letters, got {choices!r}")
+    return letters
+
+
+_STRIP = " \t\r\n()[]{}*_.:"
+
+
+class ChoiceScorer:
+    """Pass when the extracted letter equals the expected one."""
+
+    __slots__ = ("_letters", "_options", "name")
+
+    def __init__(self, letters: str, options: list[str] | None) -> None:
+        self.name = "choice"
+        self._letters = letters
+        self._options = options
+
+    def expected_letter(self, case: Case) -> str:
+        """The case's correct letter from a letter, a 0-based index or the correct option's text."""
+        raw = case.expected
+        letters = self._letters
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            if 0 <= raw < len(letters):
+                return letters[raw]
+            raise ValueError(
+                f"case {case.id!r}: choice index {raw} is outside choices {letters} (0-based)"
+            )
+        if not isinstance(raw, str) or not raw.strip(_STRIP):
+            raise ValueError(
+                f"case {case.id!r}: choice scorer needs `expected` to be a letter, "
+                f"a 0-based index or the correct option's text, got {preview(raw)}"
+            )
+        bare = raw.strip(_STRIP)
+        if len(bare) == 1 and bare.upper() in letters:
+            return bare.upper()
+        options = self._options
+        if options is None:
+            meta = case.metadata.get("options")
+            if isinstance(meta, list) and all(isinstance(o, str) for o in meta):
+                options = meta
+        if options is not None:
+            wanted = normalize_text(raw)
+            for index, option in enumerate(options):
+                if normalize_text(option) == wanted:
+                    if index >= len(letters):
+                        raise ValueError(
+                            f"case {case.id!r}: option {index + 1} has no letter in "
+                            f"choices {letters}; set the `choices` option"
+                        )
+                    return letters[index]
+        head = re.match(r"\s*\(?([A-Za-z])[).:]\s", raw)
+        if head is not None and head.group(1).upper() in letters:
+            return head.group(1).upper()
+        where = "" if options is None else f" or the text of one of {preview(options)}"
+        raise ValueError(
+            f"case {case.id!r}: expected {preview(raw)} is not one of the choices {letters}{where}"
+        )
+
+    async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
+        want = self.expected_letter(case)
+        got = extract_choice(as_text(answer.output), self._letters)
+        if got.letter is None:
+            detail = f" ({', '.join(got.candidates)})" if got.candidates else ""
+            return ScoreResult(0.0, False, f"expected {want}, found {got.how}{detail}")
+        ok = got.letter == want
+        return ScoreResult(
+            1.0 if ok else 0.0, ok, f"expected {want}, found {got.letter} ({got.how})"
+        )
+
+
+@register("choice")
+def choice(*, choices: Any = None, options: Any = None) -> ChoiceScorer:
+    """`options` lists the option texts in order, so `expected` may be the correct text.
+
+    Without `choices`, the letters are A-D, or as many as there are options.
+    """
+    opts: list[str] | None = None
+    if options is not None:
+        if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
+            raise ValueError(f"option 'options' must be a list of strings, got {options!r}")
+        if not 2 <= len(options) <= 26:
+            raise ValueError(f"option 'options' needs 2 to 26 entries, got {len(options)}")
+        opts = options
+    if choices is None:
+        letters = DEFAULT_CHOICES if opts is None else string.ascii_uppercase[: len(opts)]
+    else:
+        letters = _letters_option(choices)
+        if opts is not None and len(opts) > len(letters):
+            raise ValueError(
+                f"option 'options' has {len(opts)} entries but choices {letters} "
+                f"only {len(letters)} letters"
+            )
+    return ChoiceScorer(letters, opts)

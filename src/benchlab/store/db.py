@@ -1,0 +1,83 @@
+"""Opening a store: resolve the URL, tune SQLite, bring the schema to head with alembic.
+
+Start-up time matters (a 1-case offline run should take well under half a
+second), so alembic is imported only when the database is not already at the
+head revision; an up-to-date database costs one tiny SELECT.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
+
+from benchlab.errors import ConfigError
+
+SCHEMA_HEAD = "0001"
+DEFAULT_DIR = Path(".benchlab")
+DEFAULT_URL = f"sqlite:///{DEFAULT_DIR / 'benchlab.db'}"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def resolve_url(url: str | None = None) -> str:
+    """`--db` beats `BENCHLAB_DB` beats the default file; a bare path means a SQLite file."""
+    chosen = url or os.environ.get("BENCHLAB_DB") or DEFAULT_URL
+    if "://" not in chosen:
+        chosen = f"sqlite:///{chosen}"
+    return chosen
+
+
+def create_db_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ConfigError(f"--db: not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise ConfigError(
+            f"--db {parsed.render_as_string(hide_password=True)}: driver missing ({exc.name}); "
+            "for PostgreSQL: pip install 'benchlab[postgres]'"
+        ) from exc
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    except (OperationalError, ProgrammingError):
+        return None
+    return None if row is None else str(row[0])
+
+
+def migrate(engine: Engine) -> None:
+    """Upgrade the schema to head; a no-op (one SELECT) when it already is."""
+    if current_revision(engine) == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")

@@ -1,0 +1,153 @@
+"""The tables, in SQLAlchemy Core. Alembic migrations under `migrations/` create exactly these.
+
+Hot columns (prompts, outputs, tool calls) are Text holding JSON that the
+engine serialises itself, and times are epoch seconds as floats: per-row type
+processing is measurable at thousands of attempts per second. Denormalised
+`category` and `passed` on attempts let summaries run as one indexed scan.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Column("seed", Integer, nullable=False),
+    Column("suites", JSON, nullable=False),
+    Column("models", JSON, nullable=False),
+    Column("tags", JSON, nullable=False),
+    Column("benchlab_version", String(32), nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("error", Text),
+    Index("ix_runs_created_at", "created_at"),
+)
+
+models = Table(
+    "models",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("spec", String(300), nullable=False),
+    Column("provider", String(50), nullable=False),
+    Column("first_seen", Float, nullable=False),
+)
+
+run_models = Table(
+    "run_models",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("spec", String(300), nullable=False),
+    Column("profile", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_run_models_model_created", "model", "created_at"),
+)
+
+suites = Table(
+    "suites",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("version", String(50), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("header", JSON, nullable=False),
+    Column("n_cases", Integer, nullable=False),
+    Column("first_seen", Float, nullable=False),
+    Index("ix_suites_name", "name"),
+)
+
+run_suites = Table(
+    "run_suites",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("suite", String(200), primary_key=True),
+    Column("suite_hash", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_run_suites_suite_created", "suite", "created_at"),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("suite_hash", String(64), primary_key=True),
+    Column("case_id", String(300), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("input", Text, nullable=False),
+    Column("context", Text),
+    Column("expected", Text),
+    Column("scorers", Text),
+    Column("category", String(200)),
+    Column("metadata", Text, nullable=False),
+)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("run_id", String(64), nullable=False),
+    Column("suite", String(200), nullable=False),
+    Column("case_id", String(300), nullable=False),
+    Column("model", String(200), nullable=False),
+    Column("sample", Integer, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("category", String(200)),
+    Column("prompt", Text, nullable=False),
+    Column("output", Text),
+    Column("tool_calls", Text),
+    Column("finish_reason", String(50)),
+    Column("input_tokens", Integer),
+    Column("output_tokens", Integer),
+    Column("latency_ms", Float),
+    Column("cost_usd", Float),
+    Column("error_type", String(100)),
+    Column("error_message", Text),
+    Column("cached", Boolean, nullable=False),
+    Column("retries", Integer, nullable=False),
+    Column("passed", Boolean),
+    Column("finished_at", Float, nullable=False),
+    UniqueConstraint("run_id", "suite", "case_id", "model", "sample", name="uq_attempt_key"),
+    Index("ix_attempts_run_model", "run_id", "model"),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("attempt_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("scorer", String(200), primary_key=True),
+    Column("pass_no", Integer, primary_key=True, autoincrement=False),
+    Column("run_id", String(64), nullable=False),
+    Column("value", Float),
+    Column("passed", Boolean),
+    Column("explanation", Text),
+    Column("details", Text),
+    Index("ix_scores_run", "run_id"),
+)
+
+response_cache = Table(
+    "response_cache",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("model", String(300), nullable=False),
+    Column("completion", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)

@@ -1,0 +1,386 @@
+"""The one door to the database: runs, suites, models, attempts, scores and the response cache.
+
+Everything above the store (engine, CLI, server) goes through `Store`; no other
+module builds SQL. Queries stream (`yield_per`) where a run can be large.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, select, update
+from sqlalchemy.engine import make_url
+
+from benchlab.domain import Attempt, Run, Score
+from benchlab.errors import NotFound
+from benchlab.store.db import create_db_engine, migrate, resolve_url
+from benchlab.store.schema import (
+    attempts,
+    cases,
+    models,
+    response_cache,
+    run_models,
+    run_suites,
+    runs,
+    scores,
+    suites,
+)
+from benchlab.store.writer import BatchWriter, insert_ignoring_duplicates
+
+AttemptKey = tuple[str, str, str, int]  # (suite, case_id, model, sample)
+
+
+def _ts(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def _loads(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = resolve_url(url)
+        self.engine: Engine = create_db_engine(self.url)
+        migrate(self.engine)
+
+    @property
+    def artifacts_dir(self) -> Path:
+        """Files that belong to runs live beside a SQLite file, else under ./.benchlab/."""
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            return Path(str(parsed.database)).expanduser().resolve().parent / "artifacts"
+        return Path(".benchlab/artifacts").resolve()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def writer(self, flush_interval: float = 0.1) -> BatchWriter:
+        return BatchWriter(self.engine, flush_interval=flush_interval)
+
+    # --- runs -------------------------------------------------------------------------------
+    def create_run(
+        self,
+        run_id: str,
+        *,
+        config: dict[str, Any],
+        suites_info: list[dict[str, Any]],
+        model_profiles: list[dict[str, Any]],
+        seed: int,
+        tags: dict[str, str],
+        version: str,
+    ) -> None:
+        now = time.time()
+        with self.engine.begin() as conn:
+            conn.execute(
+                runs.insert().values(
+                    id=run_id,
+                    status="running",
+                    created_at=now,
+                    started_at=now,
+                    seed=seed,
+                    suites=[s["name"] for s in suites_info],
+                    models=[m["name"] for m in model_profiles],
+                    tags=tags,
+                    benchlab_version=version,
+                    config=config,
+                )
+            )
+            conn.execute(
+                insert_ignoring_duplicates(self.engine, suites),
+                [
+                    {
+                        "hash": s["hash"],
+                        "name": s["name"],
+                        "version": s["version"],
+                        "source": s["source"],
+                        "header": s["header"],
+                        "n_cases": s["n_cases"],
+                        "first_seen": now,
+                    }
+                    for s in suites_info
+                ],
+            )
+            conn.execute(
+                run_suites.insert(),
+                [
+                    {"run_id": run_id, "suite": s["name"], "suite_hash": s["hash"], "created_at": now}
+                    for s in suites_info
+                ],
+            )
+            conn.execute(
+                insert_ignoring_duplicates(self.engine, models),
+                [
+                    {
+                        "name": m["name"],
+                        "spec": m["spec"],
+                        "provider": m["spec"].split("/", 1)[0],
+                        "first_seen": now,
+                    }
+                    for m in model_profiles
+                ],
+            )
+            conn.execute(
+                run_models.insert(),
+                [
+                    {
+                        "run_id": run_id,
+                        "model": m["name"],
+                        "spec": m["spec"],
+                        "profile": m,
+                        "created_at": now,
+                    }
+                    for m in model_profiles
+                ],
+            )
+
+    def set_status(self, run_id: str, status: str, *, error: str | None = None) -> None:
+        values: dict[str, Any] = {"status": status, "error": error}
+        values["finished_at"] = None if status == "running" else time.time()
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+
+    def get_run(self, run_id: str) -> Run:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+            if row is None and len(run_id) >= 4:  # accept a unique prefix, like git
+                found = conn.execute(
+                    select(runs).where(runs.c.id.startswith(run_id, autoescape=True)).limit(2)
+                ).mappings().all()
+                row = found[0] if len(found) == 1 else None
+        if row is None:
+            raise NotFound(f"no run {run_id!r} in {self.display_url}")
+        return self._run_from_row(row)
+
+    def run_error(self, run_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(runs.c.error).where(runs.c.id == run_id)).scalar()
+
+    @property
+    def display_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def list_runs(
+        self,
+        *,
+        limit: int | None = None,
+        model: str | None = None,
+        suite: str | None = None,
+        status: str | None = None,
+    ) -> list[Run]:
+        query = select(runs).order_by(runs.c.created_at.desc(), runs.c.id.desc())
+        if model is not None:
+            query = query.where(
+                runs.c.id.in_(select(run_models.c.run_id).where(run_models.c.model == model))
+            )
+        if suite is not None:
+            query = query.where(
+                runs.c.id.in_(select(run_suites.c.run_id).where(run_suites.c.suite == suite))
+            )
+        if status is not None:
+            query = query.where(runs.c.status == status)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return [self._run_from_row(r) for r in conn.execute(query).mappings()]
+
+    @staticmethod
+    def _run_from_row(row: Any) -> Run:
+        return Run(
+            id=row["id"],
+            status=row["status"],
+            created_at=_ts(row["created_at"]),
+            finished_at=_ts(row["finished_at"]),
+            suites=row["suites"],
+            models=row["models"],
+            seed=row["seed"],
+            tags=row["tags"] or {},
+            benchlab_version=row["benchlab_version"],
+            config=row["config"],
+        )
+
+    # --- attempts ---------------------------------------------------------------------------
+    def finished_keys(self, run_id: str, *, include_errors: bool = True) -> set[AttemptKey]:
+        query = select(attempts.c.suite, attempts.c.case_id, attempts.c.model, attempts.c.sample)
+        query = query.where(attempts.c.run_id == run_id)
+        if not include_errors:
+            query = query.where(attempts.c.status == "ok")
+        with self.engine.connect() as conn:
+            return {(s, c, m, n) for s, c, m, n in conn.execute(query)}
+
+    def delete_errored(self, run_id: str) -> int:
+        """Forget a run's errored attempts so that `resume --retry-errors` asks again."""
+        ids = select(attempts.c.id).where(
+            and_(attempts.c.run_id == run_id, attempts.c.status == "error")
+        )
+        with self.engine.begin() as conn:
+            conn.execute(delete(scores).where(scores.c.attempt_id.in_(ids)))
+            result = conn.execute(
+                delete(attempts).where(
+                    and_(attempts.c.run_id == run_id, attempts.c.status == "error")
+                )
+            )
+        return int(result.rowcount or 0)
+
+    def count_attempts(self, run_id: str) -> int:
+        with self.engine.connect() as conn:
+            query = select(func.count()).select_from(attempts).where(attempts.c.run_id == run_id)
+            return int(conn.execute(query).scalar_one())
+
+    def summary_rows(self, run_id: str) -> Iterator[tuple[Any, ...]]:
+        """(model, suite, category, status, passed, latency_ms, in_tok, out_tok, cost, case_id, sample)
+        per attempt, streamed: enough to summarise a run without loading attempts whole."""
+        query = (
+            select(
+                attempts.c.model,
+                attempts.c.suite,
+                attempts.c.category,
+                attempts.c.status,
+                attempts.c.passed,
+                attempts.c.latency_ms,
+                attempts.c.input_tokens,
+                attempts.c.output_tokens,
+                attempts.c.cost_usd,
+                attempts.c.case_id,
+                attempts.c.sample,
+            )
+            .where(attempts.c.run_id == run_id)
+            .execution_options(yield_per=2000)
+        )
+        with self.engine.connect() as conn:
+            yield from (tuple(r) for r in conn.execute(query))
+
+    def iter_attempts(
+        self, run_id: str, *, model: str | None = None, with_cases: bool = True
+    ) -> Iterator[Attempt]:
+        """A run's attempts with their scores (and expected answers), streamed in order."""
+        query = select(attempts).where(attempts.c.run_id == run_id)
+        if model is not None:
+            query = query.where(attempts.c.model == model)
+        query = query.order_by(
+            attempts.c.suite, attempts.c.case_id, attempts.c.model, attempts.c.sample
+        ).execution_options(yield_per=1000)
+        hashes = self.run_suite_hashes(run_id)
+        with self.engine.connect() as conn:
+            for chunk in conn.execute(query).mappings().partitions(1000):
+                ids = [r["id"] for r in chunk]
+                by_attempt: dict[int, list[Score]] = {}
+                score_query = select(scores).where(scores.c.attempt_id.in_(ids))
+                for s in conn.execute(score_query.order_by(scores.c.pass_no)).mappings():
+                    by_attempt.setdefault(s["attempt_id"], []).append(
+                        Score(
+                            scorer=s["scorer"],
+                            value=s["value"],
+                            passed=s["passed"],
+                            explanation=s["explanation"] or "",
+                            details=_loads(s["details"]),
+                        )
+                    )
+                expected: dict[tuple[str, str], Any] = {}
+                if with_cases:
+                    expected = self._expected_for(conn, hashes, chunk)
+                for r in chunk:
+                    yield Attempt(
+                        id=r["id"],
+                        run_id=r["run_id"],
+                        suite=r["suite"],
+                        case_id=r["case_id"],
+                        model=r["model"],
+                        sample=r["sample"],
+                        status=r["status"],
+                        prompt=json.loads(r["prompt"]),
+                        output=r["output"],
+                        tool_calls=_loads(r["tool_calls"]),
+                        finish_reason=r["finish_reason"],
+                        input_tokens=r["input_tokens"],
+                        output_tokens=r["output_tokens"],
+                        latency_ms=r["latency_ms"],
+                        cost_usd=r["cost_usd"],
+                        error_type=r["error_type"],
+                        error_message=r["error_message"],
+                        cached=bool(r["cached"]),
+                        retries=r["retries"],
+                        expected=expected.get((r["suite"], r["case_id"])),
+                        category=r["category"],
+                        finished_at=_ts(r["finished_at"]),
+                        scores=by_attempt.get(r["id"], []),
+                    )
+
+    def _expected_for(
+        self, conn: Any, hashes: dict[str, str], chunk: Iterable[Any]
+    ) -> dict[tuple[str, str], Any]:
+        wanted: dict[str, set[str]] = {}
+        for r in chunk:
+            wanted.setdefault(r["suite"], set()).add(r["case_id"])
+        out: dict[tuple[str, str], Any] = {}
+        for suite, ids in wanted.items():
+            suite_hash = hashes.get(suite)
+            if suite_hash is None:
+                continue
+            query = select(cases.c.case_id, cases.c.expected).where(
+                and_(cases.c.suite_hash == suite_hash, cases.c.case_id.in_(ids))
+            )
+            for case_id, value in conn.execute(query):
+                out[(suite, case_id)] = _loads(value)
+        return out
+
+    def run_suite_hashes(self, run_id: str) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            query = select(run_suites.c.suite, run_suites.c.suite_hash).where(
+                run_suites.c.run_id == run_id
+            )
+            return {name: h for name, h in conn.execute(query)}
+
+    def iter_cases(self, suite_hash: str) -> Iterator[dict[str, Any]]:
+        query = (
+            select(cases)
+            .where(cases.c.suite_hash == suite_hash)
+            .order_by(cases.c.position)
+            .execution_options(yield_per=1000)
+        )
+        with self.engine.connect() as conn:
+            for r in conn.execute(query).mappings():
+                yield {
+                    "id": r["case_id"],
+                    "input": json.loads(r["input"]),
+                    "context": r["context"],
+                    "expected": _loads(r["expected"]),
+                    "scorers": _loads(r["scorers"]),
+                    "metadata": json.loads(r["metadata"]),
+                }
+
+    def suite_record(self, suite_hash: str) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(suites).where(suites.c.hash == suite_hash)).mappings().first()
+        if row is None:
+            raise NotFound(f"no suite with hash {suite_hash}")
+        return dict(row)
+
+    # --- response cache ---------------------------------------------------------------------
+    def cache_get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        if not keys:
+            return {}
+        query = select(response_cache.c.key, response_cache.c.completion).where(
+            response_cache.c.key.in_(keys)
+        )
+        with self.engine.connect() as conn:
+            return {k: json.loads(v) for k, v in conn.execute(query)}
+
+    def recorded_outputs(self, run_id: str) -> dict[tuple[str, str, int], str]:
+        """(suite, case_id, sample) -> output of a run's successful attempts, for `replay/RUN_ID`."""
+        query = select(
+            attempts.c.suite, attempts.c.case_id, attempts.c.sample, attempts.c.output
+        ).where(and_(attempts.c.run_id == run_id, attempts.c.status == "ok"))
+        with self.engine.connect() as conn:
+            return {(s, c, n): o or "" for s, c, n, o in conn.execute(query)}
