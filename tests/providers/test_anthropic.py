@@ -36,18 +36,14 @@ async def provider(stub_server: StubServer) -> AsyncIterator[AnthropicProvider]:
 
 
 def ask(*messages: dict[str, Any], **params: Any) -> GenerateRequest:
-    return GenerateRequest(
-        model="claude-stub", messages=list(messages), params=params, timeout=5
-    )
+    return GenerateRequest(model="claude-stub", messages=list(messages), params=params, timeout=5)
 
 
 def user(text: str) -> dict[str, Any]:
     return {"role": "user", "content": text}
 
 
-async def test_happy_path_with_system(
-    provider: AnthropicProvider, stub_server: StubServer
-) -> None:
+async def test_happy_path_with_system(provider: AnthropicProvider, stub_server: StubServer) -> None:
     completion = await provider.generate(
         ask(
             {"role": "system", "content": "Be brief."},
@@ -73,8 +69,15 @@ async def test_happy_path_with_system(
 
 async def test_params_mapping(provider: AnthropicProvider, stub_server: StubServer) -> None:
     completion = await provider.generate(
-        ask(user("alpha beta STOP gamma"), temperature=0.3, top_p=0.9, stop="STOP", seed=1,
-            max_tokens=50, top_k=5)
+        ask(
+            user("alpha beta STOP gamma"),
+            temperature=0.3,
+            top_p=0.9,
+            stop="STOP",
+            seed=1,
+            max_tokens=50,
+            top_k=5,
+        )
     )
 
     sent = stub_server.requests[0]["json"]
@@ -134,10 +137,16 @@ async def test_tool_conversation_round_trip(
             "role": "assistant",
             "content": None,
             "tool_calls": [
-                {"id": "t1", "type": "function",
-                 "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}},
-                {"id": "t2", "type": "function",
-                 "function": {"name": "get_weather", "arguments": '{"city": "Rome"}'}},
+                {
+                    "id": "t1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                },
+                {
+                    "id": "t2",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "Rome"}'},
+                },
             ],
         },
         {"role": "tool", "tool_call_id": "t1", "content": "sunny"},

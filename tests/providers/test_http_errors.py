@@ -86,13 +86,15 @@ async def test_failure_maps_to_our_type(
 async def test_error_body_message_is_surfaced(provider: Provider, stub_server: StubServer) -> None:
     body: dict[str, Any] = {
         "openai": {"error": {"message": "bad temperature", "type": "invalid_request_error"}},
-        "anthropic": {"type": "error",
-                      "error": {"type": "invalid_request_error", "message": "bad temperature"}},
+        "anthropic": {
+            "type": "error",
+            "error": {"type": "invalid_request_error", "message": "bad temperature"},
+        },
         "ollama": {"error": "bad temperature"},
     }[provider.family]
     stub_server.script(Status(400, body=body))
 
-    with pytest.raises(RequestRejected, match="HTTP 400 .*: bad temperature$"):
+    with pytest.raises(RequestRejected, match=r"HTTP 400 .*: bad temperature$"):
         await provider.generate(ask())
 
 
@@ -106,10 +108,10 @@ async def test_429_with_retry_after_seconds(provider: Provider, stub_server: Stu
     assert info.value.retryable
 
 
-async def test_429_with_retry_after_http_date(
-    provider: Provider, stub_server: StubServer
-) -> None:
-    stub_server.script(Status(429, retry_after=email.utils.formatdate(time.time() + 30, usegmt=True)))
+async def test_429_with_retry_after_http_date(provider: Provider, stub_server: StubServer) -> None:
+    stub_server.script(
+        Status(429, retry_after=email.utils.formatdate(time.time() + 30, usegmt=True))
+    )
 
     with pytest.raises(RateLimited) as info:
         await provider.generate(ask())

@@ -33,8 +33,16 @@ def user(text: str) -> dict[str, Any]:
 async def test_happy_path_and_options(provider: OllamaProvider, stub_server: StubServer) -> None:
     messages = [{"role": "system", "content": "Be brief."}, user("alpha beta gamma delta")]
     completion = await provider.generate(
-        ask(*messages, temperature=0.1, top_p=0.5, seed=42, max_tokens=3, stop="delta",
-            top_k=20, keep_alive="5m")
+        ask(
+            *messages,
+            temperature=0.1,
+            top_p=0.5,
+            seed=42,
+            max_tokens=3,
+            stop="delta",
+            top_k=20,
+            keep_alive="5m",
+        )
     )
 
     assert completion.text == "alpha beta gamma "  # cut before the stop sequence
@@ -86,10 +94,16 @@ async def test_tool_calls_come_back_openai_shaped(
     assert completion.text == ""
     assert completion.finish_reason == "tool_calls"
     assert completion.tool_calls == [
-        {"id": "call_0", "type": "function",
-         "function": {"name": "get_weather", "arguments": json.dumps({"city": "Paris"})}},
-        {"id": "call_1", "type": "function",
-         "function": {"name": "get_weather", "arguments": json.dumps({"city": "Rome"})}},
+        {
+            "id": "call_0",
+            "type": "function",
+            "function": {"name": "get_weather", "arguments": json.dumps({"city": "Paris"})},
+        },
+        {
+            "id": "call_1",
+            "type": "function",
+            "function": {"name": "get_weather", "arguments": json.dumps({"city": "Rome"})},
+        },
     ]
 
 
@@ -101,8 +115,11 @@ def test_tool_history_is_translated() -> None:
                 "role": "assistant",
                 "content": None,
                 "tool_calls": [
-                    {"id": "t1", "type": "function",
-                     "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
+                    {
+                        "id": "t1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                    }
                 ],
             },
             {"role": "tool", "tool_call_id": "t1", "content": "sunny"},
@@ -118,8 +135,11 @@ def test_tool_history_is_translated() -> None:
 
     assert messages == [
         user("weather?"),
-        {"role": "assistant", "content": "",
-         "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}]},
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [{"function": {"name": "get_weather", "arguments": {"city": "Paris"}}}],
+        },
         {"role": "tool", "content": "sunny", "tool_name": "get_weather"},
         {"role": "user", "content": "and this?", "images": ["QUJD"]},
     ]

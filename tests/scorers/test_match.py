@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchlab.scorers.match import contains, exact, regex
@@ -47,6 +47,7 @@ def test_as_text_tolerates_odd_outputs() -> None:
     assert as_text(42) == "42"
 
 
+@settings(max_examples=1000)
 @given(st.text())
 def test_normalize_is_idempotent(text: str) -> None:
     once = normalize_text(text)

@@ -146,14 +146,20 @@ def test_jsonl_round_trips_with_blank_lines(tmp_path: Path) -> None:
 def test_csv_round_trips_with_metadata_columns(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "data.csv",
-        ["id", "input", "expected", "context", "scorers", "category", "difficulty", "tags"]
-        + ["source", "metadata.owner"],
         [
-            ["reset-password", "How do I reset my password?", '["reset link", "email"]', "", ""]
-            + ["account", "easy", "auth; web", "", ""],
-            ["refund-window", "How many days do I have to ask for a refund?", "30"]
-            + ["Refunds: within 30 days of purchase.", '[{"name": "numeric", "tolerance": 0}]']
-            + ["billing", "", "", "https://example.com/refunds", ""],
+            *("id", "input", "expected", "context", "scorers"),
+            *("category", "difficulty", "tags", "source", "metadata.owner"),
+        ],
+        [
+            [
+                *("reset-password", "How do I reset my password?", '["reset link", "email"]'),
+                *("", "", "account", "easy", "auth; web", "", ""),
+            ],
+            [
+                *("refund-window", "How many days do I have to ask for a refund?", "30"),
+                *("Refunds: within 30 days of purchase.", '[{"name": "numeric", "tolerance": 0}]'),
+                *("billing", "", "", "https://example.com/refunds", ""),
+            ],
             ["7", "Say hi", '{"greeting": "hi"}', "", "json, exact", "billing", "", "", "", "ops"],
         ],
     )
@@ -191,9 +197,14 @@ def test_csv_multiline_cells_keep_line_numbers_right(tmp_path: Path) -> None:
 
 def test_csv_input_may_be_a_chat(tmp_path: Path) -> None:
     chat = [{"role": "system", "content": "Be terse."}, {"role": "user", "content": "hi"}]
-    path = write_csv(tmp_path / "c.csv", ["id", "input"], [["a", json.dumps(chat)], ["b", "[1, 2]"]])
+    path = write_csv(
+        tmp_path / "c.csv", ["id", "input"], [["a", json.dumps(chat)], ["b", "[1, 2]"]]
+    )
     first, second = load_suite(path).iter_cases()
-    assert first.input == [Message(role="system", content="Be terse."), Message(role="user", content="hi")]
+    assert first.input == [
+        Message(role="system", content="Be terse."),
+        Message(role="user", content="hi"),
+    ]
     assert second.input == "[1, 2]"
 
 
@@ -262,7 +273,9 @@ def test_from_cases_builds_an_in_code_suite() -> None:
     assert again.hash == suite.hash
     changed = LoadedSuite.from_cases(header.model_copy(update={"version": "2"}), expected_cases())
     assert changed.hash != suite.hash
-    assert LoadedSuite.from_cases(header, expected_cases(), source="builtin:x").source == "builtin:x"
+    assert (
+        LoadedSuite.from_cases(header, expected_cases(), source="builtin:x").source == "builtin:x"
+    )
 
 
 def test_from_cases_rejects_duplicates_and_empty_and_bad_mappings() -> None:
@@ -329,7 +342,9 @@ def test_bad_input_type_is_one_readable_message(tmp_path: Path) -> None:
     assert suite_error(path) == (
         f"{path}:1: case 'q': input: must be text or a list of {{role, content}} messages"
     )
-    path = write_jsonl(tmp_path / "e.jsonl", [{"id": "q", "input": [{"role": "robot", "content": "x"}]}])
+    path = write_jsonl(
+        tmp_path / "e.jsonl", [{"id": "q", "input": [{"role": "robot", "content": "x"}]}]
+    )
     text = suite_error(path)
     assert text.startswith(f"{path}:1: case 'q': input.0.role: Input should be ")
     assert "str" not in text.split(":", 3)[3].split("Input")[0]
@@ -338,7 +353,9 @@ def test_bad_input_type_is_one_readable_message(tmp_path: Path) -> None:
 def test_yaml_unknown_top_level_field(tmp_path: Path) -> None:
     path = tmp_path / "faq.yaml"
     path.write_text("name: faq\nscorer: [exact]\ncases:\n  - {id: a, input: x}\n", encoding="utf-8")
-    assert suite_error(path) == f"{path}: unknown top-level field 'scorer' (did you mean 'scorers'?)"
+    assert (
+        suite_error(path) == f"{path}: unknown top-level field 'scorer' (did you mean 'scorers'?)"
+    )
 
 
 def test_yaml_bad_header_field(tmp_path: Path) -> None:
@@ -377,7 +394,9 @@ def test_jsonl_unknown_field_names_line_case_and_field(tmp_path: Path) -> None:
     rows: list[Any] = [{"id": f"q{i}", "input": "x"} for i in range(16)]
     rows.append({"id": "x", "inptu": "hello", "input": "hello"})
     path = write_jsonl(tmp_path / "data.jsonl", rows)
-    assert suite_error(path) == f"{path}:17: case 'x': unknown field 'inptu' (did you mean 'input'?)"
+    assert (
+        suite_error(path) == f"{path}:17: case 'x': unknown field 'inptu' (did you mean 'input'?)"
+    )
 
 
 def test_jsonl_line_must_be_an_object(tmp_path: Path) -> None:
@@ -398,8 +417,10 @@ def test_invalid_utf8_names_the_line(tmp_path: Path) -> None:
 
 def test_csv_unknown_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "data.csv", ["id", "inptu"], [["a", "x"]])
+    assert suite_error(path) == f"{path}:1: unknown column 'inptu' (did you mean 'input'?)"
+    path = write_csv(tmp_path / "data2.csv", ["id", "input", "owner"], [["a", "x", "me"]])
     assert suite_error(path) == (
-        f"{path}:1: unknown column 'inptu' (did you mean 'input'?) (metadata goes in 'metadata.NAME')"
+        f"{path}:1: unknown column 'owner' (name metadata columns 'metadata.NAME')"
     )
 
 
@@ -417,13 +438,15 @@ def test_csv_bad_field_names_row_case_and_field(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "data.csv", ["id", "input", "scorers"], [["a", "x", ""], ["b", "y", "[{}]"]]
     )
-    assert suite_error(path) == f"{path}:3: case 'b': scorers.0.name: Input should be a valid string"
+    assert (
+        suite_error(path) == f"{path}:3: case 'b': scorers.0.name: Input should be a valid string"
+    )
     path = write_csv(tmp_path / "data2.csv", ["id", "input"], [["a", "x"], ["b", ""]])
     assert suite_error(path) == f"{path}:3: case 'b': input: field required"
 
 
 def test_csv_bad_scorers_json(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "data.csv", ["id", "input", "scorers"], [["a", "x", "[exact"]])
+    path = write_csv(tmp_path / "data.csv", ["scorers", "id", "input"], [["[exact", "a", "x"]])
     assert suite_error(path).startswith(f"{path}:2: case 'a': scorers: invalid JSON: ")
 
 

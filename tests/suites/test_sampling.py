@@ -78,7 +78,8 @@ def test_minimum_one_per_category_takes_from_the_largest_surplus() -> None:
 
 
 def test_fewer_slots_than_categories_follow_the_proportions() -> None:
-    index: Index = [(f"q{i}", "big") for i in range(96)] + [(f"r{c}", c) for c in "abcd"]
+    index: Index = [(f"q{i}", "big") for i in range(96)]
+    index += [(f"r{c}", c) for c in "abcd"]
     assert per_category(index, select_cases(index, 3, seed=0)) == {"big": 3}
 
 

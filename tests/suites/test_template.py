@@ -54,7 +54,9 @@ def test_template_sees_input_context_metadata_id_and_metadata_keys() -> None:
 
 def test_metadata_keys_never_shadow_the_case_fields() -> None:
     renderer = PromptRenderer(header(template="{{ input }}|{{ id }}|{{ topic }}"))
-    case = Case(id="real", input="real input", metadata={"input": "fake", "id": "fake", "topic": "t"})
+    case = Case(
+        id="real", input="real input", metadata={"input": "fake", "id": "fake", "topic": "t"}
+    )
     assert renderer.render(case)[0]["content"] == "real input|real|t"
 
 
@@ -120,5 +122,7 @@ def test_importing_the_package_does_not_import_jinja2_or_yaml() -> None:
         "import sys, benchlab.suites;"
         "print(sorted(m for m in ('jinja2', 'yaml') if m in sys.modules))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"

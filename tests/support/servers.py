@@ -350,7 +350,9 @@ class StubServer:
         headers = {}
         if behaviour.retry_after is not None:
             ra = behaviour.retry_after
-            headers["Retry-After"] = str(int(ra) if isinstance(ra, float) and ra.is_integer() else ra)
+            headers["Retry-After"] = str(
+                int(ra) if isinstance(ra, float) and ra.is_integer() else ra
+            )
         if isinstance(behaviour.body, str):
             return web.Response(status=behaviour.code, text=behaviour.body, headers=headers)
         body = behaviour.body if behaviour.body is not None else error(behaviour.code, None)
@@ -440,7 +442,12 @@ class StubServer:
         )
         content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
         content += [
-            {"type": "tool_use", "id": f"toolu_{c['id']}", "name": c["name"], "input": c["arguments"]}
+            {
+                "type": "tool_use",
+                "id": f"toolu_{c['id']}",
+                "name": c["name"],
+                "input": c["arguments"],
+            }
             for c in calls
         ]
         stop_reason = {"end": "end_turn", "length": "max_tokens"}.get(reason, reason)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from benchlab.domain import ModelProfile, ScorerSpec
 
@@ -34,6 +34,18 @@ class RunConfig(BaseModel):
     db: str | None = None
     flush_interval: float = Field(default=0.1, gt=0)
     run_id: str | None = None
+
+    @field_validator("models")
+    @classmethod
+    def _known_prices(cls, models: list[ModelProfile]) -> list[ModelProfile]:
+        """Fill in built-in prices, so a profile made in Python is priced like one from a file."""
+        from benchlab.providers.profiles import with_price
+
+        names = [m.name for m in models]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"model names must be unique: {', '.join(dupes)}")
+        return [with_price(m) for m in models]
 
     def stored(self) -> dict[str, Any]:
         """The config as kept on the run (without where the database is)."""

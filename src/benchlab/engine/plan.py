@@ -89,6 +89,11 @@ class WorkItem:
 
 
 def plan_suites(config: RunConfig) -> list[SuitePlan]:
+    for spec in config.scorers:  # checked even when every case brings its own scorers
+        try:
+            build_scorer(spec)
+        except ConfigError as exc:
+            raise ConfigError(f"--scorer {spec.name}: {exc}") from exc
     plans: list[SuitePlan] = []
     seen: dict[str, str] = {}
     for ref in config.suites:

@@ -74,9 +74,7 @@ class AnthropicProvider:
         self._path = "/messages" if self.endpoint.endswith("/v1") else "/v1/messages"
 
     async def generate(self, request: GenerateRequest) -> Completion:
-        data = await self._client.post_json(
-            self._path, build_payload(request), request.timeout
-        )
+        data = await self._client.post_json(self._path, build_payload(request), request.timeout)
         return parse_message(data)
 
     async def aclose(self) -> None:
@@ -89,7 +87,8 @@ def build_payload(request: GenerateRequest) -> dict[str, Any]:
     params = request.params
     payload: dict[str, Any] = {
         "model": request.model,
-        "max_tokens": params.get("max_tokens") or params.get("max_completion_tokens")
+        "max_tokens": params.get("max_tokens")
+        or params.get("max_completion_tokens")
         or DEFAULT_MAX_TOKENS,
         "messages": messages,
     }
@@ -273,7 +272,9 @@ def _error_body(data: dict[str, Any]) -> ProviderError:
     """An error object that arrived with a 2xx status (as mid-stream errors do)."""
     err = data.get("error") or {}
     kind = err.get("type", "") if isinstance(err, dict) else ""
-    message = f"Anthropic {kind or 'error'}: {err.get('message', '') if isinstance(err, dict) else err}"
+    message = (
+        f"Anthropic {kind or 'error'}: {err.get('message', '') if isinstance(err, dict) else err}"
+    )
     if kind in ("rate_limit_error", "overloaded_error"):
         return RateLimited(message, status=None)
     if kind in ("authentication_error", "permission_error"):

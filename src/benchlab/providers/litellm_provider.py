@@ -54,9 +54,12 @@ _EXCEPTIONS: tuple[tuple[str, type[ProviderError]], ...] = (
     ("APIResponseValidationError", BadResponse),
 )
 
-# litellm reports some transport failures as a 500 (a refused connection becomes
-# "InternalServerError: Connection error."); the real cause is further down the chain.
-_TRANSPORT_CAUSES: dict[str, type[ProviderError]] = {
+# litellm wraps some failures in a class that hides what happened: a refused connection
+# becomes "InternalServerError: Connection error.", and its own missing optional modules
+# become APIConnectionError. The real cause is further down the exception chain.
+_CAUSES: dict[str, type[ProviderError]] = {
+    "ImportError": RequestRejected,  # retrying cannot install a module
+    "ModuleNotFoundError": RequestRejected,
     "APITimeoutError": ProviderTimeout,
     "TimeoutException": ProviderTimeout,
     "ConnectTimeout": ProviderTimeout,
@@ -134,10 +137,10 @@ class LiteLLMProvider:
         status = getattr(exc, "status_code", None)
         status = status if isinstance(status, int) else None
         ours = next((o for cls, o in self._classes if isinstance(exc, cls)), None)
-        if ours is None or ours is ServerError:
-            cause = _transport_cause(exc)
+        if ours is None or ours is ServerError or ours is ConnectionFailed:
+            cause = _cause(exc)
             if cause is not None:
-                return cause(message)
+                return cause(message)  # the wrapper's status code is made up
         if ours is RateLimited:
             return RateLimited(message, retry_after=_retry_after(exc), status=status)
         if ours is not None:
@@ -147,12 +150,13 @@ class LiteLLMProvider:
         return ProviderError(message, status=status)
 
 
-def _transport_cause(exc: BaseException) -> type[ProviderError] | None:
-    link: BaseException | None = exc
+def _cause(exc: BaseException) -> type[ProviderError] | None:
+    """Our type for the first recognised exception below `exc` in its chain."""
+    link = exc.__cause__ or exc.__context__
     for _ in range(12):  # chains are short; the bound only guards against cycles
         if link is None:
             return None
-        found = _TRANSPORT_CAUSES.get(type(link).__name__)
+        found = _CAUSES.get(type(link).__name__)
         if found is not None:
             return found
         link = link.__cause__ or link.__context__

@@ -1,8 +1,9 @@
 """`fuzzy`: rapidfuzz similarity to the reference, for answers that are right but worded loosely.
 
-Both sides are normalised first (see `normalize`), so the similarity measures
-wording, not capitalisation or a trailing period. rapidfuzz is imported when
-the scorer is built, not when benchlab starts.
+Both sides are normalised first (see `normalize`) and punctuation becomes
+space (rapidfuzz's `default_process`), so the similarity measures wording,
+not capitalisation or commas, and the token methods see "Tower," as "tower".
+rapidfuzz is imported when the scorer is built, not when benchlab starts.
 """
 
 from __future__ import annotations
@@ -30,24 +31,34 @@ METHODS = ("ratio", "partial_ratio", "token_set_ratio", "token_sort_ratio")
 class FuzzyScorer:
     """Value is the best similarity (0..1) over the references; passed when >= threshold."""
 
-    __slots__ = ("_method", "_method_name", "_normalize", "_threshold", "name")
+    __slots__ = ("_method", "_method_name", "_process", "_threshold", "name")
 
     def __init__(
-        self, method: Callable[..., float], method_name: str, threshold: float, normalize: bool
+        self,
+        method: Callable[..., float],
+        method_name: str,
+        threshold: float,
+        process: Callable[[str], str] | None,
     ) -> None:
         self.name = "fuzzy"
         self._method = method
         self._method_name = method_name
         self._threshold = threshold
-        self._normalize = normalize
+        self._process = process
+
+    def _clean(self, text: str, reference: bool) -> str:
+        if self._process is None:
+            return text.strip()
+        text = normalize_cached(text) if reference else normalize_text(text)
+        return self._process(text)
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         refs = expected_strings(case, self.name)
         text = as_text(answer.output)
-        got = normalize_text(text) if self._normalize else text.strip()
+        got = self._clean(text, reference=False)
         best, best_ref = -1.0, refs[0]
         for ref in refs:
-            want = normalize_cached(ref) if self._normalize else ref.strip()
+            want = self._clean(ref, reference=True)
             if not want and not got:
                 similarity = 1.0  # rapidfuzz says 0 for two empty strings under some methods
             else:
@@ -69,7 +80,7 @@ def fuzzy(*, threshold: Any = 0.8, method: Any = "ratio", normalize: Any = True)
     limit = require_number("threshold", threshold, low=0.0, high=1.0)
     name = require_choice("method", method, METHODS)
     flag = require_bool("normalize", normalize)
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, utils
 
     fn: Callable[..., float] = getattr(fuzz, name)
-    return FuzzyScorer(fn, name, limit, flag)
+    return FuzzyScorer(fn, name, limit, utils.default_process if flag else None)

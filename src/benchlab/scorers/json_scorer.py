@@ -141,21 +141,23 @@ class JsonScorer:
                 f"case {case.id!r}: `expected` is not a usable JSON schema: {exc}"
             ) from exc
 
-    def _expected_value(self, case: Case) -> Any:
+    def _expected_values(self, case: Case) -> list[Any]:
+        """What the JSON may equal. A string is ambiguous (JSON text or a string value),
+        so both readings count: `expected: '{"a": 1}'` and `expected: plain` both work."""
         raw = case.expected
         if raw is None:
             raise ValueError(f"case {case.id!r}: json scorer with `equals: true` needs `expected`")
         if isinstance(raw, str):
             try:
-                return json.loads(raw)
-            except ValueError:
-                return raw
-        return raw
+                return [json.loads(raw), raw]
+            except (ValueError, RecursionError):
+                return [raw]
+        return [raw]
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         schema, validator = self._case_validator(case)
-        expected = self._expected_value(case) if self._equals else None
-        found, value, where = find_json(as_text(answer.output), _want(schema, expected))
+        expected = self._expected_values(case) if self._equals else [None]
+        found, value, where = find_json(as_text(answer.output), _want(schema, expected[0]))
         if not found:
             return ScoreResult(0.0, False, where)
         if validator is not None:
@@ -166,9 +168,15 @@ class JsonScorer:
             if error is not None:
                 return ScoreResult(0.0, False, f"{error} (JSON from {where})")
         if self._equals:
-            if not json_equal(value, expected):
+            try:
+                same = any(json_equal(value, e) for e in expected)
+            except RecursionError:
+                same = False
+            if not same:
                 return ScoreResult(
-                    0.0, False, f"JSON {preview(value)} differs from expected {preview(expected)}"
+                    0.0,
+                    False,
+                    f"JSON {preview(value)} differs from expected {preview(expected[0])}",
                 )
             return ScoreResult(1.0, True, f"JSON from {where} equals expected")
         what = "valid and matches the schema" if validator is not None else "valid"

@@ -56,9 +56,11 @@ def normalize_text(
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    if casefold:
+        if casefold:  # casefolding can undo NFKC; redo it so normalising twice changes nothing
+            text = unicodedata.normalize("NFKC", text.casefold())
+    elif casefold:
         text = text.casefold()
-    text = " ".join(text.strip(_EDGE_PUNCT).split())
+    text = " ".join(text.split()).strip(_EDGE_PUNCT)
     if remove_articles:
         text = " ".join(_ARTICLES.sub(" ", text).split()).strip(_EDGE_PUNCT)
     return text

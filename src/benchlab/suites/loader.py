@@ -219,7 +219,9 @@ def _check_unique(where: _Where, case_id: str, first: dict[str, int]) -> None:
     earlier = first.setdefault(case_id, where.position)
     if earlier != where.position:
         if where.line is not None:
-            raise SuiteError(f"{where.prefix()}: duplicate case id {case_id!r} (first on line {earlier})")
+            raise SuiteError(
+                f"{where.prefix()}: duplicate case id {case_id!r} (first on line {earlier})"
+            )
         raise SuiteError(
             f"{where.file}: case #{where.number}: duplicate case id {case_id!r} "
             f"(first is case #{earlier})"
@@ -293,7 +295,11 @@ def _did_you_mean(name: str, known: Iterable[str]) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text" if isinstance(value, str) else type(value).__name__
 
 
 def _canonical_hash(header: SuiteHeader, cases: tuple[Case, ...]) -> str:
@@ -301,7 +307,9 @@ def _canonical_hash(header: SuiteHeader, cases: tuple[Case, ...]) -> str:
         "header": header.model_dump(mode="json"),
         "cases": [case.model_dump(mode="json", exclude_defaults=True) for case in cases],
     }
-    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    text = json.dumps(
+        document, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -367,7 +375,9 @@ class _FileSource:
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
-                    raise SuiteError(f"{self.display}:{lineno}: not UTF-8 text ({exc.reason})") from None
+                    raise SuiteError(
+                        f"{self.display}:{lineno}: not UTF-8 text ({exc.reason})"
+                    ) from None
                 if lineno == 1:
                     text = text.removeprefix("\ufeff")
                 yield lineno, text
@@ -422,7 +432,8 @@ def _csv_columns(row: list[str], at: str) -> list[str]:
         if column.startswith("metadata.") and column != "metadata.":
             continue
         hint = _did_you_mean(column, (*_CSV_FIELDS, *_CSV_METADATA))
-        raise SuiteError(f"{at}: unknown column {column!r}{hint} (metadata goes in 'metadata.NAME')")
+        hint = hint or " (name metadata columns 'metadata.NAME')"
+        raise SuiteError(f"{at}: unknown column {column!r}{hint}")
     for required in ("id", "input"):
         if required not in columns:
             raise SuiteError(f"{at}: missing column {required!r}")
@@ -443,14 +454,14 @@ def _csv_case(columns: list[str], row: list[str], where: _Where) -> dict[str, An
             raw[column] = _maybe_json(cell)
         elif column == "input":
             raw[column] = _maybe_messages(cell)
-        elif column in ("id", "context"):
+        elif column in ("id", "context", "scorers"):
             raw[column] = cell
-        elif column == "scorers":
-            raw[column] = _csv_scorers(cell, where, raw.get("id"))
         elif column == "tags":
             metadata["tags"] = [tag.strip() for tag in cell.split(";") if tag.strip()]
         else:
             metadata[column.removeprefix("metadata.")] = cell
+    if "scorers" in raw:
+        raw["scorers"] = _csv_scorers(raw["scorers"], where.prefix(_raw_id(raw)))
     if metadata:
         raw["metadata"] = metadata
     return raw
@@ -475,19 +486,22 @@ def _maybe_messages(cell: str) -> Any:
         value = json.loads(cell)
     except json.JSONDecodeError:
         return cell
-    if isinstance(value, list) and value and all(isinstance(m, dict) and "role" in m for m in value):
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(m, dict) and "role" in m for m in value)
+    ):
         return value
     return cell
 
 
-def _csv_scorers(cell: str, where: _Where, case_id: Any) -> Any:
+def _csv_scorers(cell: str, at: str) -> Any:
     text = cell.strip()
     if text[:1] in ("[", "{"):
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
-            label = case_id if isinstance(case_id, str) else None
-            raise SuiteError(f"{where.prefix(label)}: scorers: invalid JSON: {exc.msg}") from None
+            raise SuiteError(f"{at}: scorers: invalid JSON: {exc.msg}") from None
         return [value] if isinstance(value, dict) else value
     return [name.strip() for name in text.split(",") if name.strip()]
 
@@ -528,7 +542,7 @@ def _yaml_loader() -> type[Any]:
     base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     bool_tag = "tag:yaml.org,2002:bool"
     dropped = (bool_tag, "tag:yaml.org,2002:timestamp")
-    loader = type("SuiteLoader", (base,), {})
+    loader: type[Any] = type("SuiteLoader", (base,), {})
     loader.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag not in dropped]
         for first, resolvers in base.yaml_implicit_resolvers.items()

@@ -75,9 +75,10 @@ class PromptRenderer:
             key: value for key, value in case.metadata.items() if key not in _RESERVED
         }
         variables.update(input=text, context=case.context, metadata=case.metadata, id=case.id)
+        errors: tuple[type[Exception], ...] = (TemplateError, *_RENDER_ERRORS)
         try:
             return self._template.render(variables)
-        except (TemplateError, *_RENDER_ERRORS) as exc:
+        except errors as exc:
             raise SuiteError(
                 f"suite {self.suite!r}: case {case.id!r}: template error: {_one_line(exc)}"
             ) from None
@@ -87,7 +88,9 @@ def _compile(source: str, suite: str) -> Template:
     from jinja2 import StrictUndefined, TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+    )
     try:
         return env.from_string(source)
     except TemplateSyntaxError as exc:

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchlab.analysis.stats import mean, percentile, wilson_interval
+
+
+def test_wilson_known_values() -> None:
+    # Reference values from Newcombe (1998), Table I, method 3 (Wilson score without correction).
+    lo, hi = wilson_interval(81, 263)  # type: ignore[misc]
+    assert lo == pytest.approx(0.2553, abs=1e-4) and hi == pytest.approx(0.3662, abs=1e-4)
+    lo, hi = wilson_interval(15, 148)  # type: ignore[misc]
+    assert lo == pytest.approx(0.0624, abs=1e-4) and hi == pytest.approx(0.1605, abs=1e-4)
+    lo, hi = wilson_interval(0, 20)  # type: ignore[misc]
+    assert lo == 0.0 and hi == pytest.approx(0.1611, abs=1e-4)
+    assert wilson_interval(0, 0) is None
+
+
+@given(st.integers(1, 5000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_wilson_contains_the_estimate_and_stays_in_unit_interval(kn: tuple[int, int]) -> None:
+    k, n = kn
+    lo, hi = wilson_interval(k, n)  # type: ignore[misc]
+    assert 0.0 <= lo <= k / n <= hi <= 1.0
+
+
+def test_percentile_matches_linear_interpolation() -> None:
+    values = [1.0, 2.0, 3.0, 4.0, 10.0]
+    assert percentile(values, 50) == 3.0
+    assert percentile(values, 95) == pytest.approx(8.8)
+    assert percentile([], 50) is None
+    assert percentile([7.0], 95) == 7.0
+    assert mean([1.0, 2.0]) == 1.5 and mean([]) is None
+    assert math.isclose(percentile(values, 0) or 0, 1.0)

@@ -1,0 +1,116 @@
+"""A real `benchlab run` process killed with SIGKILL mid-run, then resumed: nothing lost, nothing twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from benchlab.store import Store
+from support.servers import StubServer
+from support.suites import write_jsonl_suite
+
+N = 120
+CONCURRENCY = 4
+DELAY = 0.03
+
+
+def _cli(args: list[str], env: dict[str, str]) -> list[str]:
+    return [sys.executable, "-m", "benchlab", *args]
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_loses_nothing_and_repeats_nothing(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", N)
+    stub_server.delay = DELAY
+    env = {
+        **os.environ,
+        "OPENAI_BASE_URL": stub_server.openai_base_url,
+        "OPENAI_API_KEY": "sk-test",
+    }
+    args = ["run", str(suite), "-m", "openai/stub", "--scorer", "numeric", "-c", str(CONCURRENCY),
+            "--db", db_url, "--json", "-q"]
+    proc = subprocess.Popen(_cli(args, env), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while stub_server.count < N // 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    sent_before = stub_server.count
+    assert N // 3 <= sent_before < N, "the run should have been killed midway"
+
+    with Store(db_url) as store:
+        (run,) = store.list_runs()
+        assert run.status == "running"  # killed: nobody could mark it
+        stored_before = store.count_attempts(run.id)
+    lost = sent_before - stored_before
+    # At most the requests in flight plus those finished in the last flush interval (100 ms).
+    assert 0 <= lost <= CONCURRENCY + CONCURRENCY * (0.1 / DELAY + 1)
+
+    done = subprocess.run(
+        _cli(["resume", run.id, "--db", db_url, "--json", "-q"], env),
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["status"] == "completed"
+    assert summary["models"][0]["attempts"] == N
+    assert summary["models"][0]["pass_rate"] == 1.0
+    # Every request after the kill was for an attempt the store did not have.
+    assert stub_server.count - sent_before == N - stored_before
+    with Store(db_url) as store:
+        assert store.count_attempts(run.id) == N
+        keys = store.finished_keys(run.id)
+        assert len(keys) == N
+        assert store.get_run(run.id).status == "completed"
+
+
+def test_resume_of_a_finished_run_sends_nothing(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
+    env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
+    first = subprocess.run(
+        _cli(["run", str(suite), "-m", "openai/x", "--scorer", "numeric", "--db", db_url,
+              "--json", "-q"], env),
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert first.returncode == 0, first.stderr
+    run_id = json.loads(first.stdout)["run_id"]
+    again = subprocess.run(
+        _cli(["resume", run_id, "--db", db_url, "--json", "-q", "--no-cache"], env),
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    assert stub_server.count == 5
+    assert json.loads(again.stdout)["models"][0]["attempts"] == 5
+
+
+def test_resume_refuses_a_changed_suite(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
+    env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
+    first = subprocess.run(
+        _cli(["run", str(suite), "-m", "openai/x", "--scorer", "numeric", "--db", db_url,
+              "--json", "-q"], env),
+        env=env, capture_output=True, text=True, timeout=60,
+    )
+    run_id = json.loads(first.stdout)["run_id"]
+    write_jsonl_suite(suite, 6)
+    again = subprocess.run(
+        _cli(["resume", run_id, "--db", db_url], env), env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert again.returncode == 2
+    assert "changed since the run started" in again.stderr
+    assert "Traceback" not in again.stderr

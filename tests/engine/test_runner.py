@@ -1,0 +1,233 @@
+"""The engine end to end over real HTTP: retries, errors, cache, samples, events, store rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchlab import api
+from benchlab.domain import GenerationParams, ModelProfile, ScorerSpec
+from benchlab.engine.config import RunConfig
+from benchlab.engine.events import AttemptFinished, Recorder, RunFinished, RunStarted
+from benchlab.store import Store
+from support.servers import Garbage, Hang, Status, StubServer, Truncated
+from support.suites import write_jsonl_suite
+
+
+def _config(suite: Path, db_url: str, **kw: Any) -> RunConfig:
+    models = kw.pop("models", None) or [ModelProfile(name="openai/stub", spec="openai/stub")]
+    base: dict[str, Any] = dict(
+        suites=[str(suite)],
+        models=models,
+        scorers=[ScorerSpec(name="numeric")],
+        db=db_url,
+        retry_base_delay=0.01,
+        retry_max_delay=0.05,
+        concurrency=4,
+    )
+    base.update(kw)
+    return RunConfig(**base)
+
+
+def _env(server: StubServer) -> dict[str, str]:
+    return {"OPENAI_BASE_URL": server.openai_base_url, "OPENAI_API_KEY": "sk-test"}
+
+
+async def test_every_case_is_asked_once_scored_and_stored(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 20)
+    result = await api.arun(_config(suite, db_url), env=_env(stub_server))
+    assert result.status == "completed"
+    assert stub_server.count == 20
+    (model,) = result.summary["models"]
+    assert model["attempts"] == 20 and model["errors"] == 0
+    assert model["pass_rate"] == 1.0
+    assert model["tokens"]["input"] > 0 and model["tokens"]["output"] == 40
+    assert model["cost_usd"] is None  # no price for openai/stub: unknown, not 0
+    assert set(model["by_category"]) == {"cat0", "cat1", "cat2"}
+    attempts = list(result.attempts())
+    assert sorted(a.case_id for a in attempts) == sorted(f"c{i}" for i in range(20))
+    first = attempts[0]
+    assert first.prompt[-1]["role"] == "user" and first.output == first.prompt[-1]["content"]
+    assert first.scores[0].scorer == "numeric" and first.scores[0].passed is True
+    sent = stub_server.requests[0]
+    assert sent["headers"]["authorization"] == "Bearer sk-test"
+
+
+async def test_transient_errors_are_retried_and_retry_after_honoured(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 3)
+    stub_server.script(Status(429, retry_after=0.2), Status(500), Garbage(), Truncated())
+    import time
+
+    started = time.perf_counter()
+    result = await api.arun(_config(suite, db_url, concurrency=1), env=_env(stub_server))
+    elapsed = time.perf_counter() - started
+    assert result.summary["models"][0]["errors"] == 0
+    assert result.summary["models"][0]["pass_rate"] == 1.0
+    assert stub_server.count == 3 + 4
+    assert elapsed >= 0.2  # waited as Retry-After said, not the 10 ms base backoff
+    retries = sorted(a.retries for a in result.attempts())
+    assert retries == [0, 0, 4]
+
+
+async def test_final_failure_is_recorded_and_run_goes_on(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 4)
+    stub_server.script(Status(401), Hang(2.0), Hang(2.0), Hang(2.0))
+    result = await api.arun(
+        _config(suite, db_url, concurrency=1, retries=2, timeout=0.2), env=_env(stub_server)
+    )
+    assert result.status == "completed"
+    by_error = sorted((a.error_type or "") for a in result.attempts())
+    assert by_error == ["", "", "AuthenticationFailed", "ProviderTimeout"]
+    model = result.summary["models"][0]
+    assert model["errors"] == 2 and model["attempts"] == 4
+    assert model["pass_rate"] == 0.5  # an errored attempt counts as failed
+    timed_out = next(a for a in result.attempts() if a.error_type == "ProviderTimeout")
+    assert timed_out.retries == 2 and "0.2" in (timed_out.error_message or "")
+
+
+async def test_cache_answers_an_unchanged_rerun_without_requests(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 10)
+    first = await api.arun(_config(suite, db_url), env=_env(stub_server))
+    assert stub_server.count == 10
+    second = await api.arun(_config(suite, db_url), env=_env(stub_server))
+    assert stub_server.count == 10
+    assert second.run_id != first.run_id
+    assert all(a.cached for a in second.attempts())
+    assert second.summary["models"][0]["pass_rate"] == 1.0
+    await api.arun(_config(suite, db_url, cache=False), env=_env(stub_server))
+    assert stub_server.count == 20
+
+
+async def test_cache_is_never_shared_between_models_or_params(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
+    models = [
+        ModelProfile(name="a", spec="openai/model-a"),
+        ModelProfile(name="b", spec="openai/model-b"),
+        ModelProfile(name="a-hot", spec="openai/model-a",
+                     params=GenerationParams(temperature=1.0)),
+    ]
+    result = await api.arun(_config(suite, db_url, models=models), env=_env(stub_server))
+    assert stub_server.count == 15
+    assert not any(a.cached for a in result.attempts())
+    assert {m["model"] for m in result.summary["models"]} == {"a", "b", "a-hot"}
+    hot = [r["json"] for r in stub_server.requests if r["json"].get("temperature") == 1.0]
+    assert len(hot) == 5 and all(r["model"] == "model-a" for r in hot)
+
+
+async def test_samples_and_events(tmp_path: Path, db_url: str, stub_server: StubServer) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 3)
+    recorder = Recorder()
+    profile = ModelProfile(name="m", spec="openai/m", params=GenerationParams(seed=7))
+    result = await api.arun(
+        _config(suite, db_url, samples=3, models=[profile]), env=_env(stub_server),
+        sinks=[recorder],
+    )
+    assert stub_server.count == 9
+    seeds = sorted(r["json"]["seed"] for r in stub_server.requests)
+    assert seeds == [7, 7, 7, 8, 8, 8, 9, 9, 9]  # one fixed seed would make samples identical
+    kinds = [type(e) for e in recorder.events]
+    assert kinds[0] is RunStarted and kinds[-1] is RunFinished
+    finished = [e for e in recorder.events if isinstance(e, AttemptFinished)]
+    assert len(finished) == 9
+    assert {(e.case_id, e.sample) for e in finished} == {
+        (f"c{i}", s) for i in range(3) for s in range(3)
+    }
+    assert all(e.scores == {"numeric": 1.0} for e in finished)
+    assert result.summary["models"][0]["attempts"] == 9
+
+
+async def test_oracle_passes_quickstart_and_echo_does_not(db_url: str) -> None:
+    config = RunConfig(
+        suites=["quickstart"],
+        models=[ModelProfile(name="oracle", spec="oracle"), ModelProfile(name="echo", spec="echo")],
+        db=db_url,
+    )
+    result = await api.arun(config)
+    rates = {m["model"]: m["pass_rate"] for m in result.summary["models"]}
+    assert rates["oracle"] == 1.0
+    assert rates["echo"] < 0.5
+    assert all(m["cost_usd"] == 0.0 for m in result.summary["models"])
+
+
+async def test_replay_file_and_missing_answers(tmp_path: Path, db_url: str) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 3)
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text('{"case_id": "c0", "output": "0"}\n{"case_id": "c1", "output": "7"}\n')
+    config = RunConfig(
+        suites=[str(suite)],
+        models=[ModelProfile(name="r", spec=f"replay/{answers}")],
+        scorers=[ScorerSpec(name="numeric")],
+        db=db_url,
+    )
+    result = await api.arun(config)
+    by_case = {a.case_id: a for a in result.attempts()}
+    assert by_case["c0"].passed is True
+    assert by_case["c1"].passed is False and by_case["c1"].status == "ok"
+    assert by_case["c2"].status == "error" and by_case["c2"].error_type == "NoRecordedAnswer"
+    # replay an earlier run by id: same outputs, same verdicts
+    again = await api.arun(
+        config.model_copy(update={"models": [ModelProfile(name="r2", spec=f"replay/{result.run_id}")]})
+    )
+    assert {a.case_id: a.output for a in again.attempts() if a.status == "ok"} == {
+        "c0": "0", "c1": "7"
+    }
+
+
+async def test_limit_and_seed_pick_the_same_cases(tmp_path: Path, db_url: str) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 50, categories=5)
+    picks = []
+    for _ in range(2):
+        config = RunConfig(
+            suites=[str(suite)], models=[ModelProfile(name="oracle", spec="oracle")],
+            scorers=[ScorerSpec(name="exact")], db=db_url, limit=10, seed=3,
+        )
+        result = await api.arun(config)
+        picks.append(sorted(a.case_id for a in result.attempts()))
+    assert picks[0] == picks[1] and len(picks[0]) == 10
+    other = await api.arun(config.model_copy(update={"seed": 4}))
+    assert sorted(a.case_id for a in other.attempts()) != picks[0]
+
+
+def test_dry_run_sends_nothing_and_estimates_cost(tmp_path: Path, db_url: str) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 10)
+    from benchlab.domain import Price
+
+    config = _config(
+        suite, db_url, dry_run=True,
+        models=[ModelProfile(name="m", spec="openai/gpt-4.1", price=Price(input=2, output=8))],
+    )
+    report = api.plan(config).as_dict()
+    assert report["requests"] == 10 and report["cases"] == 10
+    (m,) = report["models"]
+    assert m["input_tokens"] > 0
+    assert m["cost_usd"] == pytest.approx((m["input_tokens"] * 2 + m["output_tokens"] * 8) / 1e6)
+    assert report["example_prompt"][-1]["content"] == "answer 0"
+    with Store(db_url) as store:
+        assert store.list_runs() == []
+
+
+async def test_adaptive_concurrency_backs_off_on_429(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    from benchlab.engine.runner import Engine
+
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 8)
+    stub_server.script(*[Status(429, retry_after=0.01)] * 4)
+    with Store(db_url) as store:
+        engine = Engine(_config(suite, db_url, concurrency=8), store, env=_env(stub_server))
+        outcome = await engine.run()
+        (limiter,) = engine._endpoint_limits.values()
+    assert outcome.status == "completed" and outcome.totals.errors == 0
+    assert limiter.limit < 8  # halved on the 429s, and not yet grown back to the bound
