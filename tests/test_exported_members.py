@@ -14,21 +14,26 @@ def test_all_exports_resolve() -> None:
     import types
 
     public = {
-        n for n in dir(benchlab)
+        n
+        for n in dir(benchlab)
         if not n.startswith("_") and not isinstance(getattr(benchlab, n), types.ModuleType)
     }
     assert public <= set(benchlab.__all__) | {"annotations", "TYPE_CHECKING", "Any"}
 
 
 def test_import_is_light() -> None:
-    code = "import benchlab, sys; print(sorted(m for m in ('sqlalchemy','aiohttp','pydantic') if m in sys.modules))"
+    code = (
+        "import benchlab, sys; "
+        "print(sorted(m for m in ('sqlalchemy', 'aiohttp', 'pydantic') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_python_api_runs_a_suite(tmp_path: object) -> None:
     config = benchlab.RunConfig(
-        suites=["quickstart"], models=benchlab.resolve_models(["oracle"]),
+        suites=["quickstart"],
+        models=benchlab.resolve_models(["oracle"]),
         db=f"sqlite:///{tmp_path}/api.db",
     )
     result = benchlab.run(config)

@@ -1,10 +1,10 @@
 """The library functions that the CLI (and later the server) are thin layers over.
 
-    >>> import benchlab
-    >>> result = benchlab.run(benchlab.RunConfig(suites=["quickstart"],
-    ...                       models=benchlab.resolve_models(["oracle"])))
-    >>> result.summary["models"][0]["pass_rate"]
-    1.0
+>>> import benchlab
+>>> result = benchlab.run(benchlab.RunConfig(suites=["quickstart"],
+...                       models=benchlab.resolve_models(["oracle"])))
+>>> result.summary["models"][0]["pass_rate"]
+1.0
 """
 
 from __future__ import annotations
@@ -50,8 +50,9 @@ async def arun(
     with Store(config.db) as store:
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run()
-        return RunResult(outcome.run_id, outcome.status, summarize_run(store, outcome.run_id),
-                         store.url)
+        return RunResult(
+            outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
+        )
 
 
 def run(
@@ -80,8 +81,15 @@ async def aresume(
     """
     from benchlab.engine.runner import Engine
 
-    allowed = {"concurrency", "timeout", "retries", "retry_base_delay", "retry_max_delay",
-               "cache", "flush_interval"}
+    allowed = {
+        "concurrency",
+        "timeout",
+        "retries",
+        "retry_base_delay",
+        "retry_max_delay",
+        "cache",
+        "flush_interval",
+    }
     with Store(db) as store:
         stored = store.get_run(run_id)
         data = dict(stored.config)
@@ -92,8 +100,9 @@ async def aresume(
         config = RunConfig.model_validate({**data, "db": db, "run_id": stored.id})
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run(resume_id=stored.id, retry_errors=retry_errors)
-        return RunResult(outcome.run_id, outcome.status, summarize_run(store, outcome.run_id),
-                         store.url)
+        return RunResult(
+            outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
+        )
 
 
 def resume(run_id: str, **kwargs: Any) -> RunResult:
@@ -110,8 +119,13 @@ def show(run_id: str, *, db: str | None = None) -> dict[str, Any]:
         return summarize_run(store, run_id)
 
 
-def list_runs(*, db: str | None = None, limit: int | None = None, model: str | None = None,
-              suite: str | None = None) -> list[Run]:
+def list_runs(
+    *,
+    db: str | None = None,
+    limit: int | None = None,
+    model: str | None = None,
+    suite: str | None = None,
+) -> list[Run]:
     with Store(db) as store:
         return store.list_runs(limit=limit, model=model, suite=suite)
 

@@ -87,7 +87,8 @@ def run(
         typer.Option(help="Scorer name (or module:function) for cases without their own."),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Render prompts, estimate tokens and cost; send nothing.")
+        bool,
+        typer.Option("--dry-run", help="Render prompts, estimate tokens and cost; send nothing."),
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached responses.")] = False,
     tag: Annotated[list[str] | None, typer.Option(help="KEY=VALUE label for the run.")] = None,
@@ -180,8 +181,13 @@ def resume(
     if no_cache:
         overrides["cache"] = False
     result = _run_async(
-        api.aresume(run_id, db=db, retry_errors=retry_errors, sinks=_sinks(json_out, quiet),
-                    overrides=overrides)
+        api.aresume(
+            run_id,
+            db=db,
+            retry_errors=retry_errors,
+            sinks=_sinks(json_out, quiet),
+            overrides=overrides,
+        )
     )
     _finish(result, json_out)
 
@@ -189,8 +195,9 @@ def resume(
 @app.command("runs")
 def runs_cmd(
     limit: Annotated[int, typer.Option(help="Show the newest N runs.")] = 20,
-    model: Annotated[str | None, typer.Option("--model", "-m", help="Only runs of this model.")]
-    = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Only runs of this model.")
+    ] = None,
     suite: Annotated[str | None, typer.Option(help="Only runs of this suite.")] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
@@ -293,8 +300,9 @@ def suites(json_out: JsonOpt = False) -> None:
 
 @app.command()
 def models(
-    models_file: Annotated[Path | None, typer.Option("--models", help="Also list this file.")]
-    = None,
+    models_file: Annotated[
+        Path | None, typer.Option("--models", help="Also list this file.")
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List provider families, priced models and the profiles of a models file."""
@@ -326,8 +334,9 @@ def models(
     from benchlab.render import print_table
 
     print_table("Providers", ["provider", "description", "key", "base_url"], families)
-    print_table("Built-in prices (US$ per 1M tokens)",
-                ["model", "input_per_1m", "output_per_1m"], prices)
+    print_table(
+        "Built-in prices (US$ per 1M tokens)", ["model", "input_per_1m", "output_per_1m"], prices
+    )
     if profiles:
         print_table("Profiles", ["name", "spec"], profiles)
 

@@ -33,15 +33,32 @@ def print_summary(summary: dict[str, Any]) -> None:
     console = _console()
     title = f"run {summary['run_id']} · {summary['status']} · {', '.join(summary['suites'])}"
     table = Table(title=title, title_justify="left")
-    for col in ("model", "attempts", "errors", "pass rate", "95% CI", "mean ms", "p50 ms",
-                "p95 ms", "tokens in/out", "cost"):
+    for col in (
+        "model",
+        "attempts",
+        "errors",
+        "pass rate",
+        "95% CI",
+        "mean ms",
+        "p50 ms",
+        "p95 ms",
+        "tokens in/out",
+        "cost",
+    ):
         table.add_column(col, justify="left" if col == "model" else "right")
     for m in summary["models"]:
         lat = m["latency_ms"]
         table.add_row(
-            m["model"], str(m["attempts"]), str(m["errors"]), _pct(m["pass_rate"]),
-            _ci(m["ci95"]), _ms(lat["mean"]), _ms(lat["p50"]), _ms(lat["p95"]),
-            f"{m['tokens']['input']:,}/{m['tokens']['output']:,}", _usd(m["cost_usd"]),
+            m["model"],
+            str(m["attempts"]),
+            str(m["errors"]),
+            _pct(m["pass_rate"]),
+            _ci(m["ci95"]),
+            _ms(lat["mean"]),
+            _ms(lat["p50"]),
+            _ms(lat["p95"]),
+            f"{m['tokens']['input']:,}/{m['tokens']['output']:,}",
+            _usd(m["cost_usd"]),
         )
     console.print(table)
     for m in summary["models"]:
@@ -63,8 +80,12 @@ def print_runs(rows: list[dict[str, Any]]) -> None:
         "Runs (newest first)",
         ["run_id", "status", "suites", "models", "created_at"],
         [
-            {**r, "suites": ", ".join(r["suites"]), "models": ", ".join(r["models"]),
-             "created_at": r["created_at"][:19].replace("T", " ")}
+            {
+                **r,
+                "suites": ", ".join(r["suites"]),
+                "models": ", ".join(r["models"]),
+                "created_at": r["created_at"][:19].replace("T", " "),
+            }
             for r in rows
         ],
     )
@@ -84,8 +105,10 @@ def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> N
 def print_dry_run(report: Any) -> None:
     data = report.as_dict()
     console = _console()
-    console.print(f"dry run: {data['cases']} cases, {data['requests']} requests, "
-                  f"estimated cost {_usd(data['cost_usd'])} (estimates: ~4 chars/token)")
+    console.print(
+        f"dry run: {data['cases']} cases, {data['requests']} requests, "
+        f"estimated cost {_usd(data['cost_usd'])} (estimates: ~4 chars/token)"
+    )
     print_table(
         "Estimate per model",
         ["model", "requests", "input_tokens", "output_tokens", "cost_usd"],

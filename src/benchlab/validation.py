@@ -35,8 +35,9 @@ def _flag_error(exc: ValidationError) -> ConfigError:
     return ConfigError(f"{flag} {value!r}: {err['msg']}" if flag else err["msg"])
 
 
-def build_config(data: dict[str, Any], *, param_overrides: dict[str, Any] | None = None
-                 ) -> RunConfig:
+def build_config(
+    data: dict[str, Any], *, param_overrides: dict[str, Any] | None = None
+) -> RunConfig:
     models: list[ModelProfile] = data.get("models", [])
     if param_overrides:
         updated = []

@@ -15,13 +15,21 @@ import pytest
 from support.suites import write_jsonl_suite
 
 
-def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-        ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items()
-            if not k.endswith(("_API_KEY", "_BASE_URL")) and k != "BENCHLAB_DB"}
+def cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_API_KEY", "_BASE_URL")) and k != "BENCHLAB_DB"
+    }
     return subprocess.run(
         [sys.executable, "-m", "benchlab", *args],
-        env={**base, **(env or {})}, capture_output=True, text=True, timeout=60, cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
     )
 
 
@@ -66,9 +74,23 @@ def test_export_formats(tmp_path: Path) -> None:
     run_id = run["run_id"]
     rows = [json.loads(line) for line in cli("export", run_id, "--db", db).stdout.splitlines()]
     assert len(rows) == run["models"][0]["attempts"]
-    required = {"run_id", "suite", "case_id", "model", "sample", "input", "output", "expected",
-                "passed", "scores", "error", "latency_ms", "input_tokens", "output_tokens",
-                "cost_usd"}
+    required = {
+        "run_id",
+        "suite",
+        "case_id",
+        "model",
+        "sample",
+        "input",
+        "output",
+        "expected",
+        "passed",
+        "scores",
+        "error",
+        "latency_ms",
+        "input_tokens",
+        "output_tokens",
+        "cost_usd",
+    }
     assert required <= set(rows[0])
     assert all(r["passed"] is True for r in rows)
     assert all(isinstance(r["scores"], dict) and r["scores"] for r in rows)
@@ -90,8 +112,23 @@ def test_export_formats(tmp_path: Path) -> None:
 
 def test_run_records_what_reproduces_it(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/x.db"
-    run = json.loads(cli("run", "quickstart", "-m", "oracle", "--db", db, "--json",
-                         "--seed", "5", "--limit", "4", "--tag", "team=qa").stdout)
+    run = json.loads(
+        cli(
+            "run",
+            "quickstart",
+            "-m",
+            "oracle",
+            "--db",
+            db,
+            "--json",
+            "--seed",
+            "5",
+            "--limit",
+            "4",
+            "--tag",
+            "team=qa",
+        ).stdout
+    )
     doc = json.loads(cli("export", run["run_id"], "--format", "json", "--db", db).stdout)
     config = doc["run"]["config"]
     assert config["seed"] == 5 and config["limit"] == 4 and config["tags"] == {"team": "qa"}
@@ -133,16 +170,18 @@ def test_missing_key_is_a_clear_error_before_any_request(tmp_path: Path) -> None
         (["export", "nosuchrun", "--format", "xml"], ["--format"]),
     ],
 )
-def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str],
-                                         needles: list[str]) -> None:
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, args: list[str], needles: list[str]
+) -> None:
     assert_user_error(cli(*args, "--db", f"sqlite:///{tmp_path}/x.db"), *needles)
 
 
 def test_bad_suite_file_names_file_line_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "a", "input": "x"}\n{"id": "b", "inptu": "y"}\n')
-    result = cli("run", str(bad), "-m", "oracle", "--scorer", "exact",
-                 "--db", f"sqlite:///{tmp_path}/x.db")
+    result = cli(
+        "run", str(bad), "-m", "oracle", "--scorer", "exact", "--db", f"sqlite:///{tmp_path}/x.db"
+    )
     assert_user_error(result, "bad.jsonl", ":2", "inptu")
 
 
@@ -155,8 +194,7 @@ def test_case_without_scorer_is_an_error(tmp_path: Path) -> None:
 def test_bad_models_file(tmp_path: Path) -> None:
     models = tmp_path / "models.yaml"
     models.write_text("models:\n  - name: fast\n    spec: openai/gpt-4.1-mini\n    temprature: 0\n")
-    result = cli("run", "quickstart", "--models", str(models), "--db",
-                 f"sqlite:///{tmp_path}/x.db")
+    result = cli("run", "quickstart", "--models", str(models), "--db", f"sqlite:///{tmp_path}/x.db")
     assert_user_error(result, "models.yaml", "fast", "temprature")
 
 
@@ -182,6 +220,15 @@ def test_suites_and_models_listings() -> None:
     suites = json.loads(cli("suites", "--json").stdout)
     assert any(s["name"] == "quickstart" and 8 <= s["cases"] <= 12 for s in suites)
     models = json.loads(cli("models", "--json").stdout)
-    assert {"openai", "anthropic", "ollama", "litellm", "oracle", "echo", "replay",
-            "openrouter", "lmstudio"} <= {p["provider"] for p in models["providers"]}
+    assert {
+        "openai",
+        "anthropic",
+        "ollama",
+        "litellm",
+        "oracle",
+        "echo",
+        "replay",
+        "openrouter",
+        "lmstudio",
+    } <= {p["provider"] for p in models["providers"]}
     assert any(p["model"] == "openai/gpt-4.1" for p in models["prices"])

@@ -1,4 +1,4 @@
-"""A real `benchlab run` process killed with SIGKILL mid-run, then resumed: nothing lost, nothing twice."""
+"""A real `benchlab run` killed with SIGKILL mid-run, then resumed: nothing lost or repeated."""
 
 from __future__ import annotations
 
@@ -36,10 +36,23 @@ def test_kill_9_then_resume_loses_nothing_and_repeats_nothing(
         "OPENAI_BASE_URL": stub_server.openai_base_url,
         "OPENAI_API_KEY": "sk-test",
     }
-    args = ["run", str(suite), "-m", "openai/stub", "--scorer", "numeric", "-c", str(CONCURRENCY),
-            "--db", db_url, "--json", "-q"]
-    proc = subprocess.Popen(_cli(args, env), env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    args = [
+        "run",
+        str(suite),
+        "-m",
+        "openai/stub",
+        "--scorer",
+        "numeric",
+        "-c",
+        str(CONCURRENCY),
+        "--db",
+        db_url,
+        "--json",
+        "-q",
+    ]
+    proc = subprocess.Popen(
+        _cli(args, env), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 30
     while stub_server.count < N // 3 and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -58,7 +71,10 @@ def test_kill_9_then_resume_loses_nothing_and_repeats_nothing(
 
     done = subprocess.run(
         _cli(["resume", run.id, "--db", db_url, "--json", "-q"], env),
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
@@ -80,15 +96,34 @@ def test_resume_of_a_finished_run_sends_nothing(
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
     env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
     first = subprocess.run(
-        _cli(["run", str(suite), "-m", "openai/x", "--scorer", "numeric", "--db", db_url,
-              "--json", "-q"], env),
-        env=env, capture_output=True, text=True, timeout=60,
+        _cli(
+            [
+                "run",
+                str(suite),
+                "-m",
+                "openai/x",
+                "--scorer",
+                "numeric",
+                "--db",
+                db_url,
+                "--json",
+                "-q",
+            ],
+            env,
+        ),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert first.returncode == 0, first.stderr
     run_id = json.loads(first.stdout)["run_id"]
     again = subprocess.run(
         _cli(["resume", run_id, "--db", db_url, "--json", "-q", "--no-cache"], env),
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert again.returncode == 0, again.stderr
     assert stub_server.count == 5
@@ -101,14 +136,33 @@ def test_resume_refuses_a_changed_suite(
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
     env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
     first = subprocess.run(
-        _cli(["run", str(suite), "-m", "openai/x", "--scorer", "numeric", "--db", db_url,
-              "--json", "-q"], env),
-        env=env, capture_output=True, text=True, timeout=60,
+        _cli(
+            [
+                "run",
+                str(suite),
+                "-m",
+                "openai/x",
+                "--scorer",
+                "numeric",
+                "--db",
+                db_url,
+                "--json",
+                "-q",
+            ],
+            env,
+        ),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     run_id = json.loads(first.stdout)["run_id"]
     write_jsonl_suite(suite, 6)
     again = subprocess.run(
-        _cli(["resume", run_id, "--db", db_url], env), env=env, capture_output=True, text=True,
+        _cli(["resume", run_id, "--db", db_url], env),
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert again.returncode == 2

@@ -115,8 +115,7 @@ async def test_cache_is_never_shared_between_models_or_params(
     models = [
         ModelProfile(name="a", spec="openai/model-a"),
         ModelProfile(name="b", spec="openai/model-b"),
-        ModelProfile(name="a-hot", spec="openai/model-a",
-                     params=GenerationParams(temperature=1.0)),
+        ModelProfile(name="a-hot", spec="openai/model-a", params=GenerationParams(temperature=1.0)),
     ]
     result = await api.arun(_config(suite, db_url, models=models), env=_env(stub_server))
     assert stub_server.count == 15
@@ -131,7 +130,8 @@ async def test_samples_and_events(tmp_path: Path, db_url: str, stub_server: Stub
     recorder = Recorder()
     profile = ModelProfile(name="m", spec="openai/m", params=GenerationParams(seed=7))
     result = await api.arun(
-        _config(suite, db_url, samples=3, models=[profile]), env=_env(stub_server),
+        _config(suite, db_url, samples=3, models=[profile]),
+        env=_env(stub_server),
         sinks=[recorder],
     )
     assert stub_server.count == 9
@@ -178,10 +178,13 @@ async def test_replay_file_and_missing_answers(tmp_path: Path, db_url: str) -> N
     assert by_case["c2"].status == "error" and by_case["c2"].error_type == "NoRecordedAnswer"
     # replay an earlier run by id: same outputs, same verdicts
     again = await api.arun(
-        config.model_copy(update={"models": [ModelProfile(name="r2", spec=f"replay/{result.run_id}")]})
+        config.model_copy(
+            update={"models": [ModelProfile(name="r2", spec=f"replay/{result.run_id}")]}
+        )
     )
     assert {a.case_id: a.output for a in again.attempts() if a.status == "ok"} == {
-        "c0": "0", "c1": "7"
+        "c0": "0",
+        "c1": "7",
     }
 
 
@@ -190,8 +193,12 @@ async def test_limit_and_seed_pick_the_same_cases(tmp_path: Path, db_url: str) -
     picks = []
     for _ in range(2):
         config = RunConfig(
-            suites=[str(suite)], models=[ModelProfile(name="oracle", spec="oracle")],
-            scorers=[ScorerSpec(name="exact")], db=db_url, limit=10, seed=3,
+            suites=[str(suite)],
+            models=[ModelProfile(name="oracle", spec="oracle")],
+            scorers=[ScorerSpec(name="exact")],
+            db=db_url,
+            limit=10,
+            seed=3,
         )
         result = await api.arun(config)
         picks.append(sorted(a.case_id for a in result.attempts()))
@@ -205,7 +212,9 @@ def test_dry_run_sends_nothing_and_estimates_cost(tmp_path: Path, db_url: str) -
     from benchlab.domain import Price
 
     config = _config(
-        suite, db_url, dry_run=True,
+        suite,
+        db_url,
+        dry_run=True,
         models=[ModelProfile(name="m", spec="openai/gpt-4.1", price=Price(input=2, output=8))],
     )
     report = api.plan(config).as_dict()

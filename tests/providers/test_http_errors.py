@@ -84,14 +84,15 @@ async def test_failure_maps_to_our_type(
 
 
 async def test_error_body_message_is_surfaced(provider: Provider, stub_server: StubServer) -> None:
-    body: dict[str, Any] = {
+    bodies: dict[str, dict[str, Any]] = {
         "openai": {"error": {"message": "bad temperature", "type": "invalid_request_error"}},
         "anthropic": {
             "type": "error",
             "error": {"type": "invalid_request_error", "message": "bad temperature"},
         },
         "ollama": {"error": "bad temperature"},
-    }[provider.family]
+    }
+    body = bodies[provider.family]
     stub_server.script(Status(400, body=body))
 
     with pytest.raises(RequestRejected, match=r"HTTP 400 .*: bad temperature$"):

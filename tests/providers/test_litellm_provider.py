@@ -32,7 +32,7 @@ from benchlab.providers.errors import (
     ServerError,
 )
 from benchlab.providers.litellm_provider import MISSING_EXTRA, LiteLLMProvider
-from support.servers import Garbage, Hang, Status, StubServer, Truncated
+from support.servers import Behaviour, Garbage, Hang, Status, StubServer, Truncated
 
 
 def ask(model: str = "openai/stub-model", **params: Any) -> GenerateRequest:
@@ -258,14 +258,15 @@ async def test_real_litellm_through_the_stub_server(
             assert call["function"]["name"] == "f"
             assert json.loads(call["function"]["arguments"]) == {"a": 1}
 
-        for behaviour, expected in [
+        failures: list[tuple[Behaviour, type[ProviderError]]] = [
             (Status(429, retry_after=2), RateLimited),
             (Status(500), ServerError),
             (Status(401), AuthenticationFailed),
             (Status(400), RequestRejected),
             (Garbage(), ProviderError),
             (Truncated(), ProviderError),
-        ]:
+        ]
+        for behaviour, expected in failures:
             stub_server.script(behaviour)
             before = stub_server.count
             with pytest.raises(expected) as info:

@@ -16,8 +16,16 @@ def _run(store: Store, run_id: str, *, model: str = "m", suite: str = "s") -> No
     store.create_run(
         run_id,
         config={"seed": 0},
-        suites_info=[{"name": suite, "hash": "h" * 64, "version": "1", "source": "x",
-                      "header": {"name": suite}, "n_cases": 1}],
+        suites_info=[
+            {
+                "name": suite,
+                "hash": "h" * 64,
+                "version": "1",
+                "source": "x",
+                "header": {"name": suite},
+                "n_cases": 1,
+            }
+        ],
         model_profiles=[{"name": model, "spec": "oracle"}],
         seed=0,
         tags={},
@@ -27,11 +35,28 @@ def _run(store: Store, run_id: str, *, model: str = "m", suite: str = "s") -> No
 
 def _attempt(run_id: str, attempt_id: int, case_id: str) -> dict[str, object]:
     return {
-        "id": attempt_id, "run_id": run_id, "suite": "s", "case_id": case_id, "model": "m",
-        "sample": 0, "status": "ok", "category": None, "prompt": "[]", "output": "x",
-        "tool_calls": None, "finish_reason": "stop", "input_tokens": 1, "output_tokens": 1,
-        "latency_ms": 1.0, "cost_usd": 0.0, "error_type": None, "error_message": None,
-        "cached": False, "retries": 0, "passed": True, "finished_at": time.time(),
+        "id": attempt_id,
+        "run_id": run_id,
+        "suite": "s",
+        "case_id": case_id,
+        "model": "m",
+        "sample": 0,
+        "status": "ok",
+        "category": None,
+        "prompt": "[]",
+        "output": "x",
+        "tool_calls": None,
+        "finish_reason": "stop",
+        "input_tokens": 1,
+        "output_tokens": 1,
+        "latency_ms": 1.0,
+        "cost_usd": 0.0,
+        "error_type": None,
+        "error_message": None,
+        "cached": False,
+        "retries": 0,
+        "passed": True,
+        "finished_at": time.time(),
     }
 
 
@@ -64,7 +89,8 @@ def test_runs_newest_first_filters_and_prefix(db_url: str) -> None:
         time.sleep(0.01)
         _run(store, "20260102-000000-bbbbbb", model="b", suite="y")
         assert [r.id for r in store.list_runs()] == [
-            "20260102-000000-bbbbbb", "20260101-000000-aaaaaa"
+            "20260102-000000-bbbbbb",
+            "20260101-000000-aaaaaa",
         ]
         assert [r.id for r in store.list_runs(model="a")] == ["20260101-000000-aaaaaa"]
         assert [r.id for r in store.list_runs(suite="y")] == ["20260102-000000-bbbbbb"]

@@ -355,8 +355,8 @@ class StubServer:
             )
         if isinstance(behaviour.body, str):
             return web.Response(status=behaviour.code, text=behaviour.body, headers=headers)
-        body = behaviour.body if behaviour.body is not None else error(behaviour.code, None)
-        return web.json_response(body, status=behaviour.code, headers=headers)
+        data = behaviour.body if behaviour.body is not None else error(behaviour.code, None)
+        return web.json_response(data, status=behaviour.code, headers=headers)
 
     def _reply(
         self, payload: dict[str, Any], limit: Any, stop: Any

@@ -19,9 +19,25 @@ from benchlab.store import Store
 FORMATS = ("jsonl", "csv", "json")
 DOCUMENT_FORMAT = "benchlab.run/1"
 ROW_FIELDS = [
-    "run_id", "suite", "case_id", "model", "sample", "category", "input", "output", "expected",
-    "passed", "scores", "error", "error_type", "latency_ms", "input_tokens", "output_tokens",
-    "cost_usd", "cached", "finish_reason",
+    "run_id",
+    "suite",
+    "case_id",
+    "model",
+    "sample",
+    "category",
+    "input",
+    "output",
+    "expected",
+    "passed",
+    "scores",
+    "error",
+    "error_type",
+    "latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "cached",
+    "finish_reason",
 ]
 
 
@@ -95,17 +111,20 @@ def _export_document(store: Store, run_id: str, out: IO[str]) -> int:
     out.write(', "suites": [')
     for i, (name, suite_hash) in enumerate(sorted(store.run_suite_hashes(run_id).items())):
         record = store.suite_record(suite_hash)
-        out.write(("," if i else "") + json.dumps(
-            {
-                "name": name,
-                "hash": suite_hash,
-                "version": record["version"],
-                "source": record["source"],
-                "header": record["header"],
-                "cases": list(_cases(store, suite_hash)),
-            },
-            ensure_ascii=False,
-        ))
+        out.write(
+            ("," if i else "")
+            + json.dumps(
+                {
+                    "name": name,
+                    "hash": suite_hash,
+                    "version": record["version"],
+                    "source": record["source"],
+                    "header": record["header"],
+                    "cases": list(_cases(store, suite_hash)),
+                },
+                ensure_ascii=False,
+            )
+        )
     out.write('], "attempts": [')
     count = 0
     for a in store.iter_attempts(run_id, with_cases=False):

@@ -28,8 +28,15 @@ class _Acc:
     cost_known: bool = True
     cached: int = 0
 
-    def add(self, status: str, passed: bool | None, latency: float | None,
-            tin: int | None, tout: int | None, cost: float | None) -> None:
+    def add(
+        self,
+        status: str,
+        passed: bool | None,
+        latency: float | None,
+        tin: int | None,
+        tout: int | None,
+        cost: float | None,
+    ) -> None:
         self.attempts += 1
         if status == "error":
             self.errors += 1
@@ -61,9 +68,19 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
     per_model: dict[str, _Acc] = {name: _Acc() for name in run.models}
     per_cat: dict[str, dict[str, _Acc]] = {}
     per_suite: dict[str, dict[str, _Acc]] = {}
-    for model, suite, category, status, passed, latency, tin, tout, cost, _c, _s in (
-        store.summary_rows(run.id)
-    ):
+    for (
+        model,
+        suite,
+        category,
+        status,
+        passed,
+        latency,
+        tin,
+        tout,
+        cost,
+        _c,
+        _s,
+    ) in store.summary_rows(run.id):
         acc = per_model.setdefault(model, _Acc())
         acc.add(status, passed, latency, tin, tout, cost)
         if category is not None:
@@ -92,9 +109,7 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
             "cost_usd": acc.cost if acc.cost_known else None,
         }
         if name in per_cat:
-            entry["by_category"] = {
-                c: per_cat[name][c].rate() for c in sorted(per_cat[name])
-            }
+            entry["by_category"] = {c: per_cat[name][c].rate() for c in sorted(per_cat[name])}
         if name in per_suite:
             entry["by_suite"] = {s: per_suite[name][s].rate() for s in sorted(per_suite[name])}
         models.append(entry)

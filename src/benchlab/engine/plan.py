@@ -170,7 +170,13 @@ def work_items(
                     messages = renderer.render(case)
                     prompt_json = json.dumps(messages, ensure_ascii=False)
                 yield WorkItem(
-                    plan, position, case, model, sample, messages, prompt_json,
+                    plan,
+                    position,
+                    case,
+                    model,
+                    sample,
+                    messages,
+                    prompt_json,
                     params_by_sample[sample],
                 )
 

@@ -69,8 +69,12 @@ class RichProgress:
             self._started = time.perf_counter()
             self._progress.start()
             self._task = self._progress.add_task(
-                f"run {event.run_id}", total=event.total, completed=event.already_done,
-                rate="0", errors=0, spend="$0",
+                f"run {event.run_id}",
+                total=event.total,
+                completed=event.already_done,
+                rate="0",
+                errors=0,
+                spend="$0",
             )
             self._done = event.already_done
         elif isinstance(event, RunFinished):
@@ -82,7 +86,10 @@ class RichProgress:
             return
         rate = self._done / max(now - self._started, 1e-9)
         self._progress.update(
-            self._task, completed=self._done, rate=f"{rate:.1f}", errors=self._errors,
+            self._task,
+            completed=self._done,
+            rate=f"{rate:.1f}",
+            errors=self._errors,
             spend=_spend(self._cost, self._known),
         )
 

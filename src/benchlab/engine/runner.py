@@ -169,8 +169,9 @@ class Engine:
             self.store.set_status(run_id, "running")
         totals = RunTotals(run_id=run_id, total=total, done=len(done))
         self.events.emit(
-            RunStarted(run_id, total, len(done), [m.name for m in config.models],
-                       [p.name for p in plans])
+            RunStarted(
+                run_id, total, len(done), [m.name for m in config.models], [p.name for p in plans]
+            )
         )
         self._writer = self.store.writer(config.flush_interval)
         status = "failed"
@@ -215,12 +216,14 @@ class Engine:
                 "case_id": case.id,
                 "position": position,
                 "input": json.dumps(
-                    case.input if isinstance(case.input, str)
+                    case.input
+                    if isinstance(case.input, str)
                     else [m.model_dump() for m in case.input],
                     ensure_ascii=False,
                 ),
                 "context": case.context,
-                "expected": None if case.expected is None
+                "expected": None
+                if case.expected is None
                 else json.dumps(case.expected, ensure_ascii=False, default=str),
                 "scorers": json.dumps([s.model_dump() for s in plan.scorer_specs(case)]),
                 "category": case.category,
@@ -239,8 +242,9 @@ class Engine:
         for profile in self.config.models:
             lane = self.lane_for(profile.name)
             items = self._with_cache(lane, work_items(plans, profile, self.config.samples, done))
-            workers = min(profile.max_concurrency or self.config.concurrency,
-                          self.config.concurrency)
+            workers = min(
+                profile.max_concurrency or self.config.concurrency, self.config.concurrency
+            )
             for _ in range(workers):
                 tasks.append(asyncio.create_task(self._worker(run_id, lane, items, totals)))
         try:
@@ -307,7 +311,10 @@ class Engine:
             )
             outcome = await lane.call(request, estimate(item)[0] if lane.rate.active else 0)
             completion, latency, retries, error = (
-                outcome.completion, outcome.latency_ms, outcome.retries, outcome.error
+                outcome.completion,
+                outcome.latency_ms,
+                outcome.retries,
+                outcome.error,
             )
         attempt_id = new_attempt_id()
         results: list[Any] = []
@@ -322,11 +329,14 @@ class Engine:
             results = await score_answer(case, answer, item.suite.scorers_for(case), self._ctx)
             passed = overall_passed(results)
             price = profile.price
-            cost = None if price is None else price.cost(
-                completion.input_tokens, completion.output_tokens
+            cost = (
+                None
+                if price is None
+                else price.cost(completion.input_tokens, completion.output_tokens)
             )
-            row = self._row(run_id, attempt_id, item, "ok", completion, latency, cost, passed,
-                            retries, None)
+            row = self._row(
+                run_id, attempt_id, item, "ok", completion, latency, cost, passed, retries, None
+            )
             if item.cached is None and item.cache_key is not None:
                 writer.add_cache(
                     {
@@ -342,8 +352,9 @@ class Engine:
         else:
             assert error is not None
             passed, cost = False, None
-            row = self._row(run_id, attempt_id, item, "error", None, latency, None, False,
-                            retries, error)
+            row = self._row(
+                run_id, attempt_id, item, "error", None, latency, None, False, retries, error
+            )
         writer.add_attempt(row, score_rows(attempt_id, run_id, results))
         totals.done += 1
         totals.per_model[profile.name] = totals.per_model.get(profile.name, 0) + 1
@@ -400,7 +411,8 @@ class Engine:
             "category": item.case.category,
             "prompt": item.prompt_json,
             "output": None if completion is None else completion.text,
-            "tool_calls": None if completion is None or not completion.tool_calls
+            "tool_calls": None
+            if completion is None or not completion.tool_calls
             else json.dumps(completion.tool_calls, ensure_ascii=False),
             "finish_reason": None if completion is None else completion.finish_reason,
             "input_tokens": None if completion is None else completion.input_tokens,

@@ -62,7 +62,8 @@ class JsonHttpClient:
         if status >= 400:
             text = body[:500].decode("utf-8", "replace")
             raise error_for_status(
-                status, f"HTTP {status} from {url}: {_error_message(text)}",
+                status,
+                f"HTTP {status} from {url}: {_error_message(text)}",
                 parse_retry_after(retry_after),
             )
         try:

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 
 @dataclass(slots=True)
 class GenerateRequest:
-    """What to ask one model once. Plain slots dataclass: built once per attempt, never validated."""
+    """What to ask one model once: a slots dataclass, built per attempt and never validated."""
 
     model: str
     messages: list[dict[str, Any]]

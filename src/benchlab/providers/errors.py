@@ -15,6 +15,8 @@ Retry logic looks only at these types, never at aiohttp or SDK classes::
 
 from __future__ import annotations
 
+from datetime import UTC
+
 
 class ProviderError(Exception):
     retryable: bool = False
@@ -76,16 +78,16 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from datetime import datetime
     from email.utils import parsedate_to_datetime
-    from datetime import datetime, timezone
 
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def error_for_status(status: int, message: str, retry_after: float | None = None) -> ProviderError:

@@ -50,9 +50,7 @@ def parse_chat_completion(data: Any) -> Completion:
     usage = data.get("usage") or {}
     content = message.get("content")
     if isinstance(content, list):  # some servers return content parts
-        content = "".join(
-            str(p.get("text", "")) for p in content if isinstance(p, dict)
-        )
+        content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
     return Completion(
         text=content or "",
         tool_calls=message.get("tool_calls") or None,

@@ -74,9 +74,7 @@ def with_price(profile: ModelProfile) -> ModelProfile:
     return profile if price is None else profile.model_copy(update={"price": price})
 
 
-def resolve_models(
-    specs: list[str], models_file: str | Path | None = None
-) -> list[ModelProfile]:
+def resolve_models(specs: list[str], models_file: str | Path | None = None) -> list[ModelProfile]:
     """The profiles a run uses, in the order given; names must be unique."""
     from_file = load_models_file(models_file) if models_file else []
     by_name = {p.name: p for p in from_file}

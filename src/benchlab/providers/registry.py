@@ -36,18 +36,47 @@ class Family:
 FAMILIES: dict[str, Family] = {
     f.name: f
     for f in (
-        Family("openai", "OpenAI or any OpenAI-compatible server", "OPENAI_BASE_URL",
-               "https://api.openai.com/v1", "OPENAI_API_KEY", key_required=True),
-        Family("openrouter", "OpenRouter (OpenAI-compatible)", "OPENROUTER_BASE_URL",
-               "https://openrouter.ai/api/v1", "OPENROUTER_API_KEY", key_required=True),
-        Family("lmstudio", "LM Studio's local server", "LMSTUDIO_BASE_URL",
-               "http://localhost:1234/v1", "LMSTUDIO_API_KEY"),
-        Family("vllm", "a vLLM server", "VLLM_BASE_URL", "http://localhost:8000/v1",
-               "VLLM_API_KEY"),
-        Family("llamacpp", "llama.cpp's llama-server", "LLAMACPP_BASE_URL",
-               "http://localhost:8080/v1", "LLAMACPP_API_KEY"),
-        Family("anthropic", "Anthropic Messages API", "ANTHROPIC_BASE_URL",
-               "https://api.anthropic.com", "ANTHROPIC_API_KEY", key_required=True),
+        Family(
+            "openai",
+            "OpenAI or any OpenAI-compatible server",
+            "OPENAI_BASE_URL",
+            "https://api.openai.com/v1",
+            "OPENAI_API_KEY",
+            key_required=True,
+        ),
+        Family(
+            "openrouter",
+            "OpenRouter (OpenAI-compatible)",
+            "OPENROUTER_BASE_URL",
+            "https://openrouter.ai/api/v1",
+            "OPENROUTER_API_KEY",
+            key_required=True,
+        ),
+        Family(
+            "lmstudio",
+            "LM Studio's local server",
+            "LMSTUDIO_BASE_URL",
+            "http://localhost:1234/v1",
+            "LMSTUDIO_API_KEY",
+        ),
+        Family(
+            "vllm", "a vLLM server", "VLLM_BASE_URL", "http://localhost:8000/v1", "VLLM_API_KEY"
+        ),
+        Family(
+            "llamacpp",
+            "llama.cpp's llama-server",
+            "LLAMACPP_BASE_URL",
+            "http://localhost:8080/v1",
+            "LLAMACPP_API_KEY",
+        ),
+        Family(
+            "anthropic",
+            "Anthropic Messages API",
+            "ANTHROPIC_BASE_URL",
+            "https://api.anthropic.com",
+            "ANTHROPIC_API_KEY",
+            key_required=True,
+        ),
         Family("ollama", "Ollama's native chat API", "OLLAMA_HOST", "http://localhost:11434"),
         Family("litellm", "any provider LiteLLM supports (optional extra)"),
         Family("oracle", "offline: answers each case's reference", needs_model=False),
@@ -89,8 +118,11 @@ def api_key_for(profile: ModelProfile, env: Mapping[str, str]) -> str | None:
     if family.key_required and endpoint == (family.default_base_url or "").rstrip("/"):
         raise MissingCredentials(
             f"model {profile.name!r} needs an API key: set {key_env}"
-            + (f" (or point {family.base_url_env} at a compatible server)"
-               if family.base_url_env else "")
+            + (
+                f" (or point {family.base_url_env} at a compatible server)"
+                if family.base_url_env
+                else ""
+            )
         )
     if profile.api_key_env and not key:
         raise MissingCredentials(f"model {profile.name!r}: {profile.api_key_env} is not set")
@@ -118,8 +150,10 @@ class ProviderPool:
     def get(self, profile: ModelProfile) -> Provider:
         family = check_spec(profile)
         endpoint = endpoint_for(profile, self._env)
-        key = None if not family.key_env and not profile.api_key_env else api_key_for(
-            profile, self._env
+        key = (
+            None
+            if not family.key_env and not profile.api_key_env
+            else api_key_for(profile, self._env)
         )
         pool_key = (family.name, endpoint if family.name != "replay" else profile.spec, key)
         provider = self._open.get(pool_key)

@@ -34,94 +34,116 @@ from benchlab.scorers.registry import register
 DEFAULT_CHOICES = "ABCD"
 # What may wrap a letter: spaces, markdown emphasis, brackets, quotes, math mode.
 _WRAP = r"(?:[\s*_(\[{\"'`$]|\\boxed\{|\\text(?:bf)?\{|\\mathrm\{)*"
-_END = r"(?![A-Za-z0-9])"
+_END = r"(?![a-z0-9])"
+# Explicit patterns run on an ASCII-lowercased copy of the answer, so they can
+# be case-sensitive: a pattern that starts with a literal word lets `re` jump
+# between occurrences instead of trying every position, and a plain substring
+# test skips the pattern entirely when its keyword is absent. ASCII-only
+# lowering keeps every index the same as in the original text.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+_NOT_WORD_BEFORE = r"(?<![a-z0-9_])"
+
+
+@dataclass(frozen=True, slots=True)
+class _Explicit:
+    keywords: tuple[str, ...]  # the pattern can only match when one of these occurs
+    pattern: re.Pattern[str]
+    wordy: bool  # the captured letter may be the English word "a" / "I"
 
 
 @dataclass(frozen=True, slots=True)
 class _Patterns:
-    explicit: tuple[tuple[re.Pattern[str], bool], ...]  # (pattern, may be an English word)
+    explicit: tuple[_Explicit, ...]
     lone: re.Pattern[str]
-    tiers: tuple[tuple[str, str, re.Pattern[str]], ...]  # (name, plural, pattern)
+    tiers: tuple[tuple[str, str, str, re.Pattern[str]], ...]  # (name, plural, keyword, pattern)
     stray: re.Pattern[str]
 
 
 @lru_cache(maxsize=64)
 def _patterns(letters: str) -> _Patterns:
     """Regexes for one set of choice letters, compiled once per distinct set."""
-    cls = "[" + letters + letters.lower() + "]"
-    upper = "[" + letters + "]"
+    cls = "[" + letters.lower() + "]"
     letter = f"(?P<l>{cls}){_END}"
-    flags = re.IGNORECASE
     explicit = (
-        (
+        _Explicit(
+            ("answer",),
             re.compile(
-                r"\banswer\b(?:\s+(?:is|would\s+be|should\s+be|will\s+be|must\s+be))?"
+                r"answer(?<![a-z0-9_]answer)(?![a-z0-9_])"
+                r"(?:\s+(?:is|would\s+be|should\s+be|will\s+be|must\s+be))?"
                 r"(?:\s+(?:actually|clearly|definitely|probably|likely|therefore|thus|then|indeed))?"
                 r"(?:\s*(?:is|:|=|-|->|\u2192))?\s*(?:\*\*|__)?\s*"
-                r"(?:(?:option|choice|letter)\s*)?" + _WRAP + letter,
-                flags,
+                r"(?:(?:option|choice|letter)\s*)?" + _WRAP + letter
             ),
             True,
         ),
-        (
+        _Explicit(
+            ("choose", "chose", "pick", "select", "with"),
             re.compile(
-                r"\b(?:choose|chose|pick|select|go\s+with|going\s+with)\s+"
-                r"(?:(?:option|choice|letter)\s+)?" + _WRAP + letter,
-                flags,
+                _NOT_WORD_BEFORE + r"(?:choose|chose|pick|select|go\s+with|going\s+with)\s+"
+                r"(?:(?:option|choice|letter)\s+)?" + _WRAP + letter
             ),
             True,
         ),
-        (
+        _Explicit(
+            ("option", "choice"),
             re.compile(
-                r"\b(?:option|choice)\s*" + _WRAP + letter + r"[\s*_)\].:]*"
-                r"(?:is|seems)\s+(?:the\s+)?(?:correct|right|best|true)\b",
-                flags,
+                _NOT_WORD_BEFORE + r"(?:option|choice)\s*" + _WRAP + letter + r"[\s*_)\].:]*"
+                r"(?:is|seems)\s+(?:the\s+)?(?:correct|right|best|true)(?![a-z])"
             ),
             False,
         ),
-        (
+        _Explicit(
+            ("correct", "right", "best"),
             re.compile(
-                r"(?<![A-Za-z0-9])[(*]*" + letter + r"[)*]*\s+is\s+(?:the\s+)?"
-                r"(?:correct|right|best)\s+(?:answer|option|choice)\b",
-                flags,
+                r"(?<![a-z0-9])[(*]*" + letter + r"[)*]*\s+is\s+(?:the\s+)?"
+                r"(?:correct|right|best)\s+(?:answer|option|choice)(?![a-z])"
             ),
             False,
         ),
-        (
-            re.compile(r"\\boxed\{\s*(?:\\text(?:bf)?\{)?\s*\(?" + letter + r"\)?\s*\}?\}", flags),
+        _Explicit(
+            ("\\boxed",),
+            re.compile(r"\\boxed\{\s*(?:\\text(?:bf)?\{)?\s*\(?" + letter + r"\)?\s*\}?\}"),
             False,
         ),
     )
-    lone = re.compile(r"\s*" + _WRAP + letter + r"[\s*_)\]}.:$]*", flags)
+    lone = re.compile(r"\s*" + _WRAP + letter + r"[\s*_)\]}.:$]*")
     tiers = (
         (
             "bold letter",
             "bold letters",
-            re.compile(r"\*\*\s*\(?" + letter + r"\)?(?:[.:)][^*\n]*)?\*\*", flags),
+            "**",
+            re.compile(r"\*\*\s*\(?" + letter + r"\)?(?:[.:)][^*\n]*)?\*\*"),
         ),
         (
             "letter opening a line",
             "letters opening lines",
+            "",
             re.compile(r"^[ \t>*_#-]*\(?(?P<l>" + cls + r")(?:\)|\.(?![0-9])|:|\])", re.M),
         ),
-        ("parenthesised letter", "parenthesised letters", re.compile(r"\((?P<l>" + cls + r")\)")),
+        (
+            "parenthesised letter",
+            "parenthesised letters",
+            "(",
+            re.compile(r"\((?P<l>" + cls + r")\)"),
+        ),
     )
-    stray = re.compile(r"(?<![A-Za-z0-9'])(?P<l>" + upper + r")(?![A-Za-z0-9'])")
+    # Stray letters are read from the original text: only capitals count.
+    stray = re.compile(r"(?<![A-Za-z0-9'])(?P<l>[" + letters + r"])(?![A-Za-z0-9'])")
     return _Patterns(explicit, lone, tiers, stray)
 
 
 _WORD_AFTER = re.compile(r"\s+[A-Za-z]")
 
 
-def _is_word(text: str, m: re.Match[str], *, stray: bool = False) -> bool:
-    """True when the captured letter reads as the English word "a" / "I".
+def _is_word(text: str, start: int, *, stray: bool = False) -> bool:
+    """True when the letter at `text[start]` reads as the English word "a" / "I".
 
     After "answer is" only a lowercase letter can be the word ("the answer is
     a bit tricky"); a capital there is a choice ("The answer is A because").
     Among stray capitals, "A cat" and "I think" are words.
     """
-    letter = m.group("l")
-    after = _WORD_AFTER.match(text, m.end("l"))
+    letter = text[start]
+    after = _WORD_AFTER.match(text, start + 1)
     if after is None:
         return False
     if letter in "ai":
@@ -141,28 +163,33 @@ class Extracted:
 def extract_choice(text: str, letters: str = DEFAULT_CHOICES) -> Extracted:
     """The letter `text` commits to, with how it was found, or None with the reason."""
     p = _patterns(letters)
-    best: tuple[int, str] | None = None
-    for pattern, wordy in p.explicit:
-        for m in pattern.finditer(text):
-            if wordy and _is_word(text, m):
-                continue
+    low = text.translate(_ASCII_LOWER)
+    best = -1
+    for rule in p.explicit:
+        if not any(k in low for k in rule.keywords):
+            continue
+        for m in rule.pattern.finditer(low):
             pos = m.start("l")
-            if best is None or pos > best[0]:
-                best = (pos, m.group("l").upper())
-    if best is not None:
-        return Extracted(best[1], "explicit answer")
-    lone = p.lone.fullmatch(text)
+            if pos > best and not (rule.wordy and _is_word(text, pos)):
+                best = pos
+    if best >= 0:
+        return Extracted(low[best].upper(), "explicit answer")
+    lone = p.lone.fullmatch(low)
     if lone is not None:
         return Extracted(lone.group("l").upper(), "lone letter")
-    for how, plural, pattern in p.tiers:
-        found = tuple(dict.fromkeys(x.group("l").upper() for x in pattern.finditer(text)))
+    for how, plural, keyword, pattern in p.tiers:
+        if keyword not in low:
+            continue
+        found = tuple(dict.fromkeys(x.group("l").upper() for x in pattern.finditer(low)))
         if len(found) == 1:
             return Extracted(found[0], how)
         if len(found) > 1:
             return Extracted(None, f"ambiguous {plural}", found)
     strays = tuple(
         dict.fromkeys(
-            m.group("l") for m in p.stray.finditer(text) if not _is_word(text, m, stray=True)
+            m.group("l")
+            for m in p.stray.finditer(text)
+            if not _is_word(text, m.start("l"), stray=True)
         )
     )
     if len(strays) == 1:

@@ -91,6 +91,7 @@ def preview(value: Any, limit: int = 80) -> str:
 # "10 - 5" is 10 and 5; "-5" and "= -5" are -5).
 _NUMBER = re.compile(
     r"""
+    (?=[-+\u2212$.0-9])  # a cheap first-character test, so scanning prose stays fast
     (?<![A-Za-z0-9_.])
     (?P<sign1>[-+\u2212])?
     (?P<dollar>\$\s?)?
@@ -102,8 +103,8 @@ _NUMBER = re.compile(
     """,
     re.VERBOSE,
 )
-_TAIL_WINDOW = 2048
-_EDGE_MARGIN = 64
+_WINDOW = 96  # characters before the last digit searched first
+_EDGE_MARGIN = 48  # a match starting this close to the window's left edge may be cut off
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,21 +157,31 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return [n for n in found if n is not None]
 
 
-def _last_number(text: str, start: int = 0) -> NumberMatch | None:
-    """The last number at or after `start`, scanning only the tail of huge texts.
+def _last_digit(text: str, end: int) -> int:
+    # Ten C-speed rfinds beat a Python loop or a regex over a long answer.
+    return max(text.rfind(d, 0, end) for d in "0123456789")
 
-    The final number of a long answer sits near its end, so scan a window at
-    the end and widen it only when nothing was found or when the last match
-    touches the window's left edge (it might be the cut-off tail of a longer
-    number). This keeps a megabyte of chain-of-thought at tail-scan cost.
+
+def _last_number(text: str) -> NumberMatch | None:
+    """The last number in `text`, reading only the neighbourhood of its last digit.
+
+    Every number ends at or before the last digit of the text, so search a
+    small window ending there and widen it only when nothing matched (the
+    digits were in "x2"-like words) or when the last match touches the
+    window's left edge (it might be the cut-off tail of a longer number).
+    A megabyte of chain-of-thought costs the same as a sentence.
     """
-    window = _TAIL_WINDOW
+    digit = _last_digit(text, len(text))
+    if digit < 0:
+        return None
+    hi = min(len(text), digit + 4)  # room for " %" after the last digit
+    window = _WINDOW
     while True:
-        lo = max(start, len(text) - window)
+        lo = max(0, digit - window)
         last: re.Match[str] | None = None
-        for last in _NUMBER.finditer(text, lo):  # noqa: B007 - keep the last one
+        for last in _NUMBER.finditer(text, lo, hi):  # noqa: B007 - keep the last one
             pass
-        if lo == start or (last is not None and last.start() - lo >= _EDGE_MARGIN):
+        if lo == 0 or (last is not None and last.start() - lo >= _EDGE_MARGIN):
             return None if last is None else _match_at(text, last)
         window *= 4
 

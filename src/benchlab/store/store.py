@@ -115,7 +115,12 @@ class Store:
             conn.execute(
                 run_suites.insert(),
                 [
-                    {"run_id": run_id, "suite": s["name"], "suite_hash": s["hash"], "created_at": now}
+                    {
+                        "run_id": run_id,
+                        "suite": s["name"],
+                        "suite_hash": s["hash"],
+                        "created_at": now,
+                    }
                     for s in suites_info
                 ],
             )
@@ -155,9 +160,13 @@ class Store:
         with self.engine.connect() as conn:
             row = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
             if row is None and len(run_id) >= 4:  # accept a unique prefix, like git
-                found = conn.execute(
-                    select(runs).where(runs.c.id.startswith(run_id, autoescape=True)).limit(2)
-                ).mappings().all()
+                found = (
+                    conn.execute(
+                        select(runs).where(runs.c.id.startswith(run_id, autoescape=True)).limit(2)
+                    )
+                    .mappings()
+                    .all()
+                )
                 row = found[0] if len(found) == 1 else None
         if row is None:
             raise NotFound(f"no run {run_id!r} in {self.display_url}")
@@ -200,7 +209,7 @@ class Store:
         return Run(
             id=row["id"],
             status=row["status"],
-            created_at=_ts(row["created_at"]),
+            created_at=datetime.fromtimestamp(row["created_at"], UTC),
             finished_at=_ts(row["finished_at"]),
             suites=row["suites"],
             models=row["models"],
@@ -239,7 +248,8 @@ class Store:
             return int(conn.execute(query).scalar_one())
 
     def summary_rows(self, run_id: str) -> Iterator[tuple[Any, ...]]:
-        """(model, suite, category, status, passed, latency_ms, in_tok, out_tok, cost, case_id, sample)
+        """Per attempt: (model, suite, category, status, passed, latency_ms, input tokens,
+        output tokens, cost, case_id, sample)
         per attempt, streamed: enough to summarise a run without loading attempts whole."""
         query = (
             select(
@@ -378,7 +388,7 @@ class Store:
             return {k: json.loads(v) for k, v in conn.execute(query)}
 
     def recorded_outputs(self, run_id: str) -> dict[tuple[str, str, int], str]:
-        """(suite, case_id, sample) -> output of a run's successful attempts, for `replay/RUN_ID`."""
+        """(suite, case_id, sample) -> output of a run's successful attempts (`replay/RUN_ID`)."""
         query = select(
             attempts.c.suite, attempts.c.case_id, attempts.c.sample, attempts.c.output
         ).where(and_(attempts.c.run_id == run_id, attempts.c.status == "ok"))

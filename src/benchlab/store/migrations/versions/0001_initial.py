@@ -102,9 +102,7 @@ def upgrade() -> None:
         sa.Column("retries", sa.Integer, nullable=False),
         sa.Column("passed", sa.Boolean),
         sa.Column("finished_at", sa.Float, nullable=False),
-        sa.UniqueConstraint(
-            "run_id", "suite", "case_id", "model", "sample", name="uq_attempt_key"
-        ),
+        sa.UniqueConstraint("run_id", "suite", "case_id", "model", "sample", name="uq_attempt_key"),
     )
     op.create_index("ix_attempts_run_model", "attempts", ["run_id", "model"])
     op.create_table(
@@ -130,7 +128,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "response_cache", "scores", "attempts", "cases", "run_suites",
-        "suites", "run_models", "models", "runs",
+        "response_cache",
+        "scores",
+        "attempts",
+        "cases",
+        "run_suites",
+        "suites",
+        "run_models",
+        "models",
+        "runs",
     ):
         op.drop_table(table)
