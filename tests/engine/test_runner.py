@@ -240,3 +240,46 @@ async def test_adaptive_concurrency_backs_off_on_429(
         (limiter,) = engine._endpoint_limits.values()
     assert outcome.status == "completed" and outcome.totals.errors == 0
     assert limiter.limit < 8  # halved on the 429s, and not yet grown back to the bound
+
+
+async def test_concurrency_bounds_global_and_per_model(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 30)
+    stub_server.delay = 0.03
+    models = [
+        ModelProfile(name="wide", spec="openai/wide"),
+        ModelProfile(name="narrow", spec="openai/narrow", max_concurrency=2),
+    ]
+    result = await api.arun(
+        _config(suite, db_url, models=models, concurrency=5), env=_env(stub_server)
+    )
+    assert result.status == "completed" and stub_server.count == 60
+    assert stub_server.max_in_flight == 5  # the global bound is reached and never passed
+    assert stub_server.max_in_flight_by_model["narrow"] == 2
+
+
+async def test_anthropic_and_ollama_through_the_engine_keep_tool_calls(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 2)
+    stub_server.tool_calls = lambda payload: [{"name": "lookup", "arguments": {"q": "x"}}]
+    env = {
+        "ANTHROPIC_BASE_URL": stub_server.url,
+        "ANTHROPIC_API_KEY": "ak",
+        "OLLAMA_HOST": stub_server.url,
+    }
+    models = [
+        ModelProfile(name="claude", spec="anthropic/claude-haiku-4-5"),
+        ModelProfile(name="llama", spec="ollama/llama3.2"),
+    ]
+    result = await api.arun(_config(suite, db_url, models=models), env=env)
+    assert result.status == "completed"
+    paths = sorted({r["path"] for r in stub_server.requests})
+    assert paths == ["/api/chat", "/v1/messages"]
+    for attempt in result.attempts():
+        assert attempt.status == "ok", attempt.error_message
+        assert attempt.tool_calls and attempt.tool_calls[0]["function"]["name"] == "lookup"
+        assert attempt.finish_reason == "tool_calls"
+    claude = next(m for m in result.summary["models"] if m["model"] == "claude")
+    assert claude["cost_usd"] is not None and claude["cost_usd"] > 0  # built-in price

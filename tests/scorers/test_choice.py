@@ -77,6 +77,12 @@ def test_ambiguity_is_reported_with_candidates() -> None:
     assert got.candidates == ("A", "C")
 
 
+def test_huge_outputs() -> None:
+    assert extract_choice("Let me think. " * 100_000 + "Answer: C").letter == "C"
+    assert extract_choice("(A) " + "hmm " * 100_000).letter == "A"
+    assert extract_choice("\u0130stanbul " * 10_000 + "answer is b").letter == "B"
+
+
 def test_more_choices() -> None:
     assert extract_choice("The answer is (J)", "ABCDEFGHIJ").letter == "J"
     assert extract_choice("The answer is (J)").letter is None

@@ -75,6 +75,12 @@ def test_final_number_not_cut_at_tail_window_edge() -> None:
         assert found is not None and found.value == number
 
 
+def test_final_number_skips_digits_inside_words_in_huge_output() -> None:
+    found = final_number("Total 17. " + "x2 v3 " * 100_000)
+    assert found is not None and found.value == 17
+    assert final_number("H2O " * 100_000) is None
+
+
 @pytest.mark.parametrize(
     ("text", "value"),
     [

@@ -176,6 +176,10 @@ class StubServer:
         self.tool_calls = tool_calls
         self.delay = delay
         self.requests: list[dict[str, Any]] = []
+        # Requests being answered at once (during `delay`/Hang): to check concurrency bounds.
+        self.max_in_flight = 0
+        self.max_in_flight_by_model: dict[str, int] = {}
+        self._in_flight: dict[str, int] = {}
         self.url = ""
         self._lock = threading.Lock()
         self._script: collections.deque[Behaviour] = collections.deque()
@@ -317,13 +321,24 @@ class StubServer:
             "json": payload,
             "headers": {k.lower(): v for k, v in request.headers.items()},
         }
+        model = str(payload.get("model")) if isinstance(payload, dict) else ""
         with self._lock:
             self.requests.append(record)
             behaviour = self._script.popleft() if self._script else None
-        await self._sleep(self.delay)
-        if isinstance(behaviour, Hang):
-            await self._sleep(behaviour.seconds)
-            behaviour = None
+            self._in_flight[model] = self._in_flight.get(model, 0) + 1
+            total = sum(self._in_flight.values())
+            self.max_in_flight = max(self.max_in_flight, total)
+            self.max_in_flight_by_model[model] = max(
+                self.max_in_flight_by_model.get(model, 0), self._in_flight[model]
+            )
+        try:
+            await self._sleep(self.delay)
+            if isinstance(behaviour, Hang):
+                await self._sleep(behaviour.seconds)
+                behaviour = None
+        finally:
+            with self._lock:
+                self._in_flight[model] -= 1
         return payload, behaviour
 
     async def _misbehave(

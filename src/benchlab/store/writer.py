@@ -18,7 +18,6 @@ from collections import deque
 from typing import Any
 
 from sqlalchemy import Engine, Table
-from sqlalchemy.dialects import postgresql, sqlite
 
 from benchlab.store.schema import attempts, cases, response_cache, scores
 
@@ -26,9 +25,13 @@ from benchlab.store.schema import attempts, cases, response_cache, scores
 def insert_ignoring_duplicates(engine: Engine, table: Table) -> Any:
     """An INSERT that skips rows whose key already exists, in this engine's dialect."""
     name = engine.dialect.name
-    if name == "sqlite":
+    if name == "sqlite":  # dialect modules imported on use: each costs start-up time
+        from sqlalchemy.dialects import sqlite
+
         return sqlite.insert(table).on_conflict_do_nothing()
     if name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing()
     return table.insert().prefix_with("IGNORE")
 

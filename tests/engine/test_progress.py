@@ -1,0 +1,54 @@
+"""Progress consumers: plain lines for logs, a rich bar for terminals."""
+
+from __future__ import annotations
+
+import io
+
+from benchlab.engine.events import AttemptFinished, RunFinished, RunStarted, RunTotals
+from benchlab.engine.progress import LogProgress, RichProgress
+
+
+def _events(n: int) -> list[object]:
+    out: list[object] = [RunStarted("r1", n, 0, ["m"], ["s"])]
+    for i in range(n):
+        out.append(
+            AttemptFinished(
+                "r1",
+                "s",
+                f"c{i}",
+                "m",
+                0,
+                i % 2 == 0,
+                {"exact": 1.0},
+                5.0,
+                None if i == 0 else 0.001,
+                False,
+                error_type="ServerError" if i == 0 else None,
+            )
+        )
+    out.append(RunFinished("r1", "completed", RunTotals("r1", n, n)))
+    return out
+
+
+def test_log_progress_prints_lines_not_per_event() -> None:
+    stream = io.StringIO()
+    sink = LogProgress(stream, every=3600)
+    for event in _events(500):
+        sink.emit(event)  # type: ignore[arg-type]
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("run r1: 500 attempts")
+    assert "500/500 done, 1 errors" in lines[-2]
+    assert "spend $0.4990" in lines[-2]  # 499 priced attempts; the errored one costs nothing
+    assert lines[-1] == "run r1: completed"
+    assert len(lines) == 3
+
+
+def test_rich_progress_renders_a_bar() -> None:
+    from rich.console import Console
+
+    out = io.StringIO()
+    sink = RichProgress(Console(file=out, force_terminal=True, width=120))
+    for event in _events(50):
+        sink.emit(event)  # type: ignore[arg-type]
+    text = out.getvalue()
+    assert "run r1" in text and "50/50" in text and "err 1" in text
