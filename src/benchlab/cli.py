@@ -140,11 +140,19 @@ def run(
 
 
 def _run_async(coro: Any) -> Any:
+    """Run the engine; Ctrl-C or SIGTERM stop it cleanly (status `interrupted`, resumable)."""
     import asyncio
+    import signal
+
+    async def main() -> Any:
+        task = asyncio.current_task()
+        assert task is not None
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+        return await coro
 
     try:
-        return asyncio.run(coro)
-    except KeyboardInterrupt:
+        return asyncio.run(main())
+    except (KeyboardInterrupt, asyncio.CancelledError):
         sys.stderr.write("interrupted: finished attempts are stored; `benchlab resume RUN_ID`\n")
         raise typer.Exit(130) from None
 

@@ -168,3 +168,30 @@ def test_resume_refuses_a_changed_suite(
     assert again.returncode == 2
     assert "changed since the run started" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_sigterm_marks_the_run_interrupted_and_resumable(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 60)
+    stub_server.delay = 0.05
+    env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
+    proc = subprocess.Popen(
+        _cli(["run", str(suite), "-m", "openai/x", "--scorer", "numeric", "-c", "2", "--db",
+              db_url, "-q"], env),
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 30
+    while stub_server.count < 10 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "benchlab resume" in err
+    with Store(db_url) as store:
+        (run,) = store.list_runs()
+        assert run.status == "interrupted"
+        stored = store.count_attempts(run.id)
+        assert 0 < stored < 60
+        # everything answered before the signal was flushed on the way out
+        assert stub_server.count - stored <= 2
