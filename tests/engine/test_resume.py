@@ -177,9 +177,26 @@ def test_sigterm_marks_the_run_interrupted_and_resumable(
     stub_server.delay = 0.05
     env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
     proc = subprocess.Popen(
-        _cli(["run", str(suite), "-m", "openai/x", "--scorer", "numeric", "-c", "2", "--db",
-              db_url, "-q"], env),
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        _cli(
+            [
+                "run",
+                str(suite),
+                "-m",
+                "openai/x",
+                "--scorer",
+                "numeric",
+                "-c",
+                "2",
+                "--db",
+                db_url,
+                "-q",
+            ],
+            env,
+        ),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 30
     while stub_server.count < 10 and time.monotonic() < deadline:

@@ -1,0 +1,86 @@
+"""What is built in: `suites`, `models`, `version`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from benchlab.cli.app import JsonOpt, app, print_json
+
+
+@app.command()
+def suites(json_out: JsonOpt = False) -> None:
+    """List the built-in suites."""
+    from benchlab.suites import builtin_suites, load_suite
+
+    rows = []
+    for name in sorted(builtin_suites()):
+        suite = load_suite(name)
+        rows.append(
+            {
+                "name": name,
+                "version": suite.header.version,
+                "cases": suite.n_cases,
+                "description": suite.header.description,
+            }
+        )
+    if json_out:
+        print_json(rows)
+        return
+    from benchlab.render import print_table
+
+    print_table("Built-in suites", ["name", "version", "cases", "description"], rows)
+
+
+@app.command()
+def models(
+    models_file: Annotated[
+        Path | None, typer.Option("--models", help="Also list this file.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List provider families, priced models and the profiles of a models file."""
+    from benchlab.providers.pricing import priced_models
+    from benchlab.providers.profiles import load_models_file
+    from benchlab.providers.registry import FAMILIES
+
+    families = [
+        {
+            "provider": f.name,
+            "description": f.description,
+            "key": f.key_env or "",
+            "base_url": f.base_url_env or "",
+        }
+        for f in FAMILIES.values()
+    ]
+    prices = [
+        {"model": spec, "input_per_1m": p.input, "output_per_1m": p.output}
+        for spec, p in sorted(priced_models().items())
+    ]
+    profiles = (
+        [p.model_dump(mode="json", exclude_none=True) for p in load_models_file(models_file)]
+        if models_file
+        else []
+    )
+    if json_out:
+        print_json({"providers": families, "prices": prices, "profiles": profiles})
+        return
+    from benchlab.render import print_table
+
+    print_table("Providers", ["provider", "description", "key", "base_url"], families)
+    print_table(
+        "Built-in prices (US$ per 1M tokens)", ["model", "input_per_1m", "output_per_1m"], prices
+    )
+    if profiles:
+        print_table("Profiles", ["name", "spec"], profiles)
+
+
+@app.command()
+def version() -> None:
+    """Print benchlab's version."""
+    from benchlab import __version__
+
+    sys.stdout.write(__version__ + "\n")

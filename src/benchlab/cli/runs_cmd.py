@@ -1,0 +1,93 @@
+"""Reading stored runs: `runs`, `show`, `export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+
+
+@app.command("runs")
+def runs_cmd(
+    limit: Annotated[int, typer.Option(help="Show the newest N runs.")] = 20,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Only runs of this model.")
+    ] = None,
+    suite: Annotated[str | None, typer.Option(help="Only runs of this suite.")] = None,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List runs, newest first."""
+    from benchlab import api
+
+    found = api.list_runs(db=db, limit=limit, model=model, suite=suite)
+    rows = [
+        {
+            "run_id": r.id,
+            "status": r.status,
+            "suites": r.suites,
+            "models": r.models,
+            "created_at": r.created_at.isoformat(),
+            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+            "seed": r.seed,
+            "tags": r.tags,
+        }
+        for r in found
+    ]
+    if json_out:
+        print_json(rows)
+        return
+    from benchlab.render import print_runs
+
+    print_runs(rows)
+
+
+@app.command()
+def show(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Per-model summary of a run: pass rate with 95% interval, latency, tokens, cost."""
+    from benchlab import api
+
+    summary = api.show(run_id, db=db)
+    if json_out:
+        print_json(summary)
+        return
+    from benchlab.render import print_summary
+
+    print_summary(summary)
+
+
+@app.command()
+def export(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or json")] = "jsonl",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Export a run: one row per attempt (jsonl, csv) or the whole run (json)."""
+    from benchlab import api
+    from benchlab.analysis.export import FORMATS
+    from benchlab.errors import ConfigError
+
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if output is None:
+        api.export(run_id, fmt, sys.stdout, db=db)
+        return
+    tmp = output.with_name(output.name + ".part")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as handle:
+            count = api.export(run_id, fmt, handle, db=db)
+        tmp.replace(output)  # never leave a half-written export under the real name
+    finally:
+        tmp.unlink(missing_ok=True)
+    sys.stderr.write(f"wrote {count} attempts to {output}\n")
