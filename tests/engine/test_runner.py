@@ -283,3 +283,31 @@ async def test_anthropic_and_ollama_through_the_engine_keep_tool_calls(
         assert attempt.finish_reason == "tool_calls"
     claude = next(m for m in result.summary["models"] if m["model"] == "claude")
     assert claude["cost_usd"] is not None and claude["cost_usd"] > 0  # built-in price
+
+
+async def test_scorers_holding_resources_are_closed_after_the_run(
+    tmp_path: Path, db_url: str
+) -> None:
+    from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
+    from benchlab.scorers.registry import register
+
+    closed: list[str] = []
+
+    class Closing:
+        name = "closing"
+
+        async def score(self, case: Any, answer: Answer, ctx: ScoreContext) -> ScoreResult:
+            return ScoreResult(1.0, True)
+
+        async def aclose(self) -> None:
+            closed.append(self.name)
+
+    register("closing-test")(lambda: Closing())
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 3)
+    config = RunConfig(
+        suites=[str(suite)], models=[ModelProfile(name="echo", spec="echo")],
+        scorers=[ScorerSpec(name="closing-test")], db=db_url,
+    )
+    result = await api.arun(config)
+    assert result.summary["models"][0]["pass_rate"] == 1.0
+    assert closed == ["closing"]

@@ -53,6 +53,10 @@ class SuitePlan:
             found = self._renderers[system] = PromptRenderer(self.suite.header, system)
         return found
 
+    def built_scorers(self) -> list[Scorer]:
+        """Every scorer instance built so far (for closing those that hold resources)."""
+        return [s for group in self._scorers.values() for s in group]
+
     def scorer_specs(self, case: Case) -> list[ScorerSpec]:
         return case.scorers if case.scorers else self.default_scorers
 

@@ -194,6 +194,7 @@ class Engine:
                 status, error = "failed", f"store write failed: {self._writer.error}"
             self.store.set_status(run_id, status, error=error)
             await self.pool.aclose()
+            await _close_scorers(plans)
             self.events.emit(RunFinished(run_id, status, totals))
         if self._writer.error is not None:
             raise self._writer.error
@@ -426,6 +427,17 @@ class Engine:
             "passed": passed,
             "finished_at": time.time(),
         }
+
+
+async def _close_scorers(plans: list[SuitePlan]) -> None:
+    """Scorers that hold resources (worker pools, sessions) may define `async aclose()`."""
+    seen: set[int] = set()
+    for plan in plans:
+        for scorer in plan.built_scorers():
+            close = getattr(scorer, "aclose", None)
+            if close is not None and id(scorer) not in seen:
+                seen.add(id(scorer))
+                await close()
 
 
 def _completion_dict(c: Completion) -> dict[str, Any]:
