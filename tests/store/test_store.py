@@ -99,22 +99,38 @@ def test_runs_newest_first_filters_and_prefix(db_url: str) -> None:
         assert store.get_run("20260102-000000-bbbbbb").finished_at is not None
 
 
-def test_writer_flushes_within_the_interval_and_is_idempotent(db_url: str) -> None:
+async def test_writer_flushes_within_the_interval_and_is_idempotent(db_url: str) -> None:
+    import asyncio
+
     with Store(db_url) as store:
         _run(store, "r1")
         writer = store.writer(flush_interval=0.1)
+        writer.start()
         writer.add_attempt(_attempt("r1", 1, "a"), [])
-        deadline = time.monotonic() + 0.5
-        while store.count_attempts("r1") == 0 and time.monotonic() < deadline:
-            time.sleep(0.01)
+        waited = 0.0
+        while store.count_attempts("r1") == 0 and waited < 0.5:
+            await asyncio.sleep(0.01)
+            waited += 0.01
         assert store.count_attempts("r1") == 1  # on disk without any explicit flush
+        assert waited <= 0.15
         # the same attempt key again (a resumed duplicate) is ignored, not doubled
         writer.add_attempt(_attempt("r1", 2, "a"), [])
         writer.add_attempt(_attempt("r1", 3, "b"), [])
-        writer.flush()
+        await writer.aclose()
         assert store.count_attempts("r1") == 2
-        writer.close()
         assert store.finished_keys("r1") == {("s", "a", "m", 0), ("s", "b", "m", 0)}
+
+
+def test_writer_bounds_what_it_holds(db_url: str) -> None:
+    with Store(db_url) as store:
+        _run(store, "r1")
+        writer = store.writer()
+        for i in range(writer.max_pending + 10):
+            writer.add_attempt(_attempt("r1", i + 1, f"c{i}"), [])
+        # no timer running: the bound alone forced a write
+        assert store.count_attempts("r1") == writer.max_pending
+        writer.close()
+        assert store.count_attempts("r1") == writer.max_pending + 10
 
 
 def test_second_process_sees_writes_while_writer_runs(tmp_path: Path) -> None:

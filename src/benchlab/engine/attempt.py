@@ -21,7 +21,9 @@ from benchlab.providers.base import Completion, GenerateRequest, Provider
 from benchlab.providers.errors import ProviderError, RateLimited
 from benchlab.scorers.base import Answer, ScoreContext, Scorer, ScoreResult
 
-_ids = random.SystemRandom()
+# Seeded from os.urandom once per process: ids differ across processes without paying a
+# system call per attempt (SystemRandom would).
+_ids = random.Random()
 
 
 def new_attempt_id() -> int:

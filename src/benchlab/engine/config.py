@@ -34,6 +34,7 @@ class RunConfig(BaseModel):
     db: str | None = None
     flush_interval: float = Field(default=0.1, gt=0)
     run_id: str | None = None
+    max_cost: float | None = Field(default=None, gt=0, description="US$ cap on spend")
 
     @field_validator("models")
     @classmethod

@@ -62,7 +62,12 @@ class SuitePlan:
 
     def scorers_for(self, case: Case) -> list[Scorer]:
         specs = self.scorer_specs(case)
-        key = json.dumps([s.model_dump() for s in specs], sort_keys=True, default=str)
+        # Most cases use the suite's defaults: skip building a key for them (hot path).
+        key = (
+            ""
+            if not case.scorers
+            else json.dumps([s.model_dump() for s in specs], sort_keys=True, default=str)
+        )
         found = self._scorers.get(key)
         if found is None:
             if not specs:
@@ -158,13 +163,19 @@ def work_items(
     model: ModelProfile,
     samples: int,
     done: set[tuple[str, str, str, int]],
+    on_case: Callable[[SuitePlan, int, Case], None] | None = None,
 ) -> Iterator[WorkItem]:
+    """One model's work, case by case. `on_case` sees every selected case (asked or
+    already done): the engine records cases with it on one model's stream, which saves
+    a pass over the suite file."""
     params_by_sample = [request_params(model, s) for s in range(samples)]
     name = model.name
     for plan in plans:
         renderer = plan.renderer(model.system)
         suite_name = plan.name
         for position, case in plan.cases():
+            if on_case is not None:
+                on_case(plan, position, case)
             messages: list[dict[str, Any]] | None = None
             prompt_json = ""
             for sample in range(samples):

@@ -11,6 +11,7 @@ scoring and bookkeeping.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -32,6 +33,7 @@ from benchlab.engine.attempt import (
     score_answer,
     score_rows,
 )
+from benchlab.engine.budget import STOPPED, Budget
 from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
 from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
@@ -50,6 +52,7 @@ from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.providers.registry import ProviderPool, endpoint_for
 from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
+from benchlab.store.outcomes import run_spend
 
 
 @dataclass
@@ -100,6 +103,8 @@ class Engine:
         self._writer: BatchWriter | None = None
         self._ctx = _EngineContext(self)
         self._rng = random.Random(config.seed)
+        self._specs_json: dict[int, str] = {}
+        self._budget = Budget(config.max_cost)
 
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> tuple[list[SuitePlan], int]:
@@ -107,6 +112,7 @@ class Engine:
         plans = plan_suites(self.config)
         for profile in self.config.models:
             self.pool.check(profile)
+        self._budget.check_priced(self.config.models)
         n_cases = validate_cases(plans, self.config.models)
         if n_cases == 0:
             raise ConfigError("no cases selected")
@@ -163,6 +169,8 @@ class Engine:
         else:
             run_id = resume_id
             self._check_same_suites(run_id, plans)
+            self._budget.spent = run_spend(self.store, run_id)  # the cap is on the whole run
+            self._budget.check_room(run_id)
             if retry_errors:
                 self.store.delete_errored(run_id)
             done = self.store.finished_keys(run_id)
@@ -174,14 +182,15 @@ class Engine:
             )
         )
         self._writer = self.store.writer(config.flush_interval)
+        self._writer.start()
         status = "failed"
         error: str | None = None
         try:
-            validate_cases(plans, [], on_case=lambda p, pos, c: self._record_case(p, pos, c))
             if len(config.models) > 1:
                 self._global = asyncio.Semaphore(config.concurrency)
             await self._drive(run_id, plans, done, totals)
-            status = "completed"
+            stopped = self._budget.exhausted and totals.done < totals.total
+            status = STOPPED if stopped else "completed"
         except (asyncio.CancelledError, KeyboardInterrupt):
             status = "interrupted"
             raise
@@ -189,7 +198,8 @@ class Engine:
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
-            self._writer.close()
+            with contextlib.suppress(Exception):  # a failed write is in writer.error
+                await self._writer.aclose()
             if self._writer.error is not None and status == "completed":
                 status, error = "failed", f"store write failed: {self._writer.error}"
             self.store.set_status(run_id, status, error=error)
@@ -211,6 +221,12 @@ class Engine:
 
     def _record_case(self, plan: SuitePlan, position: int, case: Case) -> None:
         assert self._writer is not None
+        specs = plan.scorer_specs(case)
+        scorers_json = self._specs_json.get(id(specs))
+        if scorers_json is None:  # the suite's default list is shared: serialise it once
+            scorers_json = json.dumps([s.model_dump() for s in specs])
+            if not case.scorers:
+                self._specs_json[id(specs)] = scorers_json
         self._writer.add_case(
             {
                 "suite_hash": plan.suite.hash,
@@ -226,9 +242,11 @@ class Engine:
                 "expected": None
                 if case.expected is None
                 else json.dumps(case.expected, ensure_ascii=False, default=str),
-                "scorers": json.dumps([s.model_dump() for s in plan.scorer_specs(case)]),
+                "scorers": scorers_json,
                 "category": case.category,
-                "metadata": json.dumps(case.metadata, ensure_ascii=False, default=str),
+                "metadata": json.dumps(case.metadata, ensure_ascii=False, default=str)
+                if case.metadata
+                else "{}",
             }
         )
 
@@ -240,9 +258,12 @@ class Engine:
         totals: RunTotals,
     ) -> None:
         tasks: list[asyncio.Task[None]] = []
-        for profile in self.config.models:
+        for index, profile in enumerate(self.config.models):
             lane = self.lane_for(profile.name)
-            items = self._with_cache(lane, work_items(plans, profile, self.config.samples, done))
+            on_case = self._record_case if index == 0 else None
+            items = self._with_cache(
+                lane, work_items(plans, profile, self.config.samples, done, on_case)
+            )
             workers = min(
                 profile.max_concurrency or self.config.concurrency, self.config.concurrency
             )
@@ -283,6 +304,8 @@ class Engine:
         self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
     ) -> None:
         for item in items:  # a shared generator: next() never awaits, so workers don't collide
+            if self._budget.exhausted:  # --max-cost reached: send nothing more
+                return
             await self._attempt(run_id, lane, item, totals)
             if self._writer is not None and self._writer.error is not None:
                 raise self._writer.error
@@ -369,6 +392,8 @@ class Engine:
             totals.cost_known = totals.cost_known and completion is None
         else:
             totals.cost_usd += cost
+            if item.cached is None:
+                self._budget.charge(cost)
         if self.events.sinks:
             self.events.emit(
                 AttemptFinished(
