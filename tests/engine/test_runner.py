@@ -305,9 +305,53 @@ async def test_scorers_holding_resources_are_closed_after_the_run(
     register("closing-test")(lambda: Closing())
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 3)
     config = RunConfig(
-        suites=[str(suite)], models=[ModelProfile(name="echo", spec="echo")],
-        scorers=[ScorerSpec(name="closing-test")], db=db_url,
+        suites=[str(suite)],
+        models=[ModelProfile(name="echo", spec="echo")],
+        scorers=[ScorerSpec(name="closing-test")],
+        db=db_url,
     )
     result = await api.arun(config)
     assert result.summary["models"][0]["pass_rate"] == 1.0
     assert closed == ["closing"]
+
+
+async def test_scorers_call_models_through_the_engine_with_cache(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    """A judge-like scorer asks a model via ScoreContext: same retries, same cache."""
+    from benchlab.engine.events import RunTotals
+    from benchlab.providers.base import GenerateRequest
+    from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
+    from benchlab.scorers.registry import register
+
+    class AskJudge:
+        name = "ask-judge"
+
+        async def score(self, case: Any, answer: Answer, ctx: ScoreContext) -> ScoreResult:
+            reply = await ctx.generate(
+                "openai/judge",
+                GenerateRequest(
+                    model="", messages=[{"role": "user", "content": "7"}], params={"temperature": 0}
+                ),
+            )
+            return ScoreResult(float(reply.text) / 10, True, reply.text)
+
+    register("ask-judge-test")(lambda: AskJudge())
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 3)
+    stub_server.script(Status(503))  # the judge's first call is retried like any attempt
+    config = RunConfig(
+        suites=[str(suite)],
+        models=[ModelProfile(name="echo", spec="echo")],
+        scorers=[ScorerSpec(name="ask-judge-test")],
+        db=db_url,
+        retry_base_delay=0.01,
+    )
+    recorder = Recorder()
+    result = await api.arun(config, env=_env(stub_server), sinks=[recorder])
+    assert [s.value for a in result.attempts() for s in a.scores] == [0.7, 0.7, 0.7]
+    judged = [r for r in stub_server.requests if r["json"]["model"] == "judge"]
+    assert 2 <= len(judged) <= 4  # 503 + first answer (+ concurrent misses before it is cached)
+    assert any(isinstance(e, RunTotals) for e in recorder.events)
+    before = stub_server.count
+    await api.arun(config, env=_env(stub_server))
+    assert stub_server.count == before  # the verdicts came from the cache

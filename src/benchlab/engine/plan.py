@@ -148,14 +148,31 @@ def request_params(profile: ModelProfile, sample: int) -> dict[str, Any]:
     return params
 
 
-def cache_key(endpoint: str, family: str, item: WorkItem) -> str:
-    blob = json.dumps(
-        [family, endpoint, item.model.model_id, item.params, item.messages, item.sample],
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
-    )
+def request_cache_key(
+    family: str,
+    endpoint: str,
+    model_id: str,
+    params: dict[str, Any],
+    messages: list[dict[str, Any]],
+    sample: int,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    """The response-cache key: everything that can change an answer, nothing else.
+
+    Two models never share an entry (the endpoint and model id are in the key),
+    nor do two profiles of one model with different params.
+    """
+    parts: list[Any] = [family, endpoint, model_id, params, messages, sample]
+    if extra:
+        parts.append(extra)
+    blob = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def cache_key(endpoint: str, family: str, item: WorkItem) -> str:
+    return request_cache_key(
+        family, endpoint, item.model.model_id, item.params, item.messages, item.sample
+    )
 
 
 def work_items(

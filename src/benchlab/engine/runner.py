@@ -43,6 +43,7 @@ from benchlab.engine.plan import (
     WorkItem,
     cache_key,
     estimate,
+    request_cache_key,
     plan_suites,
     validate_cases,
     work_items,
@@ -67,19 +68,47 @@ def new_run_id() -> str:
     return f"{stamp}-{random.SystemRandom().getrandbits(24):06x}"
 
 
+TOTALS_EVERY = 0.25  # seconds between RunTotals events: live views need no more
+
+
 class _EngineContext:
-    """The ScoreContext lent to scorers: model calls through the run's lanes and pool."""
+    """The ScoreContext lent to scorers: model calls through the run's lanes, with the
+    same limits, retries and response cache as the attempts (a judge's verdict on an
+    unchanged answer is not paid for twice)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
     async def generate(self, model: str, request: GenerateRequest) -> Completion:
-        lane = self._engine.lane_for(model)
+        engine = self._engine
+        lane = engine.lane_for(model)
         request.model = lane.profile.model_id
+        request.params = {**lane.profile.params.as_request_params(), **request.params}
+        if request.timeout is None:
+            request.timeout = lane.timeout
+        key = None
+        if engine.config.cache:
+            extra = {"response_format": request.response_format, "tools": request.tools}
+            key = request_cache_key(
+                lane.provider.family,
+                lane.provider.endpoint,
+                request.model,
+                request.params,
+                request.messages,
+                request.sample,
+                extra,
+            )
+            hit = engine.store.cache_get_many([key]).get(key)
+            if hit is not None:
+                return Completion(**hit["completion"])
         outcome = await lane.call(request, 0)
         if outcome.completion is None:
             assert outcome.error is not None
             raise outcome.error
+        if key is not None and engine.writer is not None:
+            engine.writer.add_cache(
+                _cache_row(key, lane.profile.spec, outcome.completion, outcome.latency_ms)
+            )
         return outcome.completion
 
 
@@ -104,6 +133,7 @@ class Engine:
         self._ctx = _EngineContext(self)
         self._rng = random.Random(config.seed)
         self._specs_json: dict[int, str] = {}
+        self._totals_emitted = 0.0
         self._budget = Budget(config.max_cost)
 
     # --- set-up ----------------------------------------------------------------------------
@@ -137,6 +167,10 @@ class Engine:
                 rng=self._rng,
             ),
         )
+
+    @property
+    def writer(self) -> BatchWriter | None:
+        return self._writer
 
     def lane_for(self, model: str) -> ModelLane:
         lane = self._lanes.get(model)
@@ -362,17 +396,7 @@ class Engine:
                 run_id, attempt_id, item, "ok", completion, latency, cost, passed, retries, None
             )
             if item.cached is None and item.cache_key is not None:
-                writer.add_cache(
-                    {
-                        "key": item.cache_key,
-                        "model": profile.spec,
-                        "completion": json.dumps(
-                            {"completion": _completion_dict(completion), "latency_ms": latency},
-                            ensure_ascii=False,
-                        ),
-                        "created_at": time.time(),
-                    }
-                )
+                writer.add_cache(_cache_row(item.cache_key, profile.spec, completion, latency))
         else:
             assert error is not None
             passed, cost = False, None
@@ -395,6 +419,10 @@ class Engine:
             if item.cached is None:
                 self._budget.charge(cost)
         if self.events.sinks:
+            now = time.monotonic()
+            if now - self._totals_emitted >= TOTALS_EVERY:
+                self._totals_emitted = now
+                self.events.emit(totals)
             self.events.emit(
                 AttemptFinished(
                     run_id=run_id,
@@ -463,6 +491,20 @@ async def _close_scorers(plans: list[SuitePlan]) -> None:
             if close is not None and id(scorer) not in seen:
                 seen.add(id(scorer))
                 await close()
+
+
+def _cache_row(
+    key: str, spec: str, completion: Completion, latency_ms: float | None
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "model": spec,
+        "completion": json.dumps(
+            {"completion": _completion_dict(completion), "latency_ms": latency_ms},
+            ensure_ascii=False,
+        ),
+        "created_at": time.time(),
+    }
 
 
 def _completion_dict(c: Completion) -> dict[str, Any]:
