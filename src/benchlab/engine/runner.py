@@ -43,8 +43,8 @@ from benchlab.engine.plan import (
     WorkItem,
     cache_key,
     estimate,
-    request_cache_key,
     plan_suites,
+    request_cache_key,
     validate_cases,
     work_items,
 )
