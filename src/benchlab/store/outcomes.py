@@ -1,0 +1,171 @@
+"""Per-case outcomes, per-case score means and spend: what comparisons, history and budgets read.
+
+Statistics over cases need one row per case, not per attempt, so the
+aggregation happens in SQL (one GROUP BY through the run/model index) and a
+run of a million attempts reaches Python as one row per case. Spend counts
+only attempts that were really sent: a cached answer cost nothing this time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+
+from benchlab.store.schema import attempts, scores
+from benchlab.store.store import Store
+
+
+@dataclass(slots=True)
+class CaseRow:
+    """One case's attempts by one model in one run."""
+
+    model: str
+    suite: str
+    case_id: str
+    category: str | None
+    attempts: int
+    judged: int  # attempts with a verdict (errors count as judged failures)
+    passed: int
+    errors: int
+    cost_usd: float  # answered attempts' known costs (cached ones included: the run's price)
+    cost_unknown: int  # answered attempts without a price
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.judged if self.judged else None
+
+
+def case_outcomes(
+    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+) -> list[CaseRow]:
+    a = attempts.c
+    query = (
+        select(
+            a.model,
+            a.suite,
+            a.case_id,
+            func.max(a.category),
+            func.count(),
+            func.count(a.passed),
+            func.sum(case((a.passed, 1), else_=0)),
+            func.sum(case((a.status == "error", 1), else_=0)),
+            func.coalesce(func.sum(case((a.status == "ok", a.cost_usd), else_=0.0)), 0.0),
+            func.sum(case((and_(a.status == "ok", a.cost_usd.is_(None)), 1), else_=0)),
+        )
+        .where(a.run_id == run_id)
+        .group_by(a.model, a.suite, a.case_id)
+        .order_by(a.model, a.suite, a.case_id)
+    )
+    if model is not None:
+        query = query.where(a.model == model)
+    if suite is not None:
+        query = query.where(a.suite == suite)
+    with store.engine.connect() as conn:
+        return [
+            CaseRow(
+                m,
+                s,
+                c,
+                cat,
+                int(n),
+                int(j or 0),
+                int(p or 0),
+                int(e or 0),
+                float(k or 0.0),
+                int(u or 0),
+            )
+            for m, s, c, cat, n, j, p, e, k, u in conn.execute(query)
+        ]
+
+
+@dataclass(slots=True)
+class ScoreMean:
+    """One scorer's mean value over one case's samples."""
+
+    model: str
+    suite: str
+    case_id: str
+    scorer: str
+    mean: float
+    n: int
+
+
+def case_score_means(
+    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+) -> list[ScoreMean]:
+    a, s = attempts.c, scores.c
+    query = (
+        select(a.model, a.suite, a.case_id, s.scorer, func.avg(s.value), func.count(s.value))
+        .select_from(scores.join(attempts, attempts.c.id == scores.c.attempt_id))
+        .where(and_(s.run_id == run_id, s.value.is_not(None)))
+        .group_by(a.model, a.suite, a.case_id, s.scorer)
+        .order_by(a.model, s.scorer, a.suite, a.case_id)
+    )
+    if model is not None:
+        query = query.where(a.model == model)
+    if suite is not None:
+        query = query.where(a.suite == suite)
+    with store.engine.connect() as conn:
+        return [
+            ScoreMean(m, su, c, sc, float(v), int(n)) for m, su, c, sc, v, n in conn.execute(query)
+        ]
+
+
+def run_spend(store: Store, run_id: str) -> float:
+    """US$ a run has really spent so far: answered, uncached, priced attempts."""
+    a = attempts.c
+    query = select(func.coalesce(func.sum(a.cost_usd), 0.0)).where(
+        and_(a.run_id == run_id, a.status == "ok", a.cached.is_(False))
+    )
+    with store.engine.connect() as conn:
+        return float(conn.execute(query).scalar_one() or 0.0)
+
+
+@dataclass(slots=True)
+class SpendRow:
+    model: str
+    suite: str
+    cost_usd: float
+    requests: int  # uncached answered attempts
+    unknown_cost: int  # of those, attempts without a price
+    runs: int
+
+
+def spend_rows(store: Store, start: float, end: float) -> list[SpendRow]:
+    """Spend per (model, suite) of attempts finished in [start, end), cached ones left out."""
+    a = attempts.c
+    sent = and_(a.status == "ok", a.cached.is_(False), a.finished_at >= start, a.finished_at < end)
+    query = (
+        select(
+            a.model,
+            a.suite,
+            func.coalesce(func.sum(a.cost_usd), 0.0),
+            func.count(),
+            func.sum(case((a.cost_usd.is_(None), 1), else_=0)),
+            func.count(func.distinct(a.run_id)),
+        )
+        .where(sent)
+        .group_by(a.model, a.suite)
+        .order_by(a.model, a.suite)
+    )
+    with store.engine.connect() as conn:
+        return [
+            SpendRow(m, s, float(c or 0.0), int(n), int(u or 0), int(r))
+            for m, s, c, n, u, r in conn.execute(query)
+        ]
+
+
+def spend_run_ids(store: Store, start: float, end: float) -> Sequence[str]:
+    """The runs that sent at least one uncached request in [start, end)."""
+    a = attempts.c
+    query = (
+        select(a.run_id)
+        .where(
+            and_(a.status == "ok", a.cached.is_(False), a.finished_at >= start, a.finished_at < end)
+        )
+        .distinct()
+    )
+    with store.engine.connect() as conn:
+        return [r for (r,) in conn.execute(query)]
