@@ -56,7 +56,8 @@ class _DriverInsert:
         )
         self.sql = str(compiled)
         self.keys: list[str] | None = (
-            [str(k) for k in compiled.positiontup] if compiled.positional and compiled.positiontup
+            [str(k) for k in compiled.positiontup]
+            if compiled.positional and compiled.positiontup
             else None
         )
 
