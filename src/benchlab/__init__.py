@@ -23,6 +23,19 @@ _EXPORTS: dict[str, str] = {
     "list_runs": "benchlab.api",
     "export": "benchlab.api",
     "RunResult": "benchlab.api",
+    # comparing and tracking
+    "compare": "benchlab.api",
+    "gate": "benchlab.api",
+    "history": "benchlab.api",
+    "report": "benchlab.api",
+    "power": "benchlab.api",
+    "spend": "benchlab.api",
+    # judging and grids
+    "score": "benchlab.api",
+    "ascore": "benchlab.api",
+    "pairwise": "benchlab.api",
+    "apairwise": "benchlab.api",
+    "build_cases": "benchlab.api",
     "RunConfig": "benchlab.engine.config",
     # concepts
     "Case": "benchlab.domain",
@@ -73,14 +86,25 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from benchlab.api import (
         RunResult,
+        apairwise,
         aresume,
         arun,
+        ascore,
+        build_cases,
+        compare,
         export,
+        gate,
+        history,
         list_runs,
+        pairwise,
         plan,
+        power,
+        report,
         resume,
         run,
+        score,
         show,
+        spend,
     )
     from benchlab.domain import (
         Attempt,

@@ -12,16 +12,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from benchlab.analysis.export import export_run
 from benchlab.analysis.summary import summarize_run
-from benchlab.domain import Attempt, Run
+from benchlab.domain import Attempt, Run, ScorerSpec
 from benchlab.engine.config import RunConfig
 from benchlab.engine.dry_run import DryRunReport, dry_run
 from benchlab.engine.events import EventBus, EventSink
 from benchlab.errors import ConfigError
 from benchlab.store import Store
+
+if TYPE_CHECKING:
+    from benchlab.analysis.gate import GateResult
 
 
 @dataclass
@@ -50,6 +53,7 @@ async def arun(
     with Store(config.db) as store:
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run()
+        _write_code_artifacts(store, outcome.run_id)
         return RunResult(
             outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
         )
@@ -89,6 +93,7 @@ async def aresume(
         "retry_max_delay",
         "cache",
         "flush_interval",
+        "max_cost",
     }
     with Store(db) as store:
         stored = store.get_run(run_id)
@@ -119,6 +124,46 @@ def show(run_id: str, *, db: str | None = None) -> dict[str, Any]:
         return summarize_run(store, run_id)
 
 
+def _write_code_artifacts(store: Store, run_id: str) -> None:
+    """Code runs keep prompt.txt, response.txt, patch.diff, stdout.log, stderr.log per attempt."""
+    from benchlab.analysis.pass_at_k import is_code_run
+    from benchlab.store import artifacts
+
+    if is_code_run(store, store.get_run(run_id)):
+        artifacts.write_run(store, run_id)
+
+
+def show_attempt(
+    run_id: str,
+    selector: str,
+    *,
+    db: str | None = None,
+    model: str | None = None,
+    sample: int | None = None,
+) -> list[dict[str, Any]]:
+    """One attempt's artifacts (by attempt id, or by case id for every model and sample),
+    written to its artifacts folder and returned with their text."""
+    from benchlab.store import artifacts
+
+    with Store(db) as store:
+        run = store.get_run(run_id)
+        out = []
+        for attempt in artifacts.find(store, run.id, selector, model=model, sample=sample):
+            folder = artifacts.write(store, attempt)
+            out.append(
+                {
+                    "attempt_id": str(attempt.id),
+                    "case_id": attempt.case_id,
+                    "model": attempt.model,
+                    "sample": attempt.sample,
+                    "passed": attempt.passed,
+                    "folder": str(folder),
+                    "files": artifacts.contents(attempt),
+                }
+            )
+        return out
+
+
 def list_runs(
     *,
     db: str | None = None,
@@ -133,3 +178,184 @@ def list_runs(
 def export(run_id: str, fmt: str, out: IO[str], *, db: str | None = None) -> int:
     with Store(db) as store:
         return export_run(store, run_id, fmt, out)
+
+
+# --- comparison and tracking (issue #6): the CLI and the server share these -------------------
+def compare(
+    run_a: str,
+    run_b: str,
+    *,
+    db: str | None = None,
+    model: str | None = None,
+    model_a: str | None = None,
+    model_b: str | None = None,
+    alpha: float = 0.05,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Run B against run A case by case, per model: delta, interval, p-value, flips, verdict."""
+    from benchlab.analysis.compare import compare_runs
+
+    with Store(db) as store:
+        found = compare_runs(
+            store,
+            run_a,
+            run_b,
+            model=model,
+            model_a=model_a,
+            model_b=model_b,
+            alpha=alpha,
+            seed=seed,
+        )
+        return found.as_dict()
+
+
+def gate(
+    baseline: str,
+    candidate: str,
+    *,
+    db: str | None = None,
+    max_drop: float = 0.0,
+    min_pass_rate: float | None = None,
+    alpha: float = 0.05,
+    max_cost_increase: float | None = None,
+) -> GateResult:
+    """The CI gate's decision (`.passed`), its checks, and what the markdown/JUnit are made of."""
+    from benchlab.analysis.gate import GateOptions, run_gate
+
+    options = GateOptions(max_drop, min_pass_rate, alpha, max_cost_increase)
+    with Store(db) as store:
+        return run_gate(store, baseline, candidate, options)
+
+
+def history(
+    suite: str,
+    *,
+    db: str | None = None,
+    model: str | None = None,
+    last: int = 20,
+    alpha: float = 0.05,
+) -> dict[str, Any]:
+    """A suite's pass rate per completed run (with intervals) and the significant changes."""
+    from benchlab.analysis.history import history as suite_history
+
+    with Store(db) as store:
+        return suite_history(store, suite, model=model, last=last, alpha=alpha)
+
+
+def report(run_id: str, *, db: str | None = None, fmt: str = "md", last: int = 20) -> str:
+    """A self-contained report of a run (markdown, or HTML with inline charts)."""
+    from benchlab.analysis.report import build_report, render_report
+
+    with Store(db) as store:
+        return render_report(build_report(store, run_id, last=last), fmt)
+
+
+def power(
+    rate: float,
+    *,
+    delta: float | None = None,
+    cases: int | None = None,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    discordance: float | None = None,
+) -> dict[str, Any]:
+    """Cases needed to detect a drop of `delta` from `rate`, or the drop `cases` can detect."""
+    from benchlab.analysis.power import cases_needed, detectable_for_cases
+
+    if (delta is None) == (cases is None):
+        raise ConfigError("power: give exactly one of --delta or --cases")
+    if delta is not None:
+        return cases_needed(rate, delta, alpha=alpha, power=power, discordance=discordance)
+    assert cases is not None
+    return detectable_for_cases(rate, cases, alpha=alpha, power=power, discordance=discordance)
+
+
+def spend(month: str | None = None, *, db: str | None = None) -> dict[str, Any]:
+    """Money really spent (cached answers excluded) in a month, per model and suite."""
+    from benchlab.analysis.spend import monthly_spend
+
+    with Store(db) as store:
+        return monthly_spend(store, month)
+
+
+# --- judges, scoring passes and grids (issue #7) ----------------------------------------------
+async def ascore(
+    run_id: str,
+    *,
+    db: str | None = None,
+    scorers: list[ScorerSpec] | None = None,
+    judge_model: str | None = None,
+    concurrency: int | None = None,
+    cache: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Score a stored run again (a new scoring pass beside the old ones); no model is asked
+    again. `scorers` None re-uses each case's recorded scorers. Returns the run's summary,
+    which now reads the new pass, with `scoring` describing it."""
+    from benchlab.engine.rescore import score_pass
+
+    with Store(db) as store:
+        outcome = await score_pass(
+            store,
+            run_id,
+            scorers=scorers,
+            judge_model=judge_model,
+            concurrency=concurrency,
+            cache=cache,
+            env=env,
+        )
+        summary = summarize_run(store, outcome.run_id)
+        summary["scoring"] = {
+            "pass_no": outcome.pass_no,
+            "status": outcome.status,
+            "scored": outcome.scored,
+            "errors": outcome.errors,
+            "skipped": outcome.skipped,
+        }
+        return summary
+
+
+def score(run_id: str, **kwargs: Any) -> dict[str, Any]:
+    return asyncio.run(ascore(run_id, **kwargs))
+
+
+async def apairwise(
+    run_id: str,
+    judge_model: str,
+    *,
+    db: str | None = None,
+    models: list[str] | None = None,
+    concurrency: int | None = None,
+    seed: int = 0,
+    cache: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Which model answered better, case by case, judged in both orders: win rates with
+    intervals, the share of order-inconsistent verdicts, Bradley-Terry ratings (> 2 models)."""
+    from benchlab.analysis.pairwise import pairwise_report
+    from benchlab.engine.pairwise import judge_pairs
+
+    with Store(db) as store:
+        chosen, verdicts, judge = await judge_pairs(
+            store,
+            run_id,
+            judge_model,
+            models=models,
+            concurrency=concurrency,
+            cache=cache,
+            env=env,
+        )
+        report = pairwise_report(verdicts, chosen, seed=seed)
+        run = store.get_run(run_id)
+    return {"run_id": run.id, "judge": judge.usage.as_dict(), "models": chosen, **report}
+
+
+def pairwise(run_id: str, judge_model: str, **kwargs: Any) -> dict[str, Any]:
+    return asyncio.run(apairwise(run_id, judge_model, **kwargs))
+
+
+def build_cases(suite: str, out: IO[str], *, limit: int | None = None, seed: int = 0) -> int:
+    """Write a suite's cases (a grid expanded, sampled like a run would) as JSONL."""
+    from benchlab.suites.build import write_cases
+
+    return write_cases(suite, out, limit=limit, seed=seed)

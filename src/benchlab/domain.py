@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Role = Literal["system", "user", "assistant", "tool"]
-RunStatus = Literal["running", "completed", "failed", "interrupted"]
+RunStatus = Literal["running", "completed", "failed", "interrupted", "stopped_budget"]
 
 
 class _Strict(BaseModel):
@@ -105,6 +105,10 @@ class SuiteHeader(_Strict):
     template: str = "{{ input }}"
     scorers: list[ScorerSpec] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # A factorial grid declares factors (name -> levels) and a template instead of cases;
+    # see suites/grid.py. Cases that differ only outside `matched_by` form a matched set.
+    factors: dict[str, list[str | int | float | bool]] | None = None
+    matched_by: list[str] | None = None
 
     @field_validator("version", mode="before")
     @classmethod
@@ -175,6 +179,7 @@ class Score(BaseModel):
     passed: bool | None
     explanation: str = ""
     details: dict[str, Any] | None = None
+    pass_no: int = 0  # 0: the run's own scoring; `benchlab score` adds passes 1, 2, ...
 
 
 class Attempt(BaseModel):

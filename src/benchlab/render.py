@@ -15,6 +15,10 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
 
+def _interval(ci: list[float] | None) -> str:
+    return "-" if not ci else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]"
+
+
 def _ci(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
 
@@ -71,8 +75,38 @@ def print_summary(summary: dict[str, Any]) -> None:
         for name, c in cats.items():
             cat_table.add_row(name, str(c["n"]), _pct(c["pass_rate"]), _ci(c["ci95"]))
         console.print(cat_table)
+    _print_scores_and_judges(console, summary)
     if summary.get("error"):
         console.print(f"[red]run error:[/red] {summary['error']}")
+
+
+def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
+    """Mean per scorer (a stance or judge score says more than a pass rate) and judge spend."""
+    from rich.table import Table
+
+    rows = [
+        (m["model"], name, block)
+        for m in summary["models"]
+        for name, block in (m.get("scores") or {}).items()
+    ]
+    if rows:
+        table = Table(title="Scores (mean over cases)", title_justify="left")
+        for col in ("model", "scorer", "n", "mean", "95% CI"):
+            table.add_column(col, justify="left" if col in ("model", "scorer") else "right")
+        for model, name, block in rows:
+            table.add_row(
+                model, name, str(block["n"]), f"{block['mean']:+.3f}", _interval(block.get("ci95"))
+            )
+        console.print(table)
+    for m in summary["models"]:
+        if "judge_calls" in m:
+            tokens = m["judge_tokens"]
+            console.print(
+                f"judge spend on {m['model']}: {_usd(m['judge_cost_usd'])} "
+                f"({m['judge_calls']} calls, {tokens['input']:,}/{tokens['output']:,} tokens)"
+            )
+    if summary.get("score_pass"):
+        console.print(f"scores from scoring pass {summary['score_pass']} (`benchlab score`)")
 
 
 def print_runs(rows: list[dict[str, Any]]) -> None:

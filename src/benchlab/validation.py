@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from benchlab.domain import ModelProfile
+from benchlab.domain import ModelProfile, ScorerSpec
 from benchlab.engine.config import RunConfig
 from benchlab.errors import ConfigError
 
@@ -23,6 +23,8 @@ _FLAG = {
     "tags": "--tag",
     "temperature": "--temperature",
     "max_tokens": "--max-tokens",
+    "max_cost": "--max-cost",
+    "judge_model": "--judge-model",
 }
 
 
@@ -54,3 +56,25 @@ def build_config(
         return RunConfig.model_validate(data)
     except ValidationError as exc:
         raise _flag_error(exc) from exc
+
+
+def parse_scorer(text: str) -> ScorerSpec:
+    """`--scorer NAME`, or with options as an inline mapping:
+    `--scorer '{name: judge, criteria: [accuracy, helpfulness], threshold: 0.7}'`."""
+    if not text.lstrip().startswith("{"):
+        if not text.strip():
+            raise ConfigError("--scorer: empty scorer name")
+        return ScorerSpec(name=text.strip())
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise ConfigError(f"--scorer {text!r}: {problem}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise ConfigError(f"--scorer {text!r}: expected a mapping with a `name`")
+    try:
+        return ScorerSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"--scorer {text!r}: {exc.errors()[0]['msg']}") from None

@@ -4,7 +4,8 @@ One aiohttp app on 127.0.0.1 answers three API families on one port:
 
 - OpenAI ``POST /v1/chat/completions`` (base url ``url + "/v1"``),
 - Anthropic ``POST /v1/messages`` (base url ``url``),
-- Ollama ``POST /api/chat`` (host ``url``).
+- Ollama ``POST /api/chat`` (host ``url``),
+- OpenAI ``POST /v1/embeddings`` (vectors from ``embed``, bag-of-words by default).
 
 It runs on its own event loop in a background thread so that the code under
 test can use any loop (pytest-asyncio's, ``asyncio.run`` in a CLI, or another
@@ -29,6 +30,7 @@ import socket
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
@@ -44,6 +46,7 @@ __all__ = [
     "Status",
     "StubServer",
     "Truncated",
+    "bag_of_words",
     "echo_answer",
     "last_user_text",
 ]
@@ -129,6 +132,14 @@ def echo_answer(payload: dict[str, Any]) -> str:
     return last_user_text(payload)
 
 
+def bag_of_words(text: str, dims: int = 64) -> list[float]:
+    """The default embedding: hashed word counts, so texts sharing words are close."""
+    vector = [0.0] * dims
+    for word in text.lower().split():
+        vector[zlib.crc32(word.strip(".,;:!?\"'").encode()) % dims] += 1.0
+    return vector
+
+
 def _prompt_words(payload: dict[str, Any]) -> int:
     words = len(_content_text(payload.get("system")).split())
     for message in payload.get("messages") or []:
@@ -171,8 +182,10 @@ class StubServer:
         answer: Callable[[dict[str, Any]], str] | None = None,
         tool_calls: Callable[[dict[str, Any]], list[Any] | None] | None = None,
         delay: float = 0.0,
+        embed: Callable[[str], list[float]] | None = None,
     ) -> None:
         self.answer: Callable[[dict[str, Any]], str] = answer or echo_answer
+        self.embed: Callable[[str], list[float]] = embed or bag_of_words
         self.tool_calls = tool_calls
         self.delay = delay
         self.requests: list[dict[str, Any]] = []
@@ -288,6 +301,7 @@ class StubServer:
         app.router.add_post("/v1/chat/completions", self._handle_openai)
         app.router.add_post("/v1/messages", self._handle_anthropic)
         app.router.add_post("/api/chat", self._handle_ollama)
+        app.router.add_post("/v1/embeddings", self._handle_embeddings)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
@@ -435,6 +449,33 @@ class StubServer:
                     "total_tokens": prompt + completion,
                 },
                 "system_fingerprint": "fp_stub",
+            }
+        )
+
+    async def _handle_embeddings(self, request: web.Request) -> web.StreamResponse:
+        payload, behaviour = await self._receive(request)
+        failure = await self._misbehave(request, behaviour, _openai_error)
+        if failure is not None:
+            return failure
+        texts = payload.get("input") if isinstance(payload, dict) else None
+        if isinstance(texts, str):
+            texts = [texts]
+        if not isinstance(payload, dict) or not isinstance(payload.get("model"), str):
+            return web.json_response(_openai_error(400, "you must provide a model"), status=400)
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            return web.json_response(
+                _openai_error(400, "'input' must be a string or a list of strings"), status=400
+            )
+        tokens = sum(len(t.split()) for t in texts)
+        return web.json_response(
+            {
+                "object": "list",
+                "data": [
+                    {"object": "embedding", "index": i, "embedding": self.embed(t)}
+                    for i, t in enumerate(texts)
+                ],
+                "model": payload["model"],
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             }
         )
 

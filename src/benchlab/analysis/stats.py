@@ -8,12 +8,14 @@ from collections.abc import Sequence
 Z95 = 1.959963984540054
 
 
-def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, float] | None:
+def wilson_interval(successes: float, n: float, z: float = Z95) -> tuple[float, float] | None:
     """Wilson score interval for a binomial proportion.
 
     Chosen over the normal approximation because it stays inside [0, 1] and
     keeps close to nominal coverage at small n and at rates near 0 or 1,
-    which is where benchmark pass rates often live.
+    which is where benchmark pass rates often live. `successes` may be
+    fractional (a mean score in [0, 1] times n): the bootstrap falls back on
+    that when every resample gives the same value.
     """
     if n <= 0:
         return None
@@ -45,3 +47,10 @@ def percentile(sorted_values: Sequence[float], q: float) -> float | None:
 
 def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
+
+
+def normal_quantile(q: float) -> float:
+    """The standard normal quantile (the stdlib's is exact enough and needs no scipy)."""
+    from statistics import NormalDist
+
+    return NormalDist().inv_cdf(q)

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchlab.analysis.intervals import enrich_summary
+from benchlab.analysis.judge_spend import add_judge_spend
+from benchlab.analysis.pass_at_k import add_pass_at_k
 from benchlab.analysis.stats import mean, percentile, wilson_interval
 from benchlab.store import Store
 
@@ -113,6 +116,9 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         if name in per_suite:
             entry["by_suite"] = {s: per_suite[name][s].rate() for s in sorted(per_suite[name])}
         models.append(entry)
+    enrich_summary(store, run, models)  # bootstrap CIs for samples > 1, per-scorer means
+    add_pass_at_k(store, run, models)  # code benchmarks: pass@1/10/100 with bootstrap CIs
+    add_judge_spend(store, run, models)  # judge_cost_usd apart from the models' cost_usd
     return {
         "run_id": run.id,
         "status": run.status,
@@ -122,5 +128,6 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         "seed": run.seed,
         "tags": run.tags,
         "error": store.run_error(run.id),
+        "score_pass": store.latest_pass(run.id),  # 0: the run's own scoring
         "models": models,
     }

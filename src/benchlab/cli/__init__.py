@@ -16,7 +16,21 @@ import sys
 from benchlab.cli.app import app
 
 # Command modules register themselves on `app`; this order is the order of `--help`.
-COMMAND_MODULES = ("run_cmd", "runs_cmd", "catalog_cmd")
+COMMAND_MODULES = (
+    "run_cmd",
+    "runs_cmd",
+    "catalog_cmd",
+    "judge_cmd",
+    "serve_cmd",
+    "compare_cmd",
+    "gate_cmd",
+    "history_cmd",
+    "report_cmd",
+    "power_cmd",
+    "spend_cmd",
+    "doctor_cmd",
+    "samples_cmd",
+)
 for _module in COMMAND_MODULES:
     importlib.import_module(f"benchlab.cli.{_module}")
 

@@ -14,10 +14,11 @@ from benchlab.cli.app import JsonOpt, app, print_json
 @app.command()
 def suites(json_out: JsonOpt = False) -> None:
     """List the built-in suites."""
-    from benchlab.suites import builtin_suites, load_suite
+    from benchlab.suites import load_suite
+    from benchlab.suites.generated import builtin_names
 
     rows = []
-    for name in sorted(builtin_suites()):
+    for name in builtin_names():
         suite = load_suite(name)
         rows.append(
             {

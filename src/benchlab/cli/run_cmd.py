@@ -35,24 +35,46 @@ def run(
     retries: Annotated[int, typer.Option(help="Retries per request on transient errors.")] = 4,
     scorer: Annotated[
         list[str] | None,
-        typer.Option(help="Scorer name (or module:function) for cases without their own."),
+        typer.Option(
+            help="Scorer name (or module:function, or '{name: judge, criteria: [...]}') "
+            "for cases without their own."
+        ),
     ] = None,
     dry_run: Annotated[
         bool,
         typer.Option("--dry-run", help="Render prompts, estimate tokens and cost; send nothing."),
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached responses.")] = False,
+    judge_model: Annotated[
+        str | None,
+        typer.Option("--judge-model", help="The model judging scorers (judge, stance) ask."),
+    ] = None,
+    no_score: Annotated[
+        bool,
+        typer.Option("--no-score", help="Only generate; score later with `benchlab score`."),
+    ] = False,
+    max_cost: Annotated[
+        float | None,
+        typer.Option("--max-cost", help="Stop sending requests once the run has spent USD."),
+    ] = None,
     tag: Annotated[list[str] | None, typer.Option(help="KEY=VALUE label for the run.")] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    executor: Annotated[
+        str | None,
+        typer.Option(help="Where code runs: local (default) or ray ($RAY_ADDRESS)."),
+    ] = None,
 ) -> None:
     """Run suites against models and store every attempt."""
     from benchlab import api
-    from benchlab.domain import ScorerSpec
     from benchlab.providers.profiles import resolve_models
-    from benchlab.validation import build_config
+    from benchlab.validation import build_config, parse_scorer
 
+    if executor is not None:
+        from benchlab.sandbox.executor import use_executor
+
+        use_executor(executor)
     profiles = resolve_models(model or [], models_file)
     overrides: dict[str, Any] = {}
     if temperature is not None:
@@ -69,18 +91,28 @@ def run(
             "concurrency": concurrency,
             "timeout": timeout,
             "retries": retries,
-            "scorers": [ScorerSpec(name=s) for s in (scorer or [])],
+            "scorers": [parse_scorer(s) for s in (scorer or [])],
             "cache": not no_cache,
             "dry_run": dry_run,
             "tags": parse_tags(tag or []),
             "db": db,
+            "max_cost": max_cost,
+            "judge_model": judge_model,
+            "score": not no_score,
         },
         param_overrides=overrides,
     )
     if dry_run:
+        from benchlab.engine.budget import over_budget_warning
+
         report = api.plan(config)
+        estimate = report.as_dict()["cost_usd"]
+        warning = over_budget_warning(estimate, max_cost)
+        if warning:
+            sys.stderr.write(warning + "\n")
         if json_out:
-            print_json(report.as_dict())
+            over = None if max_cost is None or estimate is None else estimate > max_cost
+            print_json({**report.as_dict(), "max_cost_usd": max_cost, "over_budget": over})
         else:
             from benchlab.render import print_dry_run
 
@@ -115,6 +147,11 @@ def _finish(result: Any, json_out: bool) -> None:
         from benchlab.render import print_summary
 
         print_summary(result.summary)
+    if result.status == "stopped_budget":
+        sys.stderr.write(
+            f"stopped: run {result.run_id} reached --max-cost; finish it with "
+            f"`benchlab resume {result.run_id} --max-cost HIGHER`\n"
+        )
     if result.status != "completed":
         raise typer.Exit(1)
 
@@ -127,6 +164,9 @@ def resume(
     ] = False,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    max_cost: Annotated[
+        float | None, typer.Option("--max-cost", help="A new spend cap in USD (whole run).")
+    ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -139,6 +179,8 @@ def resume(
         overrides["concurrency"] = concurrency
     if no_cache:
         overrides["cache"] = False
+    if max_cost is not None:
+        overrides["max_cost"] = max_cost
     result = _run_async(
         api.aresume(
             run_id,

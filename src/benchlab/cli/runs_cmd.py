@@ -49,12 +49,27 @@ def runs_cmd(
 @app.command()
 def show(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    attempt: Annotated[
+        str | None,
+        typer.Option(help="Show one attempt's artifacts instead: an attempt id or a case id."),
+    ] = None,
+    model: Annotated[str | None, typer.Option(help="With --attempt: only this model.")] = None,
+    sample: Annotated[int | None, typer.Option(help="With --attempt: only this sample.")] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Per-model summary of a run: pass rate with 95% interval, latency, tokens, cost."""
     from benchlab import api
 
+    if attempt is not None:
+        from benchlab.render_artifacts import print_attempts
+
+        found = api.show_attempt(run_id, attempt, db=db, model=model, sample=sample)
+        if json_out:
+            print_json(found)
+        else:
+            print_attempts(found)
+        return
     summary = api.show(run_id, db=db)
     if json_out:
         print_json(summary)

@@ -35,6 +35,10 @@ class RunConfig(BaseModel):
     flush_interval: float = Field(default=0.1, gt=0)
     run_id: str | None = None
     max_cost: float | None = Field(default=None, gt=0, description="US$ cap on spend")
+    # Judging scorers (judge, stance) ask this model unless it is None; it beats the
+    # `judge_model` a suite gives its scorers, as flags beat files everywhere else.
+    judge_model: str | None = Field(default=None, min_length=1)
+    score: bool = Field(default=True, description="False: generation only (--no-score)")
 
     @field_validator("models")
     @classmethod

@@ -21,7 +21,7 @@ from benchlab.errors import ConfigError, SuiteError
 from benchlab.providers.base import estimate_tokens, messages_text
 from benchlab.scorers.base import Scorer
 from benchlab.scorers.registry import build_scorer
-from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, select_cases
+from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, sample_suite
 
 CACHE_CHUNK = 256
 
@@ -33,6 +33,7 @@ class SuitePlan:
     suite: LoadedSuite
     selected: set[str]
     default_scorers: list[ScorerSpec]
+    scoring: bool = True  # False: `run --no-score`, no scorer is built or needed
     _renderers: dict[str | None, PromptRenderer] = field(default_factory=dict)
     _scorers: dict[str, list[Scorer]] = field(default_factory=dict)
 
@@ -111,9 +112,11 @@ def plan_suites(config: RunConfig) -> list[SuitePlan]:
         if name in seen:
             raise SuiteError(f"{ref}: suite name {name!r} is also used by {seen[name]}")
         seen[name] = ref
-        ids = select_cases(suite.index(), config.limit, config.seed)
+        ids = sample_suite(suite, config.limit, config.seed)
         default = config.scorers or suite.header.scorers
-        plans.append(SuitePlan(suite=suite, selected=set(ids), default_scorers=default))
+        plans.append(
+            SuitePlan(suite=suite, selected=set(ids), default_scorers=default, scoring=config.score)
+        )
     return plans
 
 
@@ -131,7 +134,8 @@ def validate_cases(
     systems = {m.system for m in models}
     for plan in plans:
         for position, case in plan.cases():
-            plan.scorers_for(case)
+            if plan.scoring:
+                plan.scorers_for(case)
             for system in systems:
                 plan.renderer(system).render(case)
             if on_case is not None:

@@ -16,13 +16,13 @@ import json
 import os
 import random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from benchlab import __version__
-from benchlab.domain import Case, ModelProfile
+from benchlab.domain import Case, ModelProfile, Price
 from benchlab.engine.attempt import (
     NO_LIMIT,
     ModelLane,
@@ -36,6 +36,7 @@ from benchlab.engine.attempt import (
 from benchlab.engine.budget import STOPPED, Budget
 from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
+from benchlab.engine.judges import check_judges, judge_models, profile_for
 from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
 from benchlab.engine.plan import (
     CACHE_CHUNK,
@@ -53,6 +54,7 @@ from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.providers.registry import ProviderPool, endpoint_for
 from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
+from benchlab.store.embeddings import EmbeddingStore
 from benchlab.store.outcomes import run_spend
 
 
@@ -78,6 +80,11 @@ class _EngineContext:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self.judge_model = engine.config.judge_model
+        self.embeddings = EmbeddingStore(engine.store)
+
+    def price(self, model: str) -> Price | None:
+        return self._engine.lane_for(model).profile.price
 
     async def generate(self, model: str, request: GenerateRequest) -> Completion:
         engine = self._engine
@@ -146,6 +153,10 @@ class Engine:
         n_cases = validate_cases(plans, self.config.models)
         if n_cases == 0:
             raise ConfigError("no cases selected")
+        judges: set[str] = set()
+        for plan in plans if self.config.score else []:
+            judges |= judge_models(plan.built_scorers(), self.config.judge_model, plan.name)
+        check_judges(judges, self.config, self.pool)
         return plans, n_cases
 
     def _lane(self, profile: ModelProfile) -> ModelLane:
@@ -175,13 +186,22 @@ class Engine:
     def lane_for(self, model: str) -> ModelLane:
         lane = self._lanes.get(model)
         if lane is None:
-            profile = next((m for m in self.config.models if m.name == model), None)
-            if profile is None:
-                from benchlab.providers.profiles import resolve_models
-
-                profile = resolve_models([model])[0]
-            lane = self._lanes[model] = self._lane(profile)
+            lane = self._lanes[model] = self._lane(profile_for(model, self.config))
         return lane
+
+    @contextlib.asynccontextmanager
+    async def scoring_context(self) -> AsyncIterator[_EngineContext]:
+        """Scorers' model access outside `run` (scoring passes, pairwise judging): the same
+        lanes, limits, retries and response cache, with cache rows written as they come."""
+        self._global = asyncio.Semaphore(self.config.concurrency)
+        self._writer = self.store.writer(self.config.flush_interval)
+        self._writer.start()
+        try:
+            yield self._ctx
+        finally:
+            with contextlib.suppress(Exception):
+                await self._writer.aclose()
+            await self.pool.aclose()
 
     # --- running ---------------------------------------------------------------------------
     async def run(self, *, resume_id: str | None = None, retry_errors: bool = False) -> RunOutcome:
@@ -384,7 +404,8 @@ class Engine:
                 tool_calls=completion.tool_calls,
                 finish_reason=completion.finish_reason,
             )
-            results = await score_answer(case, answer, item.suite.scorers_for(case), self._ctx)
+            if self.config.score:  # `run --no-score`: answers now, `benchlab score` later
+                results = await score_answer(case, answer, item.suite.scorers_for(case), self._ctx)
             passed = overall_passed(results)
             price = profile.price
             cost = (

@@ -24,6 +24,12 @@ _BUILTIN_MODULES = (
     "benchlab.scorers.fuzzy",
     "benchlab.scorers.choice",
     "benchlab.scorers.json_scorer",
+    "benchlab.scorers.code_exec",
+    "benchlab.scorers.stdio_exec",
+    "benchlab.scorers.task_exec",
+    "benchlab.scorers.judge",
+    "benchlab.scorers.stance",
+    "benchlab.scorers.semantic",
 )
 _loaded = False
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 
-from benchlab.store.schema import attempts, scores
+from benchlab.store.schema import attempts, score_passes, scores
 from benchlab.store.store import Store
 
 
@@ -103,6 +103,12 @@ def case_score_means(
         .group_by(a.model, a.suite, a.case_id, s.scorer)
         .order_by(a.model, s.scorer, a.suite, a.case_id)
     )
+    shown = store.latest_pass(run_id)  # the newest scoring pass (`benchlab score`), else the run's
+    if shown:
+        query = query.where(s.pass_no == shown)
+    else:
+        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
+        query = query.where(s.pass_no.not_in(later))
     if model is not None:
         query = query.where(a.model == model)
     if suite is not None:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -127,6 +128,7 @@ attempts = Table(
     Column("finished_at", Float, nullable=False),
     UniqueConstraint("run_id", "suite", "case_id", "model", "sample", name="uq_attempt_key"),
     Index("ix_attempts_run_model", "run_id", "model"),
+    Index("ix_attempts_run_finished", "run_id", "finished_at"),  # live progress polls by time
 )
 
 scores = Table(
@@ -143,11 +145,66 @@ scores = Table(
     Index("ix_scores_run", "run_id"),
 )
 
+# Per (run, suite, model) aggregates of a finished run, computed once on first read (see
+# store/stats.py) so that leaderboards, trends and run lists never rescan attempts. A row is
+# fresh while `run_finished_at` equals the run's `finished_at`; a resume or re-import changes
+# that and the row is recomputed. A run without attempts gets one row with suite = model = "".
+run_stats = Table(
+    "run_stats",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("suite", String(200), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("run_finished_at", Float),
+    Column("attempts", Integer, nullable=False),
+    Column("judged", Integer, nullable=False),
+    Column("passed", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("cost_usd", Float, nullable=False),
+    Column("cost_unknown", Integer, nullable=False),
+    Column("input_tokens", BigInteger, nullable=False),
+    Column("output_tokens", BigInteger, nullable=False),
+    Column("latency_sum", Float, nullable=False),
+    Column("latency_n", Integer, nullable=False),
+    Column("first_at", Float),
+    Column("last_at", Float),
+    Index("ix_run_stats_suite_model", "suite", "model"),
+)
+
 response_cache = Table(
     "response_cache",
     metadata,
     Column("key", String(64), primary_key=True),
     Column("model", String(300), nullable=False),
     Column("completion", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+# One row per scoring pass after a run's own (pass 0): `benchlab score` re-scores stored answers
+# without asking the models again; its verdicts go to `scores` under this pass_no, beside the old
+# ones. Summaries read the newest completed pass; an interrupted pass is kept but never shown.
+score_passes = Table(
+    "score_passes",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("pass_no", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(20), nullable=False),
+    Column("scorers", JSON),  # the specs asked for; null: each case's recorded scorers
+    Column("judge_model", String(300)),
+    Column("created_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("scored", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+)
+
+# Embeddings by (model, text), shared by every run: the `semantic` scorer embeds each reference
+# once per model, ever. `vector` is little-endian float32.
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("model", String(300), nullable=False),
+    Column("dim", Integer, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
     Column("created_at", Float, nullable=False),
 )

@@ -27,6 +27,7 @@ from benchlab.store.schema import (
     run_models,
     run_suites,
     runs,
+    score_passes,
     scores,
     suites,
 )
@@ -271,10 +272,28 @@ class Store:
         with self.engine.connect() as conn:
             yield from (tuple(r) for r in conn.execute(query))
 
+    def latest_pass(self, run_id: str) -> int:
+        """The newest completed scoring pass of a run (0: the run's own scoring)."""
+        query = select(func.max(score_passes.c.pass_no)).where(
+            and_(score_passes.c.run_id == run_id, score_passes.c.status == "completed")
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar() or 0)
+
     def iter_attempts(
-        self, run_id: str, *, model: str | None = None, with_cases: bool = True
+        self,
+        run_id: str,
+        *,
+        model: str | None = None,
+        with_cases: bool = True,
+        pass_no: int | None = None,
     ) -> Iterator[Attempt]:
-        """A run's attempts with their scores (and expected answers), streamed in order."""
+        """A run's attempts with their scores (and expected answers), streamed in order.
+
+        Scores are those of the newest completed scoring pass unless `pass_no`
+        names another; -1 gives every pass's scores.
+        """
+        shown = self.latest_pass(run_id) if pass_no is None else pass_no
         query = select(attempts).where(attempts.c.run_id == run_id)
         if model is not None:
             query = query.where(attempts.c.model == model)
@@ -287,6 +306,11 @@ class Store:
                 ids = [r["id"] for r in chunk]
                 by_attempt: dict[int, list[Score]] = {}
                 score_query = select(scores).where(scores.c.attempt_id.in_(ids))
+                if shown > 0:
+                    score_query = score_query.where(scores.c.pass_no == shown)
+                elif shown == 0:  # imported runs may number their own scores 0, 1, 2...
+                    later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
+                    score_query = score_query.where(scores.c.pass_no.not_in(later))
                 for s in conn.execute(score_query.order_by(scores.c.pass_no)).mappings():
                     by_attempt.setdefault(s["attempt_id"], []).append(
                         Score(
@@ -295,6 +319,7 @@ class Store:
                             passed=s["passed"],
                             explanation=s["explanation"] or "",
                             details=_loads(s["details"]),
+                            pass_no=s["pass_no"],
                         )
                     )
                 expected: dict[tuple[str, str], Any] = {}

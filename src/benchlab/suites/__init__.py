@@ -5,7 +5,14 @@ a renderer built), because every `benchlab` command goes through it.
 """
 
 from benchlab.suites.loader import LoadedSuite, builtin_suites, load_suite
-from benchlab.suites.sampling import select_cases
+from benchlab.suites.sampling import sample_suite, select_cases
 from benchlab.suites.template import PromptRenderer
 
-__all__ = ["LoadedSuite", "PromptRenderer", "builtin_suites", "load_suite", "select_cases"]
+__all__ = [
+    "LoadedSuite",
+    "PromptRenderer",
+    "builtin_suites",
+    "load_suite",
+    "sample_suite",
+    "select_cases",
+]

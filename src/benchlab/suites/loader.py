@@ -148,6 +148,12 @@ def load_suite(ref: str | Path) -> LoadedSuite:
     else is a path. Every case is validated here, in one streaming pass, so a
     run never starts on a suite that would fail half-way.
     """
+    if isinstance(ref, str):
+        from benchlab.suites.generated import generated_suite  # made in Python, or FORMAT:PATH
+
+        generated = generated_suite(ref)
+        if generated is not None:
+            return generated
     path, display = _resolve(ref)
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -172,7 +178,9 @@ def _resolve(ref: str | Path) -> tuple[Path, str]:
         if ref.startswith("builtin:") or _looks_like_name(ref):
             known = builtin_suites()
             if name not in known:
-                names = ", ".join(known) or "none"
+                from benchlab.suites.generated import GENERATED
+
+                names = ", ".join(sorted([*known, *GENERATED])) or "none"
                 raise SuiteError(
                     f"unknown built-in suite {name!r} (known: {names}; "
                     "or give the path of a .yaml, .json, .jsonl or .csv file)"
@@ -577,6 +585,12 @@ def _split_document(document: Any, display: str, stem: str) -> tuple[SuiteHeader
         header = SuiteHeader.model_validate(fields)
     except ValidationError as exc:
         raise SuiteError(f"{display}: {_describe(exc, _TOP_LEVEL_FIELDS)}") from None
+    if header.factors is not None or header.matched_by is not None:
+        if cases is not None:
+            raise SuiteError(f"{display}: a grid declares factors instead of cases, not both")
+        from benchlab.suites.grid import expand_grid
+
+        return header, expand_grid(header, display)
     if cases is None:
         raise SuiteError(f"{display}: empty suite (no cases)")
     if not isinstance(cases, list):

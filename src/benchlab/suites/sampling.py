@@ -13,6 +13,19 @@ from __future__ import annotations
 import json
 import random
 from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from benchlab.suites.loader import LoadedSuite
+
+
+def sample_suite(suite: LoadedSuite, limit: int | None, seed: int) -> list[str]:
+    """The ids a run asks: grids sample whole matched sets, other suites by category."""
+    if suite.header.factors:
+        from benchlab.suites.grid import select_grid
+
+        return select_grid(suite.header, limit, seed)
+    return select_cases(suite.index(), limit, seed)
 
 
 def select_cases(index: list[tuple[str, str | None]], limit: int | None, seed: int) -> list[str]:

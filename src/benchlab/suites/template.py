@@ -47,7 +47,8 @@ class PromptRenderer:
         parts = [text for text in (system_prompt, header.system) if text and text.strip()]
         self._system = "\n\n".join(parts) if parts else None
         self._template: Template | None = None
-        if header.template != _DEFAULT_TEMPLATE:
+        # A grid's template already made each case's input when the grid was expanded.
+        if header.template != _DEFAULT_TEMPLATE and not header.factors:
             self._template = _compile(header.template, self.suite)
 
     def render(self, case: Case) -> list[dict[str, str]]:

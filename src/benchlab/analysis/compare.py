@@ -1,0 +1,281 @@
+"""Run B against run A, case by case: the verdict `compare`, `gate` and the dashboard share.
+
+Only cases judged in both runs are paired; cases present in one run only are
+listed and left out of the test (comparing different case sets would measure
+the sets, not the models). Each model's p-value is Holm-adjusted across the
+models compared, so adding models to a run does not make a false regression
+more likely; categories are exploratory and Benjamini-Hochberg-adjusted
+within their model. Cost and latency come from each run's own summary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchlab.analysis.bootstrap import DEFAULT_SEED, LEVEL
+from benchlab.analysis.intervals import scale_of
+from benchlab.analysis.multiple import BH, HOLM, adjust
+from benchlab.analysis.paired import PairedResult, paired_test, verdict
+from benchlab.analysis.summary import summarize_run
+from benchlab.domain import Run
+from benchlab.errors import ConfigError
+from benchlab.store import Store
+from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, case_score_means
+
+Key = tuple[str, str]  # (suite, case_id)
+
+
+@dataclass
+class PairedCase:
+    suite: str
+    case_id: str
+    label: str
+    category: str | None
+    a: CaseRow | None
+    b: CaseRow | None
+
+
+@dataclass
+class ModelComparison:
+    model_a: str
+    model_b: str
+    entry: dict[str, Any]
+    cases: list[PairedCase] = field(default_factory=list)
+
+
+@dataclass
+class Comparison:
+    run_a: Run
+    run_b: Run
+    alpha: float
+    models: list[ModelComparison]
+    unmatched: dict[str, list[str]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_a": self.run_a.id,
+            "run_b": self.run_b.id,
+            "alpha": self.alpha,
+            "confidence": LEVEL,
+            "p_adjust": {"models": HOLM, "categories": BH},
+            "models": [m.entry for m in self.models],
+            "unmatched_models": self.unmatched,
+        }
+
+
+def model_pairs(
+    a: Run, b: Run, *, model: str | None, model_a: str | None, model_b: str | None
+) -> list[tuple[str, str]]:
+    """Which model of A is compared with which model of B; bad choices are user errors."""
+    if (model_a is None) != (model_b is None):
+        raise ConfigError("--model-a and --model-b go together (give both, or --model)")
+    if model is not None and model_a is not None:
+        raise ConfigError("--model: give either --model or --model-a/--model-b, not both")
+    if model_a is not None and model_b is not None:
+        _has(a, model_a, "--model-a")
+        _has(b, model_b, "--model-b")
+        return [(model_a, model_b)]
+    if model is not None:
+        _has(a, model, "--model")
+        _has(b, model, "--model")
+        return [(model, model)]
+    common = [m for m in a.models if m in b.models]
+    if not common and len(a.models) == len(b.models) == 1:
+        return [(a.models[0], b.models[0])]  # one model each: a model swap is what is compared
+    if not common:
+        raise ConfigError(
+            f"runs {a.id} and {b.id} share no model; pick two with --model-a X --model-b Y"
+        )
+    return [(m, m) for m in common]
+
+
+def _has(run: Run, model: str, flag: str) -> None:
+    if model not in run.models:
+        raise ConfigError(
+            f"{flag} {model}: run {run.id} has no such model ({', '.join(run.models)})"
+        )
+
+
+def _label(suite: str, case_id: str, several_suites: bool) -> str:
+    return f"{suite}:{case_id}" if several_suites else case_id
+
+
+def pair_cases(rows_a: Sequence[CaseRow], rows_b: Sequence[CaseRow]) -> list[PairedCase]:
+    """Every judged case of either run, in suite/case order, with its row from each side."""
+    by_a = {(r.suite, r.case_id): r for r in rows_a if r.judged}
+    by_b = {(r.suite, r.case_id): r for r in rows_b if r.judged}
+    keys = sorted(set(by_a) | set(by_b))
+    several = len({s for s, _ in keys}) > 1
+    out = []
+    for suite, case_id in keys:
+        ra, rb = by_a.get((suite, case_id)), by_b.get((suite, case_id))
+        category = ra.category if ra is not None else rb.category if rb is not None else None
+        out.append(PairedCase(suite, case_id, _label(suite, case_id, several), category, ra, rb))
+    return out
+
+
+EMPTY_RESULT: dict[str, Any] = {
+    "n_paired": 0,
+    **dict.fromkeys(("a", "b", "delta", "ci95", "ci_method", "p_value", "test", "mde")),
+}
+
+
+def result_dict(res: PairedResult) -> dict[str, Any]:
+    return {
+        "n_paired": res.n,
+        "a": res.a,
+        "b": res.b,
+        "delta": res.delta,
+        "ci95": res.ci.as_list(),
+        "ci_method": res.ci.method,
+        "p_value": res.p_value,
+        "test": res.test,
+        "mde": res.mde,
+    }
+
+
+def _paired(cases: Sequence[PairedCase], alpha: float, seed: int) -> PairedResult | None:
+    both = [c for c in cases if c.a is not None and c.b is not None]
+    a = [c.a.rate or 0.0 for c in both if c.a is not None]
+    b = [c.b.rate or 0.0 for c in both if c.b is not None]
+    return paired_test(a, b, alpha=alpha, seed=seed)
+
+
+def _side(summary: dict[str, Any], model: str) -> dict[str, Any]:
+    return next((m for m in summary["models"] if m["model"] == model), {})
+
+
+def _cost_latency(sa: dict[str, Any], sb: dict[str, Any]) -> dict[str, Any]:
+    ca, cb = sa.get("cost_usd"), sb.get("cost_usd")
+    la, lb = sa.get("latency_ms") or {}, sb.get("latency_ms") or {}
+
+    def diff(x: float | None, y: float | None) -> float | None:
+        return None if x is None or y is None else y - x
+
+    return {
+        "cost_usd": {
+            "a": ca,
+            "b": cb,
+            "delta": diff(ca, cb),
+            "ratio": None if ca is None or cb is None or ca == 0 else cb / ca,
+        },
+        "latency_ms": {
+            "a": la or None,
+            "b": lb or None,
+            **{f"delta_{k}": diff(la.get(k), lb.get(k)) for k in ("mean", "p50", "p95")},
+        },
+    }
+
+
+def _by_category(cases: Sequence[PairedCase], alpha: float, seed: int) -> dict[str, Any]:
+    groups: dict[str, list[PairedCase]] = defaultdict(list)
+    for c in cases:
+        if c.category is not None:
+            groups[c.category].append(c)
+    results = {name: _paired(group, alpha, seed) for name, group in sorted(groups.items())}
+    tested = {name: r for name, r in results.items() if r is not None}
+    adjusted = adjust([r.p_value for r in tested.values()], BH)
+    out: dict[str, Any] = {}
+    for (name, res), p_adj in zip(tested.items(), adjusted, strict=True):
+        group = groups[name]
+        cost_a = sum(c.a.cost_usd for c in group if c.a is not None)
+        cost_b = sum(c.b.cost_usd for c in group if c.b is not None)
+        out[name] = {
+            **result_dict(res),
+            "p_value_adjusted": p_adj,
+            "verdict": verdict(res.delta, p_adj, alpha),
+            "cost_usd": {"a": cost_a, "b": cost_b, "delta": cost_b - cost_a},
+        }
+    return out
+
+
+def _scores(
+    means_a: Sequence[ScoreMean], means_b: Sequence[ScoreMean], alpha: float, seed: int
+) -> dict[str, Any]:
+    """Per scorer present in both runs: the paired difference of per-case mean values."""
+    a_by = {(m.scorer, m.suite, m.case_id): m.mean for m in means_a}
+    b_by = {(m.scorer, m.suite, m.case_id): m.mean for m in means_b}
+    out: dict[str, Any] = {}
+    for scorer in sorted({k[0] for k in a_by} & {k[0] for k in b_by}):
+        keys = sorted(k for k in a_by if k[0] == scorer and k in b_by)
+        a = [a_by[k] for k in keys]
+        b = [b_by[k] for k in keys]
+        if not keys:
+            continue
+        lo, hi = scale_of(a + b)
+        res = paired_test(a, b, alpha=alpha, seed=seed, scale=hi - lo)
+        if res is not None:
+            out[scorer] = result_dict(res)
+    return out
+
+
+def compare_runs(
+    store: Store,
+    run_a: str,
+    run_b: str,
+    *,
+    model: str | None = None,
+    model_a: str | None = None,
+    model_b: str | None = None,
+    alpha: float = 0.05,
+    seed: int = DEFAULT_SEED,
+) -> Comparison:
+    if not 0.0 < alpha < 1.0:
+        raise ConfigError(f"--alpha {alpha}: expected a level in (0, 1)")
+    a, b = store.get_run(run_a), store.get_run(run_b)
+    pairs = model_pairs(a, b, model=model, model_a=model_a, model_b=model_b)
+    summary_a, summary_b = summarize_run(store, a.id), summarize_run(store, b.id)
+    compared: list[ModelComparison] = []
+    p_values: list[float | None] = []
+    for ma, mb in pairs:
+        cases = pair_cases(
+            case_outcomes(store, a.id, model=ma), case_outcomes(store, b.id, model=mb)
+        )
+        res = _paired(cases, alpha, seed)
+        sa, sb = _side(summary_a, ma), _side(summary_b, mb)
+        entry: dict[str, Any] = {
+            "model": mb if ma == mb else f"{ma} -> {mb}",
+            "model_a": ma,
+            "model_b": mb,
+            **(result_dict(res) if res is not None else EMPTY_RESULT),
+            "flips": {
+                "pass_to_fail": [c.label for c in cases if _moved(c) < 0],
+                "fail_to_pass": [c.label for c in cases if _moved(c) > 0],
+            },
+            "only_in_a": [c.label for c in cases if c.b is None],
+            "only_in_b": [c.label for c in cases if c.a is None],
+            "summary": {
+                side: {k: s.get(k) for k in ("pass_rate", "ci95", "ci_method", "attempts")}
+                for side, s in (("a", sa), ("b", sb))
+            },
+            **_cost_latency(sa, sb),
+            "by_category": _by_category(cases, alpha, seed),
+            "scores": _scores(
+                case_score_means(store, a.id, model=ma),
+                case_score_means(store, b.id, model=mb),
+                alpha,
+                seed,
+            ),
+        }
+        p_values.append(res.p_value if res is not None else None)
+        compared.append(ModelComparison(ma, mb, entry, cases))
+    for item, p_adj in zip(compared, adjust(p_values, HOLM), strict=True):
+        item.entry["p_value_adjusted"] = p_adj
+        delta = item.entry.get("delta")
+        item.entry["verdict"] = "no_change" if delta is None else verdict(delta, p_adj, alpha)
+    unmatched = {
+        "a": [m for m in a.models if m not in {p[0] for p in pairs}],
+        "b": [m for m in b.models if m not in {p[1] for p in pairs}],
+    }
+    return Comparison(a, b, alpha, compared, unmatched)
+
+
+def _moved(c: PairedCase) -> int:
+    """-1 when the case got worse in B, +1 when better, 0 when unchanged or unpaired."""
+    if c.a is None or c.b is None:
+        return 0
+    ra, rb = c.a.rate or 0.0, c.b.rate or 0.0
+    return (rb > ra) - (rb < ra)

@@ -1,0 +1,107 @@
+"""The right 95% interval for each rate and mean a summary prints, and the method it used.
+
+A pass rate over independent cases, one answer each, gets the Wilson
+interval. Several samples of one case are not independent (a hard case is
+failed by every sample), so then the interval comes from a bootstrap over
+cases; so do means of continuous scores (fuzzy ratios, judge scores, signed
+stances), whose spread no binomial formula knows. Every interval says which
+method made it (`ci_method`), because readers compare intervals across runs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from benchlab.analysis.bootstrap import DEFAULT_SEED, bootstrap_rate
+from benchlab.analysis.stats import wilson_interval
+from benchlab.domain import Run
+from benchlab.store import Store
+from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, case_score_means
+
+
+def several_samples(rows: Sequence[CaseRow]) -> bool:
+    return any(r.attempts > 1 for r in rows)
+
+
+def rate_interval(
+    rows: Sequence[CaseRow], *, seed: int = DEFAULT_SEED, clustered: bool | None = None
+) -> tuple[list[float] | None, str]:
+    """(ci95, method) of passed/judged over these cases' attempts."""
+    judged = [r for r in rows if r.judged]
+    if clustered is None:
+        clustered = several_samples(judged)
+    if not clustered:
+        ci = wilson_interval(sum(r.passed for r in judged), sum(r.judged for r in judged))
+        return (list(ci) if ci else None), "wilson"
+    found = bootstrap_rate([r.passed for r in judged], [r.judged for r in judged], seed=seed)
+    return (found.as_list() if found else None), (found.method if found else "bootstrap")
+
+
+def scale_of(values: Sequence[float]) -> tuple[float, float]:
+    """The score scale the values live on: [0, 1], a signed [-1, 1], or their own range."""
+    lo, hi = min(values), max(values)
+    if lo >= 0.0 and hi <= 1.0:
+        return (0.0, 1.0)
+    if lo >= -1.0 and hi <= 1.0:
+        return (-1.0, 1.0)
+    return (lo, hi) if hi > lo else (lo - 1.0, hi + 1.0)
+
+
+def mean_interval(
+    values: Sequence[float], *, clustered: bool, seed: int = DEFAULT_SEED
+) -> tuple[list[float] | None, str]:
+    """(ci95, method) of the mean of per-case values (each case's mean over its samples)."""
+    if not values:
+        return None, "bootstrap"
+    if not clustered and all(v in (0.0, 1.0) for v in values):
+        ci = wilson_interval(sum(values), len(values))
+        return (list(ci) if ci else None), "wilson"
+    found = bootstrap_rate(list(values), seed=seed, bounds=scale_of(values))
+    return (found.as_list() if found else None), (found.method if found else "bootstrap")
+
+
+def score_summary(
+    means: Sequence[ScoreMean], *, seed: int = DEFAULT_SEED
+) -> dict[str, dict[str, Any]]:
+    """Per scorer: cases, mean over cases and its interval."""
+    by_scorer: dict[str, list[ScoreMean]] = defaultdict(list)
+    for m in means:
+        by_scorer[m.scorer].append(m)
+    out: dict[str, dict[str, Any]] = {}
+    for scorer in sorted(by_scorer):
+        rows = by_scorer[scorer]
+        values = [r.mean for r in rows]
+        ci, method = mean_interval(values, clustered=any(r.n > 1 for r in rows), seed=seed)
+        out[scorer] = {
+            "n": len(values),
+            "mean": sum(values) / len(values),
+            "ci95": ci,
+            "ci_method": method,
+        }
+    return out
+
+
+def enrich_summary(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
+    """Give a run summary's model entries bootstrap intervals where Wilson would be wrong,
+    and per-scorer means with intervals (`scores`)."""
+    rows_by_model: dict[str, list[CaseRow]] = defaultdict(list)
+    for row in case_outcomes(store, run.id):
+        rows_by_model[row.model].append(row)
+    means_by_model: dict[str, list[ScoreMean]] = defaultdict(list)
+    for mean in case_score_means(store, run.id):
+        means_by_model[mean.model].append(mean)
+    for entry in models:
+        rows = rows_by_model.get(entry["model"], [])
+        if several_samples(rows):
+            entry["ci95"], entry["ci_method"] = rate_interval(rows, clustered=True)
+            for key, attr in (("by_category", "category"), ("by_suite", "suite")):
+                for name, block in (entry.get(key) or {}).items():
+                    part = [r for r in rows if getattr(r, attr) == name]
+                    block["ci95"], block["ci_method"] = rate_interval(part, clustered=True)
+        else:
+            for key in ("by_category", "by_suite"):
+                for block in (entry.get(key) or {}).values():
+                    block.setdefault("ci_method", "wilson")
+        entry["scores"] = score_summary(means_by_model.get(entry["model"], []))

@@ -1,0 +1,203 @@
+"""Across runs: leaderboard, trends, spend, headline scores and enriched run lists.
+
+What the dashboard's overview shows and what a command line can print, built
+on the cached per-run aggregates in `store.stats`, so none of it rescans
+attempts. Rates carry Wilson intervals like every other summary.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from benchlab.analysis.stats import wilson_interval
+from benchlab.domain import Run
+from benchlab.store import Store
+from benchlab.store import stats as run_stats
+from benchlab.store.queries import Page, run_times
+from benchlab.store.stats import ModelStat, combine
+
+METRICS = ("pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors")
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+def stat_dict(s: ModelStat) -> dict[str, Any]:
+    ci = wilson_interval(s.passed, s.judged)
+    return {
+        "model": s.model,
+        "suite": s.suite,
+        "attempts": s.attempts,
+        "errors": s.errors,
+        "n": s.judged,
+        "passed": s.passed,
+        "pass_rate": s.pass_rate,
+        "ci95": list(ci) if ci else None,
+        "cost_usd": s.cost,
+        "latency_ms_mean": s.latency_mean,
+        "tokens": {"input": s.input_tokens, "output": s.output_tokens},
+    }
+
+
+def _metric(s: ModelStat, metric: str) -> float | None:
+    if metric == "pass_rate":
+        return s.pass_rate
+    if metric == "cost_usd":
+        return s.cost
+    if metric == "latency_ms_mean":
+        return s.latency_mean
+    if metric == "errors":
+        return float(s.errors)
+    return float(s.attempts)
+
+
+def run_rows(store: Store, page: Page) -> list[dict[str, Any]]:
+    """A page of runs with their per-model aggregates, for lists and tables."""
+    found: list[Run] = page.items
+    ids = [r.id for r in found]
+    by_run = run_stats.for_runs(store, ids)
+    times = run_times(store, ids)
+    out = []
+    for run in found:
+        per_model: dict[str, list[ModelStat]] = defaultdict(list)
+        for s in by_run.get(run.id, []):
+            per_model[s.model].append(s)
+        models = [
+            stat_dict(combine(v, run_id=run.id, model=m)) for m, v in sorted(per_model.items())
+        ]
+        total = combine(by_run.get(run.id, []), run_id=run.id)
+        start, end = times.get(run.id, (None, None))
+        out.append(
+            {
+                "run_id": run.id,
+                "status": run.status,
+                "suites": run.suites,
+                "models": run.models,
+                "tags": run.tags,
+                "seed": run.seed,
+                "created_at": run.created_at.isoformat(),
+                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                "duration_s": None if start is None or end is None else end - start,
+                "attempts": total.attempts,
+                "errors": total.errors,
+                "pass_rate": total.pass_rate,
+                "cost_usd": total.cost,
+                "per_model": models,
+            }
+        )
+    return out
+
+
+def leaderboard(store: Store, *, suite: str | None = None) -> list[dict[str, Any]]:
+    """Per suite, each model's best completed run (by pass rate, newer wins ties).
+
+    Cost and duration are that same run's, so a row never mixes one run's score
+    with another's bill.
+    """
+    best: dict[tuple[str, str], tuple[ModelStat, dict[str, Any]]] = {}
+    runs_seen: dict[tuple[str, str], int] = defaultdict(int)
+    for stat, times in run_stats.finished_stats(store, suite=suite):
+        if stat.pass_rate is None:
+            continue
+        key = (stat.suite, stat.model)
+        runs_seen[key] += 1
+        held = best.get(key)
+        if held is None or (stat.pass_rate or 0) >= (held[0].pass_rate or 0):
+            best[key] = (stat, times)
+    by_suite: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (suite_name, model), (stat, times) in best.items():
+        start, end = times["started_at"], times["finished_at"]
+        by_suite[suite_name].append(
+            {
+                **stat_dict(stat),
+                "run_id": stat.run_id,
+                "run_created_at": _iso(times["created_at"]),
+                "duration_s": None if start is None or end is None else end - start,
+                "runs": runs_seen[(suite_name, model)],
+            }
+        )
+    out = []
+    for suite_name in sorted(by_suite):
+        rows = sorted(by_suite[suite_name], key=lambda r: (-(r["pass_rate"] or 0), r["model"]))
+        for rank, row in enumerate(rows, 1):
+            row["rank"] = rank
+        out.append({"suite": suite_name, "models": rows})
+    return out
+
+
+def trend(
+    store: Store,
+    *,
+    suite: str,
+    model: str | None = None,
+    metric: str = "pass_rate",
+    since: float | None = None,
+) -> list[dict[str, Any]]:
+    """A metric of each model (or one model) on a suite, per completed run, oldest first."""
+    if metric not in METRICS:
+        raise ValueError(f"metric: expected one of {', '.join(METRICS)}")
+    series: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for stat, times in run_stats.finished_stats(store, suite=suite, model=model, since=since):
+        point: dict[str, Any] = {
+            "run_id": stat.run_id,
+            "created_at": _iso(times["created_at"]),
+            "value": _metric(stat, metric),
+            "n": stat.judged,
+        }
+        if metric == "pass_rate":
+            ci = wilson_interval(stat.passed, stat.judged)
+            point["ci95"] = list(ci) if ci else None
+        series[stat.model].append(point)
+    return [{"model": m, "points": pts} for m, pts in sorted(series.items())]
+
+
+def spend(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
+    """Money spent this calendar month (UTC) and on average per run."""
+    now = now or datetime.now(UTC)
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0).timestamp()
+    per_run: dict[str, list[ModelStat]] = defaultdict(list)
+    statuses = ("completed", "failed", "interrupted")
+    for stat, _times in run_stats.finished_stats(store, since=month_start, statuses=statuses):
+        per_run[stat.run_id].append(stat)
+    totals = [combine(v) for v in per_run.values()]
+    known = sum(t.cost_usd for t in totals)
+    unknown = sum(1 for t in totals if t.cost_unknown)
+    return {
+        "month": now.strftime("%Y-%m"),
+        "cost_usd": known,
+        "runs": len(totals),
+        "runs_with_unknown_cost": unknown,
+        "avg_per_run_usd": known / len(totals) if totals else None,
+    }
+
+
+def score_cards(store: Store) -> list[dict[str, Any]]:
+    """Per suite: its latest completed run's best model score, date and sample size."""
+    latest: dict[str, tuple[str, float]] = {}
+    stats_by_run: dict[str, list[ModelStat]] = defaultdict(list)
+    for stat, times in run_stats.finished_stats(store):
+        stats_by_run[stat.run_id].append(stat)
+        held = latest.get(stat.suite)
+        if held is None or times["created_at"] >= held[1]:
+            latest[stat.suite] = (stat.run_id, times["created_at"])
+    cards = []
+    for suite_name in sorted(latest):
+        run_id, created = latest[suite_name]
+        rows = [s for s in stats_by_run[run_id] if s.suite == suite_name and s.judged]
+        if not rows:
+            continue
+        top = max(rows, key=lambda s: (s.pass_rate or 0, s.model))
+        cards.append(
+            {
+                "suite": suite_name,
+                "run_id": run_id,
+                "created_at": _iso(created),
+                "model": top.model,
+                **{k: v for k, v in stat_dict(top).items() if k in ("pass_rate", "ci95", "n")},
+                "models": len(rows),
+            }
+        )
+    return cards

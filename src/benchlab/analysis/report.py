@@ -1,0 +1,206 @@
+"""A shareable report of one run: summary with intervals, categories, cost and latency,
+the history of each suite and model up to this run, and regression alerts.
+
+The data is built once (`build_report`) and rendered as markdown here or as a
+self-contained HTML page in `report_html`, so the two never disagree and the
+server can render the same document.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from benchlab.analysis.history import DEFAULT_LAST, history
+from benchlab.analysis.summary import summarize_run
+from benchlab.errors import ConfigError
+from benchlab.store import Store
+
+FORMATS = ("md", "html")
+VERDICT = {"regression": "🔴 regression", "improvement": "🟢 improvement", "no_change": "no change"}
+
+
+def build_report(
+    store: Store, run_id: str, *, last: int = DEFAULT_LAST, alpha: float = 0.05
+) -> dict[str, Any]:
+    run = store.get_run(run_id)
+    summary = summarize_run(store, run.id)
+    histories: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+    for suite in run.suites:
+        for model in run.models:
+            found = history(store, suite, model=model, last=last, alpha=alpha, until=run)
+            for entry in found["models"]:
+                histories.append({"suite": suite, **entry})
+                alerts.extend({"suite": suite, "model": model, **a} for a in entry["alerts"])
+    return {
+        "run": {
+            "run_id": run.id,
+            "status": run.status,
+            "suites": run.suites,
+            "models": run.models,
+            "created_at": run.created_at.isoformat(),
+            "seed": run.seed,
+            "tags": run.tags,
+            "benchlab_version": run.benchlab_version,
+        },
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "alpha": alpha,
+        "summary": summary,
+        "history": histories,
+        "alerts": alerts,
+    }
+
+
+def pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def ci_text(ci: list[float] | None) -> str:
+    return "-" if not ci else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
+
+
+def usd(x: float | None) -> str:
+    return "unknown" if x is None else f"${x:,.4f}"
+
+
+def ms(x: float | None) -> str:
+    return "-" if x is None else f"{x:,.0f}"
+
+
+def summary_rows(report: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for m in report["summary"]["models"]:
+        lat = m["latency_ms"]
+        rows.append(
+            [
+                m["model"],
+                pct(m["pass_rate"]),
+                ci_text(m["ci95"]),
+                m.get("ci_method", "wilson"),
+                str(m["attempts"]),
+                str(m["errors"]),
+                usd(m["cost_usd"]),
+                ms(lat["mean"]),
+                ms(lat["p50"]),
+                ms(lat["p95"]),
+            ]
+        )
+    return rows
+
+
+SUMMARY_HEAD = ["model", "pass rate", "95% CI", "method", "attempts", "errors", "cost"]
+SUMMARY_HEAD += ["mean ms", "p50 ms", "p95 ms"]
+HISTORY_HEAD = ["run", "date", "cases", "pass rate", "95% CI", "Δ vs previous", "p (BH)", "verdict"]
+
+
+def category_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    models = report["summary"]["models"]
+    names = sorted({c for m in models for c in (m.get("by_category") or {})})
+    rows = []
+    for name in names:
+        row = [name]
+        for m in models:
+            c = (m.get("by_category") or {}).get(name)
+            row.append(
+                "-" if c is None else f"{pct(c['pass_rate'])} {ci_text(c['ci95'])} n={c['n']}"
+            )
+        rows.append(row)
+    return ["category", *(m["model"] for m in models)], rows
+
+
+def history_rows(entry: dict[str, Any]) -> list[list[str]]:
+    changes = {c["run_id"]: c for c in entry["changes"]}
+    rows = []
+    for p in entry["points"]:
+        change = changes.get(p["run_id"])
+        p_adj = None if change is None else change.get("p_value_adjusted")
+        rows.append(
+            [
+                p["run_id"],
+                p["created_at"][:16].replace("T", " "),
+                str(p["cases"]),
+                pct(p["pass_rate"]),
+                ci_text(p["ci95"]),
+                "-" if change is None else f"{100 * change['delta']:+.1f} pp",
+                "-" if p_adj is None else f"{p_adj:.3g}",
+                "-" if change is None else VERDICT[change["verdict"]],
+            ]
+        )
+    return rows
+
+
+def alert_lines(report: dict[str, Any]) -> list[str]:
+    if not report["alerts"]:
+        return ["No significant change between consecutive runs in the history shown."]
+    return [
+        f"{VERDICT[a['verdict']]}: {a['model']} on {a['suite']}, run {a['run_id']} against "
+        f"{a['previous_run_id']}: {100 * a['delta']:+.1f} pp, 95% CI {ci_pp(a['ci95'])}, "
+        f"p = {a['p_value_adjusted']:.3g} (BH), {a['flips']['pass_to_fail']} pass→fail, "
+        f"{a['flips']['fail_to_pass']} fail→pass"
+        for a in report["alerts"]
+    ]
+
+
+def ci_pp(ci: list[float] | None) -> str:
+    return "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
+
+
+def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    def cell(x: str) -> str:
+        return x.replace("|", "\\|")
+
+    out = ["| " + " | ".join(head) + " |", "| " + " | ".join("---" for _ in head) + " |"]
+    out += ["| " + " | ".join(cell(x) for x in row) + " |" for row in rows]
+    return out
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    run = report["run"]
+    lines = [
+        f"# benchlab report: run {run['run_id']}",
+        "",
+        f"Suites {', '.join(run['suites'])} · status {run['status']} · created "
+        f"{run['created_at'][:19].replace('T', ' ')} UTC · seed {run['seed']} · benchlab "
+        f"{run['benchlab_version']}"
+        + (
+            ""
+            if not run["tags"]
+            else " · tags " + ", ".join(f"{k}={v}" for k, v in run["tags"].items())
+        ),
+        "",
+        "## Summary",
+        "",
+        *_md_table(SUMMARY_HEAD, summary_rows(report)),
+    ]
+    head, rows = category_table(report)
+    if rows:
+        lines += ["", "## By category", "", *_md_table(head, rows)]
+    score_rows = [
+        [m["model"], name, f"{s['mean']:.3f}", ci_text_raw(s["ci95"]), s["ci_method"], str(s["n"])]
+        for m in report["summary"]["models"]
+        for name, s in (m.get("scores") or {}).items()
+    ]
+    if score_rows:
+        lines += ["", "## Scores (mean over cases)", ""]
+        lines += _md_table(["model", "scorer", "mean", "95% CI", "method", "cases"], score_rows)
+    lines += ["", "## Alerts", ""] + [f"- {x}" for x in alert_lines(report)]
+    for entry in report["history"]:
+        lines += ["", f"## History: {entry['model']} on {entry['suite']}", ""]
+        lines += _md_table(HISTORY_HEAD, history_rows(entry))
+    lines += ["", f"<sub>Generated {report['generated_at']} by benchlab.</sub>"]
+    return "\n".join(lines) + "\n"
+
+
+def ci_text_raw(ci: list[float] | None) -> str:
+    return "-" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
+
+
+def render_report(report: dict[str, Any], fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "md":
+        return report_markdown(report)
+    from benchlab.analysis.report_html import report_html
+
+    return report_html(report)

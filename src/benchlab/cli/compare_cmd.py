@@ -1,0 +1,139 @@
+"""`benchlab compare`: run B against run A, case by case, with a verdict per model."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+
+AlphaOpt = Annotated[
+    float, typer.Option("--alpha", help="Significance level for verdicts (after adjustment).")
+]
+
+
+@app.command()
+def compare(
+    run_a: Annotated[str, typer.Argument(help="The baseline run (id or unique prefix).")],
+    run_b: Annotated[str, typer.Argument(help="The run judged against it.")],
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="Only this model (in both runs).")
+    ] = None,
+    model_a: Annotated[str | None, typer.Option("--model-a", help="Model of RUN_A ...")] = None,
+    model_b: Annotated[
+        str | None, typer.Option("--model-b", help="... compared with this model of RUN_B.")
+    ] = None,
+    alpha: AlphaOpt = 0.05,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutation draws.")] = 0,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Paired per-case comparison: delta with 95% CI, McNemar p-value, flips, verdict."""
+    from benchlab import api
+
+    data = api.compare(
+        run_a, run_b, db=db, model=model, model_a=model_a, model_b=model_b, alpha=alpha, seed=seed
+    )
+    if json_out:
+        print_json(data)
+        return
+    print_comparison(data)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _pp(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:+.1f}"
+
+
+def _ci(ci: list[float] | None) -> str:
+    return "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}]"
+
+
+def _p(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3g}"
+
+
+def _usd(x: float | None) -> str:
+    return "unknown" if x is None else f"${x:,.4f}"
+
+
+STYLE = {"regression": "bold red", "improvement": "bold green", "no_change": "dim"}
+
+
+def print_comparison(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    table = Table(
+        title=f"{data['run_b']} against {data['run_a']} (alpha {data['alpha']:g}, "
+        f"p Holm-adjusted over models)",
+        title_justify="left",
+    )
+    for col in ("model", "paired", "A", "B", "Δ pp", "95% CI pp", "p", "verdict", "MDE pp"):
+        table.add_column(col, justify="left" if col in ("model", "verdict") else "right")
+    table.add_column("cost A → B", justify="right")
+    table.add_column("p50 ms A → B", justify="right")
+    for m in data["models"]:
+        lat_a, lat_b = m["latency_ms"]["a"] or {}, m["latency_ms"]["b"] or {}
+        p50 = (
+            "-"
+            if lat_a.get("p50") is None or lat_b.get("p50") is None
+            else f"{lat_a['p50']:,.0f} → {lat_b['p50']:,.0f}"
+        )
+        table.add_row(
+            m["model"],
+            str(m["n_paired"]),
+            _pct(m["a"]),
+            _pct(m["b"]),
+            _pp(m["delta"]),
+            _ci(m["ci95"]),
+            _p(m.get("p_value_adjusted")),
+            f"[{STYLE[m['verdict']]}]{m['verdict']}[/]",
+            "-" if m["mde"] is None else f"±{100 * m['mde']:.1f}",
+            f"{_usd(m['cost_usd']['a'])} → {_usd(m['cost_usd']['b'])}",
+            p50,
+        )
+    console.print(table)
+    for m in data["models"]:
+        cats = m["by_category"]
+        if cats:
+            cat_table = Table(
+                title=f"{m['model']} by category (p Benjamini-Hochberg-adjusted)",
+                title_justify="left",
+            )
+            for col in ("category", "paired", "A", "B", "Δ pp", "95% CI pp", "p", "verdict"):
+                cat_table.add_column(col, justify="left" if col == "category" else "right")
+            for name, c in cats.items():
+                cat_table.add_row(
+                    name,
+                    str(c["n_paired"]),
+                    _pct(c["a"]),
+                    _pct(c["b"]),
+                    _pp(c["delta"]),
+                    _ci(c["ci95"]),
+                    _p(c["p_value_adjusted"]),
+                    f"[{STYLE[c['verdict']]}]{c['verdict']}[/]",
+                )
+            console.print(cat_table)
+        for key, arrow in (("pass_to_fail", "pass → fail"), ("fail_to_pass", "fail → pass")):
+            ids = m["flips"][key]
+            if ids:
+                shown = ", ".join(ids[:20]) + (f" … (+{len(ids) - 20})" if len(ids) > 20 else "")
+                console.print(f"{m['model']}: {len(ids)} {arrow}: {shown}", highlight=False)
+        for key, side in (("only_in_a", "A"), ("only_in_b", "B")):
+            if m[key]:
+                console.print(
+                    f"{m['model']}: {len(m[key])} cases only in run {side} (left out of the test)"
+                )
+    unmatched = data["unmatched_models"]
+    if unmatched["a"] or unmatched["b"]:
+        console.print(
+            f"not compared: only in A: {', '.join(unmatched['a']) or '-'}; "
+            f"only in B: {', '.join(unmatched['b']) or '-'}"
+        )

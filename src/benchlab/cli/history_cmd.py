@@ -1,0 +1,75 @@
+"""`benchlab history`: a suite's pass rate over runs, with intervals and regression alerts."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+
+
+@app.command()
+def history(
+    suite: Annotated[str, typer.Argument(help="Suite name, as runs record it.")],
+    model: Annotated[str | None, typer.Option("--model", "-m", help="Only this model.")] = None,
+    last: Annotated[int, typer.Option("--last", help="The newest N completed runs.")] = 20,
+    alpha: Annotated[float, typer.Option("--alpha", help="Alert level (BH-adjusted).")] = 0.05,
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Latest result, the trend over runs, and the runs that changed it significantly."""
+    from benchlab import api
+
+    data = api.history(suite, db=db, model=model, last=last, alpha=alpha)
+    if json_out:
+        print_json(data)
+        return
+    print_history(data)
+
+
+def print_history(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from benchlab.analysis.report import (
+        HISTORY_HEAD,
+        VERDICT,
+        alert_lines,
+        ci_text,
+        history_rows,
+        pct,
+    )
+
+    console = Console(width=None if sys.stdout.isatty() else 160)
+    console.print(f"[bold]{data['suite']}[/bold]: last {len(data['runs'])} completed runs")
+    console.print("[bold]Latest[/bold]")
+    for entry in data["models"]:
+        p = entry["latest"]
+        change = next((c for c in entry["changes"] if c["run_id"] == p["run_id"]), None)
+        since = (
+            ""
+            if change is None
+            else f", {100 * change['delta']:+.1f} pp vs previous run ({VERDICT[change['verdict']]})"
+        )
+        console.print(
+            f"  {entry['model']}: {pct(p['pass_rate'])} {ci_text(p['ci95'])} over {p['n']} "
+            f"attempts in run {p['run_id']}{since}",
+            highlight=False,
+        )
+    for entry in data["models"]:
+        table = Table(title=f"{entry['model']} on {data['suite']}", title_justify="left")
+        for col in HISTORY_HEAD:
+            table.add_column(col, justify="left" if col in ("run", "date", "verdict") else "right")
+        for row in history_rows(entry):
+            table.add_row(*row)
+        console.print(table)
+    alerts = [
+        {"suite": data["suite"], "model": entry["model"], **a}
+        for entry in data["models"]
+        for a in entry["alerts"]
+    ]
+    console.print("[bold]Alerts[/bold]")
+    for line in alert_lines({"alerts": alerts}):
+        console.print(f"  {line}", highlight=False)

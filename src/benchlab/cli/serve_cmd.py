@@ -1,0 +1,73 @@
+"""`benchlab serve` (API + dashboard) and `benchlab push` (send a run to a server).
+
+FastAPI and uvicorn are imported inside `serve` only, so every other command
+starts without them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port for the API and the dashboard.")] = 8000,
+    db: DbOpt = None,
+    suite_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--suite-dir", help="Suite files the dashboard may launch (besides built-ins)."
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        int, typer.Option("--rate-limit", help="Admin API requests per minute per key.")
+    ] = 10,
+) -> None:
+    """Serve the JSON API (docs at /docs) and the dashboard on one port.
+
+    The write API (POST /api/results, POST /api/runs) is on only when
+    BENCHLAB_ADMIN_KEY is set; clients send it as a bearer token.
+    """
+    import uvicorn
+
+    from benchlab.errors import ConfigError
+    from benchlab.server import Settings, create_app
+
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port}: expected 0-65535")
+    if rate_limit < 1:
+        raise ConfigError(f"--rate-limit {rate_limit}: expected at least 1")
+    settings = Settings(store_url=db, suite_dir=suite_dir, rate_limit=rate_limit)
+    application = create_app(settings=settings)
+    sys.stderr.write(
+        f"benchlab: serving {application.state.store.display_url} on http://{host}:{port} "
+        f"(write API {'on' if settings.write_enabled else 'off'})\n"
+    )
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def push(
+    run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
+    to: Annotated[str, typer.Option("--to", help="The server's base URL, e.g. http://lab:8000")],
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Send a finished run to a server's POST /api/results (key from BENCHLAB_ADMIN_KEY)."""
+    from benchlab.remote import push_run
+
+    result = push_run(run_id, to, db=db)
+    if json_out:
+        print_json(
+            {"run_id": result.run_id, "created": result.created, "attempts": result.attempts}
+        )
+        return
+    state = "stored" if result.created else "already on the server"
+    sys.stderr.write(f"run {result.run_id}: {result.attempts} attempts {state} ({to})\n")

@@ -1,0 +1,52 @@
+"""Judge models: which ones a run's scorers will call, checked before anything is sent.
+
+A judging scorer (judge, stance) asks the run's `--judge-model` or else its own
+`judge_model` option. Finding out at the first verdict that neither is set, or
+that the judge's API key is missing, would waste a whole run's answers; so
+the plan step resolves every judge and checks it like the models themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from benchlab.domain import ModelProfile
+from benchlab.engine.config import RunConfig
+from benchlab.errors import ConfigError
+from benchlab.providers.registry import ProviderPool
+from benchlab.scorers.base import Scorer
+
+
+def profile_for(model: str, config: RunConfig) -> ModelProfile:
+    """A run's model profile by name, else `model` read as a `provider/model` spec."""
+    found = next((m for m in config.models if m.name == model), None)
+    if found is not None:
+        return found
+    from benchlab.providers.profiles import resolve_models
+
+    try:
+        return resolve_models([model])[0]
+    except ConfigError as exc:
+        raise ConfigError(f"--judge-model {model}: {exc}") from exc
+
+
+def judge_models(scorers: Iterable[Scorer], run_judge: str | None, where: str) -> set[str]:
+    """The judge models `scorers` will ask; a judging scorer without one is a ConfigError."""
+    models: set[str] = set()
+    for scorer in scorers:
+        if not getattr(scorer, "needs_judge", False):
+            continue
+        model = run_judge or getattr(scorer, "judge_model", None)
+        if not model:
+            raise ConfigError(
+                f"{where}: scorer {scorer.name!r} needs a judge model: give it "
+                "`judge_model:` in the suite or pass --judge-model"
+            )
+        models.add(str(model))
+    return models
+
+
+def check_judges(models: set[str], config: RunConfig, pool: ProviderPool) -> None:
+    """Every judge resolvable, with its key: the same checks as the run's own models."""
+    for model in sorted(models):
+        pool.check(profile_for(model, config))

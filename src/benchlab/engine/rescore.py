@@ -1,0 +1,192 @@
+"""Scoring passes: score a run's stored answers again without asking the models again.
+
+A new judge, a fixed scorer, a run made with `--no-score`: the answers are
+already paid for, so `benchlab score` reads them back, scores them with the
+scorers asked for (or each case's recorded ones) and keeps the verdicts as a
+new pass beside the old ones. The cases come from the store (what the run
+really asked), not from today's suite file. Judges go through the engine's
+lanes and response cache like in a run, so a pass that repeats an earlier
+judge's questions costs nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Coroutine, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from benchlab.domain import Case, ScorerSpec
+from benchlab.engine.attempt import overall_passed, score_answer, score_rows
+from benchlab.engine.config import RunConfig
+from benchlab.engine.judges import check_judges, judge_models
+from benchlab.engine.runner import Engine
+from benchlab.errors import ConfigError
+from benchlab.scorers.base import Answer, Scorer
+from benchlab.scorers.registry import build_scorer
+from benchlab.store import Store
+from benchlab.store.passes import StoredAnswer, add_scores, finish_pass, iter_answers, start_pass
+
+FLUSH_ROWS = 500
+
+
+@dataclass
+class PassOutcome:
+    run_id: str
+    pass_no: int
+    status: str
+    scored: int = 0
+    errors: int = 0  # verdicts that are scorer errors (a judge that gave no valid JSON, say)
+    skipped: list[str] = field(default_factory=list)
+
+
+def stored_config(store: Store, run_id: str, overrides: Mapping[str, Any]) -> RunConfig:
+    """The run's own config (models, limits, cache), with what a pass may change."""
+    run = store.get_run(run_id)
+    data = {**run.config, **{k: v for k, v in overrides.items() if v is not None}}
+    return RunConfig.model_validate({**data, "db": None, "run_id": run.id})
+
+
+class _Cases:
+    """The run's cases as recorded, with their scorers built once per distinct spec list."""
+
+    def __init__(self, store: Store, run_id: str, specs: list[ScorerSpec] | None) -> None:
+        self._specs = specs
+        self.cases: dict[tuple[str, str], Case] = {}
+        self.scorers: dict[tuple[str, str], list[Scorer]] = {}
+        self._built: dict[str, list[Scorer]] = {}
+        for suite, suite_hash in store.run_suite_hashes(run_id).items():
+            for row in store.iter_cases(suite_hash):
+                self._add(suite, row)
+
+    def _add(self, suite: str, row: dict[str, Any]) -> None:
+        case = Case.model_validate(
+            {
+                "id": row["id"],
+                "input": row["input"],
+                "context": row["context"],
+                "expected": row["expected"],
+                "metadata": row["metadata"] or {},
+            }
+        )
+        recorded = [ScorerSpec.model_validate(s) for s in row["scorers"] or []]
+        specs = self._specs if self._specs is not None else recorded
+        if not specs:
+            raise ConfigError(
+                f"suite {suite!r}: case {case.id!r} has no recorded scorer; pass --scorer NAME"
+            )
+        key = json.dumps([s.model_dump() for s in specs], sort_keys=True, default=str)
+        built = self._built.get(key)
+        if built is None:
+            try:
+                built = self._built[key] = [build_scorer(s) for s in specs]
+            except ConfigError as exc:
+                raise ConfigError(f"--scorer: {exc}") from exc
+        self.cases[(suite, case.id)] = case
+        self.scorers[(suite, case.id)] = built
+
+    def all_scorers(self) -> list[Scorer]:
+        return [s for group in self._built.values() for s in group]
+
+
+async def score_pass(
+    store: Store,
+    run_id: str,
+    *,
+    scorers: list[ScorerSpec] | None = None,
+    judge_model: str | None = None,
+    concurrency: int | None = None,
+    cache: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> PassOutcome:
+    """Score every answered attempt of a run again, as a new pass (see the module doc)."""
+    run = store.get_run(run_id)
+    if run.status == "running":
+        raise ConfigError(
+            f"run {run.id} is still running (or died without a word: `benchlab resume "
+            f"{run.id}` first); score it once it has finished"
+        )
+    run_id = run.id
+    overrides = {"judge_model": judge_model, "concurrency": concurrency, "score": True}
+    if not cache:
+        overrides["cache"] = False
+    config = stored_config(store, run_id, overrides)
+    cases = _Cases(store, run_id, scorers)
+    engine = Engine(config, store, env=env)
+    check_judges(judge_models(cases.all_scorers(), config.judge_model, run_id), config, engine.pool)
+    pass_no = start_pass(
+        store,
+        run_id,
+        scorers=None if scorers is None else [s.model_dump() for s in scorers],
+        judge_model=config.judge_model,
+    )
+    outcome = PassOutcome(run_id, pass_no, "failed")
+    verdicts: dict[int, bool | None] = {}
+    rows: list[dict[str, Any]] = []
+    answers = iter_answers(store, run_id)
+    try:
+        async with engine.scoring_context() as ctx:
+
+            async def worker(queue: Iterator[StoredAnswer]) -> None:
+                for stored in queue:  # a shared generator: workers never get the same item
+                    key = (stored.suite, stored.case_id)
+                    case = cases.cases.get(key)
+                    if case is None:
+                        outcome.skipped.append(f"{stored.suite}/{stored.case_id}")
+                        continue
+                    answer = Answer(
+                        output=stored.output,
+                        model=stored.model,
+                        sample=stored.sample,
+                        tool_calls=stored.tool_calls,
+                        finish_reason=stored.finish_reason,
+                    )
+                    results = await score_answer(case, answer, cases.scorers[key], ctx)
+                    verdicts[stored.id] = overall_passed(results)
+                    outcome.scored += 1
+                    outcome.errors += sum(
+                        1 for _, r in results if r.details and "error" in r.details
+                    )
+                    rows.extend(score_rows(stored.id, run_id, results, pass_no))
+                    if len(rows) >= FLUSH_ROWS:
+                        add_scores(store, rows)
+                        rows.clear()
+
+            await run_workers([worker(answers) for _ in range(config.concurrency)])
+        add_scores(store, rows)
+        outcome.status = "completed"
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        outcome.status = "interrupted"
+        raise
+    finally:
+        await _close(cases.all_scorers())
+        finish_pass(
+            store,
+            run_id,
+            pass_no,
+            outcome.status,
+            passed=verdicts,
+            scored=outcome.scored,
+            errors=outcome.errors,
+        )
+    return outcome
+
+
+async def run_workers(coros: list[Coroutine[Any, Any, None]]) -> None:
+    """Run workers to the end; if one fails (or we are cancelled), stop the others first."""
+    tasks = [asyncio.create_task(c) for c in coros]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+async def _close(scorers: list[Scorer]) -> None:
+    for scorer in scorers:
+        close = getattr(scorer, "aclose", None)
+        if close is not None:
+            await close()

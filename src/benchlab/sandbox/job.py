@@ -1,0 +1,151 @@
+"""What to execute (`Job`, `Limits`) and how it went (`ExecResult`): plain data.
+
+Plain frozen dataclasses that serialise to JSON, because a job crosses a
+pipe to the fork server and may cross a network to a Ray worker; nothing in
+them refers to the executor that runs them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Outcome = Literal["passed", "failed", "syntax_error", "runtime_error", "timeout", "memory_limit"]
+OUTCOMES: tuple[Outcome, ...] = (
+    "passed",
+    "failed",
+    "syntax_error",
+    "runtime_error",
+    "timeout",
+    "memory_limit",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-execution limits. `cpu` defaults to the wall-clock timeout, rounded up.
+
+    `memory` bounds the data segment (heap and anonymous mappings) of every
+    program and, for Python, the address space too; JIT runtimes such as
+    node reserve far more address space than they use, so an address-space
+    limit would kill them at start (`address_space=True` forces it anyway).
+    `processes` counts processes and threads.
+    """
+
+    timeout: float = 10.0
+    cpu: float | None = None
+    memory: int | None = 1 << 30
+    processes: int = 64
+    output: int = 64 << 10
+    file_size: int = 64 << 20
+    open_files: int = 256
+    address_space: bool = False
+
+    def __post_init__(self) -> None:
+        if self.timeout <= 0:
+            raise ValueError("timeout must be positive")
+        if self.processes < 1 or self.output < 0 or self.file_size < 0 or self.open_files < 8:
+            raise ValueError("limits must be positive (open_files at least 8)")
+
+    def wire(self) -> dict[str, Any]:
+        cpu = self.cpu if self.cpu is not None else self.timeout
+        return {**asdict(self), "cpu": max(1, math.ceil(cpu))}
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One command of an `exec` job; a failing `compile` step is a syntax error."""
+
+    argv: tuple[str, ...]
+    compile: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One untrusted program: Python source (warm, forked) or commands (exec'd)."""
+
+    code: str | None = None
+    check: str | None = None
+    steps: tuple[Step, ...] = ()
+    stdin: str | None = None
+    files: Mapping[str, str] = field(default_factory=dict)
+    env: Mapping[str, str] = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
+
+    def __post_init__(self) -> None:
+        if (self.code is None) == (not self.steps):
+            raise ValueError("a job is either Python `code` or command `steps`, not both")
+
+    @classmethod
+    def python(cls, code: str, check: str | None = None, **kwargs: Any) -> Job:
+        """Run `code`, then the tests in `check` in the same namespace."""
+        return cls(code=code, check=check, **kwargs)
+
+    @classmethod
+    def command(cls, *argv: str, compile: tuple[str, ...] | None = None, **kwargs: Any) -> Job:
+        steps = (Step(tuple(compile), compile=True),) if compile else ()
+        return cls(steps=(*steps, Step(tuple(argv))), **kwargs)
+
+    def wire(self, job_id: int, env: Mapping[str, str]) -> dict[str, Any]:
+        """The request frame the fork server reads; `env` is the scrubbed base environment."""
+        return {
+            "id": job_id,
+            "kind": "python" if self.code is not None else "exec",
+            "code": self.code,
+            "check": self.check,
+            "steps": [{"argv": list(s.argv), "compile": s.compile} for s in self.steps],
+            "stdin": self.stdin,
+            "files": dict(self.files),
+            "env": {**env, **self.env},
+            "limits": self.limits.wire(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExecResult:
+    """How one execution ended, with capped output and the isolation it really had."""
+
+    outcome: Outcome
+    exit_code: int | None
+    duration_ms: float
+    stdout: str = ""
+    stderr: str = ""
+    isolation: str = ""
+    signal: int | None = None
+    cpu_ms: float | None = None
+    max_rss_kb: int | None = None
+    stdout_bytes: int = 0
+    stderr_bytes: int = 0
+    detail: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "passed"
+
+    @property
+    def truncated(self) -> bool:
+        return self.stdout_bytes > len(self.stdout.encode()) or self.stderr_bytes > len(
+            self.stderr.encode()
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_wire(cls, frame: Mapping[str, Any], isolation: str) -> ExecResult:
+        return cls(
+            outcome=frame["outcome"],
+            exit_code=frame.get("exit_code"),
+            duration_ms=float(frame.get("duration_ms") or 0.0),
+            stdout=frame.get("stdout", ""),
+            stderr=frame.get("stderr", ""),
+            isolation=isolation,
+            signal=frame.get("signal"),
+            cpu_ms=frame.get("cpu_ms"),
+            max_rss_kb=frame.get("max_rss_kb"),
+            stdout_bytes=int(frame.get("stdout_bytes", 0)),
+            stderr_bytes=int(frame.get("stderr_bytes", 0)),
+            detail=str(frame.get("detail", "")),
+        )

@@ -1,0 +1,381 @@
+"""The local executor: one warm fork server per core, fed from one queue.
+
+Each worker slot is a thread that owns one fork server and runs one program
+at a time on it, so as many programs run at once as there are slots, and a
+program that kills its server (or wedges it) costs only its own execution:
+the slot starts a fresh server for the next one. Threads rather than asyncio
+so that the same pool serves the engine's event loop (`await run(job)`),
+plain scripts and benchmarks (`run_many`), and a Ray actor, alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import os
+import queue
+import select
+import struct
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
+
+from benchlab.sandbox.isolation import (
+    BACKENDS,
+    Isolation,
+    available,
+    launch_command,
+    namespaces_for,
+    python_is_public,
+    scrubbed_env,
+)
+from benchlab.sandbox.job import ExecResult, Job
+
+DEFAULT_PRELOAD = (
+    "typing",
+    "math",
+    "cmath",
+    "re",
+    "string",
+    "collections",
+    "itertools",
+    "functools",
+    "operator",
+    "heapq",
+    "bisect",
+    "array",
+    "copy",
+    "hashlib",
+    "random",
+    "statistics",
+    "fractions",
+    "decimal",
+    "json",
+    "datetime",
+    "dataclasses",
+    "enum",
+    "textwrap",
+    "unicodedata",
+    "traceback",
+)
+_START_TIMEOUT = 30.0
+_GRACE = 5.0  # beyond a job's own timeout, before its server is presumed wedged
+
+
+class SandboxError(RuntimeError):
+    """The sandbox itself failed (a worker would not start); not the program's fault."""
+
+
+class _Worker:
+    """One fork server process and the pipes to it."""
+
+    def __init__(self, slot: int, config: dict[str, Any], env: Mapping[str, str]) -> None:
+        self.slot = slot
+        self.config = config
+        self.env = env
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log: IO[bytes] | None = None
+        self.isolation: Isolation | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self, backend: str) -> Isolation:
+        self.stop()
+        # As root, each slot runs its programs under a uid of its own: no access to anyone's
+        # files or processes, and a process cap that binds (root is exempt from RLIMIT_NPROC).
+        separate = os.geteuid() == 0 and (backend == "bwrap" or python_is_public())
+        uid = 100_000_000 + os.getpid() * 64 + self.slot if separate else None
+        config = {
+            **self.config,
+            "workroot": os.path.join(self.config["workroot"], f"s{self.slot}"),
+            "backend": backend,
+            "namespaces": namespaces_for(backend),
+            "uid": uid,
+        }
+        self.log = tempfile.TemporaryFile(prefix="benchlab-worker-")  # noqa: SIM115 (kept open)
+        self.proc = subprocess.Popen(
+            launch_command(backend, config, self.env),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=dict(self.env),
+            bufsize=0,
+            start_new_session=True,
+        )
+        ready = self.request(None, _START_TIMEOUT)
+        if not ready or not ready.get("ready"):
+            reason = self.log_tail() or "no reply"
+            self.stop()
+            raise SandboxError(f"{backend} worker did not start: {reason}")
+        self.isolation = Isolation.from_report(ready["isolation"])
+        return self.isolation
+
+    def request(self, frame: dict[str, Any] | None, timeout: float) -> dict[str, Any] | None:
+        """Send a frame (None: just read) and wait for the reply; None if the server died."""
+        import json
+
+        proc = self.proc
+        assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        try:
+            if frame is not None:
+                data = json.dumps(frame).encode()
+                proc.stdin.write(struct.pack(">I", len(data)) + data)
+            head = self._read(proc.stdout.fileno(), 4, timeout)
+            if head is None:
+                return None
+            body = self._read(proc.stdout.fileno(), struct.unpack(">I", head)[0], timeout)
+        except (BrokenPipeError, ConnectionResetError):
+            return None
+        if body is None:
+            return None
+        reply: dict[str, Any] = json.loads(body)
+        return reply
+
+    @staticmethod
+    def _read(fd: int, n: int, timeout: float) -> bytes | None:
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        while n:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                return None
+            chunk = os.read(fd, n)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+            n -= len(chunk)
+        return b"".join(chunks)
+
+    def log_tail(self) -> str:
+        if self.log is None:
+            return ""
+        self.log.seek(0)
+        lines = self.log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
+    def kill_leftovers(self) -> None:
+        """After a server died: its namespaces took their processes along, a uid can do the same.
+
+        Without a pid namespace, processes the program started outlive the
+        server; when they run under the slot's own uid, `kill -1` as that uid
+        reaches exactly them.
+        """
+        uid = self.isolation.uid if self.isolation is not None else None
+        if uid is not None and "pid" not in self.isolation.namespaces:  # type: ignore[union-attr]
+            subprocess.run(["kill", "-KILL", "-1"], user=uid, check=False, capture_output=True)
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            if proc.stdin is not None:
+                with contextlib.suppress(OSError):
+                    proc.stdin.close()  # the server exits on end of input
+            try:
+                proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+_Item = tuple[Job, "concurrent.futures.Future[ExecResult]"] | None
+
+
+class LocalExecutor:
+    """Runs jobs in warm, isolated fork servers on this machine, `workers` at a time.
+
+    `isolation` is `auto` (the strongest backend that starts), or one of
+    bwrap / unshare / none to insist on it (a SandboxError if it cannot start).
+    Workers start on first use; `close()` (or `aclose()`) stops them.
+    """
+
+    name = "local"
+
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        isolation: str = "auto",
+        preload: Iterable[str] = DEFAULT_PRELOAD,
+        landlock: bool = True,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
+        if isolation != "auto" and isolation not in BACKENDS:
+            raise ValueError(f"unknown isolation {isolation!r} (use auto, {', '.join(BACKENDS)})")
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.requested = isolation
+        self.env = scrubbed_env(env)
+        self._config = {"preload": list(preload), "landlock": landlock, "workroot": ""}
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._backend: str | None = None
+        self._isolation: Isolation | None = None
+        self._workroot: tempfile.TemporaryDirectory[str] | None = None
+        self._ids = 0
+        self.restarts = 0
+        self._closed = False
+
+    # --- lifecycle ---------------------------------------------------------------------------
+    @property
+    def isolation(self) -> Isolation:
+        """What the workers really run with (starts the pool if it has not started)."""
+        self.start()
+        assert self._isolation is not None
+        return self._isolation
+
+    def start(self) -> None:
+        with self._lock:
+            if self._closed:
+                raise SandboxError("the executor is closed")
+            if self._threads:
+                return
+            first = self._first_worker()
+            self._threads = [
+                threading.Thread(
+                    target=self._serve,
+                    args=(first if slot == 0 else _Worker(slot, self._worker_config(), self.env),),
+                    name=f"benchlab-sandbox-{slot}",
+                    daemon=True,
+                )
+                for slot in range(self.workers)
+            ]
+            for thread in self._threads:
+                thread.start()
+
+    def _worker_config(self) -> dict[str, Any]:
+        return dict(self._config)
+
+    def _first_worker(self) -> _Worker:
+        """Start slot 0 with the requested backend, or in `auto` the first that works."""
+        candidates = BACKENDS if self.requested == "auto" else (self.requested,)
+        errors: list[str] = []
+        for backend in candidates:
+            if not available(backend):
+                errors.append(f"{backend}: not installed")
+                continue
+            self._config["workroot"] = self._workroot_for(backend)
+            worker = _Worker(0, self._worker_config(), self.env)
+            try:
+                self._isolation = worker.start(backend)
+            except (SandboxError, OSError) as exc:
+                errors.append(str(exc))
+                continue
+            self._backend = backend
+            return worker
+        raise SandboxError("no sandbox backend started: " + "; ".join(errors))
+
+    def _workroot_for(self, backend: str) -> str:
+        if backend == "bwrap":
+            return "/tmp/benchlab"  # the sandbox's own private /tmp
+        if self._workroot is None:
+            self._workroot = tempfile.TemporaryDirectory(prefix="benchlab-sandbox-")
+            os.chmod(self._workroot.name, 0o755)
+        return os.path.join(self._workroot.name, "w")
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            threads, self._threads = self._threads, []
+        for _ in threads:
+            self._queue.put(None)
+        for thread in threads:
+            thread.join()
+        while True:  # jobs submitted after the workers left
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                item[1].cancel()
+        if self._workroot is not None:
+            self._workroot.cleanup()
+            self._workroot = None
+
+    async def aclose(self) -> None:
+        await asyncio.to_thread(self.close)
+
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- running -----------------------------------------------------------------------------
+    def submit(self, job: Job) -> concurrent.futures.Future[ExecResult]:
+        self.start()
+        future: concurrent.futures.Future[ExecResult] = concurrent.futures.Future()
+        self._queue.put((job, future))
+        return future
+
+    async def run(self, job: Job) -> ExecResult:
+        if not self._threads:
+            await asyncio.to_thread(self.start)  # the first worker's start stays off the loop
+        return await asyncio.wrap_future(self.submit(job))
+
+    def run_many(self, jobs: Iterable[Job]) -> list[ExecResult]:
+        """Run jobs on all workers at once; results in the jobs' order."""
+        futures = [self.submit(job) for job in jobs]
+        return [f.result() for f in futures]
+
+    def _serve(self, worker: _Worker) -> None:
+        if not worker.alive and self._backend is not None:
+            # Warm up now, in parallel with the other slots, not when the first job arrives;
+            # a failure here is retried (and reported) by that job.
+            with contextlib.suppress(SandboxError, OSError):
+                worker.start(self._backend)
+        try:
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    return
+                job, future = item
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    future.set_result(self._execute(worker, job))
+                except BaseException as exc:
+                    future.set_exception(exc)
+        finally:
+            worker.stop()
+
+    def _execute(self, worker: _Worker, job: Job) -> ExecResult:
+        if not worker.alive:
+            assert self._backend is not None
+            if worker.isolation is not None:
+                self.restarts += 1
+            worker.start(self._backend)
+        assert worker.isolation is not None
+        label = worker.isolation.label()
+        with self._lock:
+            self._ids += 1
+            job_id = self._ids
+        started = time.monotonic()
+        reply = worker.request(job.wire(job_id, self.env), job.limits.timeout + _GRACE)
+        if reply is None:
+            # The program killed its server, or wedged it: this execution fails, the slot restarts.
+            worker.stop()
+            worker.kill_leftovers()
+            elapsed = (time.monotonic() - started) * 1000.0
+            timed_out = elapsed >= job.limits.timeout * 1000.0
+            return ExecResult(
+                outcome="timeout" if timed_out else "runtime_error",
+                exit_code=None,
+                duration_ms=elapsed,
+                stderr="" if timed_out else "the program killed its sandbox worker\n",
+                isolation=label,
+                detail="worker restarted",
+            )
+        if reply.get("outcome") == "setup_error":
+            raise SandboxError(f"sandbox setup failed: {reply.get('stderr', '').strip()}")
+        return ExecResult.from_wire(reply, label)

@@ -1,0 +1,262 @@
+"""The public read API: runs, attempts, models, suites, leaderboard, trends, compare, health.
+
+Handlers parse and validate parameters, call the library (`store.queries`,
+`analysis.*`) and shape JSON; no query logic lives here. Attempt ids are
+63-bit integers, beyond what JavaScript numbers hold exactly, so they leave
+as strings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+
+from benchlab import __version__
+from benchlab.analysis import overview
+from benchlab.analysis.summary import summarize_run
+from benchlab.errors import ConfigError, NotFound
+from benchlab.server.compare import compare_runs
+from benchlab.server.suites import suite_cases, suite_list
+from benchlab.store import Store, queries
+from benchlab.store.db import SCHEMA_HEAD
+
+router = APIRouter(prefix="/api", tags=["read"])
+
+Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
+Text = Annotated[str | None, Query(max_length=300)]
+MAX_ID = 2**63 - 1
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def epoch(value: datetime | None) -> float | None:
+    """A query datetime as epoch seconds; one without a zone is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
+
+
+def parse_tags(tags: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for tag in tags:
+        key, sep, value = tag.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"tag {tag!r}: expected KEY=VALUE")
+        out[key.strip()] = value
+    return out
+
+
+def page_json(page: queries.Page, items: list[Any]) -> dict[str, Any]:
+    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    store = store_of(request)
+    return {
+        "status": "ok",
+        "version": __version__,
+        "schema": SCHEMA_HEAD,
+        "db": store.display_url,
+        "write_api": request.app.state.settings.write_enabled,
+    }
+
+
+@router.get("/runs")
+def list_runs(
+    request: Request,
+    suite: Text = None,
+    model: Text = None,
+    status: Literal["running", "completed", "failed", "interrupted"] | None = None,
+    tag: Annotated[list[str], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Runs newest first, with per-model pass rates; filters combine with AND."""
+    store = store_of(request)
+    page = queries.runs_page(
+        store,
+        suite=suite,
+        model=model,
+        status=status,
+        tags=parse_tags(tag),
+        since=epoch(since),
+        until=epoch(until),
+        limit=limit,
+        offset=offset,
+    )
+    return page_json(page, overview.run_rows(store, page))
+
+
+@router.get("/runs/{run_id}")
+def get_run(request: Request, run_id: str) -> dict[str, Any]:
+    """A run's per-model summary (pass rate with Wilson 95% interval, latency, tokens, cost)."""
+    store = store_of(request)
+    run = store.get_run(run_id)
+    summary = summarize_run(store, run.id)
+    summary["models_requested"] = run.models
+    summary["config"] = run.config
+    summary["benchlab_version"] = run.benchlab_version
+    summary["planned_total"] = queries.planned_total(store, run)
+    summary["done"] = sum(m["attempts"] for m in summary["models"])
+    summary["facets"] = queries.attempt_facets(store, run.id)
+    return summary
+
+
+@router.get("/runs/{run_id}/attempts")
+def list_attempts(
+    request: Request,
+    run_id: str,
+    model: Text = None,
+    suite: Text = None,
+    case: Text = None,
+    category: Text = None,
+    passed: bool | None = None,
+    status: Literal["ok", "error"] | None = None,
+    error_type: Text = None,
+    q: Text = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """A run's attempts in case order; `q` searches case ids and answers."""
+    store = store_of(request)
+    run = store.get_run(run_id)
+    page = queries.attempts_page(
+        store,
+        run.id,
+        model=model,
+        suite=suite,
+        case_id=case,
+        category=category,
+        passed=passed,
+        status=status,
+        error_type=error_type,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+    for row in page.items:
+        row["id"] = str(row["id"])
+        row["finished_at"] = _iso(row["finished_at"])
+    return {"run_id": run.id, **page_json(page, page.items)}
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+@router.get("/attempts/{attempt_id}")
+def get_attempt(
+    request: Request, attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)]
+) -> dict[str, Any]:
+    """Everything about one attempt: prompt, answer, expected, scores, tool calls, logs."""
+    return attempt_detail(store_of(request), attempt_id)
+
+
+def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
+    if not 0 <= attempt_id <= MAX_ID:
+        raise NotFound(f"no attempt {attempt_id}")
+    attempt, case = queries.get_attempt(store, attempt_id)
+    data = attempt.model_dump(mode="json")
+    data["id"] = str(attempt.id)
+    data["passed"] = attempt.passed
+    data["case"] = case
+    data["logs"] = {
+        "finish_reason": attempt.finish_reason,
+        "retries": attempt.retries,
+        "cached": attempt.cached,
+        "error_type": attempt.error_type,
+        "error_message": attempt.error_message,
+    }
+    folder = store.artifacts_dir / attempt.run_id / str(attempt.id)
+    data["artifacts"] = (
+        sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+    )
+    data["others"] = [
+        {**o, "id": str(o["id"]), "passed": False if o["status"] == "error" else o["passed"]}
+        for o in queries.sibling_attempts(store, attempt)
+    ]
+    return data
+
+
+@router.get("/models")
+def list_models(request: Request) -> dict[str, Any]:
+    """Every model that has run, with its run count and last run time."""
+    return {"items": queries.models_summary(store_of(request))}
+
+
+@router.get("/suites")
+def list_suites(request: Request) -> dict[str, Any]:
+    """Stored suites (with their newest version) and built-in suites not yet run."""
+    return {"items": suite_list(store_of(request), request.app.state.settings)}
+
+
+@router.get("/suites/{name}/cases")
+def list_cases(
+    request: Request,
+    name: str,
+    version: Text = None,
+    category: Text = None,
+    q: Text = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """A suite's cases in order, with case counts per category (its coverage)."""
+    return suite_cases(
+        store_of(request),
+        request.app.state.settings,
+        name,
+        version=version,
+        category=category,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/leaderboard")
+def leaderboard(request: Request, suite: Text = None) -> dict[str, Any]:
+    """Per suite, each model's best completed run, with that run's cost and duration."""
+    return {"suites": overview.leaderboard(store_of(request), suite=suite)}
+
+
+@router.get("/trends")
+def trends(
+    request: Request,
+    suite: Annotated[str, Query(max_length=300)],
+    model: Text = None,
+    metric: Literal["pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors"] = "pass_rate",
+    since: datetime | None = None,
+) -> dict[str, Any]:
+    """A metric per completed run over time, one series per model."""
+    series = overview.trend(
+        store_of(request), suite=suite, model=model, metric=metric, since=epoch(since)
+    )
+    return {"suite": suite, "metric": metric, "series": series}
+
+
+@router.get("/spend")
+def spend(request: Request) -> dict[str, Any]:
+    """Money spent this calendar month (UTC) and on average per run."""
+    return overview.spend(store_of(request))
+
+
+@router.get("/compare")
+def compare(
+    request: Request,
+    a: Annotated[str, Query(min_length=1, max_length=64, description="baseline run")],
+    b: Annotated[str, Query(min_length=1, max_length=64, description="candidate run")],
+    model: Text = None,
+) -> dict[str, Any]:
+    """Paired per-case comparison of run `b` against run `a`: deltas, flips, verdict."""
+    return compare_runs(store_of(request), a, b, model=model)

@@ -1,0 +1,132 @@
+"""The admin write API: import a finished run, launch a run in the server process.
+
+Both sit behind `require_admin` (bearer key + rate limit), which runs before
+the body is read, so an unauthenticated client cannot make the server parse
+a large upload. An import is validated whole before anything is written.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+from benchlab.errors import ConfigError
+from benchlab.server.auth import require_admin
+from benchlab.server.errors import error_response
+from benchlab.server.suites import launchable
+from benchlab.store.ingest import RunDocument, import_run
+
+router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_admin)])
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+_ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or wrong admin key"},
+    403: {"description": "the write API is off (no BENCHLAB_ADMIN_KEY)"},
+    429: {"description": "rate limited; see Retry-After"},
+}
+
+
+@router.post(
+    "/results",
+    status_code=201,
+    responses={
+        200: {"description": "a run with this id is already stored; nothing changed"},
+        413: {"description": "the document is larger than the server accepts"},
+        **_ADMIN_ERRORS,
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": RunDocument.model_json_schema()}},
+        }
+    },
+)
+async def post_results(request: Request) -> JSONResponse:
+    """Import a run exported with `benchlab export RUN_ID --format json` (idempotent on run id)."""
+    limit = request.app.state.settings.max_upload_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return error_response(413, f"document larger than {limit} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return error_response(413, f"document larger than {limit} bytes")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    try:
+        doc = RunDocument.model_validate_json(raw)
+    except ValidationError as exc:
+        problems = [
+            {"loc": list(e["loc"]), "msg": e["msg"]} for e in exc.errors(include_url=False)[:20]
+        ]
+        first = problems[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        return error_response(422, f"{where}: {first['msg']}", problems=problems)
+    try:
+        created = await run_in_threadpool(import_run, request.app.state.store, doc)
+    except IntegrityError:
+        return error_response(409, "the document's attempt ids collide with stored attempts")
+    body = {"run_id": doc.run.id, "created": created, "attempts": len(doc.attempts)}
+    return JSONResponse(body, status_code=201 if created else 200)
+
+
+class LaunchRequest(BaseModel):
+    """A run to start: the same knobs as `benchlab run`, within bounds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    suites: list[Name] = Field(min_length=1, max_length=10)
+    models: list[Name] = Field(min_length=1, max_length=20)
+    limit: int | None = Field(default=None, ge=1, le=100_000)
+    samples: int = Field(default=1, ge=1, le=100)
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    concurrency: int = Field(default=16, ge=1, le=256)
+    tags: dict[
+        Annotated[str, StringConstraints(max_length=100)],
+        Annotated[str, StringConstraints(max_length=300)],
+    ] = Field(default_factory=dict, max_length=20)
+
+
+@router.post("/runs", status_code=202, responses=_ADMIN_ERRORS)
+def post_run(request: Request, body: LaunchRequest) -> dict[str, Any]:
+    """Start a run in the server process; follow it on `WS /api/runs/{run_id}/events`."""
+    from benchlab.providers.profiles import resolve_models
+    from benchlab.validation import build_config
+
+    settings = request.app.state.settings
+    allowed = launchable(settings)
+    unknown = [s for s in body.suites if s not in allowed]
+    if unknown:
+        raise ConfigError(
+            f"suite {unknown[0]!r}: not launchable here (known: {', '.join(allowed) or 'none'})"
+        )
+    for spec in body.models:
+        rest = spec.partition("/")[2] if spec.startswith("replay/") else ""
+        if rest and ("/" in rest or "." in rest):
+            raise ConfigError(f"model {spec!r}: only replay/RUN_ID can be launched from the API")
+    config = build_config(
+        {
+            "suites": [allowed[s] for s in body.suites],
+            "models": resolve_models(body.models),
+            "limit": body.limit,
+            "seed": body.seed,
+            "samples": body.samples,
+            "concurrency": body.concurrency,
+            "tags": {"source": "server", **body.tags},
+            "db": request.app.state.store.url,
+        }
+    )
+    run_id = request.app.state.launcher.launch(config)
+    return {
+        "run_id": run_id,
+        "status": "running",
+        "events": f"/api/runs/{run_id}/events",
+        "planned_total": request.app.state.launcher.total(run_id),
+    }

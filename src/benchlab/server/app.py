@@ -1,0 +1,61 @@
+"""`create_app`: the FastAPI application, its shared state and its routers.
+
+One `Store` (one connection pool) per app; handlers that touch the database
+are plain `def`s, so they run in Starlette's thread pool and never block the
+event loop, which is left to WebSockets and static files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from benchlab import __version__
+from benchlab.server import api_read, api_write, errors, live, pages
+from benchlab.server.auth import RateLimiter
+from benchlab.server.launcher import Launcher
+from benchlab.server.settings import Settings
+from benchlab.store import Store
+
+STATIC_DIR = Path(__file__).with_name("static")
+
+
+def create_app(
+    store_url: str | None = None, settings: Settings | None = None, **options: Any
+) -> FastAPI:
+    """The whole server; `options` are `Settings` fields (admin_key, rate_limit, suite_dir, ...)."""
+    settings = settings or Settings(store_url=store_url, **options)
+    if store_url is not None:
+        settings.store_url = store_url
+    store = Store(settings.store_url)
+    launcher = Launcher(settings.env)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        launcher.shutdown()
+        store.close()
+
+    app = FastAPI(
+        title="benchlab",
+        version=__version__,
+        description="Runs, attempts, scores and comparisons of the benchlab store; "
+        "admin endpoints need `Authorization: Bearer $BENCHLAB_ADMIN_KEY`.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.launcher = launcher
+    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.rate_window)
+    errors.install(app)
+    app.include_router(api_read.router)
+    app.include_router(api_write.router)
+    app.include_router(live.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

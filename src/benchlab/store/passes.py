@@ -1,0 +1,159 @@
+"""Scoring passes: a run's stored answers scored again, each pass kept beside the others.
+
+A pass is recorded before its first verdict and marked completed only after
+its last, in the same transaction that points each attempt's denormalised
+`passed` at the new verdicts; so a pass that dies half-way leaves the run
+reading exactly as before, and summaries never mix two passes. The cached
+per-run aggregates (`run_stats`) are dropped at that moment, to be computed
+again on the next read.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, bindparam, delete, func, select, update
+
+from benchlab.store.schema import attempts, run_stats, score_passes, scores
+from benchlab.store.store import Store
+from benchlab.store.writer import insert_ignoring_duplicates
+
+_PAGE = 500
+
+
+@dataclass(slots=True)
+class StoredAnswer:
+    """What a scorer needs of one answered attempt."""
+
+    id: int
+    suite: str
+    case_id: str
+    model: str
+    sample: int
+    output: str
+    tool_calls: list[dict[str, Any]] | None
+    finish_reason: str | None
+
+
+def start_pass(
+    store: Store, run_id: str, *, scorers: list[dict[str, Any]] | None, judge_model: str | None
+) -> int:
+    """Record a new pass (status running) and return its number: one more than any in use."""
+    with store.engine.begin() as conn:
+        used = conn.execute(
+            select(func.max(scores.c.pass_no)).where(scores.c.run_id == run_id)
+        ).scalar()
+        recorded = conn.execute(
+            select(func.max(score_passes.c.pass_no)).where(score_passes.c.run_id == run_id)
+        ).scalar()
+        pass_no = max(int(used or 0), int(recorded or 0)) + 1
+        conn.execute(
+            score_passes.insert().values(
+                run_id=run_id,
+                pass_no=pass_no,
+                status="running",
+                scorers=scorers,
+                judge_model=judge_model,
+                created_at=time.time(),
+                scored=0,
+                errors=0,
+            )
+        )
+    return pass_no
+
+
+def add_scores(store: Store, rows: Sequence[dict[str, Any]]) -> None:
+    """Score rows (as `engine.attempt.score_rows` builds them), written in one transaction."""
+    if rows:
+        with store.engine.begin() as conn:
+            conn.execute(insert_ignoring_duplicates(store.engine, scores), list(rows))
+
+
+def finish_pass(
+    store: Store,
+    run_id: str,
+    pass_no: int,
+    status: str,
+    *,
+    passed: Mapping[int, bool | None],
+    scored: int,
+    errors: int,
+) -> None:
+    """Close a pass; a completed one becomes what the run's summaries read."""
+    with store.engine.begin() as conn:
+        if status == "completed" and passed:
+            statement = (
+                update(attempts)
+                .where(attempts.c.id == bindparam("attempt_id"))
+                .values(passed=bindparam("verdict"))
+            )
+            conn.execute(statement, [{"attempt_id": k, "verdict": v} for k, v in passed.items()])
+        if status == "completed":
+            conn.execute(delete(run_stats).where(run_stats.c.run_id == run_id))
+        conn.execute(
+            update(score_passes)
+            .where(and_(score_passes.c.run_id == run_id, score_passes.c.pass_no == pass_no))
+            .values(status=status, finished_at=time.time(), scored=scored, errors=errors)
+        )
+
+
+def list_passes(store: Store, run_id: str) -> list[dict[str, Any]]:
+    query = (
+        select(score_passes).where(score_passes.c.run_id == run_id).order_by(score_passes.c.pass_no)
+    )
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def iter_answers(store: Store, run_id: str) -> Iterator[StoredAnswer]:
+    """A run's answered attempts, a page at a time (no cursor held open while scoring)."""
+    a = attempts.c
+    last: int | None = None
+    while True:
+        query = select(
+            a.id, a.suite, a.case_id, a.model, a.sample, a.output, a.tool_calls, a.finish_reason
+        ).where(and_(a.run_id == run_id, a.status == "ok"))
+        if last is not None:
+            query = query.where(a.id > last)
+        query = query.order_by(a.id).limit(_PAGE)
+        with store.engine.connect() as conn:
+            page = conn.execute(query).all()
+        if not page:
+            return
+        for row in page:
+            yield StoredAnswer(
+                id=int(row[0]),
+                suite=row[1],
+                case_id=row[2],
+                model=row[3],
+                sample=int(row[4]),
+                output=row[5] or "",
+                tool_calls=None if row[6] is None else json.loads(row[6]),
+                finish_reason=row[7],
+            )
+        last = int(page[-1][0])
+
+
+def judge_details(store: Store, run_id: str, pass_no: int) -> Iterator[tuple[str, str]]:
+    """(model, details JSON) of the verdicts that called a judge, in one scoring pass.
+
+    Pass 0 means the run's own scoring (every pass number no recorded pass uses).
+    """
+    a, s = attempts.c, scores.c
+    query = (
+        select(a.model, s.details)
+        .select_from(scores.join(attempts, attempts.c.id == scores.c.attempt_id))
+        .where(and_(s.run_id == run_id, s.details.like('%"judge": {%')))
+        .execution_options(yield_per=1000)
+    )
+    if pass_no > 0:
+        query = query.where(s.pass_no == pass_no)
+    else:
+        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
+        query = query.where(s.pass_no.not_in(later))
+    with store.engine.connect() as conn:
+        yield from ((m, d) for m, d in conn.execute(query))

@@ -1,0 +1,43 @@
+"""Built-in suites made in Python from packaged datasets, next to the YAML ones in builtin/.
+
+Each is named `module:function` and imported only when asked for, so the
+dataset (and the package that ships it) costs nothing to other commands.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from benchlab.suites.loader import LoadedSuite, builtin_suites
+
+GENERATED: dict[str, str] = {
+    "humaneval": "benchlab.suites.humaneval:humaneval_suite",
+    "tasks": "benchlab.tasks.catalog:task_suite",
+}
+
+
+# Suites read from a local file in a dataset's own format: `PREFIX:PATH`.
+FORMATS: dict[str, str] = {
+    "livecodebench": "benchlab.suites.livecodebench:livecodebench_suite",
+    "tasks": "benchlab.tasks.catalog:task_suite",
+}
+
+
+def generated_suite(name: str) -> LoadedSuite | None:
+    """The generated suite `name` (a built-in name or `FORMAT:PATH`), or None if there is none."""
+    kind, sep, path = name.partition(":")
+    if sep and kind in FORMATS:
+        module, _, function = FORMATS[kind].partition(":")
+        found: LoadedSuite = getattr(importlib.import_module(module), function)(path)
+        return found
+    ref = GENERATED.get(name.removeprefix("builtin:"))
+    if ref is None:
+        return None
+    module, _, function = ref.partition(":")
+    suite: LoadedSuite = getattr(importlib.import_module(module), function)()
+    return suite
+
+
+def builtin_names() -> list[str]:
+    """Every built-in suite name: packaged files and generated suites."""
+    return sorted({*builtin_suites(), *GENERATED})

@@ -1,0 +1,152 @@
+"""The task catalog: `tasks/<id>/` folders become cases of a code suite.
+
+A task folder holds `task.yaml` (language, difficulty, tags, build and test
+commands, limits), `instructions.md`, `workspace/` (the starter code the
+model completes or repairs), `tests/` (copied into the workspace root at run
+time and never shown to the model) and `solution/` (the reference files,
+outside the workspace, that the offline `oracle` answers with). The whole
+task travels in the case (`expected`), so a run stays re-scorable even when
+the folder changes or is gone.
+
+Built in: `benchlab run tasks` (the catalog shipped in this package);
+any other folder of tasks: `benchlab run tasks:PATH`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from benchlab.domain import Case, ScorerSpec, SuiteHeader
+from benchlab.errors import SuiteError
+from benchlab.suites.loader import LoadedSuite
+
+BUILTIN = Path(__file__).with_name("catalog")
+LANGUAGES = {
+    "python": ("python", []),
+    "javascript": ("javascript", ["node"]),
+    "cpp": ("cpp", ["g++"]),
+    "rust": ("rust", ["rustc"]),
+    "go": ("go", ["go"]),
+}
+ANSWER_FORMAT = (
+    "Answer with the complete new content of every file you change, each in its own fenced "
+    "code block whose opening line names the file, e.g.\n\n```{fence} path={example}\n...\n```\n\n"
+    "or with a unified diff against the files above in one ```diff block."
+)
+
+
+class TaskSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: str
+    difficulty: str = "medium"
+    tags: list[str] = Field(default_factory=list)
+    description: str = ""
+    build: str | None = None
+    test: str
+    timeout: float = Field(default=60.0, gt=0)
+    memory_mb: int = Field(default=1024, gt=0)
+    processes: int = Field(default=128, gt=0)
+    env: dict[str, str] = Field(default_factory=dict)
+
+
+def _read_tree(root: Path) -> dict[str, str]:
+    if not root.is_dir():
+        return {}
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _fence_of(path: str, language: str) -> str:
+    suffix = Path(path).suffix.lstrip(".")
+    return {"py": "python", "js": "javascript", "rs": "rust", "hpp": "cpp", "h": "cpp"}.get(
+        suffix, suffix or language
+    )
+
+
+def as_files_answer(files: dict[str, str], language: str) -> str:
+    """Files in the whole-file answer format (the oracle's reference, and the prompt's listing)."""
+    return "\n".join(
+        f"```{_fence_of(path, language)} path={path}\n{text}```\n" for path, text in files.items()
+    )
+
+
+def load_task(folder: Path) -> Case:
+    where = f"{folder}/task.yaml"
+    if not (folder / "task.yaml").is_file():
+        raise SuiteError(f"{where}: missing")
+    import yaml
+
+    try:
+        spec = TaskSpec.model_validate(yaml.safe_load((folder / "task.yaml").read_text()) or {})
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise SuiteError(f"{where}: {' '.join(str(exc).split())[:300]}") from None
+    if spec.language not in LANGUAGES:
+        raise SuiteError(
+            f"{where}: unknown language {spec.language!r} (use {', '.join(LANGUAGES)})"
+        )
+    workspace = _read_tree(folder / "workspace")
+    solution = _read_tree(folder / "solution")
+    if not workspace:
+        raise SuiteError(f"{folder}: workspace/ is empty or missing")
+    instructions_path = folder / "instructions.md"
+    if not instructions_path.is_file():
+        raise SuiteError(f"{folder}: instructions.md is missing")
+    instructions = instructions_path.read_text(encoding="utf-8").strip()
+    example = next(iter(solution or workspace))
+    prompt = (
+        f"{instructions}\n\nThe workspace:\n\n{as_files_answer(workspace, spec.language)}\n"
+        + ANSWER_FORMAT.format(fence=_fence_of(example, spec.language), example=example)
+    )
+    return Case(
+        id=folder.name,
+        input=prompt,
+        expected={
+            "language": spec.language,
+            "workspace": workspace,
+            "tests": _read_tree(folder / "tests"),
+            "build": spec.build,
+            "test": spec.test,
+            "timeout": spec.timeout,
+            "memory_mb": spec.memory_mb,
+            "processes": spec.processes,
+            "env": spec.env,
+        },
+        reference=as_files_answer(solution, spec.language) if solution else None,
+        metadata={
+            "category": spec.language,
+            "difficulty": spec.difficulty,
+            "tags": spec.tags,
+            "description": spec.description,
+        },
+    )
+
+
+def missing_toolchain(language: str) -> str | None:
+    """The first tool a language needs that is not installed here, if any."""
+    return next((tool for tool in LANGUAGES[language][1] if shutil.which(tool) is None), None)
+
+
+def task_suite(path: str | Path | None = None) -> LoadedSuite:
+    """Every task folder under `path` (default: the built-in catalog), sorted by id."""
+    root = Path(path) if path else BUILTIN
+    display = f"tasks:{path}" if path else "builtin:tasks"
+    if not root.is_dir():
+        raise SuiteError(f"{display}: no such folder")
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    cases: list[Case | dict[str, Any]] = [load_task(folder) for folder in folders]
+    header = SuiteHeader(
+        name="tasks" if path is None else f"tasks-{root.name}",
+        description="Multi-language programming tasks: complete or repair a workspace, "
+        "then its tests run in the sandbox.",
+        scorers=[ScorerSpec(name="task_tests")],
+        metadata={"kind": "code", "source": str(root)},
+    )
+    return LoadedSuite.from_cases(header, cases, source=display)

@@ -1,0 +1,6 @@
+function toCamelCase(text) {
+  // TODO
+  return text;
+}
+
+module.exports = { toCamelCase };

@@ -1,0 +1,56 @@
+"""`--max-cost`: stop at the cap, resume under a higher one; cached answers are free."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchlab import api
+from benchlab.errors import ConfigError
+from benchlab.store import Store
+from benchlab.store.outcomes import run_spend
+from support.runs import make_run, priced_models, replay, suite
+
+N = 30
+
+
+def _setup(tmp_path: Path) -> tuple[Path, Path]:
+    s = suite(tmp_path, N)
+    # 1000 US$ per 1M tokens: each of these small attempts costs about 0.004 US$
+    models = priced_models(tmp_path / "m.json", {"paid": (replay(tmp_path / "r.jsonl", N), 1000)})
+    return s, models
+
+
+def test_stops_at_the_cap_and_resumes_with_a_higher_one(tmp_path: Path, db_url: str) -> None:
+    s, models = _setup(tmp_path)
+    stopped = make_run(db_url, s, "paid", models_file=models, max_cost=0.03, concurrency=1)
+    assert stopped.status == "stopped_budget"
+    first = stopped.summary["models"][0]
+    assert 0 < first["attempts"] < N
+    assert 0.03 <= first["cost_usd"] < 0.03 + 0.01  # at most one request past the cap (c=1)
+    with Store(db_url) as store:
+        assert store.get_run(stopped.run_id).status == "stopped_budget"
+        assert run_spend(store, stopped.run_id) == pytest.approx(first["cost_usd"])
+    with pytest.raises(ConfigError, match="already spent"):
+        api.resume(stopped.run_id, db=db_url)  # the same cap: nothing could be sent
+    done = api.resume(stopped.run_id, db=db_url, overrides={"max_cost": 10.0})
+    assert done.status == "completed" and done.summary["models"][0]["attempts"] == N
+    with Store(db_url) as store:
+        assert store.count_attempts(stopped.run_id) == N  # nothing asked twice
+
+
+def test_cached_answers_cost_nothing_against_the_cap(tmp_path: Path, db_url: str) -> None:
+    s, models = _setup(tmp_path)
+    full = make_run(db_url, s, "paid", models_file=models)
+    assert full.summary["models"][0]["cost_usd"] > 0.05
+    again = make_run(db_url, s, "paid", models_file=models, max_cost=0.01)
+    assert again.status == "completed"  # every answer came from the cache
+    with Store(db_url) as store:
+        assert run_spend(store, again.run_id) == 0.0
+
+
+def test_a_cap_needs_known_prices(tmp_path: Path, db_url: str) -> None:
+    s = suite(tmp_path, 3)
+    with pytest.raises(ConfigError, match="--max-cost: no known price for openai/stub"):
+        make_run(db_url, s, "openai/stub", max_cost=1.0, env={"OPENAI_API_KEY": "sk-x"})

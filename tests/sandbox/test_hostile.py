@@ -1,0 +1,197 @@
+"""Hostile programs fail their own execution and nothing else, under every backend here.
+
+Each test runs a hostile program next to a benign one on the same executor
+and checks three things: the hostile one did not get what it wanted, the
+benign one (and the next one) still passed, and nothing it started is left
+running on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchlab.sandbox import ExecResult, Job, Limits, LocalExecutor, SandboxError
+from benchlab.sandbox.isolation import BACKENDS, available
+
+QUICK = Limits(timeout=2, memory=256 << 20)
+BENIGN = Job.python("print(sum(range(10)))", limits=QUICK)
+
+
+def _executor(backend: str) -> LocalExecutor:
+    if not available(backend):
+        pytest.skip(f"{backend} is not installed on this machine")
+    executor = LocalExecutor(workers=2, isolation=backend)
+    try:
+        executor.start()
+    except SandboxError as exc:
+        executor.close()
+        pytest.skip(f"{backend} does not work here: {exc}")
+    return executor
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def ex(request: pytest.FixtureRequest) -> Iterator[LocalExecutor]:
+    executor = _executor(request.param)
+    with executor:
+        yield executor
+
+
+def run_with_benign(ex: LocalExecutor, code: str, limits: Limits = QUICK) -> ExecResult:
+    hostile, benign, after = ex.run_many([Job.python(code, limits=limits), BENIGN, BENIGN])
+    assert benign.outcome == "passed" and benign.stdout == "45\n"
+    assert after.outcome == "passed" and after.stdout == "45\n"
+    return hostile
+
+
+def processes_with(marker: str) -> list[str]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in cmdline:
+                found.append(entry)
+    return found
+
+
+def test_fork_bomb(ex: LocalExecutor) -> None:
+    iso = ex.isolation
+    if os.geteuid() == 0 and iso.uid is None:
+        pytest.skip("root without a uid of its own: RLIMIT_NPROC does not bind (doctor warns)")
+    code = "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"
+    result = run_with_benign(ex, code)
+    assert result.outcome in ("timeout", "runtime_error")
+
+
+def test_memory_bomb(ex: LocalExecutor) -> None:
+    code = "chunks = []\nwhile True:\n    chunks.append(bytearray(16 << 20))"
+    assert run_with_benign(ex, code).outcome == "memory_limit"
+
+
+def test_infinite_loop(ex: LocalExecutor) -> None:
+    result = run_with_benign(ex, "while True:\n    pass", Limits(timeout=1))
+    assert result.outcome == "timeout"
+    assert result.duration_ms < 3000
+
+
+def test_no_orphan_survives_its_execution(ex: LocalExecutor) -> None:
+    marker = f"{uuid.uuid4().int % 10**6}.{uuid.uuid4().int % 10**6}"
+    code = (
+        "import subprocess\n"
+        f"subprocess.Popen(['sleep', '{marker}'])\n"
+        f"subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n"
+        "while True:\n    pass"
+    )
+    assert run_with_benign(ex, code, Limits(timeout=1)).outcome == "timeout"
+    assert processes_with(marker) == []
+    quiet = f"import subprocess\nsubprocess.Popen(['sleep', '{marker}'], start_new_session=True)"
+    assert run_with_benign(ex, quiet).outcome == "passed"  # exited, left a child behind
+    assert processes_with(marker) == []
+
+
+def test_writing_outside_its_folder(ex: LocalExecutor, tmp_path: Path) -> None:
+    if ex.isolation.landlock == 0 and ex.isolation.backend != "bwrap":
+        pytest.skip("without Landlock or bubblewrap the fallback cannot confine writes")
+    target = tmp_path / "escaped.txt"
+    tmp_path.chmod(0o777)  # even a world-writable folder is out of reach
+    code = (
+        "import os\n"
+        "ok = []\n"
+        f"for path in [{str(target)!r}, '../escaped.txt', '/tmp/escaped-{uuid.uuid4().hex}']:\n"
+        "    try:\n"
+        "        open(path, 'w').write('x')\n"
+        "        ok.append(path)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "assert not ok, ok\n"
+        "open('inside.txt', 'w').write('fine')\n"
+    )
+    assert run_with_benign(ex, code).outcome == "passed"
+    assert not target.exists()
+
+
+def test_opening_a_socket(ex: LocalExecutor) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    port = server.getsockname()[1]
+    accepted: list[object] = []
+
+    def accept() -> None:
+        for _ in range(15):
+            try:
+                accepted.append(server.accept())
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    code = f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=1)"
+    try:
+        result = run_with_benign(ex, code)
+    finally:
+        thread.join()
+        server.close()
+    assert result.outcome == "runtime_error"
+    assert accepted == []
+
+
+def test_reading_the_parents_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = f"sk-{uuid.uuid4().hex}"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    code = (
+        "import os\n"
+        "seen = [repr(dict(os.environ))]\n"
+        "for pid in [p for p in os.listdir('/proc') if p.isdigit()] + ['self']:\n"
+        "    for name in ('environ', 'cmdline'):\n"
+        "        try:\n"
+        "            seen.append(open(f'/proc/{pid}/{name}', 'rb').read().decode('latin-1'))\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "print('\\n'.join(seen))\n"
+    )
+    for backend in BACKENDS:
+        if backend == "none" and os.geteuid() == 0:
+            continue  # root's own processes stay readable to a root program in the fallback
+        with _executor(backend) as executor:
+            result = run_with_benign(executor, code, Limits(timeout=5, output=1 << 22))
+        assert result.outcome == "passed"
+        assert secret not in result.stdout, backend
+
+
+def test_killing_its_parent(ex: LocalExecutor) -> None:
+    for code in (
+        "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)",
+        "import os, signal\nos.kill(-1, signal.SIGKILL)",
+        "import os, signal\nos.killpg(os.getpgid(os.getppid()), signal.SIGKILL)",
+    ):
+        result = run_with_benign(ex, code)
+        assert result.outcome in ("passed", "runtime_error")
+
+
+def test_a_program_that_kills_its_worker_fails_alone() -> None:
+    """The weakest fallback lets a program kill its fork server; the slot starts a new one."""
+    with LocalExecutor(workers=1, isolation="none", landlock=False) as executor:
+        if os.geteuid() == 0 and executor.isolation.uid is not None:
+            pytest.skip("the program runs under its own uid and cannot signal the server")
+        killer = Job.python("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)")
+        results = executor.run_many([killer, BENIGN, killer, BENIGN])
+        assert [r.outcome for r in results] == ["runtime_error", "passed"] * 2
+        assert "killed its sandbox worker" in results[0].stderr
+        assert executor.restarts == 2
+
+
+def test_weakest_fallback_blocks_python_sockets() -> None:
+    with LocalExecutor(workers=1, isolation="none", landlock=False) as executor:
+        assert executor.isolation.python_socket_block
+        code = "import socket\ntry:\n    socket.socket()\nexcept PermissionError:\n    print('no')"
+        result = executor.run_many([Job.python(code)])[0]
+    assert result.stdout == "no\n"

@@ -1,0 +1,87 @@
+"""Backends, launch commands, the scrubbed environment and Landlock, each checked for real."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchlab.sandbox import landlock
+from benchlab.sandbox.isolation import Isolation, launch_command, scrubbed_env
+
+
+def test_scrubbed_env_keeps_toolchain_variables_and_no_secret() -> None:
+    env = scrubbed_env(
+        {
+            "PATH": "/bin",
+            "LANG": "C.UTF-8",
+            "OPENAI_API_KEY": "sk-1",
+            "GITHUB_TOKEN": "t",
+            "AWS_SECRET_ACCESS_KEY": "s",
+            "HOME": "/root",
+            "RUSTUP_TOOLCHAIN": "stable",
+        }
+    )
+    assert env["PATH"] == "/bin" and env["RUSTUP_TOOLCHAIN"] == "stable"
+    assert not {"OPENAI_API_KEY", "GITHUB_TOKEN", "AWS_SECRET_ACCESS_KEY", "HOME"} & set(env)
+    assert scrubbed_env({})["PATH"]  # a default PATH when none is given
+
+
+def test_launch_commands_per_backend() -> None:
+    config = {"workroot": "/tmp/x"}
+    bwrap = launch_command("bwrap", config, {"PATH": "/bin"})
+    assert bwrap[0] == "bwrap" and "--unshare-net" in bwrap and "--clearenv" in bwrap
+    assert bwrap[bwrap.index("--ro-bind") + 1 : bwrap.index("--ro-bind") + 3] == ["/", "/"]
+    if os.path.isdir("/root"):
+        assert "/root" in bwrap[bwrap.index("--tmpfs") :]  # home directories hidden
+    unshare = launch_command("unshare", config, {})
+    assert unshare[0] == "unshare" and "--net" in unshare and "--pid" in unshare
+    assert launch_command("none", config, {})[1] == "-I"
+    with pytest.raises(ValueError, match="docker"):
+        launch_command("docker", config, {})
+
+
+def test_isolation_label_says_what_ran() -> None:
+    full = Isolation(
+        backend="bwrap",
+        namespaces=["net", "pid"],
+        network_isolated=True,
+        landlock=6,
+        landlock_features=["fs-write", "tcp", "signals"],
+        uid=1234,
+    )
+    assert full.label() == "bwrap[net,pid]+landlock6[fs-write,tcp,signals]+uid+rlimits"
+    weakest = Isolation(backend="none", python_socket_block=True)
+    assert weakest.label() == "process+rlimits+pysocket"
+    assert weakest.as_dict()["separate_uid"] is False
+
+
+@pytest.mark.skipif(landlock.abi_version() == 0, reason="this kernel has no Landlock")
+def test_landlock_confines_a_process(tmp_path: Path) -> None:
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    outside = tmp_path / "outside.txt"
+    script = (
+        "import sys\n"
+        "from benchlab.sandbox import landlock\n"
+        "landlock.restrict_self([sys.argv[1]], landlock.abi_version())\n"
+        "open(sys.argv[1] + '/ok.txt', 'w').write('x')\n"
+        "try:\n"
+        "    open(sys.argv[2], 'w').write('x')\n"
+        "except PermissionError:\n"
+        "    sys.exit(0)\n"
+        "sys.exit(1)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(inside), str(outside)], timeout=30)
+    assert done.returncode == 0
+    assert (inside / "ok.txt").exists() and not outside.exists()
+
+
+def test_landlock_features_by_abi() -> None:
+    assert landlock.features(0) == []
+    assert landlock.features(1) == ["fs-write"]
+    assert landlock.features(4) == ["fs-write", "tcp"]
+    assert landlock.features(7) == ["fs-write", "tcp", "signals"]

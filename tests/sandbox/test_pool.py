@@ -1,0 +1,169 @@
+"""The local executor: every outcome, limits, output caps, fresh folders, concurrency."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from benchlab.sandbox import ExecResult, Job, Limits, LocalExecutor, SandboxError, Step
+
+FAST = Limits(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def ex() -> Iterator[LocalExecutor]:
+    with LocalExecutor() as executor:
+        yield executor
+
+
+def run(ex: LocalExecutor, job: Job) -> ExecResult:
+    return ex.run_many([job])[0]
+
+
+def test_passing_program_prints_and_records_its_isolation(ex: LocalExecutor) -> None:
+    result = run(ex, Job.python("print('hello')", limits=FAST))
+    assert result.outcome == "passed"
+    assert result.exit_code == 0
+    assert result.stdout == "hello\n"
+    assert result.duration_ms > 0
+    assert result.isolation == ex.isolation.label()
+    assert "rlimits" in result.isolation
+
+
+def test_failed_assertion_in_the_tests_is_failed(ex: LocalExecutor) -> None:
+    result = run(ex, Job.python("def f(x):\n    return x", check="assert f(1) == 2", limits=FAST))
+    assert result.outcome == "failed"
+    assert result.exit_code == 1
+    assert "AssertionError" in result.stderr
+    assert 'File "tests.py", line 1' in result.stderr
+    assert "_child.py" not in result.stderr  # the harness's own frame is not shown
+
+
+def test_syntax_error_is_told_apart_from_a_runtime_error(ex: LocalExecutor) -> None:
+    syntax, runtime = ex.run_many(
+        [Job.python("def f(:\n  pass", limits=FAST), Job.python("[][1]", limits=FAST)]
+    )
+    assert syntax.outcome == "syntax_error"
+    assert "SyntaxError" in syntax.stderr
+    assert runtime.outcome == "runtime_error"
+    assert "IndexError" in runtime.stderr
+
+
+def test_timeout_kills_within_the_deadline(ex: LocalExecutor) -> None:
+    result = run(ex, Job.python("while True:\n    pass", limits=Limits(timeout=0.5)))
+    assert result.outcome == "timeout"
+    assert result.signal == 9
+    assert 500 <= result.duration_ms < 3000
+
+
+def test_memory_limit(ex: LocalExecutor) -> None:
+    job = Job.python("x = bytearray(1 << 31)", limits=Limits(timeout=5, memory=128 << 20))
+    result = run(ex, job)
+    assert result.outcome == "memory_limit"
+
+
+def test_exiting_before_the_tests_ran_is_a_failure(ex: LocalExecutor) -> None:
+    early = "import sys\nsys.exit(0)"
+    hard = "import os\nos._exit(0)"
+    results = ex.run_many(
+        [Job.python(code, check="assert False", limits=FAST) for code in (early, hard)]
+    )
+    assert [r.outcome for r in results] == ["failed", "failed"]
+
+
+def test_script_exit_codes(ex: LocalExecutor) -> None:
+    ok, bad = ex.run_many(
+        [Job.python("raise SystemExit(0)", limits=FAST), Job.python("raise SystemExit(4)")]
+    )
+    assert (ok.outcome, ok.exit_code) == ("passed", 0)
+    assert (bad.outcome, bad.exit_code) == ("runtime_error", 4)
+
+
+def test_output_is_capped_but_counted(ex: LocalExecutor) -> None:
+    code = "import sys\nsys.stdout.write('x' * 1_000_000)\nsys.stderr.write('e' * 5000)"
+    result = run(ex, Job.python(code, limits=Limits(timeout=5, output=1000)))
+    assert result.outcome == "passed"
+    assert result.stdout == "x" * 1000
+    assert result.stdout_bytes == 1_000_000
+    assert result.stderr_bytes == 5000
+    assert result.truncated
+
+
+def test_stdin_is_fed_and_files_are_written_into_the_fresh_folder(ex: LocalExecutor) -> None:
+    code = (
+        "import os\nprint(input()[::-1])\nprint(sorted(os.listdir('.')))\n"
+        "print(open('d/a.txt').read())"
+    )
+    job = Job.python(code, stdin="abc\n", files={"d/a.txt": "data"}, limits=FAST)
+    result = run(ex, job)
+    assert result.stdout.splitlines() == ["cba", "['d']", "data"]
+
+
+def test_every_execution_gets_a_new_empty_folder(ex: LocalExecutor) -> None:
+    write = Job.python("import os\nopen('left.txt', 'w').write('x')\nprint(os.getcwd())")
+    look = Job.python("import os\nprint(os.listdir('.'), os.getcwd())")
+    first, second = ex.run_many([write, look] * 2)[:2]
+    assert first.outcome == "passed"
+    assert second.stdout.startswith("[] ")
+    assert first.stdout.strip() != second.stdout.split()[-1]
+
+
+def test_commands_compile_step_failure_is_a_syntax_error(ex: LocalExecutor) -> None:
+    ok = Job.command("sh", "-c", "echo run; exit 0", compile=("sh", "-c", "echo build"))
+    broken = Job.command("sh", "-c", "echo run", compile=("sh", "-c", "echo nope >&2; exit 1"))
+    wrong = Job.command("sh", "-c", "exit 3")
+    missing = Job.command("no-such-program-xyz")
+    results = ex.run_many([ok, broken, wrong, missing])
+    assert [r.outcome for r in results] == ["passed", "syntax_error", "failed", "runtime_error"]
+    assert results[0].stdout == "run\n"
+    assert "nope" in results[1].stderr
+    assert results[2].exit_code == 3
+    assert "cannot run" in results[3].stderr
+
+
+def test_environment_is_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-for-programs")
+    monkeypatch.setenv("MY_SERVICE_TOKEN", "tok-123")
+    monkeypatch.setenv("BENCHLAB_UNRELATED", "x")
+    with LocalExecutor(workers=1) as executor:
+        result = run(executor, Job.python("import os, json\nprint(json.dumps(dict(os.environ)))"))
+    env = json.loads(result.stdout)
+    assert "OPENAI_API_KEY" not in env and "MY_SERVICE_TOKEN" not in env
+    assert "BENCHLAB_UNRELATED" not in env
+    assert set(env) >= {"PATH", "HOME", "TMPDIR"}
+    assert env["HOME"] != env["TMPDIR"]  # cwd and temp folder: both fresh, both removed
+
+
+def test_jobs_run_concurrently_on_every_worker() -> None:
+    code = "import time\nstart = time.time()\ntime.sleep(0.4)\nprint(start, time.time())"
+    with LocalExecutor(workers=2) as executor:
+        a, b = executor.run_many([Job.python(code), Job.python(code)])
+    (a0, a1), (b0, b1) = (map(float, r.stdout.split()) for r in (a, b))
+    assert a0 < b1 and b0 < a1  # the two runs overlapped in time
+
+
+async def test_async_run_from_an_event_loop(ex: LocalExecutor) -> None:
+    results = await asyncio.gather(*(ex.run(Job.python(f"print({i})")) for i in range(6)))
+    assert [r.stdout.strip() for r in results] == [str(i) for i in range(6)]
+
+
+def test_closed_executor_refuses_work() -> None:
+    executor = LocalExecutor(workers=1)
+    executor.close()
+    with pytest.raises(SandboxError):
+        executor.submit(Job.python("pass"))
+
+
+def test_job_and_limits_validate_their_input() -> None:
+    with pytest.raises(ValueError):
+        Job(code="x", steps=(Step(("true",)),))
+    with pytest.raises(ValueError):
+        Job()
+    with pytest.raises(ValueError):
+        Limits(timeout=0)
+    with pytest.raises(ValueError):
+        LocalExecutor(isolation="docker")
+    assert Limits(timeout=2.5).wire()["cpu"] == 3

@@ -1,0 +1,66 @@
+"""Fixtures for server tests: the seeded lab (see support.lab) and live servers over it.
+
+The seed is made once per session; tests that write get their own copy of the
+file, so read tests can assert exact numbers.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from support.lab import ADMIN_KEY, Seed, auth, make_app, make_seed
+from support.live_server import LiveServer
+
+__all__ = ["ADMIN_KEY", "Seed", "WriteEnv", "auth", "make_app"]
+
+
+@pytest.fixture(scope="session")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> Seed:
+    return make_seed(tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture
+def seed_copy(seed: Seed, tmp_path: Path) -> Seed:
+    """The seeded database copied for one test that writes."""
+    db = tmp_path / "lab.db"
+    shutil.copy(seed.db, db)
+    for suffix in ("-wal", "-shm"):
+        if Path(str(seed.db) + suffix).exists():
+            shutil.copy(str(seed.db) + suffix, str(db) + suffix)
+    return Seed(db, seed.folder, list(seed.runs))
+
+
+@pytest.fixture(scope="session")
+def server(seed: Seed) -> Iterator[LiveServer]:
+    """A read-mostly server over the shared seed (tests must not write through it)."""
+    with LiveServer(make_app(seed.url)) as live:
+        yield live
+
+
+@pytest.fixture
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        yield c
+
+
+@dataclass
+class WriteEnv:
+    server: LiveServer
+    seed: Seed
+    client: httpx.Client
+
+
+@pytest.fixture
+def write_env(seed_copy: Seed) -> Iterator[WriteEnv]:
+    """A server over a private copy of the seed, for tests that import or launch runs."""
+    with (
+        LiveServer(make_app(seed_copy.url, rate_limit=1000)) as live,
+        httpx.Client(base_url=live.url, timeout=30) as c,
+    ):
+        yield WriteEnv(live, seed_copy, c)

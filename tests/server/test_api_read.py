@@ -1,0 +1,184 @@
+"""The public read API over real HTTP, on a database seeded by real CLI runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from benchlab.store.db import SCHEMA_HEAD
+from support.lab import Seed
+
+
+def test_health_reports_schema_and_write_api(client: httpx.Client) -> None:
+    body = client.get("/api/health").json()
+    assert body["status"] == "ok"
+    assert body["schema"] == SCHEMA_HEAD
+    assert body["write_api"] is True
+
+
+def test_runs_newest_first_with_per_model_rates(client: httpx.Client, seed: Seed) -> None:
+    body = client.get("/api/runs").json()
+    assert body["total"] == 2
+    assert [r["run_id"] for r in body["items"]] == seed.runs[::-1]
+    newest = body["items"][0]
+    assert newest["status"] == "completed"
+    assert newest["attempts"] == 36
+    rates = {m["model"]: m["pass_rate"] for m in newest["per_model"]}
+    assert rates["oracle"] == 1.0
+    assert rates["replay/answers.jsonl"] == pytest.approx(2 / 12)
+    assert newest["duration_s"] is not None and newest["duration_s"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"tag": "env=ci"}, [1]),
+        ({"suite": "quickstart"}, [1, 0]),
+        ({"suite": "nope"}, []),
+        ({"model": "echo", "limit": 1}, [1]),
+        ({"model": "echo", "limit": 1, "offset": 1}, [0]),
+        ({"status": "failed"}, []),
+        ({"since": "2000-01-01T00:00:00"}, [1, 0]),
+        ({"until": "2000-01-01"}, []),
+    ],
+)
+def test_runs_filters_and_pages(
+    client: httpx.Client, seed: Seed, params: dict[str, Any], expected: list[int]
+) -> None:
+    body = client.get("/api/runs", params=params).json()
+    assert [r["run_id"] for r in body["items"]] == [seed.runs[i] for i in expected]
+
+
+def test_run_summary_has_intervals_and_progress(client: httpx.Client, seed: Seed) -> None:
+    body = client.get(f"/api/runs/{seed.runs[0][:15]}").json()  # a unique prefix works
+    assert body["run_id"] == seed.runs[0]
+    oracle = next(m for m in body["models"] if m["model"] == "oracle")
+    assert oracle["pass_rate"] == 1.0 and oracle["ci95"][1] == 1.0
+    assert body["planned_total"] == body["done"] == 36
+    assert "replay/answers.jsonl" in body["facets"]["model"]
+
+
+def test_attempts_filters_search_and_paging(client: httpx.Client, seed: Seed) -> None:
+    run = seed.runs[1]
+    everything = client.get(f"/api/runs/{run}/attempts", params={"limit": 500}).json()
+    assert everything["total"] == 36
+    assert all(isinstance(a["id"], str) for a in everything["items"])
+    failed = client.get(
+        f"/api/runs/{run}/attempts", params={"model": "replay/answers.jsonl", "passed": False}
+    ).json()
+    assert failed["total"] == 10
+    errors = client.get(f"/api/runs/{run}/attempts", params={"status": "error"}).json()
+    assert errors["total"] == 8 and {a["error_type"] for a in errors["items"]} == {
+        errors["items"][0]["error_type"]
+    }
+    search = client.get(f"/api/runs/{run}/attempts", params={"q": "Sydney"}).json()
+    assert [a["case_id"] for a in search["items"]] == ["capital-australia"]
+    cat = client.get(f"/api/runs/{run}/attempts", params={"category": "math"}).json()
+    assert cat["total"] == 6
+    page = client.get(f"/api/runs/{run}/attempts", params={"limit": 5, "offset": 34}).json()
+    assert len(page["items"]) == 2 and page["total"] == 36
+    like = client.get(f"/api/runs/{run}/attempts", params={"q": "%"}).json()
+    assert like["total"] < 36  # LIKE wildcards are escaped, not interpreted
+
+
+def test_attempt_detail_has_everything_for_the_panel(client: httpx.Client, seed: Seed) -> None:
+    run = seed.runs[1]
+    found = client.get(
+        f"/api/runs/{run}/attempts",
+        params={"case": "capital-australia", "model": "replay/answers.jsonl"},
+    ).json()["items"][0]
+    body = client.get(f"/api/attempts/{found['id']}").json()
+    assert body["id"] == found["id"]
+    assert body["output"] == "Sydney" and body["expected"] == "Canberra"
+    assert body["passed"] is False
+    assert body["prompt"][-1]["role"] == "user"
+    assert body["scores"][0]["scorer"] == "exact" and body["scores"][0]["explanation"]
+    assert body["case"]["metadata"]["category"] == "factoid"
+    assert {o["model"] for o in body["others"]} == {"oracle", "echo"}
+    assert body["logs"]["finish_reason"] == "stop"
+
+
+def test_models_suites_and_cases(client: httpx.Client) -> None:
+    models = client.get("/api/models").json()["items"]
+    assert {m["name"] for m in models} == {"oracle", "echo", "replay/answers.jsonl"}
+    assert all(m["runs"] == 2 for m in models)
+    suites = client.get("/api/suites").json()["items"]
+    quick = next(s for s in suites if s["name"] == "quickstart")
+    assert quick["stored"] and quick["cases"] == 12 and quick["runs"] == 2
+    cases = client.get("/api/suites/quickstart/cases", params={"category": "math"}).json()
+    assert cases["total"] == 2 and cases["categories"]["math"] == 2
+    assert sum(cases["categories"].values()) == 12
+
+
+def test_leaderboard_keeps_each_models_best_run(client: httpx.Client, seed: Seed) -> None:
+    board = client.get("/api/leaderboard").json()["suites"]
+    rows = {r["model"]: r for r in board[0]["models"]}
+    assert rows["oracle"]["rank"] == 1
+    replay = rows["replay/answers.jsonl"]
+    assert replay["run_id"] == seed.runs[0] and replay["pass_rate"] == pytest.approx(4 / 12)
+    assert replay["runs"] == 2 and replay["duration_s"] is not None
+    assert client.get("/api/leaderboard", params={"suite": "nope"}).json() == {"suites": []}
+
+
+def test_trends_one_point_per_run(client: httpx.Client, seed: Seed) -> None:
+    body = client.get(
+        "/api/trends", params={"suite": "quickstart", "model": "replay/answers.jsonl"}
+    ).json()
+    points = body["series"][0]["points"]
+    assert [p["run_id"] for p in points] == seed.runs
+    assert [p["value"] for p in points] == pytest.approx([4 / 12, 2 / 12])
+    cost = client.get("/api/trends", params={"suite": "quickstart", "metric": "attempts"}).json()
+    assert {s["model"] for s in cost["series"]} == {"oracle", "echo", "replay/answers.jsonl"}
+
+
+def test_compare_finds_the_flips(client: httpx.Client, seed: Seed) -> None:
+    body = client.get("/api/compare", params={"a": seed.runs[0], "b": seed.runs[1]}).json()
+    replay = next(m for m in body["models"] if m["model"] == "replay/answers.jsonl")
+    assert replay["n_paired"] == 12
+    assert replay["delta"] == pytest.approx(-2 / 12)
+    assert {f["case_id"] for f in replay["flips"]["pass_to_fail"]} == {
+        "capital-australia",
+        "prorated-refund",
+    }
+    assert replay["verdict"] in ("regression", "no_change")
+
+
+def test_spend_this_month(client: httpx.Client) -> None:
+    body = client.get("/api/spend").json()
+    assert body["runs"] == 2 and body["cost_usd"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/runs/nope", 404),
+        ("/api/runs/nope/attempts", 404),
+        ("/api/attempts/1", 404),
+        ("/api/attempts/abc", 422),
+        ("/api/attempts/99999999999999999999999", 422),
+        ("/api/runs?limit=0", 422),
+        ("/api/runs?limit=100000", 422),
+        ("/api/runs?status=bogus", 422),
+        ("/api/runs?since=yesterday", 422),
+        ("/api/runs?tag=novalue", 400),
+        ("/api/trends", 422),
+        ("/api/trends?suite=quickstart&metric=bogus", 422),
+        ("/api/compare?a=nope&b=nope", 404),
+        ("/api/suites/nope/cases", 404),
+        ("/api/runs?offset=-1", 422),
+    ],
+)
+def test_bad_requests_are_json_4xx(client: httpx.Client, path: str, status: int) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    body = response.json()
+    assert body["status"] == status and body["error"]
+
+
+def test_openapi_docs_are_served(client: httpx.Client) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/runs", "/api/results", "/api/compare", "/api/leaderboard"):
+        assert path in paths

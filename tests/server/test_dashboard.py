@@ -1,0 +1,190 @@
+"""The dashboard in a real headless Chromium (Debian's), driven by Playwright.
+
+Opens every page over a database seeded by real CLI runs, clicks through run
+-> attempt -> compare -> launch (watching the launched run finish live), and
+fails on any console error or uncaught exception. Screenshots of every page
+land in the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+
+from server.conftest import WriteEnv
+from support.lab import ADMIN_KEY
+
+CHROMIUM = os.environ.get("BENCHLAB_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page whose console errors and uncaught exceptions are collected."""
+
+    def __init__(self, page: Page, shots: Path) -> None:
+        self.page = page
+        self.shots = shots
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(f"console: {message.text} at {message.location}")
+
+    def shot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def watched(browser: Browser, tmp_path: Path) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    w = Watched(page, tmp_path)
+    yield w
+    context.close()
+    print(f"screenshots in {tmp_path}")
+    assert w.errors == []
+
+
+def _charts_drawn(page: Page, count: int) -> None:
+    expect(page.locator(".plot .main-svg").first).to_be_visible()
+    assert page.locator(".plot .main-svg").count() >= count
+
+
+def test_click_through_every_page(write_env: WriteEnv, watched: Watched) -> None:
+    page, base = watched.page, write_env.server.url
+    baseline, candidate = write_env.seed.runs
+
+    page.goto(base + "/")
+    expect(page.locator(".card")).to_have_count(2)  # quickstart + spend
+    _charts_drawn(page, 1)
+    expect(page.locator("#leaderboard tbody tr")).to_have_count(3)
+    watched.shot("overview")
+
+    page.click("#theme-toggle")
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")
+    _charts_drawn(page, 1)
+    watched.shot("overview-light")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("data-theme", "light")  # remembered
+    page.click("#theme-toggle")
+    expect(page.locator("html")).to_have_attribute("data-theme", "dark")
+
+    page.locator("details.numbers summary").first.click()
+    expect(page.locator("details.numbers table").first).to_be_visible()
+
+    page.click(f"a[href='/runs/{candidate}']")
+    expect(page.locator("h1")).to_contain_text(candidate)
+    expect(page.locator("#summary tbody tr")).to_have_count(3)
+    expect(page.locator("#attempts tbody tr")).to_have_count(36)
+    watched.shot("run")
+
+    page.select_option("select[name=passed]", "false")
+    page.fill("input[name=q]", "Sydney")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#attempts tbody tr")).to_have_count(1)
+    expect(page.locator("#attempts .chip.fail")).to_have_count(1)
+
+    page.locator("#attempts tbody tr").first.click()
+    panel = page.locator("#attempt-panel")
+    expect(panel).to_be_visible()
+    expect(panel.locator(".answer-full")).to_have_text("Sydney")
+    expect(panel).to_contain_text("Canberra")
+    expect(panel.locator("pre.diff del")).to_have_text("Canberra")
+    expect(panel.locator("pre.diff ins")).to_have_text("Sydney")
+    page.select_option("#diff-against", label="oracle's answer")
+    expect(panel.locator("pre.diff del")).to_have_text("Canberra")
+    page.screenshot(path=str(watched.shots / "attempt.png"))  # the panel is fixed: no full page
+    page.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+
+    page.click("a:has-text('Compare with')")
+    page.select_option("#run-a", baseline)
+    page.select_option("#run-b", candidate)
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("#verdict")).to_be_visible()
+    expect(page.locator("#compare-table tbody tr")).to_have_count(3)
+    expect(page.locator("ul.flips").first).to_contain_text("capital-australia")
+    watched.shot("compare")
+
+    page.click("nav >> text=Suites")
+    expect(page.locator("#suites tbody tr:has-text('quickstart')")).to_have_count(1)
+    watched.shot("suites")
+    page.click("#suites a:has-text('quickstart')")
+    expect(page.locator("#cases tbody tr")).to_have_count(12)
+    _charts_drawn(page, 1)
+    watched.shot("suite")
+
+    page.click("nav >> text=Runs")
+    expect(page.locator("table.data tbody tr")).to_have_count(2)
+    watched.shot("runs")
+
+
+def test_launch_a_run_and_watch_it_finish(write_env: WriteEnv, watched: Watched) -> None:
+    page = watched.page
+    page.goto(write_env.server.url + "/launch")
+    page.fill("#admin-key", "wrong")
+    page.click("#launch-button")
+    expect(page.locator("#launch-error")).to_contain_text("admin key")
+    watched.errors.clear()  # the browser logs the 401 itself; that one is expected
+    page.fill("#admin-key", ADMIN_KEY)
+    page.fill("input[name=samples]", "20")
+    page.click("#launch-button")
+    live = page.locator("#live")
+    expect(live).to_be_visible()
+    expect(live).to_have_attribute("data-finished", "completed", timeout=60_000)
+    expect(page.locator("#live-text")).to_contain_text("480 / 480")
+    expect(page.locator("#live-attempts tr").first).to_be_visible()
+    expect(page.locator("#live-bar")).to_have_attribute("style", re.compile(r"width: 100(\.0)?%"))
+    page.wait_for_timeout(400)  # the bar's CSS transition
+    watched.shot("launch")
+    page.click("#live-run")
+    expect(page.locator("#run-status")).to_contain_text("completed")
+    expect(page.locator("#summary tbody tr")).to_have_count(2)
+
+
+def test_phone_width_is_usable(write_env: WriteEnv, watched: Watched) -> None:
+    page = watched.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path, name in (("/", "phone-overview"), (f"/runs/{write_env.seed.runs[1]}", "phone-run")):
+        page.goto(write_env.server.url + path)
+        _charts_drawn(page, 1)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px"
+        watched.shot(name)
+    page.locator("#attempts tbody tr").first.click()
+    expect(page.locator("#attempt-panel")).to_be_visible()
+    page.screenshot(path=str(watched.shots / "phone-attempt.png"))
+
+
+def test_unknown_pages_render_an_error(write_env: WriteEnv, watched: Watched) -> None:
+    response = watched.page.goto(write_env.server.url + "/runs/nope")
+    assert response is not None and response.status == 404
+    expect(watched.page.locator(".notice.bad")).to_contain_text("nope")
+    watched.errors.clear()  # Chromium logs the 404 of the document itself

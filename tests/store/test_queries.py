@@ -1,0 +1,31 @@
+"""Browsing queries: pages, filters and the attempt detail, straight on the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchlab.errors import NotFound
+from benchlab.store import Store, queries
+from support.lab import make_seed
+
+
+def test_pages_filters_and_detail(tmp_path: Path) -> None:
+    seed = make_seed(tmp_path)
+    with Store(seed.url) as store:
+        page = queries.runs_page(store, tags={"env": "ci"})
+        assert [r.id for r in page.items] == [seed.runs[1]] and page.total == 1
+        assert queries.runs_page(store, limit=10_000).limit == queries.MAX_PAGE
+        attempts = queries.attempts_page(store, seed.runs[1], passed=False, model="echo")
+        assert attempts.total == 11
+        assert all(a["passed"] is False for a in attempts.items)
+        one, case = queries.get_attempt(store, attempts.items[0]["id"])
+        assert case is not None and one.expected == case["expected"]
+        assert len(queries.sibling_attempts(store, one)) == 2
+        assert queries.planned_total(store, store.get_run(seed.runs[0])) == 36
+        assert queries.category_counts(store, queries.suite_hash(store, "quickstart"))["math"] == 2
+        with pytest.raises(NotFound):
+            queries.get_attempt(store, 1)
+        with pytest.raises(NotFound):
+            queries.suite_hash(store, "nope")

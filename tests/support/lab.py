@@ -1,0 +1,91 @@
+"""A lab database seeded by real `benchlab run`s on offline models, and the app over it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ADMIN_KEY = "test-admin-key"
+GOOD = {
+    "capital-australia": "Canberra",
+    "apollo-11-landing-year": "1969",
+    "token-bill": "6.0",
+    "prorated-refund": "27",
+}
+WORSE = {**GOOD, "capital-australia": "Sydney", "prorated-refund": "30"}
+
+
+@dataclass
+class Seed:
+    db: Path
+    folder: Path
+    runs: list[str]  # oldest first: baseline, candidate (tagged env=ci)
+
+    @property
+    def url(self) -> str:
+        return f"sqlite:///{self.db}"
+
+
+def benchlab(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("BENCHLAB_DB", "BENCHLAB_ADMIN_KEY")}
+    return subprocess.run(
+        [sys.executable, "-m", "benchlab", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def _answers(folder: Path, answers: dict[str, str]) -> None:
+    import json
+
+    lines = [json.dumps({"case_id": k, "output": v}) for k, v in answers.items()]
+    (folder / "answers.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def make_seed(folder: Path) -> Seed:
+    """Two real runs of quickstart on oracle, echo and a replay file whose answers got worse."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "lab.db"
+    runs = []
+    for answers, extra in ((GOOD, []), (WORSE, ["--tag", "env=ci"])):
+        _answers(folder, answers)
+        out = benchlab(
+            "run",
+            "quickstart",
+            "-m",
+            "oracle",
+            "-m",
+            "echo",
+            "-m",
+            "replay/answers.jsonl",
+            "--no-cache",
+            "--json",
+            "--db",
+            str(db),
+            *extra,
+            cwd=folder,
+        )
+        runs.append(json.loads(out.stdout)["run_id"])
+    return Seed(db, folder, runs)
+
+
+def make_app(url: str, **options: object) -> object:
+    """The app with the test admin key and a fast live poll, unless told otherwise."""
+    from benchlab.server import create_app
+
+    options.setdefault("admin_key", ADMIN_KEY)
+    options.setdefault("poll_interval", 0.05)
+    return create_app(url, **options)  # type: ignore[arg-type]
+
+
+def auth(key: str = ADMIN_KEY) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}

@@ -1,0 +1,97 @@
+"""Real runs with chosen pass/fail patterns (replay models, no network); the CLI as a process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from benchlab import api
+from benchlab.domain import ScorerSpec
+from benchlab.engine.config import RunConfig
+from benchlab.providers.profiles import resolve_models
+from support.suites import write_jsonl_suite
+
+
+def suite(directory: Path, n: int, *, categories: int = 2, name: str = "s") -> Path:
+    """n cases `c0..c{n-1}` answered right by the output str(i) (numeric scorer)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return write_jsonl_suite(directory / f"{name}.jsonl", n, categories=categories)
+
+
+def replay(
+    path: Path, n: int, *, failing: Iterable[int] = (), samples: int = 1, fail_samples: int = 1
+) -> str:
+    """A replay file answering c0..c{n-1}; `failing` cases answer wrong in `fail_samples`."""
+    bad = set(failing)
+    with path.open("w") as handle:
+        for i in range(n):
+            for s in range(samples):
+                wrong = i in bad and s < fail_samples
+                row = {"case_id": f"c{i}", "output": "wrong" if wrong else str(i), "sample": s}
+                handle.write(json.dumps(row) + "\n")
+    return f"replay/{path}"
+
+
+def priced_models(path: Path, profiles: dict[str, tuple[str, float]]) -> Path:
+    """A models file: name -> (spec, US$ per 1M tokens in and out)."""
+    body = {
+        "models": [
+            {"name": name, "spec": spec, "price": {"input": price, "output": price}}
+            for name, (spec, price) in profiles.items()
+        ]
+    }
+    path.write_text(json.dumps(body))
+    return path
+
+
+def make_run(
+    db: str,
+    suite_path: Path,
+    *models: str,
+    models_file: Path | None = None,
+    tags: dict[str, str] | None = None,
+    samples: int = 1,
+    scorer: str = "numeric",
+    env: dict[str, str] | None = None,
+    **extra: Any,
+) -> api.RunResult:
+    config = RunConfig(
+        suites=[str(suite_path)],
+        models=resolve_models(list(models), models_file),
+        scorers=[ScorerSpec(name=scorer)],
+        db=db,
+        tags=tags or {},
+        samples=samples,
+        **extra,
+    )
+    return api.run(config, env=env)
+
+
+def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.endswith(("_API_KEY", "_BASE_URL")) and k not in ("BENCHLAB_DB", "BENCHLAB_URL")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "benchlab", *args],
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+    )
+
+
+def assert_user_error(result: Any, *needles: str) -> None:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for needle in needles:
+        assert needle in lines[0], lines[0]
