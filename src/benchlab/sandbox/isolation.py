@@ -147,8 +147,11 @@ def _bwrap_args(env: Mapping[str, str]) -> list[str]:
     for path in hidden:
         args += ["--tmpfs", path]
     made: set[str] = set()
+    # The private /tmp hides whatever lives there on the host too: a venv or a checkout
+    # under /tmp (as in a CI clone) must be re-exposed like one under a home directory.
+    covered = [*hidden, "/tmp"]
     for path in _needed_paths(env):
-        root = next((h for h in hidden if path == h or path.startswith(h + "/")), None)
+        root = next((h for h in covered if path == h or path.startswith(h + "/")), None)
         if root is None:
             continue
         # bwrap would create the directories on the way as 0700, closed to the program's uid
