@@ -11,6 +11,7 @@ from benchlab.errors import ConfigError
 from benchlab.store import Store
 from benchlab.store.outcomes import run_spend
 from support.runs import make_run, priced_models, replay, suite
+from support.servers import StubServer
 
 N = 30
 
@@ -54,3 +55,42 @@ def test_a_cap_needs_known_prices(tmp_path: Path, db_url: str) -> None:
     s = suite(tmp_path, 3)
     with pytest.raises(ConfigError, match="--max-cost: no known price for openai/stub"):
         make_run(db_url, s, "openai/stub", max_cost=1.0, env={"OPENAI_API_KEY": "sk-x"})
+
+
+async def test_judge_spend_counts_against_the_cap(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    """A free model judged by a priced one: only the judge's spend can stop the run."""
+    from typing import Any
+
+    from benchlab.domain import ModelProfile, ScorerSpec
+    from benchlab.engine.config import RunConfig
+    from benchlab.providers.base import GenerateRequest
+    from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
+    from benchlab.scorers.registry import register
+    from support.suites import write_jsonl_suite
+
+    class PricedJudge:
+        name = "priced-judge"
+
+        async def score(self, case: Any, answer: Answer, ctx: ScoreContext) -> ScoreResult:
+            await ctx.generate(  # built-in price: US$ 2 per 1M input tokens
+                "openai/gpt-4.1",
+                GenerateRequest(model="", messages=[{"role": "user", "content": answer.output}]),
+            )
+            return ScoreResult(1.0, True)
+
+    register("priced-judge-test")(lambda: PricedJudge())
+    suite_file = write_jsonl_suite(tmp_path / "s.jsonl", 40)
+    config = RunConfig(
+        suites=[str(suite_file)],
+        models=[ModelProfile(name="echo", spec="echo")],  # free
+        scorers=[ScorerSpec(name="priced-judge-test")],
+        db=db_url,
+        concurrency=1,
+        max_cost=5e-5,  # each judge call costs about 2e-5 (2 words in at 2, out at 8 per 1M)
+    )
+    env = {"OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
+    result = await api.arun(config, env=env)
+    assert result.status == "stopped_budget"
+    assert 2 <= stub_server.count <= 4  # far before the 40 cases

@@ -170,10 +170,18 @@ def resume(
     db: DbOpt = None,
     json_out: JsonOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    executor: Annotated[
+        str | None,
+        typer.Option(help="Where code runs: local (default) or ray ($RAY_ADDRESS)."),
+    ] = None,
 ) -> None:
     """Finish an interrupted run without redoing finished attempts."""
     from benchlab import api
 
+    if executor is not None:
+        from benchlab.sandbox.executor import use_executor
+
+        use_executor(executor)
     overrides: dict[str, Any] = {}
     if concurrency is not None:
         overrides["concurrency"] = concurrency

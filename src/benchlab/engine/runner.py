@@ -112,6 +112,11 @@ class _EngineContext:
         if outcome.completion is None:
             assert outcome.error is not None
             raise outcome.error
+        price = lane.profile.price
+        if price is not None:  # judge spend counts against --max-cost like any request
+            engine.charge(
+                price.cost(outcome.completion.input_tokens, outcome.completion.output_tokens)
+            )
         if key is not None and engine.writer is not None:
             engine.writer.add_cache(
                 _cache_row(key, lane.profile.spec, outcome.completion, outcome.latency_ms)
@@ -178,6 +183,10 @@ class Engine:
                 rng=self._rng,
             ),
         )
+
+    def charge(self, cost: float | None) -> None:
+        """Money spent outside the attempts themselves (judges, embeddings)."""
+        self._budget.charge(cost)
 
     @property
     def writer(self) -> BatchWriter | None:
