@@ -10,6 +10,7 @@ method made it (`ci_method`), because readers compare intervals across runs.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -18,7 +19,7 @@ from benchlab.analysis.bootstrap import DEFAULT_SEED, bootstrap_rate
 from benchlab.analysis.stats import wilson_interval
 from benchlab.domain import Run
 from benchlab.store import Store
-from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, case_score_means
+from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, iter_case_score_means
 
 
 def several_samples(rows: Sequence[CaseRow]) -> bool:
@@ -66,32 +67,47 @@ def score_summary(
     means: Sequence[ScoreMean], *, seed: int = DEFAULT_SEED
 ) -> dict[str, dict[str, Any]]:
     """Per scorer: cases, mean over cases and its interval."""
-    by_scorer: dict[str, list[ScoreMean]] = defaultdict(list)
+    values: dict[str, _ScorerValues] = {}
     for m in means:
-        by_scorer[m.scorer].append(m)
-    out: dict[str, dict[str, Any]] = {}
-    for scorer in sorted(by_scorer):
-        rows = by_scorer[scorer]
-        values = [r.mean for r in rows]
-        ci, method = mean_interval(values, clustered=any(r.n > 1 for r in rows), seed=seed)
-        out[scorer] = {
+        values.setdefault(m.scorer, _ScorerValues()).add(m.mean, m.n)
+    return {name: values[name].summary(seed) for name in sorted(values)}
+
+
+class _ScorerValues:
+    """One scorer's per-case means as a compact float array: a summary of a run with a
+    million cases holds 8 bytes per case here, not a row object."""
+
+    __slots__ = ("clustered", "values")
+
+    def __init__(self) -> None:
+        self.values = array("d")
+        self.clustered = False
+
+    def add(self, mean: float, n: int) -> None:
+        self.values.append(mean)
+        self.clustered = self.clustered or n > 1
+
+    def summary(self, seed: int) -> dict[str, Any]:
+        values = self.values
+        ci, method = mean_interval(values, clustered=self.clustered, seed=seed)
+        return {
             "n": len(values),
             "mean": sum(values) / len(values),
             "ci95": ci,
             "ci_method": method,
         }
-    return out
 
 
 def enrich_summary(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
     """Give a run summary's model entries bootstrap intervals where Wilson would be wrong,
     and per-scorer means with intervals (`scores`)."""
     rows_by_model: dict[str, list[CaseRow]] = defaultdict(list)
-    for row in case_outcomes(store, run.id):
-        rows_by_model[row.model].append(row)
-    means_by_model: dict[str, list[ScoreMean]] = defaultdict(list)
-    for mean in case_score_means(store, run.id):
-        means_by_model[mean.model].append(mean)
+    if int(run.config.get("samples", 1) or 1) > 1:  # per-case rows matter only then
+        for row in case_outcomes(store, run.id):
+            rows_by_model[row.model].append(row)
+    values: dict[str, dict[str, _ScorerValues]] = defaultdict(dict)
+    for m in iter_case_score_means(store, run.id):
+        values[m.model].setdefault(m.scorer, _ScorerValues()).add(m.mean, m.n)
     for entry in models:
         rows = rows_by_model.get(entry["model"], [])
         if several_samples(rows):
@@ -104,4 +120,7 @@ def enrich_summary(store: Store, run: Run, models: list[dict[str, Any]]) -> None
             for key in ("by_category", "by_suite"):
                 for block in (entry.get(key) or {}).values():
                     block.setdefault("ci_method", "wilson")
-        entry["scores"] = score_summary(means_by_model.get(entry["model"], []))
+        per_scorer = values.get(entry["model"], {})
+        entry["scores"] = {
+            name: per_scorer[name].summary(DEFAULT_SEED) for name in sorted(per_scorer)
+        }

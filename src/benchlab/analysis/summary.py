@@ -30,6 +30,7 @@ class _Acc:
     cost: float = 0.0
     cost_known: bool = True
     cached: int = 0
+    keep_latencies: bool = True  # only the per-model accumulators report percentiles
 
     def add(
         self,
@@ -47,7 +48,7 @@ class _Acc:
             self.judged += 1
             self.passed += bool(passed)
         if status == "ok":
-            if latency is not None:
+            if latency is not None and self.keep_latencies:
                 self.latencies.append(latency)
             self.input_tokens += tin or 0
             self.output_tokens += tout or 0
@@ -87,10 +88,10 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         acc = per_model.setdefault(model, _Acc())
         acc.add(status, passed, latency, tin, tout, cost)
         if category is not None:
-            cat = per_cat.setdefault(model, {}).setdefault(category, _Acc())
+            cat = per_cat.setdefault(model, {}).setdefault(category, _Acc(keep_latencies=False))
             cat.add(status, passed, latency, tin, tout, cost)
         if len(run.suites) > 1:
-            sacc = per_suite.setdefault(model, {}).setdefault(suite, _Acc())
+            sacc = per_suite.setdefault(model, {}).setdefault(suite, _Acc(keep_latencies=False))
             sacc.add(status, passed, latency, tin, tout, cost)
     models = []
     for name, acc in per_model.items():

@@ -31,7 +31,7 @@ class SuitePlan:
     """One suite of a run: its cases to ask, the prompt renderers, the scorers."""
 
     suite: LoadedSuite
-    selected: set[str]
+    selected: set[str] | None  # None: every case (no set of ids to hold for a full run)
     default_scorers: list[ScorerSpec]
     scoring: bool = True  # False: `run --no-score`, no scorer is built or needed
     _renderers: dict[str | None, PromptRenderer] = field(default_factory=dict)
@@ -45,7 +45,7 @@ class SuitePlan:
         """(position in the suite, case) of the selected cases, streamed from the source."""
         selected = self.selected
         for position, case in enumerate(self.suite.iter_cases()):
-            if case.id in selected:
+            if selected is None or case.id in selected:
                 yield position, case
 
     def renderer(self, system: str | None) -> PromptRenderer:
@@ -112,10 +112,12 @@ def plan_suites(config: RunConfig) -> list[SuitePlan]:
         if name in seen:
             raise SuiteError(f"{ref}: suite name {name!r} is also used by {seen[name]}")
         seen[name] = ref
-        ids = sample_suite(suite, config.limit, config.seed)
+        selected = None
+        if config.limit is not None and config.limit < suite.n_cases:
+            selected = set(sample_suite(suite, config.limit, config.seed))
         default = config.scorers or suite.header.scorers
         plans.append(
-            SuitePlan(suite=suite, selected=set(ids), default_scorers=default, scoring=config.score)
+            SuitePlan(suite=suite, selected=selected, default_scorers=default, scoring=config.score)
         )
     return plans
 

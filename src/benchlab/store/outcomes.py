@@ -8,7 +8,7 @@ only attempts that were really sent: a cached answer cost nothing this time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
@@ -95,6 +95,13 @@ class ScoreMean:
 def case_score_means(
     store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
 ) -> list[ScoreMean]:
+    return list(iter_case_score_means(store, run_id, model=model, suite=suite))
+
+
+def iter_case_score_means(
+    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+) -> Iterator[ScoreMean]:
+    """Like `case_score_means`, streamed: a summary of a huge run keeps numbers, not rows."""
     a, s = attempts.c, scores.c
     query = (
         select(a.model, a.suite, a.case_id, s.scorer, func.avg(s.value), func.count(s.value))
@@ -114,9 +121,8 @@ def case_score_means(
     if suite is not None:
         query = query.where(a.suite == suite)
     with store.engine.connect() as conn:
-        return [
-            ScoreMean(m, su, c, sc, float(v), int(n)) for m, su, c, sc, v, n in conn.execute(query)
-        ]
+        for m, su, c, sc, v, n in conn.execute(query.execution_options(yield_per=2000)):
+            yield ScoreMean(m, su, c, sc, float(v), int(n))
 
 
 def run_spend(store: Store, run_id: str) -> float:
