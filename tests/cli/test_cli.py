@@ -232,3 +232,13 @@ def test_suites_and_models_listings() -> None:
         "lmstudio",
     } <= {p["provider"] for p in models["providers"]}
     assert any(p["model"] == "openai/gpt-4.1" for p in models["prices"])
+
+
+def test_bad_scorer_on_a_late_case_stops_the_run_before_it_starts(tmp_path: Path) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 50)
+    with suite.open("a") as handle:
+        handle.write('{"id": "late", "input": "x", "scorers": [{"name": "numeric", "tol": 1}]}\n')
+    db = f"sqlite:///{tmp_path}/x.db"
+    result = cli("run", str(suite), "-m", "oracle", "--scorer", "exact", "--db", db)
+    assert_user_error(result, "late", "numeric")
+    assert json.loads(cli("runs", "--json", "--db", db).stdout) == []

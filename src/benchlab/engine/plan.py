@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchlab.domain import Case, ModelProfile, ScorerSpec
+from benchlab.domain import Case, ModelProfile, ScorerSpec, SuiteHeader
 from benchlab.engine.config import RunConfig
 from benchlab.errors import ConfigError, SuiteError
 from benchlab.providers.base import estimate_tokens, messages_text
@@ -24,6 +24,7 @@ from benchlab.scorers.registry import build_scorer
 from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, sample_suite
 
 CACHE_CHUNK = 256
+DEFAULT_TEMPLATE = SuiteHeader.model_fields["template"].default
 
 
 @dataclass
@@ -47,6 +48,25 @@ class SuitePlan:
         for position, case in enumerate(self.suite.iter_cases()):
             if selected is None or case.id in selected:
                 yield position, case
+
+    def is_uniform(self) -> bool:
+        """No case brings its own scorers and the template is the default: validating one
+        case validates them all (the loader has already checked every case's fields)."""
+        suite = self.suite
+        return not suite.own_scorers and suite.header.template == DEFAULT_TEMPLATE
+
+    def check_uniform(self) -> int:
+        """Build the shared scorers once; the number of cases this plan selects."""
+        first_id = next((case_id for case_id, _ in self.suite.index()[:1]), "?")
+        if self.scoring:
+            if not self.default_scorers:
+                raise ConfigError(
+                    f"suite {self.name!r}: case {first_id!r} has no scorer "
+                    "(give the suite `scorers:`, the case `scorers:`, or pass --scorer NAME)"
+                )
+            key_case = Case(id=first_id, input="")
+            self.scorers_for(key_case)
+        return self.suite.n_cases if self.selected is None else len(self.selected)
 
     def renderer(self, system: str | None) -> PromptRenderer:
         found = self._renderers.get(system)
@@ -135,6 +155,10 @@ def validate_cases(
     total = 0
     systems = {m.system for m in models}
     for plan in plans:
+        if on_case is None and plan.is_uniform():
+            # Nothing can differ between cases: check once instead of reading every case again.
+            total += plan.check_uniform()
+            continue
         for position, case in plan.cases():
             if plan.scoring:
                 plan.scorers_for(case)

@@ -56,7 +56,17 @@ class LoadedSuite:
     their cases, because there is no source to read them from again.
     """
 
-    __slots__ = ("_index", "_stream", "format", "hash", "header", "n_cases", "path", "source")
+    __slots__ = (
+        "_index",
+        "_stream",
+        "format",
+        "hash",
+        "header",
+        "n_cases",
+        "own_scorers",
+        "path",
+        "source",
+    )
 
     header: SuiteHeader
     source: str
@@ -75,8 +85,12 @@ class LoadedSuite:
         index: Index,
         stream: Callable[[], Iterator[Case]],
         path: Path | None = None,
+        own_scorers: bool = True,
     ) -> None:
         self.header = header
+        # Whether any case names its own scorers (True when unknown): when none does and the
+        # template is the default, a run needs no extra pass to validate cases before it starts.
+        self.own_scorers = own_scorers
         self.source = source
         self.hash = hash
         self.format = format
@@ -169,6 +183,7 @@ def load_suite(ref: str | Path) -> LoadedSuite:
         index=index,
         stream=source.iter_cases,
         path=path.resolve(),
+        own_scorers=source.own_scorers,
     )
 
 
@@ -331,13 +346,14 @@ class _FileSource:
     validated is reported instead of streaming cases nobody checked.
     """
 
-    __slots__ = ("display", "fmt", "path", "stamp")
+    __slots__ = ("display", "fmt", "own_scorers", "path", "stamp")
 
     def __init__(self, path: Path, display: str, fmt: str) -> None:
         self.path = path
         self.display = display
         self.fmt = fmt
         self.stamp: tuple[int, int] | None = None
+        self.own_scorers = False
 
     def load(self) -> tuple[SuiteHeader, Index, str]:
         stat = self.path.stat()
@@ -346,12 +362,15 @@ class _FileSource:
         header, rows = self._open(sha.update)
         index: Index = []
         first: dict[str, int] = {}
+        own_scorers = False
         for where, raw in rows:
             case = _build_case(where, raw)
             _check_unique(where, case.id, first)
             index.append((case.id, _category(case)))
+            own_scorers = own_scorers or bool(case.scorers)
         if not index:
             raise SuiteError(f"{self.display}: empty suite (no cases)")
+        self.own_scorers = own_scorers
         return header, index, sha.hexdigest()
 
     def iter_cases(self) -> Iterator[Case]:
