@@ -8,13 +8,13 @@ decides what to ask and when.
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.domain import Case, ModelProfile
+from benchlab.engine._json import dumps_text
 from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
 from benchlab.engine.retry import backoff_delay
 from benchlab.providers.base import Completion, GenerateRequest, Provider
@@ -150,7 +150,7 @@ def score_rows(
             "value": r.value,
             "passed": r.passed,
             "explanation": r.explanation,
-            "details": None if r.details is None else json.dumps(r.details, default=str),
+            "details": None if r.details is None else dumps_text(r.details),
         }
         for name, r in results
     ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.domain import Case, ModelProfile, ScorerSpec, SuiteHeader
+from benchlab.engine._json import dumps_canonical, dumps_text
 from benchlab.engine.config import RunConfig
 from benchlab.errors import ConfigError, SuiteError
 from benchlab.providers.base import estimate_tokens, messages_text
@@ -195,7 +196,7 @@ def request_cache_key(
     parts: list[Any] = [family, endpoint, model_id, params, messages, sample]
     if extra:
         parts.append(extra)
-    blob = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+    blob = dumps_canonical(parts)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
@@ -230,7 +231,7 @@ def work_items(
                     continue
                 if messages is None:
                     messages = renderer.render(case)
-                    prompt_json = json.dumps(messages, ensure_ascii=False)
+                    prompt_json = dumps_text(messages)
                 yield WorkItem(
                     plan,
                     position,

@@ -23,6 +23,7 @@ from typing import Any
 
 from benchlab import __version__
 from benchlab.domain import Case, ModelProfile, Price
+from benchlab.engine._json import dumps_text
 from benchlab.engine.attempt import (
     NO_LIMIT,
     ModelLane,
@@ -295,21 +296,16 @@ class Engine:
                 "suite_hash": plan.suite.hash,
                 "case_id": case.id,
                 "position": position,
-                "input": json.dumps(
+                "input": dumps_text(
                     case.input
                     if isinstance(case.input, str)
                     else [m.model_dump() for m in case.input],
-                    ensure_ascii=False,
                 ),
                 "context": case.context,
-                "expected": None
-                if case.expected is None
-                else json.dumps(case.expected, ensure_ascii=False, default=str),
+                "expected": None if case.expected is None else dumps_text(case.expected),
                 "scorers": scorers_json,
                 "category": case.category,
-                "metadata": json.dumps(case.metadata, ensure_ascii=False, default=str)
-                if case.metadata
-                else "{}",
+                "metadata": dumps_text(case.metadata) if case.metadata else "{}",
             }
         )
 
@@ -497,7 +493,7 @@ class Engine:
             "output": None if completion is None else completion.text,
             "tool_calls": None
             if completion is None or not completion.tool_calls
-            else json.dumps(completion.tool_calls, ensure_ascii=False),
+            else dumps_text(completion.tool_calls),
             "finish_reason": None if completion is None else completion.finish_reason,
             "input_tokens": None if completion is None else completion.input_tokens,
             "output_tokens": None if completion is None else completion.output_tokens,
