@@ -15,8 +15,26 @@ from typing import IO, Any
 from benchlab.engine.events import AttemptFinished, Event, RunFinished, RunStarted
 
 
-def _spend(cost: float, known: bool) -> str:
-    return f"${cost:.4f}" if known else f"${cost:.4f}+?"
+class _Tally:
+    """Done, errors and spend so far, as both consumers show them."""
+
+    def __init__(self) -> None:
+        self.done = self.errors = 0
+        self.cost = 0.0
+        self.known = True
+
+    def add(self, event: AttemptFinished) -> None:
+        self.done += 1
+        if event.error_type:
+            self.errors += 1
+        if event.cost_usd is None:
+            self.known = self.known and event.error_type is not None
+        else:
+            self.cost += event.cost_usd
+
+    @property
+    def spend(self) -> str:
+        return f"${self.cost:.4f}" if self.known else f"${self.cost:.4f}+?"
 
 
 class RichProgress:
@@ -46,21 +64,13 @@ class RichProgress:
             transient=False,
         )
         self._task: Any = None
-        self._done = self._errors = 0
-        self._cost = 0.0
-        self._known = True
+        self._tally = _Tally()
         self._started = time.perf_counter()
         self._last = 0.0
 
     def emit(self, event: Event) -> None:
         if isinstance(event, AttemptFinished):
-            self._done += 1
-            if event.error_type:
-                self._errors += 1
-            if event.cost_usd is None:
-                self._known = self._known and event.error_type is not None
-            else:
-                self._cost += event.cost_usd
+            self._tally.add(event)
             now = time.perf_counter()
             if now - self._last >= 0.1:  # rich's refresh thread draws; we only update fields
                 self._last = now
@@ -76,7 +86,7 @@ class RichProgress:
                 errors=0,
                 spend="$0",
             )
-            self._done = event.already_done
+            self._tally.done = event.already_done
         elif isinstance(event, RunFinished):
             self._update(time.perf_counter())
             self._progress.stop()
@@ -84,13 +94,14 @@ class RichProgress:
     def _update(self, now: float) -> None:
         if self._task is None:
             return
-        rate = self._done / max(now - self._started, 1e-9)
+        tally = self._tally
+        rate = tally.done / max(now - self._started, 1e-9)
         self._progress.update(
             self._task,
-            completed=self._done,
+            completed=tally.done,
             rate=f"{rate:.1f}",
-            errors=self._errors,
-            spend=_spend(self._cost, self._known),
+            errors=tally.errors,
+            spend=tally.spend,
         )
 
 
@@ -100,9 +111,8 @@ class LogProgress:
     def __init__(self, stream: IO[str] | None = None, every: float = 5.0) -> None:
         self._stream = stream or sys.stderr
         self._every = every
-        self._done = self._errors = self._total = 0
-        self._cost = 0.0
-        self._known = True
+        self._tally = _Tally()
+        self._total = 0
         self._started = self._last = time.perf_counter()
 
     def _line(self, text: str) -> None:
@@ -111,19 +121,13 @@ class LogProgress:
 
     def emit(self, event: Event) -> None:
         if isinstance(event, AttemptFinished):
-            self._done += 1
-            if event.error_type:
-                self._errors += 1
-            if event.cost_usd is None:
-                self._known = self._known and event.error_type is not None
-            else:
-                self._cost += event.cost_usd
+            self._tally.add(event)
             now = time.perf_counter()
             if now - self._last >= self._every:
                 self._last = now
                 self._status(now)
         elif isinstance(event, RunStarted):
-            self._total, self._done = event.total, event.already_done
+            self._total, self._tally.done = event.total, event.already_done
             self._started = self._last = time.perf_counter()
             resumed = f" ({event.already_done} already done)" if event.already_done else ""
             self._line(
@@ -136,7 +140,8 @@ class LogProgress:
 
     def _status(self, now: float) -> None:
         elapsed = max(now - self._started, 1e-9)
+        tally = self._tally
         self._line(
-            f"{self._done}/{self._total} done, {self._errors} errors, "
-            f"{self._done / elapsed:.1f}/s, spend {_spend(self._cost, self._known)}"
+            f"{tally.done}/{self._total} done, {tally.errors} errors, "
+            f"{tally.done / elapsed:.1f}/s, spend {tally.spend}"
         )

@@ -27,7 +27,7 @@ from benchlab.store.schema import (
     scores,
     suites,
 )
-from benchlab.store.store import Store
+from benchlab.store.store import Store, attempt_from_row, case_from_row
 
 MAX_PAGE = 500
 
@@ -253,41 +253,8 @@ def get_attempt(store: Store, attempt_id: int) -> tuple[Attempt, dict[str, Any] 
             )
         )
         c = conn.execute(case_q).mappings().first()
-    case = None
-    if c is not None:
-        case = {
-            "id": c["case_id"],
-            "input": json.loads(c["input"]),
-            "context": c["context"],
-            "expected": _loads(c["expected"]),
-            "scorers": _loads(c["scorers"]),
-            "metadata": json.loads(c["metadata"]),
-        }
-    attempt = Attempt(
-        id=r["id"],
-        run_id=r["run_id"],
-        suite=r["suite"],
-        case_id=r["case_id"],
-        model=r["model"],
-        sample=r["sample"],
-        status=r["status"],
-        prompt=json.loads(r["prompt"]),
-        output=r["output"],
-        tool_calls=_loads(r["tool_calls"]),
-        finish_reason=r["finish_reason"],
-        input_tokens=r["input_tokens"],
-        output_tokens=r["output_tokens"],
-        latency_ms=r["latency_ms"],
-        cost_usd=r["cost_usd"],
-        error_type=r["error_type"],
-        error_message=r["error_message"],
-        cached=bool(r["cached"]),
-        retries=r["retries"],
-        expected=None if case is None else case["expected"],
-        category=r["category"],
-        finished_at=_ts(r["finished_at"]),
-        scores=found,
-    )
+    case = None if c is None else case_from_row(c)
+    attempt = attempt_from_row(r, expected=None if case is None else case["expected"], scores=found)
     return attempt, case
 
 

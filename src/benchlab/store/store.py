@@ -44,6 +44,47 @@ def _loads(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
+def attempt_from_row(row: Any, *, expected: Any, scores: list[Score]) -> Attempt:
+    """An `attempts` row (with its case's expected answer and its scores) as the domain model."""
+    return Attempt(
+        id=row["id"],
+        run_id=row["run_id"],
+        suite=row["suite"],
+        case_id=row["case_id"],
+        model=row["model"],
+        sample=row["sample"],
+        status=row["status"],
+        prompt=json.loads(row["prompt"]),
+        output=row["output"],
+        tool_calls=_loads(row["tool_calls"]),
+        finish_reason=row["finish_reason"],
+        input_tokens=row["input_tokens"],
+        output_tokens=row["output_tokens"],
+        latency_ms=row["latency_ms"],
+        cost_usd=row["cost_usd"],
+        error_type=row["error_type"],
+        error_message=row["error_message"],
+        cached=bool(row["cached"]),
+        retries=row["retries"],
+        expected=expected,
+        category=row["category"],
+        finished_at=_ts(row["finished_at"]),
+        scores=scores,
+    )
+
+
+def case_from_row(row: Any) -> dict[str, Any]:
+    """A `cases` row as the case document exports and the API show."""
+    return {
+        "id": row["case_id"],
+        "input": json.loads(row["input"]),
+        "context": row["context"],
+        "expected": _loads(row["expected"]),
+        "scorers": _loads(row["scorers"]),
+        "metadata": json.loads(row["metadata"]),
+    }
+
+
 class Store:
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
@@ -326,29 +367,9 @@ class Store:
                 if with_cases:
                     expected = self._expected_for(conn, hashes, chunk)
                 for r in chunk:
-                    yield Attempt(
-                        id=r["id"],
-                        run_id=r["run_id"],
-                        suite=r["suite"],
-                        case_id=r["case_id"],
-                        model=r["model"],
-                        sample=r["sample"],
-                        status=r["status"],
-                        prompt=json.loads(r["prompt"]),
-                        output=r["output"],
-                        tool_calls=_loads(r["tool_calls"]),
-                        finish_reason=r["finish_reason"],
-                        input_tokens=r["input_tokens"],
-                        output_tokens=r["output_tokens"],
-                        latency_ms=r["latency_ms"],
-                        cost_usd=r["cost_usd"],
-                        error_type=r["error_type"],
-                        error_message=r["error_message"],
-                        cached=bool(r["cached"]),
-                        retries=r["retries"],
+                    yield attempt_from_row(
+                        r,
                         expected=expected.get((r["suite"], r["case_id"])),
-                        category=r["category"],
-                        finished_at=_ts(r["finished_at"]),
                         scores=by_attempt.get(r["id"], []),
                     )
 
@@ -386,14 +407,7 @@ class Store:
         )
         with self.engine.connect() as conn:
             for r in conn.execute(query).mappings():
-                yield {
-                    "id": r["case_id"],
-                    "input": json.loads(r["input"]),
-                    "context": r["context"],
-                    "expected": _loads(r["expected"]),
-                    "scorers": _loads(r["scorers"]),
-                    "metadata": json.loads(r["metadata"]),
-                }
+                yield case_from_row(r)
 
     def suite_record(self, suite_hash: str) -> dict[str, Any]:
         with self.engine.connect() as conn:
