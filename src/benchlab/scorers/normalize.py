@@ -171,6 +171,11 @@ def _last_number(text: str) -> NumberMatch | None:
     window's left edge (it might be the cut-off tail of a longer number).
     A megabyte of chain-of-thought costs the same as a sentence.
     """
+    if len(text) <= _WINDOW:  # the usual short answer: one scan, no windowing needed
+        last: re.Match[str] | None = None
+        for last in _NUMBER.finditer(text):  # noqa: B007 - keep the last one
+            pass
+        return None if last is None else _match_at(text, last)
     digit = _last_digit(text, len(text))
     if digit < 0:
         return None
@@ -178,7 +183,7 @@ def _last_number(text: str) -> NumberMatch | None:
     window = _WINDOW
     while True:
         lo = max(0, digit - window)
-        last: re.Match[str] | None = None
+        last = None
         for last in _NUMBER.finditer(text, lo, hi):  # noqa: B007 - keep the last one
             pass
         if lo == 0 or (last is not None and last.start() - lo >= _EDGE_MARGIN):

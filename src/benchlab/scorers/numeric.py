@@ -57,7 +57,7 @@ def expected_numbers(case: Case) -> list[Decimal]:
 class NumericScorer:
     """Pass when |found - expected| <= max(tolerance, relative * |expected|, 1e-9)."""
 
-    __slots__ = ("_relative", "_relative_text", "_tolerance", "_tolerance_text", "name")
+    __slots__ = ("_memo", "_relative", "_relative_text", "_tolerance", "_tolerance_text", "name")
 
     def __init__(self, tolerance: float, relative: float | None) -> None:
         self.name = "numeric"
@@ -65,6 +65,7 @@ class NumericScorer:
         self._relative = None if relative is None else Decimal(repr(relative))
         self._tolerance_text = f"{tolerance:g}"
         self._relative_text = None if relative is None else f"{relative:g}"
+        self._memo: dict[tuple[type, object], tuple[list[Decimal], str]] = {}
 
     def _allowed(self, expected: Decimal) -> Decimal:
         if self._relative is None:
@@ -83,9 +84,23 @@ class NumericScorer:
             parts.append(f"relative {self._relative_text}")
         return f" ({', '.join(parts)})" if parts else ""
 
+    def _expected(self, case: Case) -> tuple[list[Decimal], str]:
+        """The parsed reference and how it is shown, memoised for scalar references
+        (a case is scored once per model and sample)."""
+        raw = case.expected
+        key = (type(raw), raw) if isinstance(raw, str | int | float) else None
+        found = self._memo.get(key) if key is not None else None
+        if found is None:
+            values = expected_numbers(case)
+            found = (values, " or ".join(format_number(v) for v in values))
+            if key is not None:
+                if len(self._memo) > 4096:
+                    self._memo.clear()
+                self._memo[key] = found
+        return found
+
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
-        expected = expected_numbers(case)
-        shown = " or ".join(format_number(v) for v in expected)
+        expected, shown = self._expected(case)
         found = final_number(answer.output)
         if found is None:
             return ScoreResult(0.0, False, f"expected {shown}, found no number{self._suffix()}")
