@@ -103,3 +103,15 @@ def test_heavy_dependencies_load_only_when_needed() -> None:
         "assert 'rapidfuzz' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_every_builtin_lives_where_the_registry_says() -> None:
+    """The name -> module map that keeps start-up lazy must match the real registrations."""
+    import importlib
+
+    from benchlab.scorers import registry
+
+    for name, module in registry._BUILTINS.items():
+        importlib.import_module(f"benchlab.scorers.{module}")
+        assert name in registry._FACTORIES, name
+    assert set(registry.scorer_names()) >= set(registry._BUILTINS)

@@ -18,19 +18,24 @@ Factory = Callable[..., Scorer]
 F = TypeVar("F", bound=Factory)
 
 _FACTORIES: dict[str, Factory] = {}
-_BUILTIN_MODULES = (
-    "benchlab.scorers.match",
-    "benchlab.scorers.numeric",
-    "benchlab.scorers.fuzzy",
-    "benchlab.scorers.choice",
-    "benchlab.scorers.json_scorer",
-    "benchlab.scorers.code_exec",
-    "benchlab.scorers.stdio_exec",
-    "benchlab.scorers.task_exec",
-    "benchlab.scorers.judge",
-    "benchlab.scorers.stance",
-    "benchlab.scorers.semantic",
-)
+# Where each built-in lives: building one scorer imports only its module (the code-execution
+# ones pull in the sandbox, the judges the engine's judge plumbing; start-up time counts).
+_BUILTINS: dict[str, str] = {
+    "exact": "match",
+    "contains": "match",
+    "regex": "match",
+    "numeric": "numeric",
+    "fuzzy": "fuzzy",
+    "choice": "choice",
+    "json": "json_scorer",
+    "python_tests": "code_exec",
+    "stdio_tests": "stdio_exec",
+    "task_tests": "task_exec",
+    "judge": "judge",
+    "stance": "stance",
+    "semantic": "semantic",
+}
+_BUILTIN_MODULES = tuple(f"benchlab.scorers.{m}" for m in dict.fromkeys(_BUILTINS.values()))
 _loaded = False
 
 
@@ -65,8 +70,15 @@ def build_scorer(spec: ScorerSpec) -> Scorer:
         from benchlab.scorers.custom import custom_scorer
 
         return custom_scorer(spec.name, spec.options)
-    _load_builtins()
     factory = _FACTORIES.get(spec.name)
+    if factory is None and spec.name in _BUILTINS:
+        import importlib
+
+        importlib.import_module(f"benchlab.scorers.{_BUILTINS[spec.name]}")
+        factory = _FACTORIES.get(spec.name)
+    if factory is None:
+        _load_builtins()
+        factory = _FACTORIES.get(spec.name)
     if factory is None:
         known = ", ".join(sorted(_FACTORIES))
         raise ConfigError(f"unknown scorer {spec.name!r} (known: {known}; or module:function)")
