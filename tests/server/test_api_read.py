@@ -52,7 +52,7 @@ def test_runs_filters_and_pages(
 
 
 def test_run_summary_has_intervals_and_progress(client: httpx.Client, seed: Seed) -> None:
-    body = client.get(f"/api/runs/{seed.runs[0][:15]}").json()  # a unique prefix works
+    body = client.get(f"/api/runs/{seed.runs[0][:-1]}").json()  # a unique prefix works
     assert body["run_id"] == seed.runs[0]
     oracle = next(m for m in body["models"] if m["model"] == "oracle")
     assert oracle["pass_rate"] == 1.0 and oracle["ci95"][1] == 1.0
