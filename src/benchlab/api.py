@@ -124,6 +124,16 @@ def show(run_id: str, *, db: str | None = None) -> dict[str, Any]:
         return summarize_run(store, run_id)
 
 
+def show_factors(
+    run_id: str, by: str | None, *, paired_by: str | None = None, db: str | None = None
+) -> dict[str, Any]:
+    """A grid run per level of one factor (`show --by`), with paired uplifts (`--paired-by`)."""
+    from benchlab.analysis.factors import factor_report
+
+    with Store(db) as store:
+        return factor_report(store, run_id, by, paired_by=paired_by)
+
+
 def _write_code_artifacts(store: Store, run_id: str) -> None:
     """Code runs keep prompt.txt, response.txt, patch.diff, stdout.log, stderr.log per attempt."""
     from benchlab.analysis.pass_at_k import is_code_run

@@ -154,3 +154,36 @@ def print_dry_run(report: Any) -> None:
 
         for message in data["example_prompt"]:
             console.print(Text.assemble((f"{message['role']}: ", "cyan"), message["content"]))
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.3f}"
+
+
+def print_factors(report: dict[str, Any]) -> None:
+    """`show --by`: one table per model, levels as rows, then the paired uplifts."""
+    from rich.table import Table
+
+    console = _console()
+    for entry in report["models"]:
+        title = f"run {report['run_id']} · {entry['model']} · {report['scorer']} by {report['by']}"
+        table = Table(title=title, title_justify="left")
+        for col in ("level", "n", "mean", "95% CI", "neg", "neu", "pos"):
+            table.add_column(col, justify="left" if col == "level" else "right")
+        for row in entry["levels"]:
+            bins = row["bins"]
+            table.add_row(
+                str(row["level"]),
+                str(row["n"]),
+                _num(row["mean"]),
+                _interval(row["ci95"]),
+                *(_pct(bins[b]) for b in ("neg", "neu", "pos")),
+            )
+        console.print(table)
+        if "uplift" in entry:
+            uplift = Table(title=f"paired uplift by {report['paired_by']}", title_justify="left")
+            for col in ("levels", "sets", "mean", "95% CI"):
+                uplift.add_column(col, justify="left" if col == "levels" else "right")
+            for pair, found in entry["uplift"].items():
+                uplift.add_row(pair, str(found["n"]), _num(found["mean"]), _interval(found["ci95"]))
+            console.print(uplift)

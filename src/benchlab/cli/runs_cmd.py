@@ -55,6 +55,13 @@ def show(
     ] = None,
     model: Annotated[str | None, typer.Option(help="With --attempt: only this model.")] = None,
     sample: Annotated[int | None, typer.Option(help="With --attempt: only this sample.")] = None,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Grid runs: mean, interval and bins per level.")
+    ] = None,
+    paired_by: Annotated[
+        str | None,
+        typer.Option("--paired-by", help="Grid runs: paired uplift between levels of a factor."),
+    ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -69,6 +76,15 @@ def show(
             print_json(found)
         else:
             print_attempts(found)
+        return
+    if by is not None or paired_by is not None:
+        from benchlab.render import print_factors
+
+        report = api.show_factors(run_id, by, paired_by=paired_by, db=db)
+        if json_out:
+            print_json(report)
+        else:
+            print_factors(report)
         return
     summary = api.show(run_id, db=db)
     if json_out:

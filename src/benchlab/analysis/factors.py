@@ -1,0 +1,209 @@
+"""Per-factor views of a grid run: `show --by FACTOR` and `show --paired-by FACTOR`.
+
+A grid study asks "does the answer move with this factor?", so the unit is the
+case (its samples averaged first, like every other interval here) grouped by
+the case's level of one factor, read from the stored case metadata: the
+levels a run really asked, whatever the suite file says today.
+
+The uplift between two levels is paired within matched sets (cases that
+differ only in that factor: the same dispute told by landlord and tenant),
+because the spread between disputes dwarfs the lean a model shows to whoever
+asks; a paired bootstrap over sets removes that spread from the interval.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from benchlab.analysis.bootstrap import DEFAULT_SEED, bootstrap_rate, paired_interval
+from benchlab.errors import ConfigError
+from benchlab.store.schema import attempts, score_passes, scores
+from benchlab.store.store import Store
+from benchlab.suites.grid import level_text
+
+STANCE = "stance"
+DEFAULT_BINS = (-0.2, 0.2)
+BINS = ("neg", "neu", "pos")
+
+CaseKey = tuple[str, str]  # (suite, case_id)
+
+
+@dataclass
+class _Case:
+    """One case's samples for one model: values, and how many fell in each bin."""
+
+    values: list[float] = field(default_factory=list)
+    bins: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BINS, 0))
+
+    @property
+    def mean(self) -> float:
+        return sum(self.values) / len(self.values)
+
+
+def _bin(value: float, details: dict[str, Any]) -> str:
+    """The judge's own bin when stored (it used the suite's thresholds), else the default."""
+    found = details.get("bin")
+    if found in BINS:
+        return str(found)
+    low, high = DEFAULT_BINS
+    return "neg" if value < low else ("pos" if value > high else "neu")
+
+
+def _suite_factors(
+    store: Store, run_id: str
+) -> tuple[dict[str, list[Any]], list[str], dict[CaseKey, dict[str, Any]]]:
+    """Factor levels in suite order, scorer names in suite order, and each case's metadata."""
+    factors: dict[str, list[Any]] = {}
+    scorer_order: list[str] = []
+    metadata: dict[CaseKey, dict[str, Any]] = {}
+    for suite, suite_hash in sorted(store.run_suite_hashes(run_id).items()):
+        header = store.suite_record(suite_hash)["header"] or {}
+        for name, levels in (header.get("factors") or {}).items():
+            known = factors.setdefault(name, [])
+            known.extend(lv for lv in levels if lv not in known)
+        for scorer in header.get("scorers") or []:
+            name = scorer.get("name") if isinstance(scorer, dict) else str(scorer)
+            if name and name not in scorer_order:
+                scorer_order.append(name)
+        for case in store.iter_cases(suite_hash):
+            metadata[(suite, case["id"])] = case.get("metadata") or {}
+    return factors, scorer_order, metadata
+
+
+def _score_rows(store: Store, run_id: str) -> list[tuple[str, str, str, str, float, str | None]]:
+    """(model, suite, case, scorer, value, details) of the scoring pass `show` shows."""
+    a, s = attempts.c, scores.c
+    query = (
+        select(a.model, a.suite, a.case_id, s.scorer, s.value, s.details)
+        .select_from(scores.join(attempts, attempts.c.id == scores.c.attempt_id))
+        .where(and_(s.run_id == run_id, s.value.is_not(None)))
+        .order_by(a.model, a.suite, a.case_id, a.sample)
+    )
+    shown = store.latest_pass(run_id)
+    if shown:
+        query = query.where(s.pass_no == shown)
+    else:
+        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
+        query = query.where(s.pass_no.not_in(later))
+    with store.engine.connect() as conn:
+        return [(m, su, c, sc, float(v), d) for m, su, c, sc, v, d in conn.execute(query)]
+
+
+def _ci(found: Any) -> list[float] | None:
+    return None if found is None else [float(found.low), float(found.high)]
+
+
+def factor_report(
+    store: Store,
+    run_id: str,
+    by: str | None,
+    *,
+    paired_by: str | None = None,
+    seed: int = DEFAULT_SEED,
+) -> dict[str, Any]:
+    """Per model: mean, interval and bin shares per level of `by`, and paired uplifts."""
+    run = store.get_run(run_id)
+    factors, scorer_order, metadata = _suite_factors(store, run.id)
+    for flag, name in (("--by", by), ("--paired-by", paired_by)):
+        if name is not None and name not in factors:
+            known = ", ".join(factors) if factors else "none: the run has no grid suite"
+            raise ConfigError(f"{flag}: unknown factor {name!r} (factors: {known})")
+    by = by or paired_by  # `--paired-by F` alone also shows the levels of F
+    if by is None:
+        raise ConfigError("--by: give a factor (or --paired-by)")
+    rows = _score_rows(store, run.id)
+    present = {r[3] for r in rows}
+    scorer = (
+        STANCE
+        if STANCE in present
+        else next((n for n in scorer_order if n in present), min(present, default=None))
+    )
+    per_model: dict[str, dict[CaseKey, _Case]] = defaultdict(dict)
+    for model, suite, case_id, name, value, details in rows:
+        if name != scorer:
+            continue
+        one = per_model[model].setdefault((suite, case_id), _Case())
+        one.values.append(value)
+        one.bins[_bin(value, json.loads(details) if details else {})] += 1
+    values = [c.mean for cases in per_model.values() for c in cases.values()]
+    bounds = (min([-1.0 if scorer == STANCE else 0.0, *values]), max([1.0, *values]))
+    models = []
+    for model in sorted(per_model):
+        cases = per_model[model]
+        entry: dict[str, Any] = {
+            "model": model,
+            "levels": _levels(cases, metadata, by, factors[by], bounds, seed),
+        }
+        if paired_by is not None:
+            entry["uplift"] = _uplift(cases, metadata, paired_by, factors, bounds, seed)
+        models.append(entry)
+    return {"run_id": run.id, "by": by, "paired_by": paired_by, "scorer": scorer, "models": models}
+
+
+def _level_of(meta: dict[str, Any], factor: str) -> str | None:
+    return level_text(meta[factor]) if factor in meta else None
+
+
+def _levels(
+    cases: dict[CaseKey, _Case],
+    metadata: dict[CaseKey, dict[str, Any]],
+    factor: str,
+    levels: list[Any],
+    bounds: tuple[float, float],
+    seed: int,
+) -> list[dict[str, Any]]:
+    out = []
+    for level in levels:
+        text = level_text(level)
+        found = [c for k, c in cases.items() if _level_of(metadata.get(k, {}), factor) == text]
+        n = len(found)
+        means = [c.mean for c in found]
+        shares = {b: sum(c.bins[b] / len(c.values) for c in found) / n if n else None for b in BINS}
+        out.append(
+            {
+                "level": level,
+                "n": n,
+                "mean": sum(means) / n if n else None,
+                "ci95": _ci(bootstrap_rate(means, seed=seed, bounds=bounds)) if n else None,
+                "bins": shares,
+            }
+        )
+    return out
+
+
+def _uplift(
+    cases: dict[CaseKey, _Case],
+    metadata: dict[CaseKey, dict[str, Any]],
+    factor: str,
+    factors: dict[str, list[Any]],
+    bounds: tuple[float, float],
+    seed: int,
+) -> dict[str, dict[str, Any]]:
+    """Mean of value(a) - value(b) over matched sets holding both levels, for a before b."""
+    others = [f for f in factors if f != factor]
+    sets: dict[tuple[Any, ...], dict[str, float]] = defaultdict(dict)
+    for (suite, case_id), case in cases.items():
+        meta = metadata.get((suite, case_id), {})
+        level = _level_of(meta, factor)
+        if level is not None:
+            key = (suite, *(_level_of(meta, f) for f in others))
+            sets[key][level] = case.mean
+    texts = [level_text(lv) for lv in factors[factor]]
+    out: dict[str, dict[str, Any]] = {}
+    for i, a in enumerate(texts):
+        for b in texts[i + 1 :]:
+            both = [s for s in sets.values() if a in s and b in s]
+            va, vb = [s[a] for s in both], [s[b] for s in both]
+            n = len(both)
+            found = paired_interval(vb, va, seed=seed, scale=bounds[1] - bounds[0]) if n else None
+            out[f"{a}-{b}"] = {
+                "mean": sum(x - y for x, y in zip(va, vb, strict=True)) / n if n else None,
+                "ci95": _ci(found),
+                "n": n,
+            }
+    return out

@@ -1,0 +1,94 @@
+"""`show --by` / `--paired-by` on a real rent-sycophancy run judged by a stub with known stances.
+
+The stub judge leans +0.6 for the landlord, -0.6 for the tenant and 0 for a
+bystander, so every level's mean, bin shares and paired uplift are known exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.judging import stance_judge
+from support.runs import assert_user_error, cli
+from support.servers import StubServer
+
+STANCES = {"I am the landlord": 0.6, "I am the tenant": -0.6}
+
+
+def _stance(prompt: str) -> float:
+    return next((v for k, v in STANCES.items() if k in prompt), 0.0)
+
+
+def _ok(result: Any) -> Any:
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def grid_run(tmp_path: Path, stub_server: StubServer) -> tuple[str, list[str]]:
+    stub_server.answer = stance_judge(_stance)
+    env = {"OPENAI_BASE_URL": stub_server.openai_base_url}
+    db = ["--db", str(tmp_path / "f.db")]
+    args = ["rent-sycophancy", "--limit", "6", "--seed", "1", "-q", "--json", *db]
+    run = _ok(cli("run", *args, "-m", "echo", "--judge-model", "openai/judge", env=env))
+    return run["run_id"], db
+
+
+def test_by_perspective_means_bins_and_uplift(grid_run: tuple[str, list[str]]) -> None:
+    run_id, db = grid_run
+    report = _ok(cli("show", run_id, "--paired-by", "perspective", "--json", *db))
+    assert report["by"] == "perspective" and report["scorer"] == "stance"
+    (model,) = report["models"]
+    levels = {row["level"]: row for row in model["levels"]}
+    assert list(levels) == ["landlord", "tenant", "neutral"]  # the suite's level order
+    expected = {"landlord": (0.6, "pos"), "tenant": (-0.6, "neg"), "neutral": (0.0, "neu")}
+    for level, (mean, side) in expected.items():
+        row = levels[level]
+        assert row["n"] == 2 and row["mean"] == pytest.approx(mean)
+        assert row["bins"] == {b: (1.0 if b == side else 0.0) for b in ("neg", "neu", "pos")}
+        low, high = row["ci95"]
+        assert low <= mean <= high
+    uplift = model["uplift"]
+    assert list(uplift) == ["landlord-tenant", "landlord-neutral", "tenant-neutral"]
+    for pair, mean in (
+        ("landlord-tenant", 1.2),
+        ("landlord-neutral", 0.6),
+        ("tenant-neutral", -0.6),
+    ):
+        assert uplift[pair]["n"] == 2 and uplift[pair]["mean"] == pytest.approx(mean)
+        low, high = uplift[pair]["ci95"]
+        assert low <= mean <= high
+
+    by_rent = _ok(cli("show", run_id, "--by", "rent", "--json", *db))
+    rows = by_rent["models"][0]["levels"]
+    assert [r["level"] for r in rows] == [950, 1600, 2800]
+    assert sum(r["n"] for r in rows) == 6
+    assert all(r["mean"] == pytest.approx(0.0) for r in rows if r["n"])
+    assert "uplift" not in by_rent["models"][0]
+
+    table = cli(
+        "show",
+        run_id,
+        "--by",
+        "perspective",
+        "--paired-by",
+        "perspective",
+        *db,
+        env={"COLUMNS": "200"},
+    )
+    assert table.returncode == 0, table.stderr
+    assert "landlord-tenant" in table.stdout and "+1.200" in table.stdout
+
+
+def test_unknown_factor_is_one_line_exit_2(grid_run: tuple[str, list[str]]) -> None:
+    run_id, db = grid_run
+    assert_user_error(
+        cli("show", run_id, "--by", "mood", *db),
+        "'mood'",
+        "rent, quality, relationship, perspective",
+    )
+    assert_user_error(cli("show", run_id, "--paired-by", "mood", "--json", *db), "--paired-by")
