@@ -81,16 +81,24 @@ def export_run(store: Store, run_id: str, fmt: str, out: IO[str]) -> int:
     if fmt == "json":
         return _export_document(store, run.id, out)
     count = 0
+    names, levels = _factor_levels(store, run.id)
     attempts = store.iter_attempts(run.id)
     if fmt == "jsonl":
         for a in attempts:
-            out.write(json.dumps(attempt_row(a), ensure_ascii=False, default=str) + "\n")
+            row = attempt_row(a)
+            if names:
+                row["factors"] = levels.get((a.suite, a.case_id), {})
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             count += 1
         return count
-    writer = csv.DictWriter(out, fieldnames=ROW_FIELDS)
+    # A factor named like a row field ("model", say) keeps the field and becomes `factor.NAME`.
+    columns = {n: (f"factor.{n}" if n in ROW_FIELDS else n) for n in names}
+    writer = csv.DictWriter(out, fieldnames=[*ROW_FIELDS, *columns.values()])
     writer.writeheader()
     for a in attempts:
         row = attempt_row(a)
+        for name, value in levels.get((a.suite, a.case_id), {}).items():
+            row[columns[name]] = value
         row["scores"] = json.dumps(row["scores"])
         if not isinstance(row["expected"], str) and row["expected"] is not None:
             row["expected"] = json.dumps(row["expected"], ensure_ascii=False)
@@ -132,6 +140,27 @@ def _export_document(store: Store, run_id: str, out: IO[str]) -> int:
         count += 1
     out.write("]}\n")
     return count
+
+
+def _factor_levels(
+    store: Store, run_id: str
+) -> tuple[list[str], dict[tuple[str, str], dict[str, Any]]]:
+    """Factor names of the run's grid suites and each grid case's levels.
+
+    A grid's cases are few (the product of its levels), so holding their levels
+    costs nothing next to the run; plain suites contribute no columns.
+    """
+    names: list[str] = []
+    levels: dict[tuple[str, str], dict[str, Any]] = {}
+    for suite, suite_hash in sorted(store.run_suite_hashes(run_id).items()):
+        factors = (store.suite_record(suite_hash)["header"] or {}).get("factors") or {}
+        if not factors:
+            continue
+        names.extend(n for n in factors if n not in names)
+        for case in store.iter_cases(suite_hash):
+            meta = case["metadata"]
+            levels[(suite, case["id"])] = {n: meta.get(n) for n in factors}
+    return names, levels
 
 
 def _cases(store: Store, suite_hash: str) -> Iterator[dict[str, Any]]:
