@@ -21,8 +21,37 @@ CONCURRENCY = 4
 DELAY = 0.03
 
 
-def _cli(args: list[str], env: dict[str, str]) -> list[str]:
+def _cli(args: list[str]) -> list[str]:
     return [sys.executable, "-m", "benchlab", *args]
+
+
+def _env(server: StubServer) -> dict[str, str]:
+    return {**os.environ, "OPENAI_BASE_URL": server.openai_base_url, "OPENAI_API_KEY": "k"}
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(_cli(args), env=env, capture_output=True, text=True, timeout=60)
+
+
+def _first_run(suite: Path, db_url: str, env: dict[str, str]) -> str:
+    """A finished run of `suite` on a stub model; its run id."""
+    done = _run(
+        [
+            "run",
+            str(suite),
+            "-m",
+            "openai/x",
+            "--scorer",
+            "numeric",
+            "--db",
+            db_url,
+            "--json",
+            "-q",
+        ],
+        env,
+    )
+    assert done.returncode == 0, done.stderr
+    return str(json.loads(done.stdout)["run_id"])
 
 
 @pytest.mark.slow
@@ -31,11 +60,7 @@ def test_kill_9_then_resume_loses_nothing_and_repeats_nothing(
 ) -> None:
     suite = write_jsonl_suite(tmp_path / "s.jsonl", N)
     stub_server.delay = DELAY
-    env = {
-        **os.environ,
-        "OPENAI_BASE_URL": stub_server.openai_base_url,
-        "OPENAI_API_KEY": "sk-test",
-    }
+    env = _env(stub_server)
     args = [
         "run",
         str(suite),
@@ -51,7 +76,7 @@ def test_kill_9_then_resume_loses_nothing_and_repeats_nothing(
         "-q",
     ]
     proc = subprocess.Popen(
-        _cli(args, env), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        _cli(args), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 30
     while stub_server.count < N // 3 and time.monotonic() < deadline:
@@ -69,13 +94,7 @@ def test_kill_9_then_resume_loses_nothing_and_repeats_nothing(
     # At most the requests in flight plus those finished in the last flush interval (100 ms).
     assert 0 <= lost <= CONCURRENCY + CONCURRENCY * (0.1 / DELAY + 1)
 
-    done = subprocess.run(
-        _cli(["resume", run.id, "--db", db_url, "--json", "-q"], env),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = _run(["resume", run.id, "--db", db_url, "--json", "-q"], env)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["status"] == "completed"
@@ -94,37 +113,9 @@ def test_resume_of_a_finished_run_sends_nothing(
     tmp_path: Path, db_url: str, stub_server: StubServer
 ) -> None:
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
-    env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
-    first = subprocess.run(
-        _cli(
-            [
-                "run",
-                str(suite),
-                "-m",
-                "openai/x",
-                "--scorer",
-                "numeric",
-                "--db",
-                db_url,
-                "--json",
-                "-q",
-            ],
-            env,
-        ),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert first.returncode == 0, first.stderr
-    run_id = json.loads(first.stdout)["run_id"]
-    again = subprocess.run(
-        _cli(["resume", run_id, "--db", db_url, "--json", "-q", "--no-cache"], env),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    env = _env(stub_server)
+    run_id = _first_run(suite, db_url, env)
+    again = _run(["resume", run_id, "--db", db_url, "--json", "-q", "--no-cache"], env)
     assert again.returncode == 0, again.stderr
     assert stub_server.count == 5
     assert json.loads(again.stdout)["models"][0]["attempts"] == 5
@@ -134,37 +125,10 @@ def test_resume_refuses_a_changed_suite(
     tmp_path: Path, db_url: str, stub_server: StubServer
 ) -> None:
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 5)
-    env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
-    first = subprocess.run(
-        _cli(
-            [
-                "run",
-                str(suite),
-                "-m",
-                "openai/x",
-                "--scorer",
-                "numeric",
-                "--db",
-                db_url,
-                "--json",
-                "-q",
-            ],
-            env,
-        ),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    run_id = json.loads(first.stdout)["run_id"]
+    env = _env(stub_server)
+    run_id = _first_run(suite, db_url, env)
     write_jsonl_suite(suite, 6)
-    again = subprocess.run(
-        _cli(["resume", run_id, "--db", db_url], env),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    again = _run(["resume", run_id, "--db", db_url], env)
     assert again.returncode == 2
     assert "changed since the run started" in again.stderr
     assert "Traceback" not in again.stderr
@@ -175,7 +139,7 @@ def test_sigterm_marks_the_run_interrupted_and_resumable(
 ) -> None:
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 60)
     stub_server.delay = 0.05
-    env = {**os.environ, "OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
+    env = _env(stub_server)
     proc = subprocess.Popen(
         _cli(
             [
@@ -190,8 +154,7 @@ def test_sigterm_marks_the_run_interrupted_and_resumable(
                 "--db",
                 db_url,
                 "-q",
-            ],
-            env,
+            ]
         ),
         env=env,
         stdout=subprocess.DEVNULL,
