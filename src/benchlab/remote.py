@@ -8,13 +8,13 @@ HTTP client is enough for one POST and keeps this free of extra dependencies.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import tempfile
-import urllib.error
-import urllib.request
+import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from benchlab.analysis.export import export_run
 from benchlab.errors import ConfigError, UserError
@@ -57,36 +57,55 @@ def push_run(
                 export_run(store, run.id, "json", text)
             size = handle.seek(0, os.SEEK_END)
             handle.seek(0)
-            request = urllib.request.Request(
-                endpoint,
-                data=handle,
-                method="POST",
-                headers={
-                    "Content-Type": "application/json",
-                    "Content-Length": str(size),
-                    "Authorization": f"Bearer {key}",
-                },
-            )
-            return _send(request, run.id, timeout)
+            headers = {
+                "Content-Type": "application/json",
+                "Content-Length": str(size),
+                "Authorization": f"Bearer {key}",
+            }
+            return _send(endpoint, headers, handle, run.id, timeout)
 
 
-def _send(request: urllib.request.Request, run_id: str, timeout: float) -> PushResult:
+def _send(
+    endpoint: str, headers: dict[str, str], body: IO[bytes], run_id: str, timeout: float
+) -> PushResult:
+    """POST `body` and read the answer, even one the server sent before reading it all.
+
+    A server refuses a wrong key (401) or an oversized document (413) as soon
+    as it has the headers and closes the connection; the upload then fails
+    with a broken pipe while the answer already waits in the socket. urllib
+    would report only the broken pipe, so the upload is driven with
+    http.client and the response is read whatever happened to the upload.
+    """
+    parts = urllib.parse.urlsplit(endpoint)
+    factory = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = factory(parts.hostname or "", parts.port, timeout=timeout)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body: dict[str, Any] = json.loads(response.read() or b"{}")
-            return PushResult(
-                run_id=str(body.get("run_id", run_id)),
-                created=bool(body.get("created")),
-                attempts=int(body.get("attempts", 0)),
-                status=response.status,
-            )
-    except urllib.error.HTTPError as exc:
-        detail = exc.read().decode("utf-8", "replace")
-        with contextlib.suppress(ValueError):
+        conn.putrequest("POST", parts.path or "/")
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            while chunk := body.read(1 << 16):
+                conn.send(chunk)
+        response = conn.getresponse()
+        raw = response.read()
+    except OSError as exc:
+        raise PushError(f"push {run_id}: cannot reach {endpoint}: {exc}") from exc
+    except http.client.HTTPException as exc:
+        raise PushError(f"push {run_id}: bad answer from {endpoint}: {exc!r}") from exc
+    finally:
+        conn.close()
+    if response.status >= 400:
+        detail = raw.decode("utf-8", "replace")
+        with contextlib.suppress(ValueError, AttributeError):
             detail = json.loads(detail).get("error", detail)
-        retry = exc.headers.get("Retry-After")
+        retry = response.getheader("Retry-After")
         extra = f" (retry after {retry}s)" if retry else ""
-        raise PushError(f"push {run_id}: server answered {exc.code}: {detail}{extra}") from exc
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise PushError(f"push {run_id}: cannot reach {request.full_url}: {reason}") from exc
+        raise PushError(f"push {run_id}: server answered {response.status}: {detail}{extra}")
+    data: dict[str, Any] = json.loads(raw or b"{}")
+    return PushResult(
+        run_id=str(data.get("run_id", run_id)),
+        created=bool(data.get("created")),
+        attempts=int(data.get("attempts", 0)),
+        status=response.status,
+    )
