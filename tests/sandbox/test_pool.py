@@ -167,3 +167,15 @@ def test_job_and_limits_validate_their_input() -> None:
     with pytest.raises(ValueError):
         LocalExecutor(isolation="docker")
     assert Limits(timeout=2.5).wire()["cpu"] == 3
+
+
+def test_a_server_failure_is_retried_once_then_reported_as_the_sandboxs() -> None:
+    """A job the server itself cannot set up is not blamed on a program that never ran."""
+    with LocalExecutor(workers=1) as executor:
+        bad = Job.python("print(1)", files={"../escape.py": "x = 1"}, limits=FAST)
+        with pytest.raises(SandboxError, match=r"failed twice.*outside the work directory"):
+            executor.run_many([bad])
+        assert executor.restarts == 1  # the retry ran on a fresh server
+        after = executor.run_many([Job.python("print('still here')", limits=FAST)])[0]
+        assert after.outcome == "passed" and after.stdout == "still here\n"
+        assert executor.restarts == 2

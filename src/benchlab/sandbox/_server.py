@@ -30,6 +30,7 @@ import stat
 import struct
 import sys
 import time
+import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -124,7 +125,13 @@ class Server:
             req = read_frame(0)
             if req is None:
                 return
-            write_frame(1, self.handle(req))
+            try:
+                reply = self.handle(req)
+            except Exception:  # our own failure (fork, disk): say so instead of dying silently
+                self._sweep()
+                reply = {"id": req.get("id"), "outcome": "server_error"}
+                reply["stderr"] = traceback.format_exc(limit=4)
+            write_frame(1, reply)
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
         self.count += 1

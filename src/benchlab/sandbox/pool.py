@@ -80,6 +80,8 @@ class _Worker:
         self.proc: subprocess.Popen[bytes] | None = None
         self.log: IO[bytes] | None = None
         self.isolation: Isolation | None = None
+        self.crashed = False  # the server stopped on a traceback of its own
+        self.last_words = ""  # the last line it wrote to stderr before it stopped
 
     @property
     def alive(self) -> bool:
@@ -172,6 +174,7 @@ class _Worker:
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None
+        self.crashed = False
         if proc is not None:
             if proc.stdin is not None:
                 with contextlib.suppress(OSError):
@@ -184,6 +187,11 @@ class _Worker:
             if proc.stdout is not None:
                 proc.stdout.close()
         if self.log is not None:
+            if proc is not None and proc.returncode:
+                self.log.seek(0)
+                words = self.log.read().decode(errors="replace")
+                self.crashed = "Traceback (most recent call last)" in words
+                self.last_words = words.strip().splitlines()[-1] if words.strip() else ""
             self.log.close()
             self.log = None
 
@@ -350,6 +358,21 @@ class LocalExecutor:
             worker.stop()
 
     def _execute(self, worker: _Worker, job: Job) -> ExecResult:
+        """Run one job; a server that fails on its own (not the program's doing) gets one retry.
+
+        A fork that fails, a full disk, a server that died between jobs: none
+        of these is the program's fault, so the job runs again on a fresh
+        server once before the failure is reported as the sandbox's.
+        """
+        for attempt in (1, 2):
+            result = self._execute_once(worker, job)
+            if result is not None:
+                return result
+            if attempt == 2:
+                break
+        raise SandboxError(f"sandbox server failed twice: {worker.last_words or 'no reply'}")
+
+    def _execute_once(self, worker: _Worker, job: Job) -> ExecResult | None:
         if not worker.alive:
             assert self._backend is not None
             if worker.isolation is not None:
@@ -367,6 +390,8 @@ class LocalExecutor:
             worker.stop()
             worker.kill_leftovers()
             elapsed = (time.monotonic() - started) * 1000.0
+            if worker.crashed:  # a traceback of its own: the server failed, not the program
+                return None
             timed_out = elapsed >= job.limits.timeout * 1000.0
             return ExecResult(
                 outcome="timeout" if timed_out else "runtime_error",
@@ -374,8 +399,13 @@ class LocalExecutor:
                 duration_ms=elapsed,
                 stderr="" if timed_out else "the program killed its sandbox worker\n",
                 isolation=label,
-                detail="worker restarted",
+                detail=f"worker restarted; its last words: {worker.last_words or '-'}",
             )
         if reply.get("outcome") == "setup_error":
             raise SandboxError(f"sandbox setup failed: {reply.get('stderr', '').strip()}")
+        if reply.get("outcome") == "server_error":
+            words = str(reply.get("stderr", "")).strip().splitlines()
+            worker.last_words = words[-1] if words else "server error"
+            worker.stop()
+            return None
         return ExecResult.from_wire(reply, label)
