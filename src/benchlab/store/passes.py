@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 
 from benchlab.store.schema import attempts, run_stats, score_passes, scores
 from benchlab.store.store import Store
@@ -147,7 +147,13 @@ def judge_details(store: Store, run_id: str, pass_no: int) -> Iterator[tuple[str
     query = (
         select(a.model, s.details)
         .select_from(scores.join(attempts, attempts.c.id == scores.c.attempt_id))
-        .where(and_(s.run_id == run_id, s.details.like('%"judge": {%')))
+        .where(
+            and_(
+                s.run_id == run_id,
+                # compact (orjson) and spaced (rows written before it) JSON alike
+                or_(s.details.like('%"judge":{%'), s.details.like('%"judge": {%')),
+            )
+        )
         .execution_options(yield_per=1000)
     )
     if pass_no > 0:
