@@ -29,6 +29,10 @@ def serve(
     rate_limit: Annotated[
         int, typer.Option("--rate-limit", help="Admin API requests per minute per key.")
     ] = 10,
+    schedules: Annotated[
+        Path | None,
+        typer.Option("--schedules", help="A YAML file of suites to run on cron expressions."),
+    ] = None,
 ) -> None:
     """Serve the JSON API (docs at /docs) and the dashboard on one port.
 
@@ -44,12 +48,18 @@ def serve(
         raise ConfigError(f"--port {port}: expected 0-65535")
     if rate_limit < 1:
         raise ConfigError(f"--rate-limit {rate_limit}: expected at least 1")
-    settings = Settings(store_url=db, suite_dir=suite_dir, rate_limit=rate_limit)
+    settings = Settings(
+        store_url=db, suite_dir=suite_dir, rate_limit=rate_limit, schedules=schedules
+    )
     application = create_app(settings=settings)
     sys.stderr.write(
         f"benchlab: serving {application.state.store.display_url} on http://{host}:{port} "
         f"(write API {'on' if settings.write_enabled else 'off'})\n"
     )
+    if application.state.scheduler is not None:
+        from benchlab.server.schedules import announce
+
+        announce(application.state.scheduler)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

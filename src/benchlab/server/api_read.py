@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import FileResponse
 
 from benchlab import __version__
 from benchlab.analysis import overview
@@ -19,7 +20,7 @@ from benchlab.analysis.summary import summarize_run
 from benchlab.errors import ConfigError, NotFound
 from benchlab.server.compare import compare_runs
 from benchlab.server.suites import suite_cases, suite_list
-from benchlab.store import Store, queries
+from benchlab.store import Store, artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
 
 router = APIRouter(prefix="/api", tags=["read"])
@@ -178,15 +179,46 @@ def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
         "error_type": attempt.error_type,
         "error_message": attempt.error_message,
     }
-    folder = store.artifacts_dir / attempt.run_id / str(attempt.id)
-    data["artifacts"] = (
-        sorted(p.name for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
-    )
+    data["artifacts"] = list(artifacts.files(store, attempt))
     data["others"] = [
         {**o, "id": str(o["id"]), "passed": False if o["status"] == "error" else o["passed"]}
         for o in queries.sibling_attempts(store, attempt)
     ]
     return data
+
+
+@router.get(
+    "/attempts/{attempt_id}/artifacts/{name}",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"text/plain": {}, "application/octet-stream": {}}},
+        404: {"description": "no such attempt, or the attempt has no artifact of that name"},
+    },
+)
+def get_artifact(
+    request: Request,
+    attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
+    name: Annotated[str, Path(min_length=1, max_length=255, description="e.g. stdout.log")],
+    download: Annotated[
+        bool, Query(description="save it (attachment) instead of showing it (inline)")
+    ] = False,
+) -> FileResponse:
+    """One artifact file of an attempt (prompt.txt, response.txt, patch.diff, stdout.log, ...).
+
+    The name is looked up among the attempt's files (see `store.artifacts.lookup`), never
+    joined to a path, so no name reaches outside the attempt's folder. Text is sent as
+    `text/plain` with `nosniff`: a model's answer is shown as text, never run as a page.
+    """
+    store = store_of(request)
+    attempt, _ = queries.get_attempt(store, attempt_id)
+    path = artifacts.lookup(store, attempt, name)
+    return FileResponse(
+        path,
+        media_type=artifacts.media_type(path.name),
+        filename=path.name,
+        content_disposition_type="attachment" if download else "inline",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"},
+    )
 
 
 @router.get("/models")

@@ -68,6 +68,13 @@ class Launcher:
         entry = self._runs.get(run_id)
         return None if entry is None else entry.total
 
+    def running(self, run_id: str) -> bool:
+        """Whether a run this launcher started is still going (the scheduler's no-pile-up
+        rule asks this rather than the store, where a run killed with its process would
+        stay `running` for ever)."""
+        entry = self._runs.get(run_id)
+        return entry is not None and entry.thread is not None and entry.thread.is_alive()
+
     def _main(self, entry: _Launch) -> None:
         from benchlab import api
 

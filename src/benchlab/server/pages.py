@@ -23,7 +23,7 @@ from benchlab import __version__
 from benchlab.analysis import overview
 from benchlab.analysis.summary import summarize_run
 from benchlab.errors import NotFound, UserError
-from benchlab.server import charts
+from benchlab.server import charts, schedules
 from benchlab.server.api_read import parse_tags
 from benchlab.server.compare import compare_runs
 from benchlab.server.suites import launchable, suite_cases, suite_list
@@ -144,6 +144,7 @@ def overview_page(request: Request) -> HTMLResponse:
         scatter=charts.scatter(rows),
         runs=overview.run_rows(store, recent),
         total_runs=recent.total,
+        schedules=schedules.page_rows(request.app.state.scheduler, store),
     )
 
 

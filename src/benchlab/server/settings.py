@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from benchlab.server.schedules import Clock
 
 
 @dataclass
@@ -18,6 +22,8 @@ class Settings:
     poll_interval: float = 0.25  # how often live views look for new attempts
     max_upload_bytes: int = 512 * 1024 * 1024
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    schedules: Path | None = None  # `serve --schedules FILE`: suites run on cron expressions
+    schedule_clock: Clock | None = None  # None: the wall clock; tests pass one they move
 
     def __post_init__(self) -> None:
         if self.admin_key is None:

@@ -1,10 +1,10 @@
 """Artifact files per attempt of a code run: prompt, response, patch, stdout and stderr.
 
 They live beside the database, in `artifacts/<run_id>/<attempt_id>/`, where
-the dashboard lists them. Everything in them is also in the database (the
-attempt's prompt and output, the code scorer's details), so they are written
-from there: after a code run, and again on demand by `benchlab show RUN_ID
---attempt ...` for runs made before or elsewhere.
+the dashboard lists them and serves each one (`lookup`). Everything in them is
+also in the database (the attempt's prompt and output, the code scorer's
+details), so they are written from there: after a code run, and again on
+demand by `benchlab show RUN_ID --attempt ...` for runs made before or elsewhere.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from benchlab.errors import NotFound
 from benchlab.store.store import Store
 
 NAMES = ("prompt.txt", "response.txt", "patch.diff", "stdout.log", "stderr.log")
+TEXT_SUFFIXES = frozenset({".txt", ".log", ".diff", ".patch", ".json", ".jsonl", ".md"})
 
 
 def contents(attempt: Attempt) -> dict[str, str]:
@@ -44,6 +45,40 @@ def _code_details(attempt: Attempt) -> dict[str, Any]:
 
 def folder(store: Store, attempt: Attempt) -> Path:
     return store.artifacts_dir / attempt.run_id / str(attempt.id)
+
+
+def files(store: Store, attempt: Attempt) -> dict[str, Path]:
+    """The artifact files on disk for one attempt, by name, in name order.
+
+    Only regular files directly in the attempt's folder count; symlinks do not,
+    so a link planted in the folder cannot expose a file elsewhere.
+    """
+    target = folder(store, attempt)
+    if not target.is_dir():
+        return {}
+    found = (p for p in target.iterdir() if p.is_file() and not p.is_symlink())
+    return {p.name: p for p in sorted(found)}
+
+
+def lookup(store: Store, attempt: Attempt, name: str) -> Path:
+    """One artifact file of an attempt, found by name among the files that exist.
+
+    The name is matched against the folder's listing, never joined to a path,
+    so `../x`, `a/b` or an absolute path simply match nothing: this is what
+    keeps a name sent over HTTP from reaching outside the folder.
+    """
+    path = files(store, attempt).get(name)
+    if path is None:
+        raise NotFound(f"attempt {attempt.id}: no artifact {name!r}")
+    return path
+
+
+def media_type(name: str) -> str:
+    """What an artifact is served as: the text ones as plain text, so a browser shows
+    them in a tab and never renders a model's answer as a page; anything else as bytes."""
+    if Path(name).suffix in TEXT_SUFFIXES:
+        return "text/plain; charset=utf-8"
+    return "application/octet-stream"
 
 
 def write(store: Store, attempt: Attempt) -> Path:

@@ -75,6 +75,16 @@ function diffView(a) {
     h("p", { class: "muted legend" }, h("del", {}, "only in the other"), " ", h("ins", {}, "only in this answer")), out);
 }
 
+// Each file opens as text in a new tab; "download" saves it (the API's ?download=1).
+function artifactList(a) {
+  return h("ul", { class: "artifacts" }, ...a.artifacts.map((name) => {
+    const url = `/api/attempts/${encodeURIComponent(a.id)}/artifacts/${encodeURIComponent(name)}`;
+    return h("li", {},
+      h("a", { class: "mono", href: url, target: "_blank", rel: "noopener" }, name), " ",
+      h("a", { class: "muted", href: `${url}?download=1`, download: name }, "download"));
+  }));
+}
+
 async function openAttempt(id) {
   panel.hidden = false;
   document.body.classList.add("panel-open");
@@ -97,7 +107,7 @@ async function openAttempt(id) {
     section("Scores", scores(a.scores)),
     a.tool_calls ? section("Tool calls", h("pre", {}, text(a.tool_calls))) : null,
     section("Logs", logs(a)),
-    a.artifacts.length ? section("Artifacts", h("ul", {}, ...a.artifacts.map((n) => h("li", { class: "mono" }, n)))) : null,
+    a.artifacts.length ? section("Artifacts", artifactList(a)) : null,
     a.case && Object.keys(a.case.metadata || {}).length ? section("Case metadata", h("pre", {}, text(a.case.metadata))) : null,
   ];
   body.replaceChildren(...parts.filter(Boolean));
