@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
-from benchlab.server import api_read, api_write, errors, live, pages
+from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
 from benchlab.server.auth import RateLimiter
 from benchlab.server.launcher import Launcher
 from benchlab.server.settings import Settings
@@ -34,10 +34,15 @@ def create_app(
         settings.store_url = store_url
     store = Store(settings.store_url)
     launcher = Launcher(settings.env)
+    scheduler = schedules.from_settings(settings, launcher, store)  # a bad file fails here
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if scheduler is not None:
+            scheduler.start()
         yield
+        if scheduler is not None:
+            await scheduler.stop()
         launcher.shutdown()
         store.close()
 
@@ -51,11 +56,14 @@ def create_app(
     app.state.settings = settings
     app.state.store = store
     app.state.launcher = launcher
+    app.state.scheduler = scheduler
     app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.rate_window)
     errors.install(app)
     app.include_router(api_read.router)
     app.include_router(api_write.router)
+    app.include_router(schedules.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    labels.install(app)  # the label page and the labels API
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

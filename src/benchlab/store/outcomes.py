@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
 
+from benchlab.store.labels import HUMAN, case_human_means
 from benchlab.store.schema import attempts, score_passes, scores
 from benchlab.store.store import Store
 
@@ -123,6 +124,8 @@ def iter_case_score_means(
     with store.engine.connect() as conn:
         for m, su, c, sc, v, n in conn.execute(query.execution_options(yield_per=2000)):
             yield ScoreMean(m, su, c, sc, float(v), int(n))
+    for m, su, c, v, n in case_human_means(store, run_id, model=model, suite=suite):
+        yield ScoreMean(m, su, c, HUMAN, v, n)  # human labels, beside the scorers
 
 
 def run_spend(store: Store, run_id: str) -> float:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, func, or_, select
 
 from benchlab.domain import Attempt, Run, Score
 from benchlab.errors import NotFound
+from benchlab.store.labels import human_scores
 from benchlab.store.schema import (
     attempts,
     cases,
@@ -201,6 +202,9 @@ def attempts_page(
             score_q = select(scores.c.attempt_id, scores.c.scorer, scores.c.value, scores.c.passed)
             for aid, scorer, value, ok in conn.execute(score_q.where(scores.c.attempt_id.in_(ids))):
                 by_attempt.setdefault(aid, {})[scorer] = {"value": value, "passed": ok}
+            for aid, human in human_scores(conn, ids).items():  # labels, beside the scorers
+                cell = {"value": human.value, "passed": None}
+                by_attempt.setdefault(aid, {})[human.scorer] = cell
     for r in rows:
         r["scores"] = by_attempt.get(r["id"], {})
         r["cached"] = bool(r["cached"])
@@ -241,6 +245,7 @@ def get_attempt(store: Store, attempt_id: int) -> tuple[Attempt, dict[str, Any] 
             )
             for s in conn.execute(score_q).mappings()
         ]
+        found.extend(human_scores(conn, [attempt_id]).values())
         case_q = (
             select(cases)
             .select_from(cases.join(run_suites, run_suites.c.suite_hash == cases.c.suite_hash))

@@ -208,3 +208,22 @@ embeddings = Table(
     Column("vector", LargeBinary, nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+# Human labels: one row per (attempt, labeler); labeling again replaces the row. `kind` says
+# which vocabulary `label` comes from (pass_fail, scale, stance) and a run holds one kind, so
+# every label of a run lives on one scale. `value` is the label as a number on the scorers'
+# scales ([0, 1], or -1..+1 for stance); the mean over labelers is the `human` score.
+labels = Table(
+    "labels",
+    metadata,
+    Column("attempt_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("labeler", String(64), primary_key=True),
+    Column("run_id", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("label", String(20), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("passed", Boolean),
+    Column("note", Text),
+    Column("created_at", Float, nullable=False),
+    Index("ix_labels_run_labeler", "run_id", "labeler"),
+)

@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from benchlab.domain import Attempt, Run, Score
 from benchlab.errors import NotFound
 from benchlab.store.db import create_db_engine, migrate, resolve_url
+from benchlab.store.labels import human_scores
 from benchlab.store.schema import (
     attempts,
     cases,
@@ -328,11 +329,13 @@ class Store:
         model: str | None = None,
         with_cases: bool = True,
         pass_no: int | None = None,
+        human: bool = True,
     ) -> Iterator[Attempt]:
         """A run's attempts with their scores (and expected answers), streamed in order.
 
         Scores are those of the newest completed scoring pass unless `pass_no`
-        names another; -1 gives every pass's scores.
+        names another; -1 gives every pass's scores. Labeled attempts end their
+        scores with `human` (the mean label) unless `human` is False.
         """
         shown = self.latest_pass(run_id) if pass_no is None else pass_no
         query = select(attempts).where(attempts.c.run_id == run_id)
@@ -363,6 +366,8 @@ class Store:
                             pass_no=s["pass_no"],
                         )
                     )
+                for aid, score in (human_scores(conn, ids) if human else {}).items():
+                    by_attempt.setdefault(aid, []).append(score)
                 expected: dict[tuple[str, str], Any] = {}
                 if with_cases:
                     expected = self._expected_for(conn, hashes, chunk)

@@ -1,0 +1,213 @@
+"""Labeling on the dashboard: the label page, its queue, writing labels, and agreement.
+
+Reads (the queue, the labels, agreement) are open like the rest of the read
+API. Writing a label is a write, and follows the write API's rule: without a
+configured key it is off (403), never open, so a dashboard served on a LAN
+accepts no anonymous writes. Two keys are accepted as a bearer token: the
+admin key, and `BENCHLAB_LABEL_KEY`, a key that can do nothing but label, so
+a team can hand it to colleagues without handing them the power to launch
+(paid) runs or import results. A wrong key counts against the same per-address
+limit as the admin API, so this endpoint is no faster way to guess the admin
+key; a right key gets a budget sized for a person at a keyboard, not the
+admin API's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from benchlab import labeling
+from benchlab.errors import NotFound, UserError
+from benchlab.labeling.queue import MAX_QUEUE
+from benchlab.server.auth import RateLimiter, _bearer, _limited
+from benchlab.server.pages import templates
+from benchlab.server.settings import Settings
+from benchlab.store import Store
+
+LABEL_KEY_ENV = "BENCHLAB_LABEL_KEY"
+LABELS_PER_MINUTE = 600  # per key and client address: one every 0.1 s, beyond any human
+MAX_ID = 2**63 - 1
+
+api = APIRouter(prefix="/api/runs/{run_id}", tags=["labels"])
+page = APIRouter(include_in_schema=False)
+
+RunId = Annotated[str, Path(min_length=1, max_length=64)]
+Labeler = Annotated[str | None, Query(max_length=64, description="who is labeling")]
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or wrong key"},
+    403: {"description": "labeling is off (no BENCHLAB_LABEL_KEY or BENCHLAB_ADMIN_KEY)"},
+    429: {"description": "rate limited; see Retry-After"},
+}
+
+
+def install(app: FastAPI) -> None:
+    """Add the label page and the labels API to the app."""
+    app.state.label_limiter = RateLimiter(LABELS_PER_MINUTE, 60.0)
+    app.include_router(api)
+    app.include_router(page)
+
+
+def label_key(settings: Settings) -> str | None:
+    return settings.env.get(LABEL_KEY_ENV) or None
+
+
+def labeling_enabled(settings: Settings) -> bool:
+    return settings.admin_key is not None or label_key(settings) is not None
+
+
+def require_labeler(request: Request) -> None:
+    """FastAPI dependency: the label key or the admin key, within the labeling budget."""
+    settings: Settings = request.app.state.settings
+    keys = [k for k in (label_key(settings), settings.admin_key) if k]
+    if not keys:
+        raise HTTPException(
+            403,
+            f"labeling is off: start the server with {LABEL_KEY_ENV} (labeling only) "
+            "or BENCHLAB_ADMIN_KEY",
+        )
+    token = _bearer(request)
+    client = request.client.host if request.client else "unknown"
+    # compare against every key (no early exit), so timing says nothing about which matched
+    matches = [hmac.compare_digest((token or "").encode(), k.encode()) for k in keys]
+    if token is None or not any(matches):
+        _limited(request.app.state.rate_limiter, f"addr:{client}")
+        raise HTTPException(
+            401,
+            f"missing or wrong key: send {LABEL_KEY_ENV} (or the admin key) as a bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    _limited(request.app.state.label_limiter, f"label:{client}:{digest}")
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+# --- the JSON API -------------------------------------------------------------------------------
+class LabelIn(BaseModel):
+    """One label of one attempt."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attempt_id: int | str = Field(description="the attempt's id (decimal text or number)")
+    labeler: str = Field(min_length=1, max_length=64)
+    label: str = Field(
+        min_length=1, max_length=20, description="pass|fail, 1-5, or neg|neu|pos (stance)"
+    )
+    kind: Literal["pass_fail", "scale", "stance"] | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+
+@api.get("/labels/queue")
+def get_queue(
+    request: Request,
+    run_id: RunId,
+    mode: Literal["random", "stratified", "disagreement"] = "random",
+    by: Annotated[str | None, Query(max_length=200, description="stratum (stratified)")] = None,
+    labeler: Labeler = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = 20,
+    seed: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
+    kind: Literal["pass_fail", "scale", "stance"] | None = None,
+) -> dict[str, Any]:
+    """The next attempts for `labeler` to label (their own labels left out), blind: no
+    scorer verdicts and no other labeler's labels."""
+    return labeling.label_queue(
+        _store(request),
+        run_id,
+        mode=mode,
+        by=by,
+        labeler=labeler,
+        limit=limit,
+        seed=seed,
+        kind=kind,
+    )
+
+
+@api.get("/labels")
+def get_labels(request: Request, run_id: RunId, labeler: Labeler = None) -> dict[str, Any]:
+    """A run's labels (one labeler's, if named)."""
+    store = _store(request)
+    run = store.get_run(run_id)
+    return {"run_id": run.id, "items": labeling.list_labels(store, run.id, labeler=labeler)}
+
+
+@api.post(
+    "/labels",
+    status_code=201,
+    dependencies=[Depends(require_labeler)],
+    responses={200: {"description": "replaced this labeler's earlier label"}, **_WRITE_ERRORS},
+)
+def post_label(request: Request, run_id: RunId, body: LabelIn) -> JSONResponse:
+    """Label one attempt as one labeler; labeling it again replaces the label (200)."""
+    saved = labeling.add_label(
+        _store(request),
+        run_id,
+        body.attempt_id,
+        body.labeler,
+        body.label,
+        kind=body.kind,
+        note=body.note,
+    )
+    return JSONResponse(saved, status_code=200 if saved["replaced"] else 201)
+
+
+@api.delete(
+    "/labels/{attempt_id}",
+    dependencies=[Depends(require_labeler)],
+    responses={404: {"description": "no such label"}, **_WRITE_ERRORS},
+)
+def delete_label(
+    request: Request,
+    run_id: RunId,
+    attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
+    labeler: Annotated[str, Query(min_length=1, max_length=64)],
+) -> dict[str, Any]:
+    """Withdraw a labeler's label of an attempt (the label page's undo)."""
+    store = _store(request)
+    run = store.get_run(run_id)
+    if not labeling.remove_label(store, run.id, attempt_id, labeler):
+        raise HTTPException(404, f"no label by {labeler!r} on attempt {attempt_id}")
+    return {"run_id": run.id, "attempt_id": str(attempt_id), "labeler": labeler, "deleted": True}
+
+
+@api.get("/agreement")
+def get_agreement(
+    request: Request,
+    run_id: RunId,
+    scorer: Annotated[str | None, Query(max_length=200)] = None,
+) -> dict[str, Any]:
+    """Krippendorff's alpha between labelers; Cohen's kappa, Spearman's rho and the confusion
+    matrix of each scorer against the humans' consensus."""
+    return labeling.agreement_report(_store(request), run_id, scorer=scorer)
+
+
+# --- the page -----------------------------------------------------------------------------------
+@page.get("/runs/{run_id}/label", response_class=HTMLResponse)
+def label_page(request: Request, run_id: str) -> HTMLResponse:
+    store = _store(request)
+    settings: Settings = request.app.state.settings
+    try:
+        run = store.get_run(run_id)
+        kind = labeling.active_kind(store, run.id)
+        strata = labeling.strata_options(store, run.id)
+    except UserError as exc:
+        status = 404 if isinstance(exc, NotFound) else 400
+        context = {"nav": "runs", "message": str(exc), "status": status}
+        return templates.TemplateResponse(request, "error.html", context, status_code=status)
+    context = {
+        "nav": "runs",
+        "run": run,
+        "kind": kind,
+        "strata": strata,
+        "enabled": labeling_enabled(settings),
+        "label_key_env": LABEL_KEY_ENV,
+    }
+    return templates.TemplateResponse(request, "label.html", context)

@@ -1,0 +1,146 @@
+"""The label page in a real headless Chromium: label five answers with the keyboard (with
+a skip and an undo on the way) and watch the agreement panel follow.
+
+The database is the seeded lab (real `benchlab run`s on offline models); a
+second labeler labels the same five answers over the API first, so alpha and
+kappa have two labelers to compare. Any console error or uncaught exception
+fails the test; screenshots land in the test's tmp folder.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from server.conftest import Seed
+from server.test_dashboard import ARGS, CHROMIUM, Watched
+from support.lab import auth, make_app
+from support.live_server import LiveServer
+
+pytestmark = pytest.mark.slow
+LABEL_KEY = "colleagues-label-key"
+DASH = "\u2013"  # what the page shows for an undefined statistic
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def watched(browser: Browser, tmp_path: Path) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    w = Watched(page, tmp_path)
+    yield w
+    context.close()
+    print(f"screenshots in {tmp_path}")
+    assert w.errors == []
+
+
+@pytest.fixture
+def server(seed_copy: Seed) -> Iterator[LiveServer]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHLAB_")}
+    with LiveServer(make_app(seed_copy.url, env={**env, "BENCHLAB_LABEL_KEY": LABEL_KEY})) as live:
+        yield live
+
+
+def _current(page: Page) -> str:
+    return str(page.locator("#item-body").get_attribute("data-attempt"))
+
+
+def _press(page: Page, key: str, *, moves: bool = True) -> None:
+    """Press a key and wait until the page shows another answer."""
+    before = _current(page)
+    page.keyboard.press(key)
+    if moves:
+        expect(page.locator("#item-body")).not_to_have_attribute("data-attempt", before)
+
+
+def test_label_five_answers_with_the_keyboard(
+    server: LiveServer, seed_copy: Seed, watched: Watched
+) -> None:
+    page, base, run_id = watched.page, server.url, seed_copy.runs[1]
+    with httpx.Client(base_url=base, timeout=30) as api:
+        _label_five(page, api, base, run_id, watched)
+
+
+def _label_five(page: Page, api: httpx.Client, base: str, run_id: str, watched: Watched) -> None:
+    queue = api.get(f"/api/runs/{run_id}/labels/queue", params={"limit": 5}).json()["items"]
+    verdict = {
+        i["attempt_id"]: api.get(f"/api/attempts/{i['attempt_id']}").json()["passed"] for i in queue
+    }
+    first_five = [i["attempt_id"] for i in queue]
+    for aid in first_five:  # bo labels like the run's own verdict
+        body = {"attempt_id": aid, "labeler": "bo", "label": "pass" if verdict[aid] else "fail"}
+        assert api.post(f"/api/runs/{run_id}/labels", json=body, headers=auth(LABEL_KEY)).is_success
+
+    page.goto(f"{base}/runs/{run_id}")
+    page.click("#label-link")
+    expect(page.locator("h1")).to_contain_text(run_id)
+    expect(page.locator("#item-title")).to_have_text("Who is labeling?")
+    expect(page.locator("#alpha-value")).to_have_text(DASH)  # bo alone: nothing to agree on
+    watched.shot("label-empty")
+
+    page.fill("#label-key", LABEL_KEY)
+    page.fill("#labeler", "ana")
+    page.press("#labeler", "Enter")
+    expect(page.locator("#item-body")).to_have_attribute("data-attempt", first_five[0])
+    expect(page.locator("#choices button[data-label=pass]")).to_be_visible()
+    expect(page.locator("#key-help")).to_contain_text("p pass · f fail · k / n skip")
+    expect(page.locator("#item-body")).to_contain_text("Rubric")
+    watched.shot("label-first")
+
+    def agree(aid: str) -> str:
+        return "p" if verdict[aid] else "f"
+
+    _press(page, agree(first_five[0]))  # 1
+    _press(page, agree(first_five[1]))  # 2
+    _press(page, "k")  # skip the third ...
+    assert _current(page) == first_five[3]
+    _press(page, "u")  # ... and come back to it
+    assert _current(page) == first_five[2]
+    _press(page, agree(first_five[2]))  # 3
+    _press(page, "f" if verdict[first_five[3]] else "p")  # a slip on the fourth ...
+    _press(page, "Backspace")  # ... undone: the label is withdrawn, the answer shown again
+    assert _current(page) == first_five[3]
+    expect(page.locator("#label-status")).to_contain_text("label withdrawn")
+    _press(page, agree(first_five[3]))  # 4
+    _press(page, "f" if verdict[first_five[4]] else "p")  # 5: ana and bo disagree here
+    expect(page.locator("#item-progress")).to_contain_text("5 labeled by you")
+
+    labels = api.get(f"/api/runs/{run_id}/labels", params={"labeler": "ana"}).json()["items"]
+    assert sorted(x["attempt_id"] for x in labels) == sorted(first_five)
+    report = api.get(f"/api/runs/{run_id}/agreement").json()
+    alpha = report["between_labelers"]["alpha"]
+    assert report["between_labelers"]["n_units"] == 5 and alpha is not None
+    expect(page.locator("#alpha-value")).to_have_text(f"{alpha:.3f}")
+    expect(page.locator("#alpha-n")).to_contain_text("5 answers labeled twice or more · 80% agree")
+    row = page.locator("#agreement-scorers tr[data-scorer=verdict]")
+    expect(row.locator("td").nth(1)).to_have_text("4")  # the fifth is a tie: no consensus
+    kappa = report["scorers"][0]["kappa"]["kappa"]
+    expect(row.locator("td.kappa")).to_have_text(DASH if kappa is None else f"{kappa:.3f}")
+    expect(page.locator("#confusion")).to_contain_text("humans (rows) \u00d7 verdict")
+    watched.shot("label-agreement")
+
+    page.reload()  # the name is remembered; labeled answers stay out of the queue
+    expect(page.locator("#labeler")).to_have_value("ana")
+    expect(page.locator("#item-progress")).to_contain_text("5 labeled by you")
+    assert _current(page) not in first_five
+
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, no sideways
+    expect(page.locator("#alpha-value")).to_have_text(f"{alpha:.3f}")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 1, f"the label page scrolls sideways by {overflow}px"
+    watched.shot("label-phone")
