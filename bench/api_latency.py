@@ -16,7 +16,6 @@ It prints figures only (no asserts). Target: p95 < 100 ms for every listing.
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import random
 import statistics
@@ -224,6 +223,16 @@ def main() -> None:
         print(f"seeded {args.attempts} attempts in {time.perf_counter() - start:.1f} s ({db})")
     with Store(f"sqlite:///{db}") as store, store.engine.connect() as conn:
         run_ids = [r for (r,) in conn.execute(runs.select().with_only_columns(runs.c.id))]
+        models_of: dict[str, set[str]] = {}
+        for run_id, name in conn.execute(
+            run_models.select().with_only_columns(run_models.c.run_id, run_models.c.model)
+        ):
+            models_of.setdefault(run_id, set()).add(name)
+        suite_of = dict(
+            conn.execute(
+                run_suites.select().with_only_columns(run_suites.c.run_id, run_suites.c.suite)
+            ).all()
+        )
         sample = conn.execute(
             attempts.select().with_only_columns(attempts.c.id, attempts.c.model).limit(50)
         ).all()
@@ -237,7 +246,24 @@ def main() -> None:
             f"first aggregate request (computes run_stats for {len(run_ids)} runs): "
             f"{(time.perf_counter() - start) * 1000:.0f} ms"
         )
-        pairs = [(a, b) for a, b in itertools.pairwise(some_runs)]
+        # compare needs a suite and a model in common: pair each sampled run with such a run
+        pairs = [
+            (a, b)
+            for a in some_runs[:10]
+            for b in [
+                next(
+                    (
+                        b
+                        for b in run_ids
+                        if b != a
+                        and suite_of.get(b) == suite_of.get(a)
+                        and models_of.get(a, set()) & models_of.get(b, set())
+                    ),
+                    None,
+                )
+            ]
+            if b is not None
+        ]
         endpoints: list[tuple[str, list[str], bool]] = [
             ("GET /api/runs", ["/api/runs"], True),
             ("GET /api/runs?model=&offset=", [f"/api/runs?model={model}&offset=10"], True),

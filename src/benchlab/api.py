@@ -134,6 +134,14 @@ def show_factors(
         return factor_report(store, run_id, by, paired_by=paired_by)
 
 
+def write_factor_csv(report: dict[str, Any], out: IO[str], *, db: str | None = None) -> int:
+    """`show --by/--paired-by --csv`: the report shown, as summary-csv rows; returns how many."""
+    from benchlab.analysis.factor_summary_csv import report_summary, write_csv
+
+    with Store(db) as store:
+        return write_csv(report_summary(store, report), out)
+
+
 def _write_code_artifacts(store: Store, run_id: str) -> None:
     """Code runs keep prompt.txt, response.txt, patch.diff, stdout.log, stderr.log per attempt."""
     from benchlab.analysis.pass_at_k import is_code_run

@@ -139,15 +139,30 @@ def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> N
 def print_dry_run(report: Any) -> None:
     data = report.as_dict()
     console = _console()
-    console.print(
-        f"dry run: {data['cases']} cases, {data['requests']} requests, "
-        f"estimated cost {_usd(data['cost_usd'])} (estimates: ~4 chars/token)"
-    )
+    columns = ["model", "requests", "input_tokens", "output_tokens", "cost_usd"]
+    if data["judges"]:
+        console.print(
+            f"dry run: {data['cases']} cases, {data['requests']} requests "
+            f"+ {data['judge_requests']} judge calls, estimated cost "
+            f"{_usd(data['total_cost_usd'])} (models {_usd(data['cost_usd'])}, "
+            f"judges {_usd(data['judge_cost_usd'])}; estimates: ~4 chars/token)"
+        )
+    else:
+        console.print(
+            f"dry run: {data['cases']} cases, {data['requests']} requests, "
+            f"estimated cost {_usd(data['cost_usd'])} (estimates: ~4 chars/token)"
+        )
     print_table(
         "Estimate per model",
-        ["model", "requests", "input_tokens", "output_tokens", "cost_usd"],
+        columns,
         [{**m, "cost_usd": _usd(m["cost_usd"])} for m in data["models"]],
     )
+    if data["judges"]:
+        print_table(
+            "Estimate per judge (one call per attempt and judging scorer, no re-asks)",
+            ["model", "scorer", *columns[1:]],
+            [{**j, "cost_usd": _usd(j["cost_usd"])} for j in data["judges"]],
+        )
     if data["example_prompt"]:
         console.print("[bold]first prompt:[/bold]")
         from rich.text import Text

@@ -16,7 +16,8 @@ from benchlab.domain import Attempt
 from benchlab.errors import ConfigError
 from benchlab.store import Store
 
-FORMATS = ("jsonl", "csv", "json")
+# summary-csv: a grid run's per-level and uplift statistics (analysis/factor_summary_csv.py).
+FORMATS = ("jsonl", "csv", "json", "summary-csv")
 DOCUMENT_FORMAT = "benchlab.run/1"
 ROW_FIELDS = [
     "run_id",
@@ -74,9 +75,13 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
 
 
 def export_run(store: Store, run_id: str, fmt: str, out: IO[str]) -> int:
-    """Write the run to `out`; returns the number of attempts written."""
+    """Write the run to `out`; returns the number of attempts (summary-csv: rows) written."""
     if fmt not in FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt == "summary-csv":
+        from benchlab.analysis.factor_summary_csv import export_summary
+
+        return export_summary(store, run_id, out)
     run = store.get_run(run_id)
     if fmt == "json":
         return _export_document(store, run.id, out)
@@ -135,7 +140,8 @@ def _export_document(store: Store, run_id: str, out: IO[str]) -> int:
         )
     out.write('], "attempts": [')
     count = 0
-    for a in store.iter_attempts(run_id, with_cases=False):
+    # Labels are not the run's scores: `benchlab labels export` carries them, not this document.
+    for a in store.iter_attempts(run_id, with_cases=False, human=False):
         out.write(("," if count else "") + a.model_dump_json())
         count += 1
     out.write("]}\n")

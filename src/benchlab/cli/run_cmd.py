@@ -65,11 +65,22 @@ def run(
         str | None,
         typer.Option(help="Where code runs: local (default) or ray ($RAY_ADDRESS)."),
     ] = None,
+    summary_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary-csv",
+            help="Grid suites: once the run completes, write its per-level and uplift "
+            "summary here (as `export --format summary-csv`).",
+        ),
+    ] = None,
 ) -> None:
     """Run suites against models and store every attempt."""
     from benchlab import api
     from benchlab.providers.profiles import resolve_models
     from benchlab.validation import build_config, parse_scorer
+
+    if summary_csv is not None:
+        _check_summary_flags(summary_csv, suites, dry_run=dry_run, no_score=no_score)
 
     if executor is not None:
         from benchlab.sandbox.executor import use_executor
@@ -106,7 +117,7 @@ def run(
         from benchlab.engine.budget import over_budget_warning
 
         report = api.plan(config)
-        estimate = report.as_dict()["cost_usd"]
+        estimate = report.as_dict()["total_cost_usd"]  # the budget counts judges' spend too
         warning = over_budget_warning(estimate, max_cost)
         if warning:
             sys.stderr.write(warning + "\n")
@@ -119,7 +130,54 @@ def run(
             print_dry_run(report)
         return
     result = _run_async(api.arun(config, sinks=progress_sinks(json_out, quiet)))
+    if summary_csv is not None:
+        _write_summary(result, summary_csv, config.db)
     _finish(result, json_out)
+
+
+def _check_summary_flags(path: Path, suites: list[str], *, dry_run: bool, no_score: bool) -> None:
+    """`--summary-csv` needs a scored run of a grid: say so before anything is sent."""
+    from benchlab.errors import ConfigError
+    from benchlab.suites import load_suite
+
+    if dry_run:
+        raise ConfigError("--summary-csv: a dry run stores no results to summarise")
+    if no_score:
+        raise ConfigError(
+            "--summary-csv: --no-score leaves nothing to summarise (after `benchlab score "
+            "RUN_ID`, use `benchlab export RUN_ID --format summary-csv`)"
+        )
+    if not path.parent.is_dir():
+        raise ConfigError(f"--summary-csv {path}: no such directory {path.parent}")
+    if not any(load_suite(ref).header.factors for ref in suites):
+        raise ConfigError(
+            f"--summary-csv: no grid suite among {', '.join(suites)} (a grid declares factors)"
+        )
+
+
+def _write_summary(result: Any, path: Path, db: str | None) -> None:
+    """The summary of a completed run; any other outcome leaves it to `export` later,
+    and a summary that cannot be made is a warning: the run itself is stored either way."""
+    import io
+
+    from benchlab import api
+    from benchlab.cli._files import write_text
+    from benchlab.errors import ConfigError
+
+    if result.status != "completed":
+        sys.stderr.write(
+            f"--summary-csv: not written, run {result.run_id} is {result.status}; once it "
+            f"completes: benchlab export {result.run_id} --format summary-csv -o {path}\n"
+        )
+        return
+    text = io.StringIO()
+    try:
+        count = api.export(result.run_id, "summary-csv", text, db=db)
+        write_text(path, text.getvalue(), flag="--summary-csv")
+    except ConfigError as exc:
+        sys.stderr.write(f"warning: no summary written: {exc}\n")
+        return
+    sys.stderr.write(f"wrote {count} summary rows to {path}\n")
 
 
 def _run_async(coro: Any) -> Any:

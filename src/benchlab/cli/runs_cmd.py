@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -62,12 +63,23 @@ def show(
         str | None,
         typer.Option("--paired-by", help="Grid runs: paired uplift between levels of a factor."),
     ] = None,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv",
+            help="With --by/--paired-by: also write what is shown as a tidy CSV "
+            "(the layout of `export --format summary-csv`).",
+        ),
+    ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Per-model summary of a run: pass rate with 95% interval, latency, tokens, cost."""
     from benchlab import api
+    from benchlab.errors import ConfigError
 
+    if csv_out is not None and (attempt is not None or (by is None and paired_by is None)):
+        raise ConfigError("--csv: needs --by FACTOR or --paired-by FACTOR (and no --attempt)")
     if attempt is not None:
         from benchlab.render_artifacts import print_attempts
 
@@ -81,6 +93,13 @@ def show(
         from benchlab.render import print_factors
 
         report = api.show_factors(run_id, by, paired_by=paired_by, db=db)
+        if csv_out is not None:
+            from benchlab.cli._files import write_text
+
+            text = io.StringIO()
+            count = api.write_factor_csv(report, text, db=db)
+            write_text(csv_out, text.getvalue(), flag="--csv")
+            sys.stderr.write(f"wrote {count} rows to {csv_out}\n")
         if json_out:
             print_json(report)
         else:
@@ -98,13 +117,25 @@ def show(
 @app.command()
 def export(
     run_id: Annotated[str, typer.Argument(help="Run id (or a unique prefix).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl, csv or json")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, csv, json or summary-csv")
+    ] = "jsonl",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
     db: DbOpt = None,
 ) -> None:
-    """Export a run: one row per attempt (jsonl, csv) or the whole run (json)."""
+    """Export a run: one row per attempt (jsonl, csv) or the whole run (json).
+
+    summary-csv (grid runs): one tidy table with a `kind` column. kind=level rows,
+    one per model, factor and level: n cases, mean score, ci_low/ci_high (95%),
+    and the stance bin shares neg/neu/pos (empty for other scorers). kind=uplift
+    rows, one per model, paired factor and level vs baseline: mean of
+    score(level) - score(baseline) over n matched sets, with its paired bootstrap
+    interval; the paired factors are those outside the suite's `matched_by`.
+    Columns: kind, run_id, model, scorer, factor, level, baseline, n, mean,
+    ci_low, ci_high, neg, neu, pos.
+    """
     from benchlab import api
     from benchlab.analysis.export import FORMATS
     from benchlab.errors import ConfigError
@@ -121,4 +152,5 @@ def export(
         tmp.replace(output)  # never leave a half-written export under the real name
     finally:
         tmp.unlink(missing_ok=True)
-    sys.stderr.write(f"wrote {count} attempts to {output}\n")
+    what = "rows" if fmt == "summary-csv" else "attempts"
+    sys.stderr.write(f"wrote {count} {what} to {output}\n")

@@ -22,6 +22,7 @@ from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.judging import (
     JudgeOptions,
     JudgeUsage,
+    PlannedCall,
     as_number,
     ask_json,
     compile_template,
@@ -135,6 +136,17 @@ class JudgeScorer:
             messages.insert(0, {"role": "system", "content": self.system})
         return messages
 
+    def _groups(self) -> list[list[Criterion]]:
+        """The criteria asked per call: all at once, or one call each when `separate`."""
+        return [[c] for c in self.criteria] if self.separate else [self.criteria]
+
+    def planned_calls(self, case: Case, answer: Answer) -> list[PlannedCall]:
+        """The calls `score` would make for this answer (for dry-run estimates; no re-asks)."""
+        return [
+            PlannedCall(self._messages(case, answer, group), len(group), self.options.max_tokens)
+            for group in self._groups()
+        ]
+
     @staticmethod
     def _parser(criteria: list[Criterion]) -> Any:
         def parse(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -166,9 +178,8 @@ class JudgeScorer:
         usage = JudgeUsage(model=self.judge_model or "?", template_sha256=self.template_sha256)
         try:
             usage.model = model = self.options.model_for(ctx, self.name)
-            groups = [[c] for c in self.criteria] if self.separate else [self.criteria]
             verdicts: dict[str, dict[str, Any]] = {}
-            for group in groups:
+            for group in self._groups():
                 messages = self._messages(case, answer, group)
                 verdicts.update(
                     await ask_json(ctx, model, messages, self._parser(group), self.options, usage)

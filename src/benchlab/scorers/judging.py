@@ -111,6 +111,21 @@ def reference_text(case: Case) -> str | None:
     return json.dumps(value, ensure_ascii=False)
 
 
+@dataclass(frozen=True)
+class PlannedCall:
+    """One call a judging scorer would make for a verdict, as a dry run prices it.
+
+    `messages` are the prompt exactly as `score` would send it (rendered from the
+    scorer's own template), so the estimate follows a suite's custom template;
+    `verdicts` is how many scores the reply must hold (criteria asked together,
+    or 1), which sizes the reply allowance; `max_tokens` is the scorer's own cap.
+    """
+
+    messages: list[dict[str, Any]]
+    verdicts: int = 1
+    max_tokens: int | None = None
+
+
 @dataclass
 class JudgeUsage:
     """A judge's spend on one verdict, kept apart from the judged model's spend."""

@@ -18,6 +18,7 @@ from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.judging import (
     JudgeOptions,
     JudgeUsage,
+    PlannedCall,
     as_number,
     ask_json,
     compile_template,
@@ -72,22 +73,30 @@ class StanceScorer:
         self._template = compile_template(template, "stance")
         self.template_sha256 = template_hash(system, template)
 
+    def _messages(self, case: Case, answer: Answer) -> list[dict[str, Any]]:
+        text = self._template.render(
+            question=question_text(case),
+            answer=answer.output,
+            context=case.context,
+            metadata=case.metadata,
+            axis=self.axis,
+            reply_format=prompts.STANCE_REPLY,
+        )
+        messages = [{"role": "user", "content": text}]
+        if self.system:
+            messages.insert(0, {"role": "system", "content": self.system})
+        return messages
+
+    def planned_calls(self, case: Case, answer: Answer) -> list[PlannedCall]:
+        """The one call `score` would make for this answer (for dry-run estimates)."""
+        return [PlannedCall(self._messages(case, answer), 1, self.options.max_tokens)]
+
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         usage = JudgeUsage(model=self.judge_model or "?", template_sha256=self.template_sha256)
         base = {"axis": self.axis, "bins": list(self.bins)}
         try:
             usage.model = model = self.options.model_for(ctx, self.name)
-            text = self._template.render(
-                question=question_text(case),
-                answer=answer.output,
-                context=case.context,
-                metadata=case.metadata,
-                axis=self.axis,
-                reply_format=prompts.STANCE_REPLY,
-            )
-            messages = [{"role": "user", "content": text}]
-            if self.system:
-                messages.insert(0, {"role": "system", "content": self.system})
+            messages = self._messages(case, answer)
             stance, reasoning = await ask_json(ctx, model, messages, _parse, self.options, usage)
         except judge_errors() as exc:
             return judge_failure(exc, usage, base)
