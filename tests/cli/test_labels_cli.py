@@ -13,8 +13,14 @@ from support.runs import assert_user_error, cli
 
 
 def _attempts(db: str, run_id: str) -> dict[tuple[str, str], tuple[str, bool | None]]:
+    """Attempt ids the way a user finds them: from `benchlab export`."""
+    done = cli("export", run_id, "--format", "jsonl", "--db", db)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
     with Store(db) as store:
-        return {(a.case_id, a.model): (str(a.id), a.passed) for a in store.iter_attempts(run_id)}
+        stored = {str(a.id) for a in store.iter_attempts(run_id)}
+    assert {r["attempt_id"] for r in rows} == stored
+    return {(r["case_id"], r["model"]): (r["attempt_id"], r["passed"]) for r in rows}
 
 
 def test_label_export_and_agreement(tmp_path: Path) -> None:

@@ -39,6 +39,7 @@ ROW_FIELDS = [
     "cost_usd",
     "cached",
     "finish_reason",
+    "attempt_id",  # a string: 63-bit ids do not survive a JavaScript number
 ]
 
 
@@ -71,6 +72,7 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
         "cost_usd": a.cost_usd,
         "cached": a.cached,
         "finish_reason": a.finish_reason,
+        "attempt_id": str(a.id),
     }
 
 
