@@ -355,3 +355,31 @@ async def test_scorers_call_models_through_the_engine_with_cache(
     before = stub_server.count
     await api.arun(config, env=_env(stub_server))
     assert stub_server.count == before  # the verdicts came from the cache
+
+
+async def test_a_suite_stored_whole_is_not_written_again(
+    tmp_path: Path, stub_server: StubServer
+) -> None:
+    """Cases are keyed by the suite's content hash: a re-run of it writes only attempts."""
+    import sqlite3
+
+    db = tmp_path / "cases.db"
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 10)
+    await api.arun(_config(suite, f"sqlite:///{db}", limit=4), env=_env(stub_server))
+    with sqlite3.connect(db) as conn:  # count every insert the store tries, ignored or not
+        conn.execute("CREATE TABLE case_writes (n INTEGER)")
+        conn.execute(
+            "CREATE TRIGGER count_case_writes BEFORE INSERT ON cases "
+            "BEGIN INSERT INTO case_writes VALUES (1); END"
+        )
+
+    def writes() -> int:
+        with sqlite3.connect(db) as conn:
+            return int(conn.execute("SELECT count(*) FROM case_writes").fetchone()[0])
+
+    full = await api.arun(_config(suite, f"sqlite:///{db}"), env=_env(stub_server))
+    assert writes() == 10  # only 4 of 10 were stored: the whole suite is written
+    again = await api.arun(_config(suite, f"sqlite:///{db}", cache=False), env=_env(stub_server))
+    assert writes() == 10  # stored whole: nothing written
+    assert again.summary["models"][0]["attempts"] == 10
+    assert [a.expected for a in again.attempts()] == [a.expected for a in full.attempts()]

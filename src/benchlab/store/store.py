@@ -403,6 +403,12 @@ class Store:
             )
             return {name: h for name, h in conn.execute(query)}
 
+    def count_cases(self, suite_hash: str) -> int:
+        """How many of a suite version's cases are stored (cases are keyed by content hash)."""
+        query = select(func.count()).select_from(cases).where(cases.c.suite_hash == suite_hash)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def iter_cases(self, suite_hash: str) -> Iterator[dict[str, Any]]:
         query = (
             select(cases)
