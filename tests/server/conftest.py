@@ -10,12 +10,17 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
+from support.browser import ARGS, CHROMIUM, Watched
 from support.lab import ADMIN_KEY, Seed, auth, make_app, make_seed
 from support.live_server import LiveServer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 __all__ = ["ADMIN_KEY", "Seed", "WriteEnv", "auth", "make_app"]
 
@@ -64,3 +69,29 @@ def write_env(seed_copy: Seed) -> Iterator[WriteEnv]:
         httpx.Client(base_url=live.url, timeout=30) as c,
     ):
         yield WriteEnv(live, seed_copy, c)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def watched(browser: Browser, tmp_path: Path) -> Iterator[Watched]:
+    """A fresh page; the test fails on any console error it saw. Screenshots in tmp_path."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    w = Watched(page, tmp_path)
+    yield w
+    context.close()
+    print(f"screenshots in {tmp_path}")
+    assert w.errors == []

@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import expect
 
 from benchlab import api
-from server.test_dashboard import Watched, browser, watched  # noqa: F401 (fixtures)
+from support.browser import Watched
 from support.lab import Seed, make_app
 from support.live_server import LiveServer
 
@@ -117,7 +117,7 @@ def test_artifact_route_is_in_the_openapi_schema(served: Served) -> None:
 
 
 @pytest.mark.slow
-def test_the_attempt_panel_links_each_artifact(served: Served, watched: Watched) -> None:  # noqa: F811
+def test_the_attempt_panel_links_each_artifact(served: Served, watched: Watched) -> None:
     page = watched.page
     run = httpx.get(f"{served.url}/api/attempts/{served.attempt_id}").json()["run_id"]
     page.goto(f"{served.url}/runs/{run}#attempt-{served.attempt_id}")

@@ -11,42 +11,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from server.conftest import Seed
-from server.test_dashboard import ARGS, CHROMIUM, Watched
+from support.browser import Watched
 from support.lab import auth, make_app
 from support.live_server import LiveServer
 
 pytestmark = pytest.mark.slow
 LABEL_KEY = "colleagues-label-key"
 DASH = "\u2013"  # what the page shows for an undefined statistic
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def watched(browser: Browser, tmp_path: Path) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    w = Watched(page, tmp_path)
-    yield w
-    context.close()
-    print(f"screenshots in {tmp_path}")
-    assert w.errors == []
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from server.test_dashboard import Watched, browser, watched  # noqa: F401 (fixtures)
 from server.test_schedules import TRACKER, _finished, _until, _utc
+from support.browser import Watched
 from support.clock import FakeClock
 from support.lab import make_app
 from support.live_server import LiveServer
@@ -18,7 +18,7 @@ from support.live_server import LiveServer
 pytestmark = pytest.mark.slow
 
 
-def test_the_schedules_card_shows_next_and_last_runs(tmp_path: Path, watched: Watched) -> None:  # noqa: F811
+def test_the_schedules_card_shows_next_and_last_runs(tmp_path: Path, watched: Watched) -> None:
     path = tmp_path / "schedules.yaml"
     path.write_text(TRACKER.replace("timezone: UTC", "timezone: Europe/Paris"))
     clock = FakeClock(_utc(2025, 1, 6, 4, 59, 30))  # 05:59:30 in Paris

@@ -167,6 +167,13 @@ def _pairs(a: Sequence[Any], b: Sequence[Any]) -> list[tuple[Any, Any]]:
     return [(x, y) for x, y in zip(a, b, strict=True) if not _missing(x) and not _missing(y)]
 
 
+def _categories(pairs: list[tuple[Any, Any]], labels: Sequence[Hashable] | None) -> list[Hashable]:
+    """The given labels in their order, else every value seen, sorted."""
+    if labels is not None:
+        return list(labels)
+    return sorted({v for p in pairs for v in p}, key=_order_key)
+
+
 def cohen_kappa(
     a: Sequence[Hashable | None],
     b: Sequence[Hashable | None],
@@ -181,11 +188,7 @@ def cohen_kappa(
     ordered scale as part agreement.
     """
     pairs = _pairs(a, b)
-    cats = (
-        list(labels)
-        if labels is not None
-        else sorted({v for p in pairs for v in p}, key=_order_key)
-    )
+    cats = _categories(pairs, labels)
     index = {v: i for i, v in enumerate(cats)}
     unknown = [v for p in pairs for v in p if v not in index]
     if unknown:
@@ -341,11 +344,7 @@ def confusion_matrix(
 ) -> Confusion:
     """Counts of (a, b) category pairs, rows a and columns b, in `labels` order."""
     pairs = _pairs(a, b)
-    cats = (
-        list(labels)
-        if labels is not None
-        else sorted({v for p in pairs for v in p}, key=_order_key)
-    )
+    cats = _categories(pairs, labels)
     index = {v: i for i, v in enumerate(cats)}
     matrix = [[0] * len(cats) for _ in cats]
     for x, y in pairs:

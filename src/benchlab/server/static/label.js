@@ -1,5 +1,7 @@
 // The Label page: a queue of a run's answers, labeled with the keyboard, and the agreement
 // between labelers and scorers, refreshed after every label.
+import { h, text } from "./dom.js";
+
 const setup = document.getElementById("label-setup");
 const runId = setup.dataset.run;
 const nameInput = document.getElementById("labeler");
@@ -42,20 +44,6 @@ function store(kind, name, value) {
 }
 function load(kind, name) {
   try { return (kind === "local" ? localStorage : sessionStorage).getItem(name) || ""; } catch (e) { return ""; }
-}
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") el.className = v; else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
-  return el;
-}
-
-function text(value) {
-  if (value === null || value === undefined) return "";
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
 function fmt(value, digits = 3) {

@@ -1,25 +1,12 @@
 // The Run page: the attempt panel (prompt, answer, expected, scores, tool calls, logs, diff)
 // and live progress while the run is still going.
 import { diffWords, renderDiff } from "./diff.js";
+import { h, text } from "./dom.js";
 import { followRun, progressText, setBar } from "./live.js";
 
 const panel = document.getElementById("attempt-panel");
 const body = document.getElementById("panel-body");
 const title = document.getElementById("panel-title");
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "class") el.className = v; else el.setAttribute(k, v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
-  return el;
-}
-
-function text(value) {
-  if (value === null || value === undefined) return "";
-  return typeof value === "string" ? value : JSON.stringify(value, null, 2);
-}
 
 function chip(passed, status) {
   if (status === "error") return h("span", { class: "chip err" }, "ERROR");
