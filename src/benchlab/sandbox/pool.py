@@ -364,13 +364,12 @@ class LocalExecutor:
         of these is the program's fault, so the job runs again on a fresh
         server once before the failure is reported as the sandbox's.
         """
-        for attempt in (1, 2):
+        result = self._execute_once(worker, job)
+        if result is None:
             result = self._execute_once(worker, job)
-            if result is not None:
-                return result
-            if attempt == 2:
-                break
-        raise SandboxError(f"sandbox server failed twice: {worker.last_words or 'no reply'}")
+        if result is None:
+            raise SandboxError(f"sandbox server failed twice: {worker.last_words or 'no reply'}")
+        return result
 
     def _execute_once(self, worker: _Worker, job: Job) -> ExecResult | None:
         if not worker.alive:
