@@ -179,3 +179,38 @@ def test_a_server_failure_is_retried_once_then_reported_as_the_sandboxs() -> Non
         after = executor.run_many([Job.python("print('still here')", limits=FAST)])[0]
         assert after.outcome == "passed" and after.stdout == "still here\n"
         assert executor.restarts == 2
+
+
+def test_a_server_killed_from_outside_does_not_fail_the_program() -> None:
+    """Under a uid of its own the program cannot kill its server: when the server vanishes
+    anyway (killed here from outside, mid-job), the job runs again on a fresh one."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def children() -> set[int]:
+        mine = os.getpid()
+        return {int(p) for p in os.listdir("/proc") if p.isdigit() and _parent_of(int(p)) == mine}
+
+    before = children()
+    with LocalExecutor(workers=1) as executor:
+        if executor.isolation.uid is None:
+            pytest.skip("without a uid of its own, a vanished server is the program's doing")
+        servers = children() - before
+        assert servers, "the worker is a child of this process"
+        job = Job.python("import time\ntime.sleep(1.0)\nprint('done')", limits=FAST)
+        threading.Timer(0.3, lambda: [os.kill(p, signal.SIGKILL) for p in servers]).start()
+        started = time.monotonic()
+        result = executor.run_many([job])[0]
+        assert result.outcome == "passed" and result.stdout == "done\n"
+        assert time.monotonic() - started >= 1.3  # it really ran twice
+        assert executor.restarts == 1
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return int(fh.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None

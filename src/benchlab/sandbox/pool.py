@@ -385,13 +385,18 @@ class LocalExecutor:
         started = time.monotonic()
         reply = worker.request(job.wire(job_id, self.env), job.limits.timeout + _GRACE)
         if reply is None:
-            # The program killed its server, or wedged it: this execution fails, the slot restarts.
+            # The server died or wedged: this execution fails, the slot restarts. Whose fault
+            # it was decides between a retry and a verdict on the program.
             worker.stop()
             worker.kill_leftovers()
             elapsed = (time.monotonic() - started) * 1000.0
+            timed_out = elapsed >= job.limits.timeout * 1000.0
             if worker.crashed:  # a traceback of its own: the server failed, not the program
                 return None
-            timed_out = elapsed >= job.limits.timeout * 1000.0
+            if not timed_out and worker.isolation.uid is not None:
+                # Under a uid of its own the program cannot signal the server (root's), so a
+                # server that vanished died of something else: not the program's fault.
+                return None
             return ExecResult(
                 outcome="timeout" if timed_out else "runtime_error",
                 exit_code=None,
