@@ -10,7 +10,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from support.databases import backends, postgres_database
 from support.servers import StubServer
+
+# The packages whose tests run against every database kind that `backends()` offers.
+STORE_PACKAGES = ("store", "engine", "analysis")
 
 
 @pytest.fixture
@@ -20,10 +24,24 @@ def stub_server() -> Iterator[StubServer]:
         yield server
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The store's own tests and those of what stands on it (engine, analysis) run on
+    SQLite and, where a server is configured, PostgreSQL; elsewhere SQLite is enough."""
+    if "db_url" not in metafunc.fixturenames:
+        return
+    package = metafunc.definition.path.parent.name
+    kinds = backends() if package in STORE_PACKAGES else ["sqlite"]
+    metafunc.parametrize("db_url", kinds, indirect=True)
+
+
 @pytest.fixture
-def db_url(tmp_path: pytest.TempPathFactory) -> str:
-    """A fresh SQLite file for one test."""
-    return f"sqlite:///{tmp_path}/bench.db"  # type: ignore[str-bytes-safe]
+def db_url(request: pytest.FixtureRequest, tmp_path: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh database for one test: a SQLite file, or a PostgreSQL database of its own."""
+    if request.param == "postgresql":
+        with postgres_database() as url:
+            yield url
+        return
+    yield f"sqlite:///{tmp_path}/bench.db"  # type: ignore[str-bytes-safe]
 
 
 @pytest.fixture

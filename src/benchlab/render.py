@@ -5,10 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 
-def _console() -> Any:
+def make_console() -> Any:
+    """A console for stdout. Off a terminal (a pipe, a file, a CI log) rich assumes 80
+    columns and cuts run ids and model names short ("20261204-0207…"); there, lines are as
+    wide as $COLUMNS says, else 200, so what is printed can be copied and grepped whole."""
+    import os
+    import sys
+
     from rich.console import Console
 
-    return Console()
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return Console()
+    return Console(width=200)
 
 
 def _pct(value: float | None) -> str:
@@ -34,7 +42,7 @@ def _usd(value: float | None) -> str:
 def print_summary(summary: dict[str, Any]) -> None:
     from rich.table import Table
 
-    console = _console()
+    console = make_console()
     title = f"run {summary['run_id']} · {summary['status']} · {', '.join(summary['suites'])}"
     table = Table(title=title, title_justify="left")
     for col in (
@@ -133,12 +141,12 @@ def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> N
         table.add_column(col)
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    _console().print(table)
+    make_console().print(table)
 
 
 def print_dry_run(report: Any) -> None:
     data = report.as_dict()
-    console = _console()
+    console = make_console()
     columns = ["model", "requests", "input_tokens", "output_tokens", "cost_usd"]
     if data["judges"]:
         console.print(
@@ -179,7 +187,7 @@ def print_factors(report: dict[str, Any]) -> None:
     """`show --by`: one table per model, levels as rows, then the paired uplifts."""
     from rich.table import Table
 
-    console = _console()
+    console = make_console()
     for entry in report["models"]:
         title = f"run {report['run_id']} · {entry['model']} · {report['scorer']} by {report['by']}"
         table = Table(title=title, title_justify="left")

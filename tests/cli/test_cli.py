@@ -67,6 +67,12 @@ def test_quickstart_on_offline_models_json_contract(tmp_path: Path) -> None:
     prefix = cli("show", data["run_id"][:15], "--json", cwd=tmp_path)
     assert json.loads(prefix.stdout)["run_id"] == data["run_id"]
 
+    # Piped (not a terminal), tables are not cut to 80 columns: ids can be copied whole.
+    env = {"COLUMNS": ""}
+    assert data["run_id"] in cli("runs", cwd=tmp_path, env=env).stdout
+    table = cli("show", data["run_id"], cwd=tmp_path, env=env).stdout
+    assert "…" not in table and "tokens in/out" in table
+
 
 def test_export_formats(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/x.db"

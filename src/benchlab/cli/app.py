@@ -19,6 +19,13 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+@app.callback()
+def _group() -> None:
+    """Keeps `benchlab` a group of commands when only one command module is loaded
+    (Typer turns an app of a single command into that command)."""
+
+
 DbOpt = Annotated[
     str | None,
     typer.Option("--db", help="Database URL or SQLite path (default: $BENCHLAB_DB or .benchlab/)"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -66,10 +65,11 @@ STYLE = {"regression": "bold red", "improvement": "bold green", "no_change": "di
 
 
 def print_comparison(data: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    from benchlab import render
+
+    console = render.make_console()
     table = Table(
         title=f"{data['run_b']} against {data['run_a']} (alpha {data['alpha']:g}, "
         f"p Holm-adjusted over models)",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -30,9 +29,9 @@ def history(
 
 
 def print_history(data: dict[str, Any]) -> None:
-    from rich.console import Console
     from rich.table import Table
 
+    from benchlab import render
     from benchlab.analysis.report import (
         HISTORY_HEAD,
         VERDICT,
@@ -42,7 +41,7 @@ def print_history(data: dict[str, Any]) -> None:
         pct,
     )
 
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = render.make_console()
     console.print(f"[bold]{data['suite']}[/bold]: last {len(data['runs'])} completed runs")
     console.print("[bold]Latest[/bold]")
     for entry in data["models"]:

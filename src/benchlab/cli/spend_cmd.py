@@ -24,15 +24,13 @@ def spend(
     if json_out:
         print_json(data)
         return
-    from rich.console import Console
-
-    from benchlab.render import print_table
+    from benchlab.render import make_console, print_table
 
     def usd(x: float) -> str:
         return f"${x:,.4f}"
 
     avg = data["avg_per_run_usd"]
-    Console().print(
+    make_console().print(
         f"[bold]{data['month']}[/bold]: {usd(data['total_usd'])} over {data['runs']} runs "
         f"({data['requests']:,} requests sent), {'-' if avg is None else usd(avg)} per run"
         + (

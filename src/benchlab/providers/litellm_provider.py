@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import warnings
 from typing import Any
 
 from benchlab.errors import ConfigError
@@ -77,6 +78,14 @@ _CAUSES: dict[str, type[ProviderError]] = {
 def load_litellm() -> Any:
     """Import litellm, quietly and offline, or say how to install it."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    # litellm (1.110) builds pydantic models from TypedDicts with ReadOnly items, on import
+    # and lazily inside its first calls; pydantic warns once per class. That is litellm's
+    # business, not the user's run, so that one warning is silenced for the process.
+    warnings.filterwarnings(
+        "ignore",
+        message=r"Items .* are using the `ReadOnly` qualifier",
+        category=UserWarning,
+    )
     try:
         import litellm
     except ImportError as exc:

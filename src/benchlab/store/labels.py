@@ -224,8 +224,8 @@ def iter_export_rows(store: Store, run_id: str) -> Iterator[dict[str, Any]]:
         .order_by(a.suite, a.case_id, a.model, a.sample, lab.labeler)
         .execution_options(yield_per=1000)
     )
-    with store.engine.connect() as conn:
-        for row in conn.execute(query).mappings():
+    with store.engine.connect() as conn, conn.execute(query) as rows:
+        for row in rows.mappings():
             yield dict(row)
 
 

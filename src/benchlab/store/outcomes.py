@@ -121,8 +121,11 @@ def iter_case_score_means(
         query = query.where(a.model == model)
     if suite is not None:
         query = query.where(a.suite == suite)
-    with store.engine.connect() as conn:
-        for m, su, c, sc, v, n in conn.execute(query.execution_options(yield_per=2000)):
+    with (
+        store.engine.connect() as conn,
+        conn.execute(query.execution_options(yield_per=2000)) as rows,
+    ):
+        for m, su, c, sc, v, n in rows:
             yield ScoreMean(m, su, c, sc, float(v), int(n))
     for m, su, c, v, n in case_human_means(store, run_id, model=model, suite=suite):
         yield ScoreMean(m, su, c, HUMAN, v, n)  # human labels, beside the scorers

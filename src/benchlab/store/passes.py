@@ -161,5 +161,5 @@ def judge_details(store: Store, run_id: str, pass_no: int) -> Iterator[tuple[str
     else:
         later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
         query = query.where(s.pass_no.not_in(later))
-    with store.engine.connect() as conn:
-        yield from ((m, d) for m, d in conn.execute(query))
+    with store.engine.connect() as conn, conn.execute(query) as rows:
+        yield from ((m, d) for m, d in rows)

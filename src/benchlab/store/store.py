@@ -1,7 +1,9 @@
 """The one door to the database: runs, suites, models, attempts, scores and the response cache.
 
 Everything above the store (engine, CLI, server) goes through `Store`; no other
-module builds SQL. Queries stream (`yield_per`) where a run can be large.
+module builds SQL. Queries stream (`yield_per`) where a run can be large, and a
+streamed result is closed by a `with`: a caller that stops early (`next(...)`)
+must not leave PostgreSQL's server-side cursor open until garbage collection.
 """
 
 from __future__ import annotations
@@ -311,8 +313,8 @@ class Store:
             .where(attempts.c.run_id == run_id)
             .execution_options(yield_per=2000)
         )
-        with self.engine.connect() as conn:
-            yield from (tuple(r) for r in conn.execute(query))
+        with self.engine.connect() as conn, conn.execute(query) as rows:
+            yield from (tuple(r) for r in rows)
 
     def latest_pass(self, run_id: str) -> int:
         """The newest completed scoring pass of a run (0: the run's own scoring)."""
@@ -345,8 +347,8 @@ class Store:
             attempts.c.suite, attempts.c.case_id, attempts.c.model, attempts.c.sample
         ).execution_options(yield_per=1000)
         hashes = self.run_suite_hashes(run_id)
-        with self.engine.connect() as conn:
-            for chunk in conn.execute(query).mappings().partitions(1000):
+        with self.engine.connect() as conn, conn.execute(query) as rows:
+            for chunk in rows.mappings().partitions(1000):
                 ids = [r["id"] for r in chunk]
                 by_attempt: dict[int, list[Score]] = {}
                 score_query = select(scores).where(scores.c.attempt_id.in_(ids))
@@ -416,8 +418,8 @@ class Store:
             .order_by(cases.c.position)
             .execution_options(yield_per=1000)
         )
-        with self.engine.connect() as conn:
-            for r in conn.execute(query).mappings():
+        with self.engine.connect() as conn, conn.execute(query) as rows:
+            for r in rows.mappings():
                 yield case_from_row(r)
 
     def suite_record(self, suite_hash: str) -> dict[str, Any]:

@@ -1,0 +1,71 @@
+"""Fresh databases for tests: a SQLite file, or a PostgreSQL database on a real server.
+
+PostgreSQL joins in when `BENCHLAB_TEST_POSTGRES_URL` names a server (`.ci/run`
+installs and starts one): it is an admin URL (a role that may CREATE DATABASE),
+and every test gets a database of its own, copied from a template that was
+migrated once, so no test sees another's rows and migrations still run for real.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+POSTGRES_ENV = "BENCHLAB_TEST_POSTGRES_URL"
+TEMPLATE = "benchlab_test_template"
+
+_template_ready = False
+
+
+def backends() -> list[str]:
+    """The database kinds the store's tests run against on this machine."""
+    return ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+def _admin() -> Any:
+    from sqlalchemy import create_engine
+
+    return create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
+
+
+def _with_database(url: str, name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def _ensure_template(admin: Any) -> None:
+    """The template holds the schema at head, made by the same migrations a user's store runs."""
+    global _template_ready
+    if _template_ready:
+        return
+    from sqlalchemy import text
+
+    from benchlab.store import Store
+
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{TEMPLATE}"'))
+    Store(_with_database(os.environ[POSTGRES_ENV], TEMPLATE)).close()
+    _template_ready = True
+
+
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A new database for one test, dropped afterwards (its connections forced closed)."""
+    from sqlalchemy import text
+
+    admin = _admin()
+    name = f"benchlab_test_{uuid.uuid4().hex[:12]}"
+    try:
+        _ensure_template(admin)
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"'))
+        yield _with_database(os.environ[POSTGRES_ENV], name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
