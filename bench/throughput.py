@@ -434,15 +434,11 @@ def check_run(label: str, proc: Proc, n: int) -> dict[str, Any]:
     return info
 
 
-def median_wall(
-    argv: list[str], env: dict[str, str], cwd: Path, reps: int
-) -> tuple[float, list[float], int]:
-    walls, rc = [], 0
-    for _ in range(reps):
-        p = run_child(argv, env, 60, cwd)
-        walls.append(p.wall)
-        rc = rc or p.rc
-    return statistics.median(walls), walls, rc
+# The chosen libraries a `benchlab run` needs before it can do anything: Typer parses the
+# flags (and, since 0.29, builds pydantic adapters to coerce them), pydantic validates the
+# config (`import pydantic` alone is lazy: BaseModel is what loads it), SQLAlchemy opens the
+# store, asyncio drives the engine, rich prints the summary table.
+FLOOR_IMPORTS = "import typer, sqlalchemy, asyncio, rich.table; from pydantic import BaseModel"
 
 
 # --------------------------------------------------------------------------- main
@@ -467,6 +463,9 @@ def main() -> int:
         help="run each throughput measurement R times and keep the best (1)",
     )
     ap.add_argument("--quick", action="store_true", help="N=300, big-n 1500, c=32 only")
+    ap.add_argument(
+        "--startup-only", action="store_true", help="only the start-up figures (with --reps)"
+    )
     args = ap.parse_args()
     if args.quick:
         args.n, args.big_n, args.concurrency, args.reps = 300, 1500, "32", 3
@@ -538,110 +537,113 @@ def main() -> int:
         )
         print()
 
-        results: list[Result] = []
-        bl_runs: dict[int, tuple[Result, Proc, Proc, dict[str, Any]]] = {}
-        for c in concs:
-            rep = args.repeat
-            results.append(bare("aiohttp (bare)", _aiohttp_loop, url, n, c, rep))
-            results.append(bare("httpx (bare)", _httpx_loop, url, n, c, rep))
-            # 1-case run first (start-up cost at this c), then the N-case run; fresh DBs.
-            ones, fulls = [], []
-            for k in range(rep):
-                ones.append(benchlab_run(suite1, c, work / f"one-c{c}-{k}.db", env, cwd))
-                check_run(f"1 case, c={c}", ones[-1], 1)
-                fulls.append(benchlab_run(suite, c, work / f"bench-c{c}-{k}.db", env, cwd))
-                info = check_run(f"N={n}, c={c}", fulls[-1], n)
-            one, full = best_of(ones), best_of(fulls)
-            res = Result(
-                "benchlab run", n, c, full.wall, full.cpu, info.get("attempts") or 0, extra=info
-            )
-            results.append(res)
-            bl_runs[c] = (res, full, one, info)
-
-        # ---- table
-        widths = [16, 5, 6, 9, 10, 11, 8]
-        print(fmt_row(["client", "c", "N", "wall s", "samples/s", "CPU ms/smp", "ok"], widths))
-        print(fmt_row(["-" * w for w in widths], widths))
-        for r in results:
-            print(
-                fmt_row(
-                    [
-                        r.name,
-                        str(r.c),
-                        str(r.n),
-                        f"{r.wall:.3f}",
-                        f"{r.rate:,.0f}",
-                        f"{r.cpu_ms:.3f}",
-                        str(r.ok),
-                    ],
-                    widths,
+        if not args.startup_only:  # throughput, then memory
+            results: list[Result] = []
+            bl_runs: dict[int, tuple[Result, Proc, Proc, dict[str, Any]]] = {}
+            for c in concs:
+                rep = args.repeat
+                results.append(bare("aiohttp (bare)", _aiohttp_loop, url, n, c, rep))
+                results.append(bare("httpx (bare)", _httpx_loop, url, n, c, rep))
+                # 1-case run first (start-up cost at this c), then the N-case run; fresh DBs.
+                ones, fulls = [], []
+                for k in range(rep):
+                    ones.append(benchlab_run(suite1, c, work / f"one-c{c}-{k}.db", env, cwd))
+                    check_run(f"1 case, c={c}", ones[-1], 1)
+                    fulls.append(benchlab_run(suite, c, work / f"bench-c{c}-{k}.db", env, cwd))
+                    info = check_run(f"N={n}, c={c}", fulls[-1], n)
+                one, full = best_of(ones), best_of(fulls)
+                res = Result(
+                    "benchlab run", n, c, full.wall, full.cpu, info.get("attempts") or 0, extra=info
                 )
-            )
-        print()
+                results.append(res)
+                bl_runs[c] = (res, full, one, info)
 
-        print("benchlab detail (CPU = user+sys of the benchlab process, from RUSAGE_CHILDREN):")
-        for c, (res, full, one, info) in bl_runs.items():
-            steady_cpu = (full.cpu - one.cpu) / max(n - 1, 1)
-            steady_wall = full.wall - one.wall
-            steady_rate = (n - 1) / steady_wall if steady_wall > 0 else float("nan")
-            res.extra.update(steady_cpu_ms=1000 * steady_cpu, steady_rate=steady_rate)
-            print(
-                f"  c={c}: whole process {full.wall:.3f} s wall, {full.cpu:.3f} s CPU "
-                f"= {res.cpu_ms:.3f} ms/sample; 1-case run {one.wall:.3f} s wall, "
-                f"{one.cpu:.3f} s CPU"
-            )
-            print(
-                f"        excluding start-up: {1000 * steady_cpu:.3f} ms CPU/sample, "
-                f"{steady_rate:,.0f} samples/s"
-            )
-            print(
-                f"        --json: status={info.get('status')} attempts={info.get('attempts')} "
-                f"(N={n}) errors={info.get('errors')} pass_rate={info.get('pass_rate')}"
-                f"  peak RSS {full.maxrss_kb / 1024:.1f} MiB"
-            )
-        print()
+            # ---- table
+            widths = [16, 5, 6, 9, 10, 11, 8]
+            print(fmt_row(["client", "c", "N", "wall s", "samples/s", "CPU ms/smp", "ok"], widths))
+            print(fmt_row(["-" * w for w in widths], widths))
+            for r in results:
+                print(
+                    fmt_row(
+                        [
+                            r.name,
+                            str(r.c),
+                            str(r.n),
+                            f"{r.wall:.3f}",
+                            f"{r.rate:,.0f}",
+                            f"{r.cpu_ms:.3f}",
+                            str(r.ok),
+                        ],
+                        widths,
+                    )
+                )
+            print()
 
-        print("ratios:")
-        by = {(r.name, r.c): r for r in results}
-        for c in concs:
-            a, h, b = by[("aiohttp (bare)", c)], by[("httpx (bare)", c)], by[("benchlab run", c)]
-            sc = b.extra["steady_cpu_ms"]
-            sr = b.extra["steady_rate"]
-            print(
-                f"  c={c}: benchlab samples/s / aiohttp = {b.rate / a.rate:.2f} whole process, "
-                f"{sr / a.rate:.2f} excl. start-up   (target >= 0.5)"
-            )
-            print(
-                f"        benchlab CPU ms/sample vs aiohttp: {b.cpu_ms / a.cpu_ms:.1f}x whole, "
-                f"{sc / a.cpu_ms:.1f}x excl. start-up;  "
-                f"vs httpx: {b.cpu_ms / h.cpu_ms:.2f}x whole, "
-                f"{sc / h.cpu_ms:.2f}x excl. start-up"
-            )
-            print(f"        httpx CPU ms/sample vs aiohttp: {h.cpu_ms / a.cpu_ms:.1f}x")
-        print()
+            print("benchlab detail (CPU = user+sys of the benchlab process, from RUSAGE_CHILDREN):")
+            for c, (res, full, one, info) in bl_runs.items():
+                steady_cpu = (full.cpu - one.cpu) / max(n - 1, 1)
+                steady_wall = full.wall - one.wall
+                steady_rate = (n - 1) / steady_wall if steady_wall > 0 else float("nan")
+                res.extra.update(steady_cpu_ms=1000 * steady_cpu, steady_rate=steady_rate)
+                print(
+                    f"  c={c}: whole process {full.wall:.3f} s wall, {full.cpu:.3f} s CPU "
+                    f"= {res.cpu_ms:.3f} ms/sample; 1-case run {one.wall:.3f} s wall, "
+                    f"{one.cpu:.3f} s CPU"
+                )
+                print(
+                    f"        excluding start-up: {1000 * steady_cpu:.3f} ms CPU/sample, "
+                    f"{steady_rate:,.0f} samples/s"
+                )
+                print(
+                    f"        --json: status={info.get('status')} attempts={info.get('attempts')} "
+                    f"(N={n}) errors={info.get('errors')} pass_rate={info.get('pass_rate')}"
+                    f"  peak RSS {full.maxrss_kb / 1024:.1f} MiB"
+                )
+            print()
 
-        # ---- memory
-        small = bl_runs[rss_c][1]
-        big = benchlab_run(suite_big, rss_c, work / "bench-big.db", env, cwd, timeout=600)
-        binfo = check_run(f"N={args.big_n}, c={rss_c}", big, args.big_n)
-        print(f"peak RSS of benchlab (c={rss_c}, ru_maxrss of that child via wait4):")
-        print(f"  N={n:>6}: {small.maxrss_kb / 1024:7.1f} MiB")
-        print(
-            f"  N={args.big_n:>6}: {big.maxrss_kb / 1024:7.1f} MiB   "
-            f"({big.wall:.2f} s wall, {args.big_n / big.wall:,.0f} samples/s, "
-            f"{1000 * big.cpu / args.big_n:.3f} CPU ms/sample; attempts={binfo.get('attempts')}, "
-            f"pass_rate={binfo.get('pass_rate')})"
-        )
-        print(
-            f"  ratio big/small = {big.maxrss_kb / small.maxrss_kb:.2f}   (target ~1.0: flat in N)"
-        )
-        print()
+            print("ratios:")
+            by = {(r.name, r.c): r for r in results}
+            for c in concs:
+                a, h = by[("aiohttp (bare)", c)], by[("httpx (bare)", c)]
+                b = by[("benchlab run", c)]
+                sc = b.extra["steady_cpu_ms"]
+                sr = b.extra["steady_rate"]
+                print(
+                    f"  c={c}: benchlab samples/s / aiohttp = {b.rate / a.rate:.2f} whole process, "
+                    f"{sr / a.rate:.2f} excl. start-up   (target >= 0.5)"
+                )
+                print(
+                    f"        benchlab CPU ms/sample vs aiohttp: {b.cpu_ms / a.cpu_ms:.1f}x whole, "
+                    f"{sc / a.cpu_ms:.1f}x excl. start-up;  "
+                    f"vs httpx: {b.cpu_ms / h.cpu_ms:.2f}x whole, "
+                    f"{sc / h.cpu_ms:.2f}x excl. start-up"
+                )
+                print(f"        httpx CPU ms/sample vs aiohttp: {h.cpu_ms / a.cpu_ms:.1f}x")
+            print()
+
+            # ---- memory
+            small = bl_runs[rss_c][1]
+            big = benchlab_run(suite_big, rss_c, work / "bench-big.db", env, cwd, timeout=600)
+            binfo = check_run(f"N={args.big_n}, c={rss_c}", big, args.big_n)
+            print(f"peak RSS of benchlab (c={rss_c}, ru_maxrss of that child via wait4):")
+            print(f"  N={n:>6}: {small.maxrss_kb / 1024:7.1f} MiB")
+            print(
+                f"  N={args.big_n:>6}: {big.maxrss_kb / 1024:7.1f} MiB   "
+                f"({big.wall:.2f} s wall, {args.big_n / big.wall:,.0f} samples/s, "
+                f"{1000 * big.cpu / args.big_n:.3f} CPU ms/sample; "
+                f"attempts={binfo.get('attempts')}, "
+                f"pass_rate={binfo.get('pass_rate')})"
+            )
+            print(
+                f"  ratio big/small = {big.maxrss_kb / small.maxrss_kb:.2f}"
+                "   (target ~1.0: flat in N)"
+            )
+            print()
 
         # ---- start-up
+        # Each round runs every command once, in turn, so that a slow minute of this noisy
+        # machine weighs on all of them alike; medians over the rounds.
         off_env = {k: v for k, v in env.items()}
-        help_med, help_walls, help_rc = median_wall(
-            [str(BENCHLAB), "--help"], off_env, cwd, args.reps
-        )
         startup_db = work / "startup.db"
         offline = [
             str(BENCHLAB),
@@ -656,8 +658,32 @@ def main() -> int:
             f"sqlite:///{startup_db}",
         ]
         first = run_child(offline, off_env, 60, cwd)  # creates the DB
-        one_med, one_walls, one_rc = median_wall(offline, off_env, cwd, args.reps)
-        print(f"start-up (median of {args.reps}, wall):")
+        python = str(BENCHLAB.parent / "python")
+        commands = {
+            "python": [python, "-c", "pass"],
+            "floor": [python, "-c", FLOOR_IMPORTS],
+            "help": [str(BENCHLAB), "--help"],
+            "run": offline,
+        }
+        for argv in commands.values():
+            run_child(argv, off_env, 60, cwd)  # bytecode cache of each
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        rcs: dict[str, int] = dict.fromkeys(commands, 0)
+        for _ in range(args.reps):
+            for name, argv in commands.items():
+                p = run_child(argv, off_env, 60, cwd)
+                walls[name].append(p.wall)
+                rcs[name] = rcs[name] or p.rc
+        med = {name: statistics.median(w) for name, w in walls.items()}
+        help_med, help_walls, help_rc = med["help"], walls["help"], rcs["help"]
+        one_med, one_walls, one_rc = med["run"], walls["run"], rcs["run"]
+        print(f"start-up (median of {args.reps} interleaved rounds, wall):")
+        print(f"  python -c pass           {med['python']:.3f} s")
+        floor_libs = "typer, sqlalchemy, asyncio, rich.table, pydantic.BaseModel"
+        print(
+            f"  library import floor     {med['floor']:.3f} s  ({floor_libs}: "
+            "what a run cannot start without)"
+        )
         print(
             f"  benchlab --help          {help_med:.3f} s  (target 0.3)   "
             f"runs: {' '.join(f'{w:.3f}' for w in help_walls)}"
@@ -668,6 +694,11 @@ def main() -> int:
             f"runs: {' '.join(f'{w:.3f}' for w in one_walls)}  "
             f"(first, creating the DB: {first.wall:.3f} s)"
             + (f"  rc={one_rc}!" if one_rc or first.rc else "")
+        )
+        print(
+            f"  ratios to the floor: --help {help_med / med['floor']:.2f}x, 1-case run "
+            f"{one_med / med['floor']:.2f}x; benchlab's own share of the run "
+            f"{one_med - med['floor']:.3f} s"
         )
         if one_rc or first.rc:
             print(

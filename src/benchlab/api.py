@@ -18,13 +18,13 @@ from benchlab.analysis.export import export_run
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import Attempt, Run, ScorerSpec
 from benchlab.engine.config import RunConfig
-from benchlab.engine.dry_run import DryRunReport, dry_run
 from benchlab.engine.events import EventBus, EventSink
 from benchlab.errors import ConfigError
 from benchlab.store import Store
 
 if TYPE_CHECKING:
     from benchlab.analysis.gate import GateResult
+    from benchlab.engine.dry_run import DryRunReport
 
 
 @dataclass
@@ -116,6 +116,8 @@ def resume(run_id: str, **kwargs: Any) -> RunResult:
 
 def plan(config: RunConfig) -> DryRunReport:
     """What a run would send, with token and cost estimates; sends nothing."""
+    from benchlab.engine.dry_run import dry_run
+
     return dry_run(config)
 
 
