@@ -1,7 +1,5 @@
 """What is built in: `suites`, `models`, `version`."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """`benchlab compare`: run B against run A, case by case, with a verdict per model."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

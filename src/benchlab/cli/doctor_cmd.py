@@ -1,7 +1,5 @@
 """`benchlab doctor`: which sandbox isolation runs here, and which toolchains exist."""
 
-from __future__ import annotations
-
 import sys
 
 from benchlab.cli.app import JsonOpt, app, print_json

@@ -4,8 +4,6 @@ Exit 2 (bad input) comes from `UserError` like every other command: an unknown
 run, no baseline found, a flag out of range.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 from pathlib import Path

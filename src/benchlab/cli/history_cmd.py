@@ -1,7 +1,5 @@
 """`benchlab history`: a suite's pass rate over runs, with intervals and regression alerts."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """Judging stored runs and building grids: `score`, `pairwise`, `build`."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

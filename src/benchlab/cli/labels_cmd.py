@@ -1,8 +1,6 @@
 """Human labels: `labels export`, `labels add`, and `agreement` (labelers vs each other and
 the scorers). Labeling itself happens on the dashboard's label page (`benchlab serve`)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

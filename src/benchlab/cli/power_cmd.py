@@ -1,7 +1,5 @@
 """`benchlab power`: how many cases a comparison needs, before spending money on it."""
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated
 

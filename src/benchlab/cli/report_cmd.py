@@ -1,7 +1,5 @@
 """`benchlab report`: one run as a shareable markdown or self-contained HTML document."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

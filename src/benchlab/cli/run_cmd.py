@@ -1,7 +1,5 @@
 """`benchlab run` and `benchlab resume`."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

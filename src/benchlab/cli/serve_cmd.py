@@ -4,8 +4,6 @@ FastAPI and uvicorn are imported inside `serve` only, so every other command
 starts without them.
 """
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

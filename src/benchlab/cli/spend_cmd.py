@@ -1,7 +1,5 @@
 """`benchlab spend`: what the month's runs really cost, per model and suite."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer
