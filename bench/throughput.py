@@ -638,6 +638,19 @@ def main() -> int:
                 f"  ratio big/small = {big.maxrss_kb / small.maxrss_kb:.2f}"
                 "   (target ~1.0: flat in N)"
             )
+            # Steady state from the two long runs at the same c: the cost of the extra
+            # big-N - N samples, with start-up (identical in both) cancelled out. Less
+            # noisy than subtracting one short 1-case run.
+            extra = args.big_n - n
+            if extra > 0 and big.wall > small.wall:
+                rate = extra / (big.wall - small.wall)
+                cpu_ms = 1000 * (big.cpu - small.cpu) / extra
+                bare_a = next(r for r in results if r.name == "aiohttp (bare)" and r.c == rss_c)
+                print(
+                    f"  marginal N={n}->{args.big_n}: {rate:,.0f} samples/s, {cpu_ms:.3f} CPU "
+                    f"ms/sample = {rate / bare_a.rate:.2f} of bare aiohttp's samples/s "
+                    f"(target >= 0.5), {cpu_ms / bare_a.cpu_ms:.1f}x its CPU"
+                )
             print()
 
         # ---- start-up
