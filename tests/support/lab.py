@@ -23,10 +23,11 @@ class Seed:
     db: Path
     folder: Path
     runs: list[str]  # oldest first: baseline, candidate (tagged env=ci)
+    db_url: str | None = None  # another database than the SQLite file `db`
 
     @property
     def url(self) -> str:
-        return f"sqlite:///{self.db}"
+        return self.db_url or f"sqlite:///{self.db}"
 
 
 def benchlab(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -49,8 +50,9 @@ def _answers(folder: Path, answers: dict[str, str]) -> None:
     (folder / "answers.jsonl").write_text("\n".join(lines) + "\n")
 
 
-def make_seed(folder: Path) -> Seed:
-    """Two real runs of quickstart on oracle, echo and a replay file whose answers got worse."""
+def make_seed(folder: Path, url: str | None = None) -> Seed:
+    """Two real runs of quickstart on oracle, echo and a replay file whose answers got worse
+    (in a SQLite file in `folder`, or in the database at `url`)."""
     import json
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,12 +72,12 @@ def make_seed(folder: Path) -> Seed:
             "--no-cache",
             "--json",
             "--db",
-            str(db),
+            url or str(db),
             *extra,
             cwd=folder,
         )
         runs.append(json.loads(out.stdout)["run_id"])
-    return Seed(db, folder, runs)
+    return Seed(db, folder, runs, db_url=url)
 
 
 def make_app(url: str, **options: object) -> object:
