@@ -23,25 +23,8 @@ import sys
 
 from benchlab.cli.app import app
 
-# Command modules register themselves on `app`; this order is the order of `--help`.
-COMMAND_MODULES = (
-    "run_cmd",
-    "runs_cmd",
-    "catalog_cmd",
-    "judge_cmd",
-    "labels_cmd",
-    "serve_cmd",
-    "compare_cmd",
-    "gate_cmd",
-    "history_cmd",
-    "report_cmd",
-    "power_cmd",
-    "spend_cmd",
-    "doctor_cmd",
-    "samples_cmd",
-)
-
-# Which module defines each command; tests/cli/test_lazy_commands.py keeps it true.
+# Which module defines each command, in the order of `--help`;
+# tests/cli/test_lazy_commands.py keeps it true.
 COMMANDS: dict[str, str] = {
     "run": "run_cmd",
     "resume": "run_cmd",
@@ -67,6 +50,10 @@ COMMANDS: dict[str, str] = {
     "doctor": "doctor_cmd",
     "import-samples": "samples_cmd",
 }
+
+# Command modules register themselves on `app` when imported; this order (each module where its
+# first command stands above) is the order of `--help`.
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 __all__ = ["COMMANDS", "app", "load_commands", "main"]
 
