@@ -88,7 +88,7 @@ async def test_missing_toolchain_is_a_clear_skip(
 
 def test_a_broken_task_folder_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "t1" / "workspace").mkdir(parents=True)
-    (tmp_path / "t1" / "task.yaml").write_text("language: cobol\ntest: run\n")
+    (tmp_path / "t1" / "task.yaml").write_text("language: cobol\ntest: run\ntests: 1\n")
     with pytest.raises(SuiteError, match="unknown language 'cobol'"):
         task_suite(tmp_path)
     with pytest.raises(SuiteError, match="no such folder"):
