@@ -23,6 +23,7 @@ see scorers/task_exec.py for the whole threat model.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -98,6 +99,9 @@ def main(names: list[str]) -> int:
         [name, status if status in ("passed", "failed", "skipped") else "failed"]
         for name, status in recorder.outcomes.items()
     ]  # "started" without an end: the test did not finish
+    for stream in (sys.stdout, sys.stderr):  # the program's prints, to stderr, before the report
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
     report.write(MARKER + json.dumps({"tests": tests, "error": error}) + "\n")
     report.flush()
     ok = not error and bool(tests) and all(status != "failed" for _, status in tests)
@@ -115,6 +119,4 @@ def _restore(saved: list[tuple[type[Any], dict[str, Any]]]) -> None:
 
 
 if __name__ == "__main__":
-    code = main(sys.argv[1:])
-    sys.stderr.flush()
-    os._exit(code)  # no atexit hook of the program runs after the report
+    os._exit(main(sys.argv[1:]))  # no atexit hook of the program runs after the report
