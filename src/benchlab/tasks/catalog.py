@@ -1,12 +1,17 @@
 """The task catalog: `tasks/<id>/` folders become cases of a code suite.
 
 A task folder holds `task.yaml` (language, difficulty, tags, build and test
-commands, limits), `instructions.md`, `workspace/` (the starter code the
+commands, limits, the tests it declares and the report format its runner
+writes: see tasks/reports.py), `instructions.md`, `workspace/` (the starter code the
 model completes or repairs), `tests/` (copied into the workspace root at run
 time and never shown to the model) and `solution/` (the reference files,
 outside the workspace, that the offline `oracle` answers with). The whole
 task travels in the case (`expected`), so a run stays re-scorable even when
 the folder changes or is gone.
+
+Compiled files and caches beside the files (`__pycache__`, `.pyc`: pip
+compiles an installed package's .py files, the catalog's included) are not
+part of a task; any other non-text file is one clear error.
 
 Built in: `benchlab run tasks` (the catalog shipped in this package);
 any other folder of tasks: `benchlab run tasks:PATH`.
