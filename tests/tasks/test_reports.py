@@ -73,7 +73,8 @@ def test_go_json_needs_the_declared_tests_not_a_passing_package() -> None:
     )
     assert judge("go-json", GO_INIT_EXIT, 1) == "0 tests passed; the task declares 1"
     assert judge("go-json", "", 1) == (
-        "no go-json report in the test output (does the test command run `go test -json`?)"
+        "the test runner wrote no go-json report: the program ended before its tests, "
+        "or the test command does not run `go test -json`"
     )
 
 

@@ -63,7 +63,7 @@ from benchlab.scorers.code_exec import verdict
 from benchlab.scorers.registry import register
 from benchlab.tasks.answers import AnswerError, apply_answer
 from benchlab.tasks.catalog import missing_toolchain
-from benchlab.tasks.reports import FORMATS, judge
+from benchlab.tasks.reports import FORMATS, NO_REPORT, judge
 
 _LOG_CHARS = 64 << 10
 _OUTPUT_CAP = 1 << 20  # the report must fit: a cut report is a failed one
@@ -148,7 +148,7 @@ class TaskTests:
                     explanation=f"failed: {why}"[:300],
                     details={**score.details, "outcome": "failed"},
                 )
-            elif why is not None:
+            elif why is not None and not why.startswith(NO_REPORT):  # else stderr says more
                 score.explanation = f"{result.outcome}: {why}"[:300]
         assert score.details is not None
         score.details.update(

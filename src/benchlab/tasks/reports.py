@@ -210,11 +210,12 @@ DEFAULT_FORMAT = {
     "cpp": "tap",
 }
 _HINT = {
-    "unittest": "does the test command run `{unittest} MODULE`?",
-    "go-json": "does the test command run `go test -json`?",
-    "tap": "does the test command print TAP (node: `--test --test-reporter=tap`)?",
-    "libtest": "is the test binary run without `--quiet`?",
+    "unittest": "the test command does not run `{unittest} MODULE`",
+    "go-json": "the test command does not run `go test -json`",
+    "tap": "the test command prints no TAP (node: `--test --test-reporter=tap`)",
+    "libtest": "the test binary runs with `--quiet`",
 }
+NO_REPORT = "the test runner wrote no"
 
 
 def judge(fmt: str, stdout: str, declared: int | Sequence[str]) -> str | None:
@@ -228,7 +229,7 @@ def judge(fmt: str, stdout: str, declared: int | Sequence[str]) -> str | None:
         return f"test {failed[0]!r} failed{more}"
     if not report.complete:
         if not report.tests:
-            return f"no {fmt} report in the test output ({_HINT[fmt]})"
+            return f"{NO_REPORT} {fmt} report: the program ended before its tests, or {_HINT[fmt]}"
         return f"the {fmt} report stops before the runner's end: the tests did not all run"
     passed = [name for name, status in report.tests if status == "passed"]
     if isinstance(declared, int):

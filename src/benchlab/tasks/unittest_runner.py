@@ -85,7 +85,9 @@ def main(names: list[str]) -> int:
     report = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # whatever the program prints goes to stderr; the report alone to stdout
     saved: list[tuple[type[Any], dict[str, Any]]] = [(c, dict(vars(c))) for c in _GUARDED]
-    sys.path.insert(0, os.getcwd())
+    # `-I` kept these off the path until unittest was in: the task's folder, then its PYTHONPATH.
+    extra = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    sys.path[:0] = [os.getcwd(), *extra]
     recorder = _Recorder()
     error = ""
     try:
