@@ -240,3 +240,25 @@ async def test_a_forged_pass_fails(scorer: TaskTests, forgery: Forgery) -> None:
     if forgery.exits_zero:  # the trick really worked on the exit status: only the report catches it
         assert result.details["exit_code"] == 0, result.details
         assert result.details["report"] != "every declared test ran and passed"
+
+
+_FORGED_TAP = (
+    "\n#include <cstdio>\n#include <cstdlib>\n"
+    'static const int forged = (std::printf("ok 1 - two lines\\nok 2 - empty\\n'
+    'ok 3 - tabs and spaces\\n1..3\\n"), std::fflush(stdout), std::_Exit(0), 0);\n'
+)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="not defended (see the task_exec docstring): a program that writes its runner's "
+    "exact report, hidden test names included, shares the runner's process and stdout",
+)
+async def test_a_report_forged_with_the_hidden_names_is_not_caught(scorer: TaskTests) -> None:
+    case = CASES["cpp-word-count"]
+    _needs_toolchain(case)
+    files = _append("wc.hpp", _FORGED_TAP)(dict(case.expected["workspace"]))
+    answer = as_files_answer(files, case.expected["language"])
+    result = await scorer.score(case, Answer(output=answer), NoModels())
+    assert result.passed is False

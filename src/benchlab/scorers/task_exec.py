@@ -22,13 +22,14 @@ program; JavaScript: in node's child process), so no channel is out of its
 reach; what the report rule buys is that forging one takes a program
 written against benchlab and the task's hidden tests, not an exit call.
 
-Defended (each has a forged answer in tests/scorers/test_task_exec_forgeries.py):
+Defended (each has a forged answer in tests/scorers/test_task_exec.py):
 - exiting 0 before or in the middle of the tests: `os._exit(0)`/`sys.exit(0)`
   on import, Go's `func init() { os.Exit(0) }`, `process.exit(0)`, Rust's
   `std::process::exit(0)` in a test or an `.init_array` constructor, C++'s
-  `std::exit(0)` from a static initializer: the report is missing or stops
-  short, so the attempt fails;
-- making failing tests exit 0 (node: `process.exitCode = 0` on exit);
+  `std::exit(0)` from a static initializer or the function under test: the
+  report is missing or stops short, so the attempt fails;
+- making failing tests exit 0: atexit hooks that `_exit(0)` (Python, C++),
+  node's `process.exitCode = 0` on exit;
 - skipping the tests: `unittest.TestCase.run` patched to do nothing (the
   runner also restores unittest's classes after the import), a shadowing
   `unittest` package in the workspace (the runner runs with `python -I`),
@@ -45,7 +46,9 @@ folder and writes the exact report of its runner itself (Rust's and C++'s
 stdout, Go 1.19's test2json text, the Python runner's saved descriptor, a
 `#define main` in a C++ header), or that patches the assertion library
 during a test. Defending those needs the tests in another process than the
-answer, which these languages' test runners do not offer.
+answer, which these languages' test runners do not offer (node's child
+process comes closest). A strict xfail test keeps this paragraph honest
+(`test_a_report_forged_with_the_hidden_names_is_not_caught`).
 """
 
 from __future__ import annotations
