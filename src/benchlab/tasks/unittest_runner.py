@@ -101,12 +101,12 @@ def main(names: list[str]) -> int:
         [name, status if status in ("passed", "failed", "skipped") else "failed"]
         for name, status in recorder.outcomes.items()
     ]  # "started" without an end: the test did not finish
-    counts = {s: sum(status == s for _, status in tests) for s in ("passed", "failed", "skipped")}
-    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    os.write(2, f"\nRan {len(tests)} tests: {summary}\n".encode())  # for people (stderr.log)
     for stream in (sys.stdout, sys.stderr):  # the program's prints, to stderr, before the report
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
+    counts = {s: sum(status == s for _, status in tests) for s in ("passed", "failed", "skipped")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    os.write(2, f"\nRan {len(tests)} tests: {summary}\n".encode())  # for people (stderr.log)
     report.write(MARKER + json.dumps({"tests": tests, "error": error}) + "\n")
     report.flush()
     ok = not error and bool(tests) and all(status != "failed" for _, status in tests)
