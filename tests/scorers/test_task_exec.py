@@ -125,6 +125,23 @@ CORPUS = [
         _append("stats.py", _FORGED_UNITTEST_REPORT),
         True,
     ),
+    Forgery(
+        "os._exit from the function under test",
+        "py-fix-median",
+        _replace("stats.py", "    middle =", "    import os\n    os._exit(0)\n    middle ="),
+        True,
+    ),
+    Forgery(
+        "a thread exits 0 while the tests run",
+        "py-fix-median",
+        _replace(
+            "stats.py",
+            "    middle =",
+            "    import os, threading\n    threading.Thread(target=os._exit, args=(0,)).start()\n"
+            "    threading.Event().wait(5)\n    middle =",
+        ),
+        True,
+    ),
     # Go
     Forgery(
         "func init() { os.Exit(0) }",
@@ -162,6 +179,12 @@ CORPUS = [
             '\nconsole.log("ok 1 - words become camelCase\\nok 2 - separators at the ends are '
             'ignored\\n1..2");\nprocess.exit(0);\n',
         ),
+        True,
+    ),
+    Forgery(
+        "process.exit(0) inside a test",
+        "js-camel-case",
+        _replace("camel.js", "  // TODO", "  process.exit(0);"),
         True,
     ),
     # Rust
