@@ -1,7 +1,9 @@
 """`benchlab gate`: exit 0 on no significant regression, 1 on a regression or broken threshold.
 
-Exit 2 (bad input) comes from `UserError` like every other command: an unknown
-run, no baseline found, a flag out of range.
+Errored attempts on the compared cases also exit 1 (check `errors`), unless
+`--allow-errors`. Exit 2 (bad input) comes from `UserError` like every other
+command: an unknown run, no baseline found, runs with no case in common, a
+flag out of range.
 """
 
 import os
@@ -19,7 +21,9 @@ def gate(
     baseline: Annotated[
         str | None,
         typer.Option(
-            "--baseline", help="A run id, or latest[:TAG=VALUE,...]: newest completed run."
+            "--baseline",
+            help="A run id, or latest[:TAG=VALUE,...]: the newest completed run of the "
+            "candidate's model(s) on its suite.",
         ),
     ] = None,
     candidate: Annotated[str | None, typer.Option("--candidate", help="The run judged.")] = None,
@@ -34,6 +38,13 @@ def gate(
         float | None,
         typer.Option("--max-cost-increase", help="Cost may grow at most F (0.1 = +10%)."),
     ] = None,
+    allow_errors: Annotated[
+        bool,
+        typer.Option(
+            "--allow-errors",
+            help="Accept errored attempts: their cases are left out instead of failing the gate.",
+        ),
+    ] = False,
     markdown: Annotated[
         Path | None, typer.Option("--markdown", help="Write a pull-request comment here.")
     ] = None,
@@ -59,6 +70,7 @@ def gate(
         min_pass_rate=min_pass_rate,
         alpha=alpha,
         max_cost_increase=max_cost_increase,
+        allow_errors=allow_errors,
     )
     from benchlab.analysis.gate_output import gate_junit, gate_markdown
     from benchlab.cli._files import write_text
