@@ -109,14 +109,15 @@ def gate_markdown(result: GateResult, base_url: str | None = None) -> str:
     if failed:
         head += " (" + ", ".join(dict.fromkeys(c.name.replace("_", " ") for c in failed)) + ")"
     lines = [f"## benchlab gate: {head}", ""]
-    errored = [c for c in result.checks if c.name == "errors"]
-    if errored:
+    if any(c.name == "errors" for c in result.checks):
         lines += [
-            "> ⚠️ **Errored attempts** are not counted as failures: the cases they touch are "
-            "left out of the comparison"
-            + ("" if result.options.allow_errors else " and the gate fails until they are resolved")
-            + ". "
-            + " ".join(f"`{c.model}`: {c.detail}." for c in errored),
+            "> ⚠️ **Errored attempts** (failed requests, missing answers, scorer errors) are "
+            "not counted as failures: the cases they touch are left out of the comparison"
+            + (
+                " (accepted by --allow-errors)."
+                if result.options.allow_errors
+                else ", and the gate fails until they are resolved (see the errors check)."
+            ),
             "",
         ]
     intro = f"Candidate {links.run(b)} against baseline {links.run(a)}"

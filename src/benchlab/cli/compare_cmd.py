@@ -133,8 +133,9 @@ def print_comparison(data: dict[str, Any]) -> None:
             errored = m["errored"][side]
             if errored["attempts"]:
                 kinds = ", ".join(f"{k}: {n}" for k, n in errored["by_kind"].items())
+                n = len(errored["cases"])
                 console.print(
-                    f"{m['model']}: {len(errored['cases'])} cases left out for errors in run "
+                    f"{m['model']}: {n} case{'' if n == 1 else 's'} left out for errors in run "
                     f"{side.upper()} ({errored['attempts']} errored attempts; {kinds})",
                     highlight=False,
                 )
