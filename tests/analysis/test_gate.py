@@ -117,3 +117,28 @@ def test_junit_has_a_test_per_case_and_model(runs: dict[str, str], db_url: str) 
     assert failures["regression"] is not None  # the gate check itself
     assert root.get("tests") == "41" and root.get("failures") == str(len(failures))
     assert suite_el.get("failures") == root.get("failures")
+
+
+def test_a_candidate_that_only_errored_is_untested_never_a_regression(
+    tmp_path: Path, db_url: str
+) -> None:
+    s = suite(tmp_path, 20)
+    base = make_run(db_url, s, "m", models_file=profile(tmp_path, "good", 20, [])).run_id
+    nothing = tmp_path / "nothing.jsonl"
+    nothing.write_text('{"case_id": "not-in-the-suite", "output": "0"}\n')  # every case errors
+    broken = priced_models(tmp_path / "broken.json", {"m": (f"replay/{nothing}", 1.0)})
+    cand = make_run(db_url, s, "m", models_file=broken).run_id
+    (m,) = api.compare(base, cand, db=db_url)["models"]
+    assert m["verdict"] == "untested" and m["n_paired"] == 0 and m["delta"] is None
+    assert m["errors"] == {"a": 0, "b": 20} and m["errored"]["b"]["attempts"] == 20
+    for allow in (False, True):
+        result = api.gate(base, cand, db=db_url, allow_errors=allow)
+        checks = {c.name: c for c in result.checks}
+        assert not result.passed and "regression" not in checks
+        assert checks["errors"].passed is allow and "20 errored attempts in candidate" in (
+            checks["errors"].detail
+        )
+        assert not checks["paired_cases"].passed
+        assert "none of the 20 cases in common was judged" in checks["paired_cases"].detail
+    text = gate_markdown(result)
+    assert "⚫ untested" in text and "🔴" not in text and "20 errored (left out)" in text
