@@ -90,4 +90,10 @@ def gate(
         for check in result.checks:
             mark = "ok  " if check.passed else "FAIL"
             sys.stdout.write(f"  {mark} {check.model} {check.name}: {check.detail}\n")
+        for model, cases in result.as_dict()["cases"].items():
+            sys.stdout.write(
+                f"  cases {model}: {cases['pass']} pass, {len(cases['regressed'])} pass -> fail, "
+                f"{len(cases['known_failure'])} failing in both runs, "
+                f"{len(cases['error'])} errored (left out), {len(cases['left_out'])} not compared\n"
+            )
     raise typer.Exit(0 if result.passed else 1)
