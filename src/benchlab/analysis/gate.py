@@ -114,6 +114,8 @@ def classify(case: PairedCase) -> CaseOutcome:
     if b is None:
         return made(LEFT_OUT, "not in the candidate run")
     if a is None:
+        if case.errors_b:
+            return made(LEFT_OUT, f"not in the baseline; errored ({_kinds(case.errors_b)})")
         if not b.judged:
             return made(LEFT_OUT, "not in the baseline; no verdict")
         return made(LEFT_OUT, f"not in the baseline ({_share(b.passed, b.judged)}); not compared")
@@ -125,7 +127,7 @@ def classify(case: PairedCase) -> CaseOutcome:
     now, before = _share(b.passed, b.judged), _share(a.passed, a.judged)
     if (b.rate or 0.0) < (a.rate or 0.0):
         return made(REGRESSED, f"regression: {now}, {before} in the baseline")
-    return made(KNOWN_FAILURE, f"{now}; {before} in the baseline too (no worse)")
+    return made(KNOWN_FAILURE, f"{now}; {before} in the baseline: a known failure, no worse")
 
 
 @dataclass
