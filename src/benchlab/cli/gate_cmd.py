@@ -49,7 +49,8 @@ def gate(
         Path | None, typer.Option("--markdown", help="Write a pull-request comment here.")
     ] = None,
     junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write JUnit XML (a test per case and model).")
+        Path | None,
+        typer.Option("--junit", help="Write JUnit XML (a test per case and model, and per check)."),
     ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
