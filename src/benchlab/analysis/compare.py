@@ -180,7 +180,8 @@ def pair_cases(
 def _kinds(rows: Sequence[CaseErrors]) -> dict[Key, dict[str, int]]:
     out: dict[Key, dict[str, int]] = defaultdict(dict)
     for r in rows:
-        out[(r.suite, r.case_id)][r.kind] = r.count
+        kinds = out[(r.suite, r.case_id)]
+        kinds[r.kind] = kinds.get(r.kind, 0) + r.count
     return out
 
 

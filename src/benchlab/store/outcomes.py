@@ -99,17 +99,18 @@ def case_errors(store: Store, run_id: str, *, model: str | None = None) -> list[
     False in databases written before errors were kept apart from fails).
     """
     a = attempts.c
-    kind = func.coalesce(a.error_type, "unknown")
     query = (
-        select(a.suite, a.case_id, kind, func.count(), func.min(a.error_message))
+        select(a.suite, a.case_id, a.error_type, func.count(), func.min(a.error_message))
         .where(and_(a.run_id == run_id, a.status == "error"))
-        .group_by(a.suite, a.case_id, kind)
-        .order_by(a.suite, a.case_id, kind)
+        .group_by(a.suite, a.case_id, a.error_type)
+        .order_by(a.suite, a.case_id, a.error_type)
     )
     if model is not None:
         query = query.where(a.model == model)
     with store.engine.connect() as conn:
-        return [CaseErrors(s, c, k, int(n), m) for s, c, k, n, m in conn.execute(query)]
+        return [
+            CaseErrors(s, c, k or "unknown", int(n), m) for s, c, k, n, m in conn.execute(query)
+        ]
 
 
 @dataclass(slots=True)
