@@ -238,11 +238,15 @@ def gate(
     min_pass_rate: float | None = None,
     alpha: float = 0.05,
     max_cost_increase: float | None = None,
+    allow_errors: bool = False,
 ) -> GateResult:
-    """The CI gate's decision (`.passed`), its checks, and what the markdown/JUnit are made of."""
+    """The CI gate's decision (`.passed`), its checks, and what the markdown/JUnit are made of.
+
+    Errored attempts fail the gate with an `errors` check unless `allow_errors`.
+    """
     from benchlab.analysis.gate import GateOptions, run_gate
 
-    options = GateOptions(max_drop, min_pass_rate, alpha, max_cost_increase)
+    options = GateOptions(max_drop, min_pass_rate, alpha, max_cost_increase, allow_errors)
     with Store(db) as store:
         return run_gate(store, baseline, candidate, options)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -111,7 +112,7 @@ def _job(workflow: dict[str, Any], cwd: Path, model: str, branch: str, *gate: st
     return results
 
 
-@pytest.mark.slow  # seven real runs, exports and gates as subprocesses: ~10 s
+@pytest.mark.slow  # real runs, exports and gates as subprocesses: ~15 s
 def test_the_workflow_commands_gate_offline(workflow: dict[str, Any], tmp_path: Path) -> None:
     # main: the daily run that becomes the baseline
     _job(workflow, tmp_path, "oracle", "main")
@@ -126,11 +127,22 @@ def test_the_workflow_commands_gate_offline(workflow: dict[str, Any], tmp_path: 
     root = ET.parse(tmp_path / "junit.xml").getroot()
     assert int(root.get("tests") or 0) == n_cases + 1 and root.get("failures") == "0"
 
-    # a pull request whose model gets every case wrong: the gate fails the check
+    # a pull request that swaps the model: main has no run of it to compare with
     wrong = tmp_path / "wrong.jsonl"
     ids = [c.id for c in load_suite(workflow["env"]["SUITE"]).iter_cases()]
     wrong.write_text("".join(json.dumps({"case_id": i, "output": "no idea"}) + "\n" for i in ids))
-    worse = _job(workflow, tmp_path, f"replay/{wrong}", "feature-2", "gate")["gate"]
+    swapped = _job(workflow, tmp_path, f"replay/{wrong}", "feature-2", "gate")["gate"]
+    assert swapped.returncode == 2, swapped.stdout + swapped.stderr
+    assert f"no completed run of model replay/{wrong}" in swapped.stderr
+
+    # a pull request after which the same model gets every case wrong: the gate fails the check
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("\n".join(exported) + "\n")  # the oracle's answers on main: all right
+    _job(workflow, tmp_path, "replay/answers.jsonl", "main")
+    answers.write_text(wrong.read_text())
+    with sqlite3.connect(tmp_path / workflow["env"]["BENCHLAB_DB"]) as db:
+        db.execute("DELETE FROM response_cache")  # fresh answers, whatever the cache default
+    worse = _job(workflow, tmp_path, "replay/answers.jsonl", "feature-3", "gate")["gate"]
     assert worse.returncode == 1, worse.stdout + worse.stderr
     comment = (tmp_path / "gate.md").read_text()
     assert "❌ failed" in comment and "🔴 regression" in comment and "| model |" in comment

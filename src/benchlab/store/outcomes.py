@@ -27,7 +27,7 @@ class CaseRow:
     case_id: str
     category: str | None
     attempts: int
-    judged: int  # attempts with a verdict (errors count as judged failures)
+    judged: int  # attempts with a verdict; an errored attempt is never judged (not a fail)
     passed: int
     errors: int
     cost_usd: float  # answered attempts' known costs (cached ones included: the run's price)
@@ -49,8 +49,8 @@ def case_outcomes(
             a.case_id,
             func.max(a.category),
             func.count(),
-            func.count(a.passed),
-            func.sum(case((a.passed, 1), else_=0)),
+            func.count(case((a.status != "error", a.passed))),
+            func.sum(case((and_(a.status != "error", a.passed), 1), else_=0)),
             func.sum(case((a.status == "error", 1), else_=0)),
             func.coalesce(func.sum(case((a.status == "ok", a.cost_usd), else_=0.0)), 0.0),
             func.sum(case((and_(a.status == "ok", a.cost_usd.is_(None)), 1), else_=0)),
@@ -78,6 +78,38 @@ def case_outcomes(
                 int(u or 0),
             )
             for m, s, c, cat, n, j, p, e, k, u in conn.execute(query)
+        ]
+
+
+@dataclass(slots=True)
+class CaseErrors:
+    """One case's errored attempts by one model in one run, by kind."""
+
+    suite: str
+    case_id: str
+    kind: str
+    count: int
+    message: str | None  # one of the kind's messages, to say what went wrong
+
+
+def case_errors(store: Store, run_id: str, *, model: str | None = None) -> list[CaseErrors]:
+    """Errored attempts per case and kind: what `compare` leaves out and `gate` reports.
+
+    An attempt is errored when its status says so (its `passed` may still read
+    False in databases written before errors were kept apart from fails).
+    """
+    a = attempts.c
+    query = (
+        select(a.suite, a.case_id, a.error_type, func.count(), func.min(a.error_message))
+        .where(and_(a.run_id == run_id, a.status == "error"))
+        .group_by(a.suite, a.case_id, a.error_type)
+        .order_by(a.suite, a.case_id, a.error_type)
+    )
+    if model is not None:
+        query = query.where(a.model == model)
+    with store.engine.connect() as conn:
+        return [
+            CaseErrors(s, c, k or "unknown", int(n), m) for s, c, k, n, m in conn.execute(query)
         ]
 
 
