@@ -120,7 +120,7 @@ async def test_functional_value_is_the_share_of_tests_passed(scorer: StdioTests)
         },
     )
     good = "class Solution:\n    def add(self, a: Any, b: Any) -> Any:\n        return a + b\n"
-    bad = "class Solution:\n    def add(self, a, b):\n        return a if a == 1 else b\n"
+    bad = "class Solution:\n    def add(self, a, b):\n        return a\n"
     assert (await scorer.score(case, Answer(output=good), NoModels())).passed
     result = await scorer.score(case, Answer(output=bad), NoModels())
     assert not result.passed and result.value == 0.0

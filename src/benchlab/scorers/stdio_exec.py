@@ -156,7 +156,7 @@ class StdioTests:
                 error = str(record["error"])
                 outcome = error if error in ("timeout", "runtime_error") else "failed"
                 tally.add(index, outcome, str(record.get("detail", "")))
-            elif lcb_values_match(expected, record.get("value")):
+            elif "value" in record and lcb_values_match(expected, record["value"]):
                 tally.add(index, "passed")
             else:
                 tally.add(index, "failed", "returned a different value")
@@ -203,7 +203,8 @@ def stdio_tests(
     isolation: str | None = None,
     workers: int | None = None,
 ) -> StdioTests:
-    """`timeout` is per test run; the score's value is the share of tests passed."""
+    """`timeout` is per test (per call for call tests, whose one process also gets
+    lcb_runner's global `(timeout + 1) * tests + 5` s); the value is the share passed."""
     if timeout <= 0 or memory_mb <= 0:
         raise ValueError("timeout and memory_mb must be positive")
     options: dict[str, Any] = {"name": executor}
