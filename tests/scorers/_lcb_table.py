@@ -120,6 +120,7 @@ CALL_ROWS = [
     Row("bool-equals-int", _solution("return a == a"), (("1", "1"),), True, "f"),
     Row("str-is-not-int", _solution("return str(a)"), (("1", "1"),), False, "f"),
     Row("float-sum-is-exact", _solution("return a + 0.2"), (("0.1", "0.3"),), False, "f"),
+    Row("nan-in-a-list", _solution("return [nan, a]"), (("1", "[NaN, 1]"),), False, "f"),
     Row("dict-value", _solution("return {'k': a}"), (("1", '{"k": 1}'),), True, "f"),
     Row("dict-int-key", _solution("return {a: a}"), (("1", '{"1": 1}'),), False, "f"),
     Row("set-is-not-list", _solution("return {a}"), (("1", "[1]"),), False, "f"),

@@ -9,13 +9,18 @@ with BENCHLAB_LCB_RUNNER set, against lcb_runner itself
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import signal
 import subprocess
 import sys
 from fractions import Fraction
+from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from benchlab.scorers._lcb_call import MARKER, normalise_return
 from benchlab.scorers.lcb_grading import (
@@ -23,6 +28,7 @@ from benchlab.scorers.lcb_grading import (
     lcb_outputs_match,
     lcb_prelude,
     lcb_values_match,
+    load_record,
     parse_call_inputs,
     read_call_results,
     stdio_mismatch,
@@ -30,7 +36,7 @@ from benchlab.scorers.lcb_grading import (
     uses_solution_class,
 )
 
-from ._lcb_table import STDIO_ROWS
+from ._lcb_table import _UTIL, STDIO_ROWS, lcb_runner_checkout
 
 
 def _printed(program: str) -> str:
@@ -49,6 +55,103 @@ FIXED_OUTPUT_ROWS = [
 def test_stdio_comparison(got: str, expected: str, passes: bool) -> None:
     assert lcb_outputs_match(expected, got) is passes
     assert (stdio_mismatch(expected, got) is None) is passes
+
+
+@pytest.fixture(scope="module")
+def lcb_util() -> ModuleType:
+    """lcb_runner's testing_util, loaded in this process (its grade_stdio runs only our
+    harmless printing programs here)."""
+    spec = importlib.util.spec_from_file_location("lcb_testing_util", lcb_runner_checkout() / _UTIL)
+    assert spec is not None and spec.loader is not None
+    util = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(util)
+    return util
+
+
+# Pairs of output-like texts: the same tokens, each written one of a few ways that are
+# (or are not) the same number, followed by blanks and newlines that may differ.
+_SPELLINGS = [
+    ["0", "-0", "0.0", "0e5"],
+    ["0.5", "0.50", "5e-1", ".5"],
+    ["100", "1e2", "1_00", "100.0"],
+    ["5", "+5", "5.0", "05"],
+    ["a", "A", "a"],
+    ["nan", "NaN", "Infinity", "inf"],
+    ["1.0.0", "1.0"],
+]
+_BLANKS = [" ", "  ", "\t", "\n", "\n\n", " \n", "\r\n", ""]
+_PART = st.tuples(
+    st.sampled_from(_SPELLINGS).flatmap(lambda ways: st.tuples(*[st.sampled_from(ways)] * 2)),
+    st.tuples(st.sampled_from(_BLANKS), st.sampled_from(_BLANKS)),
+)
+_PAIR = st.lists(_PART, max_size=5).map(
+    lambda parts: (
+        "".join(a + blank_a for (a, _), (blank_a, _) in parts),
+        "".join(b + blank_b for (_, b), (_, blank_b) in parts),
+    )
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=_PAIR)
+def test_stdio_comparison_agrees_with_lcb_runner(
+    lcb_util: ModuleType, pair: tuple[str, str]
+) -> None:
+    """lcb_runner's grade_stdio on a program printing `got` exactly: same verdict."""
+    expected, got = pair
+    handler = signal.signal(signal.SIGALRM, lcb_util.timeout_handler)
+    limit, stdout = sys.getrecursionlimit(), sys.stdout
+    try:
+        program = f"import sys\nsys.stdout.write({got!r})\n"
+        results, _ = lcb_util.grade_stdio(program, [""], [expected], 5)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, handler)
+        sys.setrecursionlimit(limit)
+        sys.stdout = stdout
+    assert lcb_outputs_match(expected, got) is (results == [True])
+
+
+_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers(-2, 2)
+    | st.sampled_from([0.0, -0.0, 0.5, 2.0, float("nan"), float("inf")])
+    | st.sampled_from(["", "a", "1", "é"])
+)
+_VALUE = st.recursive(
+    _LEAF,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.sampled_from(["a", "1", 1, 2.0, None]), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(returned=_VALUE, other=_VALUE, same=st.booleans())
+def test_call_comparison_agrees_with_lcb_runner(
+    lcb_util: ModuleType, returned: Any, other: Any, same: bool
+) -> None:
+    """lcb_runner's grade_call_based on a function returning `returned`: same verdict.
+
+    The expected value is the JSON of `returned` (tuples become lists, keys strings:
+    the near misses) or of another value.
+    """
+    expected = json.dumps(returned if same else other)
+    handler = signal.signal(signal.SIGALRM, lcb_util.timeout_handler)
+    limit = sys.getrecursionlimit()
+    try:
+        program = f"def f(_):\n    return {returned!r}\n"  # nan and inf: from math import *
+        graded = lcb_util.grade_call_based(program, ["0"], [expected], "f", 5)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, handler)
+        sys.setrecursionlimit(limit)
+    ours = lcb_values_match(json.loads(expected), _round_trip(returned))
+    assert ours is (graded[0] == [True])
 
 
 def test_the_findings_of_issue_11() -> None:
@@ -81,7 +184,7 @@ def test_mismatch_says_why() -> None:
 
 def _round_trip(value: Any) -> Any:
     """What the parent reads back of a value the sandbox driver printed."""
-    return json.loads(json.dumps(normalise_return(value)))
+    return load_record(json.dumps(normalise_return(value)))
 
 
 class _AlwaysEqual:
@@ -104,6 +207,8 @@ class _AlwaysEqual:
         ("1", "1", False),
         (0.1 + 0.2, "0.3", False),  # no tolerance
         (float("nan"), "NaN", False),  # nan != nan
+        ([float("nan")], "[NaN]", False),  # not even inside a list (json's NaN is one object)
+        ({"k": float("inf")}, '{"k": Infinity}', True),
         (None, "null", True),
         ({"a": [1, (2, 3)]}, '{"a": [1, [2, 3]]}', False),  # nested tuple in a dict
         ({"a": [1, 2]}, '{"a": [1, 2]}', True),

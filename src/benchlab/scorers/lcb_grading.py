@@ -227,6 +227,16 @@ def call_check(fn: str, solution: bool, inputs: list[str], timeout: float) -> st
     )
 
 
+def load_record(text: str) -> Any:
+    """JSON as the driver printed it, every NaN a float of its own.
+
+    `json.loads` hands out one shared NaN object, and `[x] == [x]` holds for
+    that one object although `nan != nan`; lcb_runner's program-made NaNs are
+    never json's, so a NaN inside a returned list never equals the expected one.
+    """
+    return json.loads(text, parse_constant=float)
+
+
 def read_call_results(stdout: str, tests: int) -> list[dict[str, Any] | None]:
     """Each test's record from the call job's stdout: None where there is none, and an
     `ambiguous` error where there are several (only the program can have printed the others)."""
@@ -235,7 +245,7 @@ def read_call_results(stdout: str, tests: int) -> list[dict[str, Any] | None]:
         if not line.startswith(MARKER):
             continue
         try:
-            record = json.loads(line[len(MARKER) :])
+            record = load_record(line[len(MARKER) :])
         except (ValueError, RecursionError):
             continue
         index = record.get("test") if isinstance(record, dict) else None
