@@ -95,6 +95,33 @@ STDIO_ROWS = [
         True,
     ),
     Row("timeout", "while True:\n    pass\n", (("", "1"),), False),  # L347: alarm, -3
+    # Harness artefacts benchlab does not reproduce: a correct program fails lcb_runner
+    # because it runs in-process, wrapped in a function (make_function L122), with
+    # mocked stdin (L154-181), captured sys.stdout (L59) and reliability_guard (L509).
+    Row(
+        "global-statement",
+        "count = 0\ndef inc():\n    global count\n    count += 1\ninc()\nprint(count)\n",
+        (("", "1"),),
+        False,  # `count` is a local of wrapped_function: NameError
+        benchlab=True,
+    ),
+    Row("quit", "print(3)\nquit()\n", (("", "3"),), False, benchlab=True),  # quit = None L540
+    Row(
+        "main-block-not-last",
+        "def main():\n    print(3)\n\nif __name__ == '__main__':\n    main()\nx = 1\n",
+        (("", "3"),),
+        False,  # clean_if_name L106 unwraps only a last statement; __name__ is 'tmp_sol'
+        benchlab=True,
+    ),
+    Row("os-write", "import os\nos.write(1, b'3\\n')\n", (("", "3"),), False, benchlab=True),
+    Row(
+        "stdin-buffer-readline",
+        "a = int(sys.stdin.buffer.readline())\nb = int(sys.stdin.buffer.readline())\n"
+        "print(a + b)\n",
+        (("1\n2\n", "3"),),
+        False,  # MockBuffer.readline L102: always the first line
+        benchlab=True,
+    ),
     # Forged passes: the status pipe and early exits decide nothing, the output does.
     Row(
         "forged-status-no-output",

@@ -14,6 +14,7 @@ import json
 import signal
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 from types import ModuleType
 from typing import Any
@@ -217,6 +218,11 @@ class _AlwaysEqual:
         (frozenset(), "[]", False),
         (Fraction(1, 2), "0.5", True),  # numbers compare by value
         (Fraction(1, 3), "0.3333333333333333", False),
+        (Decimal("0.5"), "0.5", True),
+        (Decimal("0.1"), "0.1", False),  # Decimal("0.1") != 0.1 in Python
+        (Decimal("1e40"), "10000000000000000000000000000000000000000", True),
+        (complex(2, 0), "2", True),
+        (complex(2, 1), "2", False),
         (10**30, "1000000000000000000000000000000", True),
         ("é", '"\\u00e9"', True),
         (_AlwaysEqual(), "5", False),  # lcb_runner: True (it asks the object); benchlab: never

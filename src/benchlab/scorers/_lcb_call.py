@@ -44,9 +44,10 @@ def encode(value: Any) -> Any:
 
     Lists, str, int, float, bool and None are JSON already; tuples and dicts
     are tagged (`[(1, 2)] == [[1, 2]]` is False in Python, as in lcb_runner,
-    and must stay so); other numbers become int or float when that keeps
-    their value (numpy's, Fraction); anything else (sets, arrays, objects
-    with an `__eq__` of their own) is tagged `other` and equals nothing.
+    and must stay so); other numbers become the int or float they equal
+    (numpy's, Fraction, Decimal, complex with no imaginary part), as they
+    would compare with the expected number; anything else (sets, arrays,
+    objects with an `__eq__` of their own) is tagged `other`, equal to nothing.
     """
     if value is None or isinstance(value, bool):
         return value
@@ -63,13 +64,21 @@ def encode(value: Any) -> Any:
     if isinstance(value, dict):
         pairs = dict.items(value)
         return {TAG: "dict", "items": [[encode(k), encode(v)] for k, v in pairs]}
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        as_float = float(value)
-        if as_float == value:
-            return as_float
+    if isinstance(value, numbers.Number):  # numpy's, Fraction, Decimal, complex
+        for convert in (int, float, _real):
+            try:
+                plain = convert(value)
+                if plain == value:
+                    return plain
+            except (TypeError, ValueError, ArithmeticError):
+                continue
     return {TAG: "other", "type": type(value).__name__}
+
+
+def _real(value: Any) -> float:
+    if value.imag != 0:
+        raise ValueError("not a real number")
+    return float(value.real)
 
 
 def normalise_return(value: Any) -> Any:

@@ -41,7 +41,7 @@ Where benchlab deliberately differs (each a harness artefact or a hole, not a ru
 - The returned value is compared in benchlab's process, never in the
   model's: an object whose `__eq__` always says True, a set, a numpy array
   equal nothing (lcb_runner asks the object's own `__eq__`); numbers of
-  other types (numpy's, Fraction) compare by value, as there.
+  other types (numpy's, Fraction, Decimal) compare by value, as there.
 - A stdin program runs as a real process: what it writes to stdout by any
   route is graded, it reads stdin by any route, its `if __name__ ==
   "__main__":` block runs wherever it stands, `global` statements work and
