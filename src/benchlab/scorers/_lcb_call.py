@@ -65,10 +65,11 @@ def encode(value: Any) -> Any:
         pairs = dict.items(value)
         return {TAG: "dict", "items": [[encode(k), encode(v)] for k, v in pairs]}
     if isinstance(value, numbers.Number):  # numpy's, Fraction, Decimal, complex
+        number: Any = value
         for convert in (int, float, _real):
             try:
-                plain = convert(value)
-                if plain == value:
+                plain = convert(number)
+                if plain == number:
                     return plain
             except (TypeError, ValueError, ArithmeticError):
                 continue
