@@ -95,6 +95,11 @@ STDIO_ROWS = [
         True,
     ),
     Row("timeout", "while True:\n    pass\n", (("", "1"),), False),  # L347: alarm, -3
+    # os._exit kills lcb_runner's worker: no result, the global timeout's -1 (compute_code_
+    # generation_metrics.py L47-50); benchlab records no normal end either.
+    Row(
+        "os-exit-after-flush", "print(3, flush=True)\nimport os\nos._exit(0)\n", (("", "3"),), False
+    ),
     # Harness artefacts benchlab does not reproduce: a correct program fails lcb_runner
     # because it runs in-process, wrapped in a function (make_function L122), with
     # mocked stdin (L154-181), captured sys.stdout (L59) and reliability_guard (L509).
