@@ -258,14 +258,15 @@ def test_entry_point_is_a_substring_test() -> None:
 
 def test_results_are_read_per_test() -> None:
     def record(index: int, value: object) -> str:
-        return "\n" + MARKER + json.dumps({"test": index, "value": value}) + "\n"
+        return "\n" + MARKER + "t0k " + json.dumps({"test": index, "value": value}) + "\n"
 
-    out = "noise\n" + record(0, 1) + record(2, 3) + record(2, 4) + MARKER + "{broken\n"
-    first, second, third = read_call_results(out, 3)
+    out = "noise\n" + record(0, 1) + record(2, 3) + record(2, 4) + MARKER + "t0k {broken\n"
+    forged = MARKER + "guess " + json.dumps({"test": 1, "value": 2}) + "\n"
+    first, second, third = read_call_results(out + forged, 3, "t0k")
     assert first == {"test": 0, "value": 1}
-    assert second is None
+    assert second is None  # the line without this job's tag is not a result
     assert third is not None and third["error"] == "ambiguous"
-    assert read_call_results(record(7, 1) + record(-1, 1), 1) == [None]
+    assert read_call_results(record(7, 1) + record(-1, 1), 1, "t0k") == [None]
 
 
 def test_prelude_is_lcb_runners_environment() -> None:

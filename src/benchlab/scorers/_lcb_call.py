@@ -87,9 +87,9 @@ def normalise_return(value: Any) -> Any:
     return encode(list(value) if isinstance(value, tuple) else value)
 
 
-def _emit(record: dict[str, Any] | str) -> None:
+def _emit(record: dict[str, Any] | str, tag: str) -> None:
     text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
-    data = ("\n" + MARKER + text + "\n").encode()
+    data = ("\n" + MARKER + tag + " " + text + "\n").encode()
     while data:
         data = data[os.write(1, data) :]
 
@@ -106,16 +106,20 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def main(
-    namespace: dict[str, Any], fn: str, solution: bool, inputs: list[str], timeout: float
+    namespace: dict[str, Any], fn: str, solution: bool, inputs: list[str], timeout: float, tag: str
 ) -> None:
-    """Call `fn` once per test; a timeout stops the tests, as in lcb_runner."""
+    """Call `fn` once per test; a timeout stops the tests, as in lcb_runner.
+
+    Each record carries `tag`, a secret of this job: the parent reads only
+    records with it, so lines the program prints itself are never results.
+    """
     try:
         target = namespace["Solution"]() if solution else None
         method = getattr(target, fn) if solution else namespace[fn]
     except BaseException as exc:  # no Solution, no such method: every test fails
         detail = f"cannot find {'Solution().' if solution else ''}{fn}: {type(exc).__name__}"
         for index in range(len(inputs)):
-            _emit({"test": index, "error": "runtime_error", "detail": detail})
+            _emit({"test": index, "error": "runtime_error", "detail": detail}, tag)
         return
     for index, text in enumerate(inputs):
         args = [json.loads(line) for line in text.split("\n")]
@@ -127,11 +131,13 @@ def main(
             value = method(*args)
             signal.setitimer(signal.ITIMER_REAL, 0)
         except _CallTimeout:
-            _emit({"test": index, "error": "timeout", "detail": f"call took over {timeout:g} s"})
+            _emit(
+                {"test": index, "error": "timeout", "detail": f"call took over {timeout:g} s"}, tag
+            )
             return
         except BaseException as exc:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            _emit({"test": index, "error": "runtime_error", "detail": _describe(exc)})
+            _emit({"test": index, "error": "runtime_error", "detail": _describe(exc)}, tag)
             continue
         finally:
             sys.stdout = saved
@@ -141,4 +147,4 @@ def main(
             )
         except BaseException:  # too deep, too long, or an object that fights back: equals nothing
             record = json.dumps({"test": index, "value": {TAG: "other", "type": "?"}})
-        _emit(record)
+        _emit(record, tag)

@@ -59,10 +59,15 @@ Where benchlab deliberately differs (each a harness artefact or a hole, not a ru
 - The program is the answer's first ```python block (lcb_runner's
   `extract_code` takes the last fenced block); memory is capped at 1 GiB.
 
-The expected outputs never enter the sandbox (stdin jobs get the input,
-call jobs the arguments), so a program can only pass by printing or
-returning the expected value: forging a status or patching the driver buys
-nothing.
+Why a wrong program cannot pass: the expected outputs never enter the
+sandbox (stdin jobs get the input, call jobs the arguments), and benchlab
+compares. A call job's results are lines tagged with a secret of the job,
+written by the driver (`_lcb_call`), which runs as the job's `check`: under
+the sandbox's checker process the check, and so the tag, never exist in the
+program's process, so lines the program prints are never results; where the
+check shares the program's process the program could find the tag, but a
+record it forges still has to hold the expected value, which it never saw.
+Forging a status, patching the driver or exiting early buys nothing.
 """
 
 from __future__ import annotations
@@ -217,13 +222,23 @@ def lcb_values_match(expected: Any, got: Any) -> bool:
         return False
 
 
-def call_check(fn: str, solution: bool, inputs: list[str], timeout: float) -> str:
-    """The check that runs after the program: the driver, in a namespace of its own."""
+def call_check(fn: str, solution: bool, inputs: list[str], timeout: float, tag: str) -> str:
+    """The check that runs after the program: the driver, in a namespace of its own.
+
+    It reaches `exec`, `compile` and `globals` through the `builtins` module:
+    the check's namespace holds the program's names, and lcb_runner's prelude
+    star-imports `builtins`, so a bare `exec` may be the program's (under
+    the sandbox's checker, a proxy that runs in the program's process).
+    """
     source = _DRIVER.read_text(encoding="utf-8")
     return (
+        "import builtins as __benchlab_builtins__\n"
         "__benchlab_lcb__ = {'__name__': 'benchlab_lcb_call'}\n"
-        f"exec(compile({source!r}, 'lcb_call.py', 'exec'), __benchlab_lcb__)\n"
-        f"__benchlab_lcb__['main'](globals(), {fn!r}, {solution!r}, {inputs!r}, {timeout!r})\n"
+        "__benchlab_builtins__.exec(\n"
+        f"    __benchlab_builtins__.compile({source!r}, 'lcb_call.py', 'exec'), __benchlab_lcb__\n"
+        ")\n"
+        "__benchlab_lcb__['main'](__benchlab_builtins__.globals(),\n"
+        f"    {fn!r}, {solution!r}, {inputs!r}, {timeout!r}, {tag!r})\n"
     )
 
 
@@ -237,15 +252,16 @@ def load_record(text: str) -> Any:
     return json.loads(text, parse_constant=float)
 
 
-def read_call_results(stdout: str, tests: int) -> list[dict[str, Any] | None]:
-    """Each test's record from the call job's stdout: None where there is none, and an
-    `ambiguous` error where there are several (only the program can have printed the others)."""
+def read_call_results(stdout: str, tests: int, tag: str) -> list[dict[str, Any] | None]:
+    """Each test's record (the lines with this job's `tag`) from the call job's stdout: None
+    where there is none, and an `ambiguous` error where there are several."""
     found: dict[int, list[dict[str, Any]]] = {}
+    prefix = MARKER + tag + " "
     for line in stdout.split("\n"):
-        if not line.startswith(MARKER):
+        if not line.startswith(prefix):
             continue
         try:
-            record = load_record(line[len(MARKER) :])
+            record = load_record(line[len(prefix) :])
         except (ValueError, RecursionError):
             continue
         index = record.get("test") if isinstance(record, dict) else None

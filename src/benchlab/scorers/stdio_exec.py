@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -98,18 +99,25 @@ class StdioTests:
 
     def jobs(self, case: Case, output: str) -> list[Job]:
         """The sandbox jobs for one answer: one per stdin test, or one for all call tests."""
+        return self._plan(case, output)[0]
+
+    def _plan(self, case: Case, output: str) -> tuple[list[Job], str]:
+        """The jobs, and the secret tag of a call job's results ("" for stdin tests)."""
         spec, tests = _tests_of(case)
         program = str(spec.get("prelude", "")) + program_of(output)
         if spec.get("fn"):
-            return [self._call_job(str(spec["fn"]), program, output, tests)]
-        return [self._stdio_job(program, test) for test in tests]
+            tag = secrets.token_hex(16)
+            return [self._call_job(str(spec["fn"]), program, output, tests, tag)], tag
+        return [self._stdio_job(program, test) for test in tests], ""
 
     def _stdio_job(self, program: str, test: Mapping[str, Any]) -> Job:
         room = _OUTPUT_SLACK + 4 * len(str(test["output"]).encode())
         limits = dataclasses.replace(self.limits, output=max(self.limits.output, room))
         return Job.python(program, stdin=str(test["input"]), limits=limits)
 
-    def _call_job(self, fn: str, program: str, output: str, tests: list[Mapping[str, Any]]) -> Job:
+    def _call_job(
+        self, fn: str, program: str, output: str, tests: list[Mapping[str, Any]], tag: str
+    ) -> Job:
         inputs = [str(test["input"]) for test in tests]
         for index, text in enumerate(inputs):
             try:
@@ -124,16 +132,16 @@ class StdioTests:
             output=max(self.limits.output, _OUTPUT_SLACK + 4 * expected_bytes + 256 * len(tests)),
         )
         solution = uses_solution_class(program_of(output))
-        check = call_check(fn, solution, inputs, per_call)
+        check = call_check(fn, solution, inputs, per_call, tag)
         return Job.python(program, check=check, limits=limits)
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         spec, tests = _tests_of(case)
-        jobs = self.jobs(case, answer.output)
+        jobs, tag = self._plan(case, answer.output)
         results = await asyncio.gather(*(self.executor().run(job) for job in jobs))
         tally = _Tally(total=len(tests))
         if spec.get("fn"):
-            self._tally_calls(tally, tests, results[0])
+            self._tally_calls(tally, tests, results[0], tag)
         else:
             for index, (test, result) in enumerate(zip(tests, results, strict=True)):
                 if not result.passed:
@@ -145,8 +153,10 @@ class StdioTests:
         return _score(tally, shown)
 
     @staticmethod
-    def _tally_calls(tally: _Tally, tests: list[Mapping[str, Any]], result: ExecResult) -> None:
-        records = read_call_results(result.stdout, len(tests))
+    def _tally_calls(
+        tally: _Tally, tests: list[Mapping[str, Any]], result: ExecResult, tag: str
+    ) -> None:
+        records = read_call_results(result.stdout, len(tests), tag)
         for index, (test, record) in enumerate(zip(tests, records, strict=True)):
             expected = parse_call_output(str(test["output"]))
             if record is None:  # the program ended (or was stopped) before this test
