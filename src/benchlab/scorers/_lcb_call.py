@@ -1,15 +1,16 @@
-"""The in-sandbox half of LiveCodeBench's call-based tests: call, then print what came back.
+"""The trusted half of LiveCodeBench's call-based tests: call, then print what came back.
 
 Standard library only: `stdio_exec` ships this file's text as a job's
-`check`, executed in a namespace of its own after the model's program, in
-the program's process. It resolves the entry point as lcb_runner does, calls
-it once per test with that test's JSON arguments (one shared instance, tests
-in order, a wall-clock alarm per call) and prints each return value as a
-type-preserving JSON record. It never sees the expected values: the parent
-compares (`lcb_grading.lcb_values_match`), so nothing the program does in
-here (patching `json`, printing records of its own, exiting early) can turn
-a wrong value into a pass: at most it prints a value, and a value passes
-only if it is the one the parent holds.
+`check`, run in a namespace of its own once the model's program is loaded:
+in the program's process, or, under the sandbox's checker, in a process of
+its own where the program's names are proxies. It resolves the entry point
+as lcb_runner does, calls it once per test with that test's JSON arguments
+(one shared instance, tests in order, a wall-clock alarm per call) and
+prints each return value as a type-preserving JSON record tagged with a
+secret of the job. It never sees the expected values: the parent compares
+(`lcb_grading.lcb_values_match`), so nothing the program does (patching
+`json`, printing records of its own, exiting early) turns a wrong value
+into a pass: a record passes only if it holds the value the parent holds.
 """
 
 from __future__ import annotations
