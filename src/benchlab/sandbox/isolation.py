@@ -4,9 +4,14 @@ Three backends, strongest first: `bwrap` (Debian's bubblewrap: new network,
 pid, ipc, uts and mount namespaces; the host's files read-only, home
 directories hidden, a private /tmp), `unshare` (the same namespaces from
 util-linux, but the host's files stay as they are) and `none` (a plain
-process). Inside each, every child also gets rlimits, its own uid when the
-worker runs as root, Landlock where the kernel has it, and Python-level
-socket blocking where nothing else cuts the network.
+process). Inside each, every child also gets rlimits, its own uid whenever
+the worker runs as root (under `unshare` the home folders are emptied and
+the interpreter bound back so that uid reaches it; under `none` Python
+imports reach it through descriptors, see _child._reach_private_paths),
+Landlock where the kernel has it, a seccomp filter against Unix sockets (and
+every socket where there is no network namespace; see seccomp.py), and
+Python-level socket blocking only where neither seccomp nor anything else
+cuts the network.
 
 Whether a backend works is decided by starting a real worker with it (user
 namespaces may be forbidden in a container, bwrap may be missing), never by
@@ -194,6 +199,31 @@ def _needed_paths(env: Mapping[str, str]) -> list[str]:
     kept = sorted(real | {p for p in paths if os.path.isdir(p)})
     # a path below another kept path is already visible
     return [p for p in kept if not any(p.startswith(q + "/") for q in kept if q != p)]
+
+
+def home_plan(env: Mapping[str, str]) -> dict[str, list[str]]:
+    """For the unshare backend as root: which home folders to empty, what to bind back.
+
+    The same view bubblewrap gives (see `_bwrap_args`), made by the fork server
+    itself in its mount namespace (see _server._private_home), so that a
+    program dropped to a uid of its own reaches its interpreter and toolchains
+    while every other file in a home directory stays out of sight.
+    """
+    hidden = _hidden_dirs()
+    expose = [
+        path
+        for path in _needed_paths(env)
+        if any(path == h or path.startswith(h + "/") for h in hidden)
+    ]
+    return {"hide": hidden, "expose": expose}
+
+
+def mount_namespace() -> int | None:
+    """This process's mount namespace (an inode number), to tell the sandbox's apart from it."""
+    try:
+        return os.stat("/proc/self/ns/mnt").st_ino
+    except OSError:
+        return None
 
 
 def python_is_public() -> bool:
