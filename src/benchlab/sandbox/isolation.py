@@ -64,6 +64,8 @@ class Isolation:
     landlock_features: list[str] = field(default_factory=list)
     uid: int | None = None
     python_socket_block: bool = False
+    seccomp: list[str] = field(default_factory=list)
+    reach: list[str] = field(default_factory=list)
 
     @classmethod
     def from_report(cls, report: Mapping[str, Any]) -> Isolation:
@@ -75,6 +77,8 @@ class Isolation:
             landlock_features=list(report.get("landlock_features", [])),
             uid=report.get("uid"),
             python_socket_block=bool(report.get("python_socket_block")),
+            seccomp=list(report.get("seccomp", [])),
+            reach=list(report.get("reach", [])),
         )
 
     def label(self) -> str:
@@ -82,6 +86,8 @@ class Isolation:
         parts = [f"{self.backend}[{','.join(self.namespaces)}]" if self.namespaces else "process"]
         if self.landlock:
             parts.append(f"landlock{self.landlock}[{','.join(self.landlock_features)}]")
+        if self.seccomp:
+            parts.append(f"seccomp[{','.join(self.seccomp)}]")
         if self.uid is not None:
             parts.append("uid")
         parts.append("rlimits")
@@ -99,7 +105,61 @@ class Isolation:
             "landlock": self.landlock_features,
             "separate_uid": self.uid is not None,
             "python_socket_block": self.python_socket_block,
+            "seccomp": self.seccomp,
+            "private_imports": self.reach,
+            "defends": defends(self),
         }
+
+
+# What each layer keeps a program from, for `doctor` (rows) and the JSON records.
+DEFENCES = ("network", "unix sockets", "filesystem", "uid", "limits")
+
+
+def defends(iso: Isolation) -> dict[str, str]:
+    """One line per kind of harm: what stops it under this isolation, or `no` and why."""
+    netns = iso.network_isolated
+    tcp = "tcp" in iso.landlock_features
+    if netns:
+        network = "network namespace (loopback only)"
+    elif "all-sockets" in iso.seccomp:
+        network = "seccomp: no socket() at all" + (" + Landlock TCP" if tcp else "")
+    elif tcp:
+        network = "partly: Landlock blocks TCP, not UDP"
+    elif iso.python_socket_block:
+        network = "weak: Python's socket module only"
+    else:
+        network = "no"
+    if "unix-sockets" in iso.seccomp:
+        unix = "seccomp: no AF_UNIX socket (connected stream pairs only)"
+    elif "signals" in iso.landlock_features:
+        unix = "partly: Landlock scopes abstract sockets; path sockets reachable"
+    else:
+        unix = "no"
+    if iso.backend == "bwrap":
+        files = "read-only host, empty /tmp and home folders; writes in its folder only"
+    elif iso.backend == "unshare" and iso.uid is not None:
+        files = "home folders emptied; host files as the program's uid sees them"
+    else:
+        files = "host files as the program's uid sees them"
+    if iso.landlock and iso.backend != "bwrap":
+        files += "; Landlock: writes in its folder only"
+    elif not iso.landlock and iso.backend != "bwrap":
+        files += "; writes wherever that uid may"
+    uid = (
+        "a uid of its own per worker: no root, no other job's folder, no root-only file"
+        if iso.uid is not None
+        else "no: the worker's own uid"
+    )
+    limits = "rlimits: cpu, memory, processes, file size, open files; wall-clock kill"
+    if iso.uid is None:
+        limits += " (the process cap does not bind root)"
+    return {
+        "network": network,
+        "unix sockets": unix,
+        "filesystem": files,
+        "uid": uid,
+        "limits": limits,
+    }
 
 
 def scrubbed_env(source: Mapping[str, str] | None = None) -> dict[str, str]:
