@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import uuid
@@ -322,3 +323,22 @@ def test_a_python_kept_in_a_private_folder_still_runs_under_its_own_uid(ex: Loca
     result = run_with_benign(ex, code)
     assert result.outcome == "passed", result.stderr
     assert (result.stdout.strip() != "0") == (os.geteuid() == 0)
+
+
+def _public(path: str) -> bool:
+    current = Path(os.path.realpath(path))
+    return all(folder.stat().st_mode & 0o001 for folder in (current, *current.parents))
+
+
+def test_a_command_its_uid_cannot_reach_is_the_sandboxs_error_not_a_failure() -> None:
+    """Under `none` as root, a toolchain in a private folder cannot be shown to the program's uid:
+    that is an infrastructure error (no verdict), never a failed test."""
+    if os.geteuid() != 0:
+        pytest.skip("only root gives programs a uid of their own")
+    with LocalExecutor(workers=1, isolation="none") as executor:
+        job = Job.command("sh", "-c", f"{sys.executable} -c 'print(6 * 7)'", limits=QUICK)
+        if _public(os.path.dirname(os.path.realpath(sys.executable))):
+            assert executor.run_many([job])[0].stdout == "42\n"
+        else:
+            with pytest.raises(SandboxError, match="cannot enter"):
+                executor.run_many([job])

@@ -24,6 +24,7 @@ import gc
 import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -154,6 +155,15 @@ class Server:
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
         self.count += 1
+        if self.uid is not None and self.config.get("backend") == "none" and req.get("steps"):
+            hidden = _unreachable_commands(req["steps"], (req.get("env") or {}).get("PATH", ""))
+            if hidden:  # the machine's fault, not the program's: never a failed test
+                message = (
+                    f"{', '.join(hidden)}: in a folder the program's uid cannot enter; without a "
+                    "mount namespace (backend none) it cannot be shown to it: install the "
+                    "toolchain in a public place, or use the unshare or bwrap backend\n"
+                )
+                return {"id": req.get("id"), "outcome": "setup_error", "stderr": message}
         # wN is the program's folder (cwd, HOME) and tN its TMPDIR, both fresh and the only
         # places it may write; apart, because some toolchains (go) refuse a project that
         # sits in the temp root.
@@ -305,6 +315,29 @@ class Server:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         kill(child, signal.SIGKILL)
             time.sleep(0.001)
+
+
+def _unreachable_commands(steps: list[dict[str, Any]], path: str) -> list[str]:
+    """Commands of an exec job (shell words included) found only where other uids cannot go."""
+    import shlex
+
+    out: list[str] = []
+    for step in steps:
+        for arg in step.get("argv") or []:
+            try:
+                words = shlex.split(arg)
+            except ValueError:
+                words = arg.split()
+            for word in words:
+                if "/" in word:
+                    found = word if os.path.isabs(word) and os.path.exists(word) else None
+                else:
+                    command = re.fullmatch(r"[\w.+-]+", word) is not None
+                    found = shutil.which(word, path=path) if command else None
+                folder = os.path.dirname(os.path.realpath(found)) if found else None
+                if folder and not _public(folder) and word not in out:
+                    out.append(word)
+    return out
 
 
 def _public(path: str) -> bool:

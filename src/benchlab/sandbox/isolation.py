@@ -284,21 +284,3 @@ def mount_namespace() -> int | None:
         return os.stat("/proc/self/ns/mnt").st_ino
     except OSError:
         return None
-
-
-def python_is_public() -> bool:
-    """Whether another uid can reach this Python and benchlab (outside bwrap's rebinds).
-
-    A program dropped to its own uid must still import the standard library;
-    under a 0700 home directory (pyenv as root) it could not, so there the
-    fallback backends keep the worker's uid instead.
-    """
-    for path in {sys.base_prefix, sys.prefix, str(SERVER.parent)}:
-        current = Path(os.path.realpath(path))
-        for folder in (current, *current.parents):
-            try:
-                if not folder.stat().st_mode & 0o001:
-                    return False
-            except OSError:
-                return False
-    return True

@@ -32,7 +32,6 @@ from benchlab.sandbox.isolation import (
     launch_command,
     mount_namespace,
     namespaces_for,
-    python_is_public,
     scrubbed_env,
 )
 from benchlab.sandbox.job import ExecResult, Job
@@ -103,7 +102,7 @@ class _Worker:
             "namespaces": namespaces_for(backend),
             "uid": uid,
         }
-        if root and backend == "unshare" and not python_is_public():
+        if root and backend == "unshare":  # the view bwrap gives, so the uid reaches its tools
             config["private_home"] = home_plan(self.env)
             config["host_mount_ns"] = mount_namespace()
         self.log = tempfile.TemporaryFile(prefix="benchlab-worker-")  # noqa: SIM115 (kept open)

@@ -8,9 +8,10 @@ Landlock (up to ABI 7) can refuse. Abstract sockets are scoped by Landlock ABI
 
 - `socket(AF_UNIX, ...)` fails with EACCES: no path or abstract connection,
   inside the job's folder or out (nothing a benchmark needs);
-- `socketpair(AF_UNIX, SOCK_STREAM)` stays allowed (asyncio's self-pipe,
-  multiprocessing's duplex pipes): such a pair is born connected to itself
-  and cannot be pointed anywhere else; datagram pairs, which can, are refused;
+- `socketpair(AF_UNIX, SOCK_STREAM or SOCK_SEQPACKET)` stays allowed
+  (asyncio's self-pipe, multiprocessing's duplex pipes, Rust's process
+  spawning): such a pair is born connected to itself and cannot be pointed
+  anywhere else; datagram pairs, which can be, are refused;
 - where the worker has no network namespace, every `socket()` fails, which
   also closes UDP (Landlock only covers TCP);
 - io_uring (which can open and connect sockets without these syscalls) and
@@ -33,7 +34,7 @@ _RET_ALLOW = 0x7FFF0000
 _RET_KILL_PROCESS = 0x80000000
 _RET_DENY = 0x00050000 | errno.EACCES  # SECCOMP_RET_ERRNO
 _AF_UNIX = 1
-_SOCK_STREAM = 1
+_SOCK_DGRAM = 2
 _SOCK_TYPE_MASK = 0xF
 _X32_BIT = 0x40000000
 
@@ -88,15 +89,15 @@ def program(no_network: bool) -> list[tuple[int, int, int, int]]:
         (_JEQ, 0, 1, _AF_UNIX) if not no_network else (_JEQ, 0, 0, _AF_UNIX),
         (_RET, 0, 0, _RET_DENY),
         (_RET, 0, 0, _RET_ALLOW),
-        # socketpair(domain, type, ...): only a Unix stream pair
+        # socketpair(domain, type, ...): no Unix datagram pair
         (_LD_ABS, 0, 0, _ARG0),
         (_JEQ, 1, 0, _AF_UNIX),
         (_RET, 0, 0, _RET_ALLOW),  # other families have no pairs; the kernel says so
         (_LD_ABS, 0, 0, _ARG1),
         (_AND, 0, 0, _SOCK_TYPE_MASK),
-        (_JEQ, 0, 1, _SOCK_STREAM),
-        (_RET, 0, 0, _RET_ALLOW),
+        (_JEQ, 0, 1, _SOCK_DGRAM),
         (_RET, 0, 0, _RET_DENY),
+        (_RET, 0, 0, _RET_ALLOW),
     ]
     return code
 
