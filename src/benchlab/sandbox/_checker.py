@@ -142,14 +142,23 @@ def run(
             _child.run_python(req["code"], serve=True)
         finally:
             os._exit(_child.EXIT_SETUP)
-    for fd in (requests_r, replies_w, program_status_w, stdin_fd, out_fd):
+    for fd in (requests_r, replies_w, program_status_w, stdin_fd):
         os.close(fd)
     if ruleset is not None:
         os.close(ruleset)
-    os.dup2(err_fd, 2)
-    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 (the process ends with it)
     frame = _child_frame()  # the tests, from the server's input
     os.write(status_fd, READ_MARK.encode())
+    # From here on nothing the tests do may reach the server's pipes: what they print is the
+    # job's output, and they read nothing (the server's input holds the next job).
+    null = os.open(os.devnull, os.O_RDONLY)
+    for target, fd in ((0, null), (1, out_fd), (2, err_fd)):
+        os.dup2(fd, target)
+    for fd in (null, out_fd, err_fd):
+        if fd > 2:
+            os.close(fd)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (the process ends with them)
+    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+    _limit(req["limits"], ctx)
     conn = Connection(requests_w, replies_r)
     outcome = _judge(frame, conn)
     os.close(requests_w)  # the program's loop ends on end of input
@@ -160,9 +169,22 @@ def run(
         sys.stderr.write(f"{conn.broken}\n")
     if program == "setup_error":
         outcome = "setup_error"
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
     os.write(status_fd, outcome.encode())
     os._exit(0 if outcome == "passed" else 1)
+
+
+def _limit(limits: dict[str, Any], ctx: dict[str, Any]) -> None:
+    """CPU and memory caps as the program has: answers it sends are bounded, not its copies."""
+    import resource
+
+    cpu = int(limits["cpu"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    if limits.get("memory"):
+        cap = int(limits["memory"]) + ctx["base_vm"]
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
 
 def _child_frame() -> str:
@@ -221,7 +243,17 @@ def _judge(check: str, conn: Connection) -> str:
 
 
 def _finish(pid: int, status_fd: int) -> str:
-    """Stop the program (its work is done) and return what it said about itself, if anything."""
+    """Stop the program (its work is done) and return what it said about itself, if anything.
+
+    It leaves by itself once its input ends; a moment is allowed for that, so
+    that what it printed last is flushed, then whatever is left is killed.
+    """
+    import select
+
+    with contextlib.suppress(OSError):
+        pidfd = os.pidfd_open(pid)
+        select.select([pidfd], [], [], 0.2)
+        os.close(pidfd)
     for kill in (os.killpg, os.kill):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             kill(pid, signal.SIGKILL)

@@ -13,6 +13,7 @@ Standard library only: the fork server imports this by path, inside the sandbox.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import resource
@@ -251,6 +252,9 @@ def _serve(namespace: dict[str, Any]) -> None:
             reply: dict[str, Any] = {"ok": encode(result, handle)}
         except BaseException as exc:  # the program's exception, SystemExit included: an answer
             reply = {"err": error_of(exc)}
+        for stream in (sys.stdout, sys.stderr):  # what it printed so far is in the record
+            with contextlib.suppress(BaseException):
+                stream.flush()
         send(_rpc.REPLY_FD, reply)
 
 
