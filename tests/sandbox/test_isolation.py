@@ -85,3 +85,24 @@ def test_landlock_features_by_abi() -> None:
     assert landlock.features(1) == ["fs-write"]
     assert landlock.features(4) == ["fs-write", "tcp"]
     assert landlock.features(7) == ["fs-write", "tcp", "signals"]
+
+
+def test_what_each_level_defends_is_said_for_every_harm() -> None:
+    strong = Isolation(
+        backend="bwrap",
+        namespaces=["net"],
+        network_isolated=True,
+        landlock=7,
+        landlock_features=["fs-write", "tcp", "signals"],
+        uid=1234,
+        seccomp=["unix-sockets"],
+    )
+    assert strong.label() == (
+        "bwrap[net]+landlock7[fs-write,tcp,signals]+seccomp[unix-sockets]+uid+rlimits"
+    )
+    said = strong.as_dict()["defends"]
+    assert list(said) == ["network", "unix sockets", "filesystem", "uid", "limits"]
+    assert "seccomp" in said["unix sockets"] and "own" in said["uid"]
+    bare = Isolation(backend="none").as_dict()["defends"]
+    assert bare["network"] == "no" and bare["unix sockets"] == "no"
+    assert bare["uid"].startswith("no") and "does not bind root" in bare["limits"]
