@@ -342,3 +342,11 @@ def test_a_command_its_uid_cannot_reach_is_the_sandboxs_error_not_a_failure() ->
         else:
             with pytest.raises(SandboxError, match="cannot enter"):
                 executor.run_many([job])
+
+
+def test_without_seccomp_or_landlock_python_sockets_are_still_blocked() -> None:
+    with LocalExecutor(workers=1, isolation="none", landlock=False, seccomp=False) as executor:
+        assert executor.isolation.python_socket_block and not executor.isolation.seccomp
+        code = "import socket\ntry:\n    socket.socket()\nexcept PermissionError:\n    print('no')"
+        result = executor.run_many([Job.python(code)])[0]
+    assert result.stdout == "no\n"

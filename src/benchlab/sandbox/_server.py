@@ -88,7 +88,7 @@ class Server:
         self.uid: int | None = config.get("uid") if os.geteuid() == 0 else None
         self.landlock = landlock.abi_version() if config.get("landlock", True) else 0
         self.netns = _network_isolated()
-        self.seccomp = seccomp.Installer(no_network=not self.netns) if seccomp.supported() else None
+        self.seccomp = _working_filter(not self.netns) if config.get("seccomp", True) else None
         self.block_sockets = not self.netns and self.landlock < 4 and self.seccomp is None
         if self.block_sockets:  # imported here once, not in every child that blocks them
             import socket  # noqa: F401
@@ -315,6 +315,27 @@ class Server:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         kill(child, signal.SIGKILL)
             time.sleep(0.001)
+
+
+def _working_filter(no_network: bool) -> seccomp.Installer | None:
+    """The seccomp filter if a child can install it here (a container may forbid it), else None.
+
+    Tried in a throwaway child, because a filter that fails in every program's
+    setup would turn every job into a sandbox error; without it the worker
+    reports no seccomp and `doctor` says what that leaves open.
+    """
+    if not seccomp.supported():
+        return None
+    installer = seccomp.Installer(no_network=no_network)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            installer()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return installer if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 def _unreachable_commands(steps: list[dict[str, Any]], path: str) -> list[str]:

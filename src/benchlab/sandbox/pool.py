@@ -212,7 +212,9 @@ class LocalExecutor:
 
     `isolation` is `auto` (the strongest backend that starts), or one of
     bwrap / unshare / none to insist on it (a SandboxError if it cannot start).
-    Workers start on first use; `close()` (or `aclose()`) stops them.
+    `landlock=False` and `seccomp=False` leave those layers out (to see what the
+    weakest fallback still enforces). Workers start on first use; `close()`
+    (or `aclose()`) stops them.
     """
 
     name = "local"
@@ -224,6 +226,7 @@ class LocalExecutor:
         isolation: str = "auto",
         preload: Iterable[str] = DEFAULT_PRELOAD,
         landlock: bool = True,
+        seccomp: bool = True,
         env: Mapping[str, str] | None = None,
     ) -> None:
         if isolation != "auto" and isolation not in BACKENDS:
@@ -231,7 +234,12 @@ class LocalExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.requested = isolation
         self.env = scrubbed_env(env)
-        self._config = {"preload": list(preload), "landlock": landlock, "workroot": ""}
+        self._config = {
+            "preload": list(preload),
+            "landlock": landlock,
+            "seccomp": seccomp,
+            "workroot": "",
+        }
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
