@@ -24,15 +24,14 @@ import sys
 import traceback
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING or __package__:  # as part of benchlab (tests, type checking)
     from benchlab.sandbox import _child, _rpc
-else:  # imported by path by the fork server, whose sys.path holds this folder at import time
+else:  # imported by path by the fork server, whose sys.path holds this folder then
     import _child
     import _rpc
 
 _PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
-_NAME_CHARS = 1 << 20  # scalar globals up to this size travel as data; the rest as handles
 READ_MARK = "read;"  # written once the tests are read: the server's input is in step again
 
 

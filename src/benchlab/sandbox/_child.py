@@ -14,6 +14,7 @@ Standard library only: the fork server imports this by path, inside the sandbox.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import resource
@@ -22,15 +23,17 @@ import sys
 import traceback
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
+if TYPE_CHECKING or __package__:  # as part of benchlab (tests, type checking)
     from benchlab.sandbox import _rpc
-else:  # imported by path by the fork server, whose sys.path holds this folder at import time
+else:  # imported by path by the fork server, whose sys.path holds this folder then
     import _rpc
 
 STATUS_FD = 3
 # What a program may say about itself on its status pipe: only ever a way to fail.
 OUTCOMES_SAID = ("syntax_error", "runtime_error", "failed", "memory_limit", "setup_error")
 _PR_SET_PDEATHSIG = 1
+_PR_CAPBSET_DROP = 24
+_CAP_VERSION_3 = 0x20080522
 EXIT_SETUP = 120
 
 
@@ -88,6 +91,8 @@ def enter(
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
+        elif os.geteuid() == 0:  # root of a user namespace (benchlab runs unprivileged)
+            drop_capabilities(ctx["libc"])
         # Set after the uid change, which clears it: if the server dies, so does the program.
         ctx["libc"].prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if ctx.get("seccomp") is not None:
@@ -99,6 +104,25 @@ def enter(
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {type(exc).__name__}: {exc}\n".encode())
         report("setup_error", EXIT_SETUP)
+
+
+def drop_capabilities(libc: Any) -> None:
+    """Root of a user namespace, without its powers: no capability now or after an exec.
+
+    Without a uid of its own the program shares the checker's uid; with
+    CAP_SYS_PTRACE in the namespace it could still trace the checker (which
+    made itself non-dumpable), so the bounding set goes first (an exec would
+    refill the rest from it), then every set.
+    """
+    import ctypes
+
+    for cap in range(64):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == errno.EINVAL:
+            break  # past the last capability this kernel knows
+    header = (ctypes.c_uint32 * 2)(_CAP_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable, twice (64 bits)
+    if libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset: cannot drop capabilities")
 
 
 def _reach_private_paths(reach: list[tuple[int, str]]) -> None:
