@@ -281,13 +281,13 @@ def test_programs_never_run_as_root(ex: LocalExecutor, outside: Path) -> None:
     secret = outside / "secret.txt"
     secret.write_text("root only")
     secret.chmod(0o600)
-    holder = "import time\nopen('mine.txt', 'w').write('job a')\ntime.sleep(3)\n"
+    holder = "import time\nopen('mine.txt', 'w').write('job a')\ntime.sleep(5)\n"
     prober = (
         "import glob, os, time\n"
         "assert os.getuid() != 0 and os.geteuid() != 0, os.getuid()\n"
         "me = os.path.realpath(os.getcwd())\n"
         "others = []\n"
-        "deadline = time.time() + 3\n"
+        "deadline = time.time() + 5\n"
         "while not others and time.time() < deadline:\n"
         "    root = os.path.dirname(os.path.dirname(me))\n"
         "    others = [p for p in glob.glob(root + '/*/w*') if os.path.realpath(p) != me]\n"
@@ -306,7 +306,7 @@ def test_programs_never_run_as_root(ex: LocalExecutor, outside: Path) -> None:
         "assert not got, got\n"
         "print(len(others))\n"
     )
-    limits = Limits(timeout=8)
+    limits = Limits(timeout=10)
     first, second = ex.run_many(
         [Job.python(holder, limits=limits), Job.python(prober, limits=limits)]
     )
