@@ -237,3 +237,11 @@ def test_broken_tests_are_the_sandboxs_error_not_the_programs(
     with pytest.raises(SandboxError, match=reason):
         run(ex, Job.python("def f(x=None):\n    return 1\n", check=check, limits=FAST))
     assert run(ex, Job.python("print(3)", limits=FAST)).stdout == "3\n"  # the worker carries on
+
+
+def test_a_program_cannot_claim_the_sandbox_failed(ex: LocalExecutor) -> None:
+    """A sandbox error is not judged; a wrong program saying "setup_error" has simply failed."""
+    claim = "import os\nos.write(3, b'setup_error')\nos._exit(1)\n"
+    plain = run(ex, Job.python(claim, limits=FAST))
+    tested = run(ex, Job.python("def f():\n    return 2\n" + claim, check="assert f() == 1"))
+    assert (plain.outcome, tested.outcome) == ("runtime_error", "runtime_error")

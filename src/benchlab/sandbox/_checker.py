@@ -260,9 +260,10 @@ def _finish(pid: int, status_fd: int) -> str:
         os.waitpid(pid, 0)
     os.set_blocking(status_fd, False)
     try:
-        said = os.read(status_fd, 64).decode(errors="replace")
+        said = os.read(status_fd, 128).decode(errors="replace")
     except (BlockingIOError, OSError):
         said = ""
+    said = _child.said(said)
     return said if said in _child.OUTCOMES_SAID else ""
 
 

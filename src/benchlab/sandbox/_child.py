@@ -31,6 +31,20 @@ else:  # imported by path by the fork server, whose sys.path holds this folder t
 STATUS_FD = 3
 # What a program may say about itself on its status pipe: only ever a way to fail.
 OUTCOMES_SAID = ("syntax_error", "runtime_error", "failed", "memory_limit", "setup_error")
+# Written once the child is confined, before any of the program runs: whatever follows
+# on the status pipe may be the program's own words, so it can no longer claim that the
+# sandbox failed (an error is not judged; a wrong program must not make itself one).
+READY = "ready;"
+
+
+def said(text: str) -> str:
+    """What a status pipe's bytes mean: `setup_error` only if written before READY."""
+    if not text.startswith(READY):
+        return "setup_error" if text == "setup_error" else text
+    rest = text[len(READY) :]
+    return "runtime_error" if rest == "setup_error" else rest
+
+
 _PR_SET_PDEATHSIG = 1
 _PR_CAPBSET_DROP = 24
 _CAP_VERSION_3 = 0x20080522
@@ -101,6 +115,7 @@ def enter(
             _block_sockets()
         if ctx.get("reach"):
             _reach_private_paths(ctx["reach"])
+        os.write(STATUS_FD, READY.encode())
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {type(exc).__name__}: {exc}\n".encode())
         report("setup_error", EXIT_SETUP)

@@ -258,6 +258,8 @@ class Server:
             reported = reported[len(_checker.READ_MARK) :]
         elif checked:
             reported = ""  # a checker that never read its tests said nothing worth hearing
+        else:
+            reported = _child.said(reported)
         return _wait.verdict(
             status=status,
             rusage=rusage,
