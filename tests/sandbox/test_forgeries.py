@@ -21,11 +21,12 @@ from typing import Any
 
 import pytest
 
-from benchlab.domain import Case
+from benchlab.domain import Case, ScorerSpec
 from benchlab.sandbox import Job, Limits, LocalExecutor, SandboxError
 from benchlab.sandbox.isolation import BACKENDS, available
+from benchlab.scorers import build_scorer
+from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.code_exec import PythonTests
-from benchlab.scorers.stdio_exec import functional_check
 from benchlab.suites.humaneval import problems
 
 FORGERIES = Path(__file__).with_name("forgeries")
@@ -196,9 +197,13 @@ def test_the_tests_never_reach_the_program(ex: LocalExecutor) -> None:
     assert [r.outcome for r in results] == ["passed"] * 4, [r.stderr for r in results]
 
 
-def test_livecodebench_functional_tests_are_not_forged(ex: LocalExecutor) -> None:
-    test = {"input": "[1, 2, 3]", "output": "6"}
-    check = functional_check("total", test)
+async def test_livecodebench_functional_tests_are_not_forged() -> None:
+    """The stdio_tests scorer's call tests, as LiveCodeBench problems run them."""
+    case = Case(
+        id="lcb",
+        input="q",
+        expected={"fn": "total", "tests": [{"input": "[1, 2, 3]", "output": "6"}]},
+    )
     honest = "class Solution:\n    def total(self, xs):\n        return sum(xs)\n"
     forged = [
         "class Solution:\n    def total(self, xs):\n"
@@ -208,10 +213,15 @@ def test_livecodebench_functional_tests_are_not_forged(ex: LocalExecutor) -> Non
         "import os\nos.write(3, b'passed')\nos._exit(0)\n",
         "class Solution:\n    def total(self, xs):\n        raise SystemExit(0)\n",
     ]
-    results = ex.run_many([Job.python(code, check=check) for code in (honest, *forged)])
-    assert [r.passed for r in results] == [True] + [False] * len(forged), [
-        r.stderr for r in results
-    ]
+    scorer = build_scorer(ScorerSpec(name="stdio_tests", options={"timeout": 10}))
+    try:
+        verdicts = [
+            (await scorer.score(case, Answer(output=code), NoModels())).passed
+            for code in (honest, *forged)
+        ]
+    finally:
+        await scorer.aclose()
+    assert verdicts == [True] + [False] * len(forged)
 
 
 def test_remote_values_compare_as_the_programs_did(ex: LocalExecutor) -> None:
