@@ -16,3 +16,12 @@ def test_run_page_counts_errors_beside_the_pass_rate(client: httpx.Client, seed:
     assert 'id="errors-note"' in html and "8 of 36 attempts errored" in html
     assert "<b>not_found</b>: 8 — first: no recorded answer for case" in html
     assert f"benchlab resume {seed.runs[1]} --retry-errors" in html
+
+
+def test_the_attempt_filter_keeps_errors_apart_from_fails(client: httpx.Client, seed: Seed) -> None:
+    chip = '<span class="score bad">not_found</span>'
+    base = f"/runs/{seed.runs[1]}?model=replay/answers.jsonl"
+    errors = client.get(base + "&passed=error").text
+    assert errors.count(chip) == 8
+    fails = client.get(base + "&passed=false").text
+    assert chip not in fails and "capital-australia" in fails  # the judged wrong answers

@@ -29,7 +29,7 @@ def error_lines(summary: dict[str, Any]) -> list[str]:
     run_id = summary["run_id"]
     lines: list[str] = []
     if summary.get("status") == "failed" and summary.get("error"):
-        lines += [f"error: {part}" for part in str(summary["error"]).split("; ")]
+        lines += [f"error: {part}" for part in str(summary["error"]).splitlines()]
     if errors:
         attempts = int(summary.get("attempts") or 0)
         share = f" ({errors / attempts:.1%})" if attempts else ""

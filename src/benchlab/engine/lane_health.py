@@ -68,6 +68,6 @@ class LaneHealth:
         else:
             hint = "check the model name (does this endpoint serve it?)"
         return (
-            f"{self.spec} at {self.endpoint}: {what} — {hint}; stopped after "
-            f"{self.streak} requests, {self.skipped} planned attempts not sent ({error})"
+            f"{self.spec} at {self.endpoint}: {what} — {hint} (stopped after "
+            f"{self.streak} requests, {self.skipped} planned attempts not sent: {error})"
         )

@@ -264,7 +264,7 @@ class Engine:
             status = STOPPED if stopped else "completed"
             refused = [h.message() for h in self._health.values() if h.stopped is not None]
             if refused:  # a model refused every request (bad key, no such model)
-                status, error = "failed", "; ".join(refused)
+                status, error = "failed", "\n".join(refused)
         except (asyncio.CancelledError, KeyboardInterrupt):
             status = "interrupted"
             raise
