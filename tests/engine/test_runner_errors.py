@@ -112,11 +112,12 @@ async def test_a_regex_scorer_with_an_invalid_pattern_is_a_scorer_error(
 async def test_a_custom_scorer_that_raises_is_a_scorer_error(tmp_path: Path, db_url: str) -> None:
     suite = write_jsonl_suite(tmp_path / "s.jsonl", 4)
     config = _config(suite, db_url, models=[ModelProfile(name="echo", spec="echo")])
-    spec = ScorerSpec(name="support.custom_scorers:raises_on_odd")
-    result = await api.arun(config.model_copy(update={"scorers": [spec]}))
+    specs = [ScorerSpec(name="numeric"), ScorerSpec(name="support.custom_scorers:raises_on_odd")]
+    result = await api.arun(config.model_copy(update={"scorers": specs}))
     errored = sorted(a.case_id for a in result.attempts() if a.status == "error")
     assert errored == ["c1", "c3"]
     (model,) = result.summary["models"]
     assert model["pass_rate"] == 1.0 and model["errors"] == 2
     first = model["errors_by_kind"]["scorer"]["first_message"]
     assert "RuntimeError" in first and "odd case" in first
+    assert model["scores"]["numeric"]["n"] == 2  # score means: over the judged attempts too

@@ -27,7 +27,7 @@ class CaseRow:
     case_id: str
     category: str | None
     attempts: int
-    judged: int  # attempts with a verdict (errors count as judged failures)
+    judged: int  # attempts with a verdict (an errored attempt has none: not judged)
     passed: int
     errors: int
     cost_usd: float  # answered attempts' known costs (cached ones included: the run's price)
@@ -114,9 +114,9 @@ def iter_case_score_means(
     shown = store.latest_pass(run_id)  # the newest scoring pass (`benchlab score`), else the run's
     if shown:
         query = query.where(s.pass_no == shown)
-    else:
+    else:  # the run's own scoring: an attempt a scorer errored on is not judged at all
         later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(s.pass_no.not_in(later))
+        query = query.where(and_(s.pass_no.not_in(later), a.status == "ok"))
     if model is not None:
         query = query.where(a.model == model)
     if suite is not None:
