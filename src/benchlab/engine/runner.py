@@ -387,14 +387,17 @@ class Engine:
             if health.stopped is not None:  # bad key / no such model: drain, send nothing
                 health.skipped += 1
                 continue
-            if health.open or item.cached is not None:
-                await self._attempt(run_id, lane, item, totals)
-            else:
+            sent = False
+            if not health.open and item.cached is None:
                 async with health.probe:  # one request at a time until the lane has answered
                     if health.stopped is not None:
                         health.skipped += 1
                         continue
-                    await self._attempt(run_id, lane, item, totals)
+                    if not health.open:
+                        await self._attempt(run_id, lane, item, totals)
+                        sent = True
+            if not sent:  # the lane answered: the waiting workers go on at full concurrency
+                await self._attempt(run_id, lane, item, totals)
             if self._writer is not None and self._writer.error is not None:
                 raise self._writer.error
 
