@@ -53,7 +53,7 @@ async def test_a_wrong_key_stops_the_model_after_a_handful_of_requests(
     assert result.status == "failed"
     error = result.summary["error"]
     assert f"openai/stub at {stub_server.openai_base_url}: 401 Unauthorized" in error
-    assert "check OPENAI_API_KEY" in error and f"{N - FATAL_STREAK} planned" in error
+    assert "check OPENAI_API_KEY" in error and f"{N - FATAL_STREAK} more not sent" in error
     (model,) = result.summary["models"]
     assert model["attempts"] == FATAL_STREAK and model["errors"] == FATAL_STREAK
     assert model["pass_rate"] is None
@@ -91,3 +91,26 @@ async def test_a_lane_that_has_answered_is_not_stopped(
     result = await api.arun(_config(suite, db_url), env=_env(stub_server))
     assert stub_server.count == 10 and result.status == "completed"
     assert result.summary["models"][0]["errors"] == 9
+
+
+async def test_a_judge_with_a_wrong_key_is_stopped_and_its_attempts_are_errors(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 20)
+    stub_server.behave = lambda payload: Status(401)
+    config = _config(suite, db_url, "echo").model_copy(
+        update={
+            "scorers": [ScorerSpec(name="judge", options={"reasks": 0})],
+            "judge_model": "openai/judge",
+            "concurrency": 1,
+        }
+    )
+    result = await api.arun(config, env=_env(stub_server))
+    assert stub_server.count == FATAL_STREAK  # not one judge request per case
+    assert result.status == "failed"
+    assert f"openai/judge at {stub_server.openai_base_url}: 401 Unauthorized" in (
+        result.summary["error"]
+    )
+    (model,) = result.summary["models"]
+    assert model["attempts"] == 20 and model["errors"] == 20 and model["pass_rate"] is None
+    assert model["errors_by_kind"]["auth"]["count"] == 20

@@ -8,7 +8,9 @@ requests go one at a time, so that a bad key costs a handful of requests, not
 answer ever, the lane stops and the rest of its planned attempts are *not
 sent and not recorded*: they stay unfinished, so `benchlab resume RUN_ID
 --retry-errors` (or plain `resume`) asks them once the key is fixed, and the
-run's numbers count only attempts that were really made.
+run's numbers count only attempts that were really made. A judge model that
+refuses is stopped the same way: the attempts it would have judged are errors
+of its kind (the model answered; the verdict is missing), without a request.
 """
 
 from __future__ import annotations
@@ -69,5 +71,5 @@ class LaneHealth:
             hint = "check the model name (does this endpoint serve it?)"
         return (
             f"{self.spec} at {self.endpoint}: {what} — {hint} (stopped after "
-            f"{self.streak} requests, {self.skipped} planned attempts not sent: {error})"
+            f"{self.streak} requests, {self.skipped} more not sent: {error})"
         )

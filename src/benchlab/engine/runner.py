@@ -113,7 +113,12 @@ class _EngineContext:
             hit = engine.store.cache_get_many([key]).get(key)
             if hit is not None:
                 return Completion(**hit["completion"])
+        health = engine.health_for(lane)
+        if health.stopped is not None:  # this judge refuses every request: ask no more
+            health.skipped += 1
+            raise health.stopped
         outcome = await lane.call(request, 0)
+        health.observe(outcome.error)
         if outcome.completion is None:
             assert outcome.error is not None
             raise outcome.error
