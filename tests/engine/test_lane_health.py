@@ -108,8 +108,9 @@ async def test_a_judge_with_a_wrong_key_is_stopped_and_its_attempts_are_errors(
     result = await api.arun(config, env=_env(stub_server))
     assert stub_server.count == FATAL_STREAK  # not one judge request per case
     assert result.status == "failed"
-    assert f"openai/judge at {stub_server.openai_base_url}: 401 Unauthorized" in (
-        result.summary["error"]
+    assert (
+        f"openai/judge at {stub_server.openai_base_url}: 401 Unauthorized"
+        in (result.summary["error"])
     )
     (model,) = result.summary["models"]
     assert model["attempts"] == 20 and model["errors"] == 20 and model["pass_rate"] is None
