@@ -68,7 +68,7 @@ class LaneHealth:
         if isinstance(error, AuthenticationFailed):
             hint = f"check {self.key_env}" if self.key_env else "check the API key"
         else:
-            hint = "check the model name (does this endpoint serve it?)"
+            hint = "check the model name and the endpoint URL (does it serve this model?)"
         return (
             f"{self.spec} at {self.endpoint}: {what} — {hint} (stopped after "
             f"{self.streak} requests, {self.skipped} more not sent: {error})"
