@@ -211,9 +211,10 @@ class Attempt(BaseModel):
 
     @property
     def passed(self) -> bool | None:
-        """An attempt passes when it has no error and every scorer with a verdict passed."""
+        """An attempt passes when it has no error and every scorer with a verdict passed;
+        an errored attempt has no verdict (None), it is never a fail."""
         if self.status == "error":
-            return False
+            return None
         verdicts = [s.passed for s in self.scores if s.passed is not None]
         return all(verdicts) if verdicts else None
 

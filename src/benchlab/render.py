@@ -73,6 +73,7 @@ def print_summary(summary: dict[str, Any]) -> None:
             _usd(m["cost_usd"]),
         )
     console.print(table)
+    _print_errors(console, summary)
     for m in summary["models"]:
         cats = m.get("by_category")
         if not cats:
@@ -86,6 +87,28 @@ def print_summary(summary: dict[str, Any]) -> None:
     _print_scores_and_judges(console, summary)
     if summary.get("error"):
         console.print(f"[red]run error:[/red] {summary['error']}")
+
+
+def _print_errors(console: Any, summary: dict[str, Any]) -> None:
+    """Errored attempts per model and kind, with the first message: they have no verdict,
+    so the pass rates above leave them out, and this says what they were."""
+    from rich.table import Table
+
+    rows = [
+        (m["model"], kind, info)
+        for m in summary["models"]
+        for kind, info in (m.get("errors_by_kind") or {}).items()
+    ]
+    if not rows:
+        return
+    table = Table(
+        title="Errors (no verdict; pass rates are over judged attempts)", title_justify="left"
+    )
+    for col in ("model", "kind", "count", "first message"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for model, kind, info in rows:
+        table.add_row(model, kind, str(info["count"]), info["first_message"])
+    console.print(table)
 
 
 def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from benchlab.cli._run_errors import check_max_error_rate, report_errors
 from benchlab.cli.app import DbOpt, JsonOpt, app, parse_tags, print_json, progress_sinks
 
 
@@ -55,6 +56,13 @@ def run(
         float | None,
         typer.Option("--max-cost", help="Stop sending requests once the run has spent USD."),
     ] = None,
+    max_error_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--max-error-rate",
+            help="Accept up to this share (0..1) of errored attempts: exit 0 instead of 3.",
+        ),
+    ] = None,
     tag: Annotated[list[str] | None, typer.Option(help="KEY=VALUE label for the run.")] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
@@ -79,6 +87,7 @@ def run(
 
     if summary_csv is not None:
         _check_summary_flags(summary_csv, suites, dry_run=dry_run, no_score=no_score)
+    check_max_error_rate(max_error_rate)
 
     if executor is not None:
         from benchlab.sandbox.executor import use_executor
@@ -130,7 +139,7 @@ def run(
     result = _run_async(api.arun(config, sinks=progress_sinks(json_out, quiet)))
     if summary_csv is not None:
         _write_summary(result, summary_csv, config.db)
-    _finish(result, json_out)
+    _finish(result, json_out, max_error_rate)
 
 
 def _check_summary_flags(path: Path, suites: list[str], *, dry_run: bool, no_score: bool) -> None:
@@ -196,7 +205,9 @@ def _run_async(coro: Any) -> Any:
         raise typer.Exit(130) from None
 
 
-def _finish(result: Any, json_out: bool) -> None:
+def _finish(result: Any, json_out: bool, max_error_rate: float | None = None) -> None:
+    """Print the summary; exit 0 all judged, 1 budget stop, 3 errored attempts (stderr says
+    which, grouped by kind, and how to finish them)."""
     if json_out:
         print_json(result.summary)
     else:
@@ -208,20 +219,31 @@ def _finish(result: Any, json_out: bool) -> None:
             f"stopped: run {result.run_id} reached --max-cost; finish it with "
             f"`benchlab resume {result.run_id} --max-cost HIGHER`\n"
         )
-    if result.status != "completed":
-        raise typer.Exit(1)
+    code = report_errors(result.summary, max_error_rate)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
 def resume(
     run_id: Annotated[str, typer.Argument(help="The run to finish.")],
     retry_errors: Annotated[
-        bool, typer.Option("--retry-errors", help="Ask again the attempts that errored.")
+        bool,
+        typer.Option(
+            "--retry-errors", help="Ask again exactly the attempts that errored (replacing them)."
+        ),
     ] = False,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", help="A new spend cap in USD (whole run).")
+    ] = None,
+    max_error_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--max-error-rate",
+            help="Accept up to this share (0..1) of errored attempts: exit 0 instead of 3.",
+        ),
     ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
@@ -234,6 +256,7 @@ def resume(
     """Finish an interrupted run without redoing finished attempts."""
     from benchlab import api
 
+    check_max_error_rate(max_error_rate)
     if executor is not None:
         from benchlab.sandbox.executor import use_executor
 
@@ -254,4 +277,4 @@ def resume(
             overrides=overrides,
         )
     )
-    _finish(result, json_out)
+    _finish(result, json_out, max_error_rate)

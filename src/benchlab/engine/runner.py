@@ -34,11 +34,13 @@ from benchlab.engine.attempt import (
     overall_passed,
     score_answer,
     score_rows,
+    scoring_error,
 )
 from benchlab.engine.budget import STOPPED, Budget
 from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
 from benchlab.engine.judges import check_judges, judge_models, profile_for
+from benchlab.engine.lane_health import LaneHealth
 from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
 from benchlab.engine.plan import (
     CACHE_CHUNK,
@@ -53,7 +55,7 @@ from benchlab.engine.plan import (
 )
 from benchlab.errors import ConfigError
 from benchlab.providers.base import Completion, GenerateRequest
-from benchlab.providers.registry import ProviderPool, endpoint_for
+from benchlab.providers.registry import FAMILIES, ProviderPool, endpoint_for
 from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
 from benchlab.store.embeddings import EmbeddingStore
@@ -65,6 +67,7 @@ class RunOutcome:
     run_id: str
     status: str
     totals: RunTotals
+    error: str | None = None  # why the run failed (a model refused every request, say)
 
 
 def new_run_id() -> str:
@@ -110,7 +113,12 @@ class _EngineContext:
             hit = engine.store.cache_get_many([key]).get(key)
             if hit is not None:
                 return Completion(**hit["completion"])
+        health = engine.health_for(lane)
+        if health.stopped is not None:  # this judge refuses every request: ask no more
+            health.skipped += 1
+            raise health.stopped
         outcome = await lane.call(request, 0)
+        health.observe(outcome.error)
         if outcome.completion is None:
             assert outcome.error is not None
             raise outcome.error
@@ -150,6 +158,7 @@ class Engine:
         self._totals_emitted = 0.0
         self._budget = Budget(config.max_cost)
         self._stored_suites: set[str] = set()
+        self._health: dict[str, LaneHealth] = {}
 
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> tuple[list[SuitePlan], int]:
@@ -258,6 +267,9 @@ class Engine:
                 await self._drive(run_id, plans, done, totals)
             stopped = self._budget.exhausted and totals.done < totals.total
             status = STOPPED if stopped else "completed"
+            refused = [h.message() for h in self._health.values() if h.stopped is not None]
+            if refused:  # a model refused every request (bad key, no such model)
+                status, error = "failed", "\n".join(refused)
         except (asyncio.CancelledError, KeyboardInterrupt):
             status = "interrupted"
             raise
@@ -275,7 +287,7 @@ class Engine:
             self.events.emit(RunFinished(run_id, status, totals))
         if self._writer.error is not None:
             raise self._writer.error
-        return RunOutcome(run_id, status, totals)
+        return RunOutcome(run_id, status, totals, error)
 
     def _check_same_suites(self, run_id: str, plans: list[SuitePlan]) -> None:
         recorded = self.store.run_suite_hashes(run_id)
@@ -373,12 +385,37 @@ class Engine:
     async def _worker(
         self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
     ) -> None:
+        health = self.health_for(lane)
         for item in items:  # a shared generator: next() never awaits, so workers don't collide
             if self._budget.exhausted:  # --max-cost reached: send nothing more
                 return
-            await self._attempt(run_id, lane, item, totals)
+            if health.stopped is not None:  # bad key / no such model: drain, send nothing
+                health.skipped += 1
+                continue
+            sent = False
+            if not health.open and item.cached is None:
+                async with health.probe:  # one request at a time until the lane has answered
+                    if health.stopped is not None:
+                        health.skipped += 1
+                        continue
+                    if not health.open:
+                        await self._attempt(run_id, lane, item, totals)
+                        sent = True
+            if not sent:  # the lane answered: the waiting workers go on at full concurrency
+                await self._attempt(run_id, lane, item, totals)
             if self._writer is not None and self._writer.error is not None:
                 raise self._writer.error
+
+    def health_for(self, lane: ModelLane) -> LaneHealth:
+        profile = lane.profile
+        health = self._health.get(profile.name)
+        if health is None:
+            family = FAMILIES.get(profile.provider)
+            key_env = profile.api_key_env or (family.key_env if family else None)
+            health = self._health[profile.name] = LaneHealth(
+                profile.name, profile.spec, lane.provider.endpoint, key_env
+            )
+        return health
 
     async def _attempt(
         self, run_id: str, lane: ModelLane, item: WorkItem, totals: RunTotals
@@ -410,6 +447,8 @@ class Engine:
                 outcome.retries,
                 outcome.error,
             )
+        if item.cached is None:
+            self.health_for(lane).observe(error)
         attempt_id = new_attempt_id()
         results: list[Any] = []
         if completion is not None:
@@ -429,21 +468,40 @@ class Engine:
                 if price is None
                 else price.cost(completion.input_tokens, completion.output_tokens)
             )
+            failed = scoring_error(results)  # a scorer that raised: an error, not a fail
             row = self._row(
-                run_id, attempt_id, item, "ok", completion, latency, cost, passed, retries, None
+                run_id,
+                attempt_id,
+                item,
+                "ok" if failed is None else "error",
+                completion,
+                latency,
+                cost,
+                passed,
+                retries,
+                failed,
             )
             if item.cached is None and item.cache_key is not None:
                 writer.add_cache(_cache_row(item.cache_key, profile.spec, completion, latency))
         else:
             assert error is not None
-            passed, cost = False, None
+            passed, cost = None, None  # a request that failed has no verdict
             row = self._row(
-                run_id, attempt_id, item, "error", None, latency, None, False, retries, error
+                run_id,
+                attempt_id,
+                item,
+                "error",
+                None,
+                latency,
+                None,
+                None,
+                retries,
+                error_text(error),
             )
         writer.add_attempt(row, score_rows(attempt_id, run_id, results))
         totals.done += 1
         totals.per_model[profile.name] = totals.per_model.get(profile.name, 0) + 1
-        if completion is None:
+        if row["status"] == "error":
             totals.errors += 1
         if passed:
             totals.passed += 1
@@ -488,9 +546,9 @@ class Engine:
         cost: float | None,
         passed: bool | None,
         retries: int,
-        error: BaseException | None,
+        error: tuple[str, str] | None,
     ) -> dict[str, Any]:
-        error_type, error_message = error_text(error) if error is not None else (None, None)
+        error_type, error_message = error if error is not None else (None, None)
         return {
             "id": attempt_id,
             "run_id": run_id,

@@ -70,6 +70,8 @@ _GRACE = 5.0  # beyond a job's own timeout, before its server is presumed wedged
 class SandboxError(RuntimeError):
     """The sandbox itself failed (a worker would not start); not the program's fault."""
 
+    error_kind = "sandbox"  # the attempt is an error of this kind, never a fail
+
 
 class _Worker:
     """One fork server process and the pipes to it."""

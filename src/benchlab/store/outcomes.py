@@ -146,9 +146,9 @@ def iter_case_score_means(
     shown = store.latest_pass(run_id)  # the newest scoring pass (`benchlab score`), else the run's
     if shown:
         query = query.where(s.pass_no == shown)
-    else:
+    else:  # the run's own scoring: an attempt a scorer errored on is not judged at all
         later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(s.pass_no.not_in(later))
+        query = query.where(and_(s.pass_no.not_in(later), a.status == "ok"))
     if model is not None:
         query = query.where(a.model == model)
     if suite is not None:
