@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchlab.analysis.cache_use import add_cache_use
 from benchlab.analysis.intervals import enrich_summary
 from benchlab.analysis.judge_spend import add_judge_spend
 from benchlab.analysis.pass_at_k import add_pass_at_k
@@ -120,6 +121,7 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
     enrich_summary(store, run, models)  # bootstrap CIs for samples > 1, per-scorer means
     add_pass_at_k(store, run, models)  # code benchmarks: pass@1/10/100 with bootstrap CIs
     add_judge_spend(store, run, models)  # judge_cost_usd apart from the models' cost_usd
+    cache = add_cache_use(store, run.id, models)  # answers reused, and from when
     return {
         "run_id": run.id,
         "status": run.status,
@@ -131,4 +133,5 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         "error": store.run_error(run.id),
         "score_pass": store.latest_pass(run.id),  # 0: the run's own scoring
         "models": models,
+        "cache": cache,
     }

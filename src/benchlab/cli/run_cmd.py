@@ -42,7 +42,14 @@ def run(
         bool,
         typer.Option("--dry-run", help="Render prompts, estimate tokens and cost; send nothing."),
     ] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached responses.")] = False,
+    cache: Annotated[
+        bool | None,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse stored answers to identical requests instead of asking again "
+            "(default: ask; --no-cache also asks judges again).",
+        ),
+    ] = None,
     judge_model: Annotated[
         str | None,
         typer.Option("--judge-model", help="The model judging scorers (judge, stance) ask."),
@@ -101,7 +108,8 @@ def run(
             "timeout": timeout,
             "retries": retries,
             "scorers": [parse_scorer(s) for s in (scorer or [])],
-            "cache": not no_cache,
+            "cache": bool(cache),
+            "judge_cache": cache is not False,
             "dry_run": dry_run,
             "tags": parse_tags(tag or []),
             "db": db,
@@ -203,11 +211,12 @@ def _finish(result: Any, json_out: bool) -> None:
         from benchlab.render import print_summary
 
         print_summary(result.summary)
-    if result.status == "stopped_budget":
-        sys.stderr.write(
-            f"stopped: run {result.run_id} reached --max-cost; finish it with "
-            f"`benchlab resume {result.run_id} --max-cost HIGHER`\n"
-        )
+    budget = result.summary.get("budget")
+    if result.status == "stopped_budget" and budget:
+        from benchlab.engine.budget import stop_line
+
+        line = stop_line(result.run_id, budget["spent_usd"], budget["cap_usd"], budget["not_sent"])
+        sys.stderr.write(line + "\n")
     if result.status != "completed":
         raise typer.Exit(1)
 
@@ -219,7 +228,13 @@ def resume(
         bool, typer.Option("--retry-errors", help="Ask again the attempts that errored.")
     ] = False,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    cache: Annotated[
+        bool | None,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse stored answers for what is left (default: as the run was started).",
+        ),
+    ] = None,
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", help="A new spend cap in USD (whole run).")
     ] = None,
@@ -241,8 +256,8 @@ def resume(
     overrides: dict[str, Any] = {}
     if concurrency is not None:
         overrides["concurrency"] = concurrency
-    if no_cache:
-        overrides["cache"] = False
+    if cache is not None:
+        overrides["cache"] = cache
     if max_cost is not None:
         overrides["max_cost"] = max_cost
     result = _run_async(
