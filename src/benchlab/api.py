@@ -23,9 +23,9 @@ from benchlab.errors import ConfigError
 from benchlab.store import Store
 
 if TYPE_CHECKING:
-    from benchlab.engine.runner import RunOutcome
     from benchlab.analysis.gate import GateResult
     from benchlab.engine.dry_run import DryRunReport
+    from benchlab.engine.runner import RunOutcome
 
 
 @dataclass
@@ -55,7 +55,9 @@ async def arun(
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run()
         _write_code_artifacts(store, outcome.run_id)
-        return RunResult(outcome.run_id, outcome.status, _summary(store, outcome, config), store.url)
+        return RunResult(
+            outcome.run_id, outcome.status, _summary(store, outcome, config), store.url
+        )
 
 
 def run(
@@ -104,7 +106,9 @@ async def aresume(
         config = RunConfig.model_validate({**data, "db": db, "run_id": stored.id})
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run(resume_id=stored.id, retry_errors=retry_errors)
-        return RunResult(outcome.run_id, outcome.status, _summary(store, outcome, config), store.url)
+        return RunResult(
+            outcome.run_id, outcome.status, _summary(store, outcome, config), store.url
+        )
 
 
 def _summary(store: Store, outcome: RunOutcome, config: RunConfig) -> dict[str, Any]:

@@ -125,7 +125,8 @@ class _EngineContext:
             done = None if outcome is None else outcome.completion
             budget.settle(
                 bound,
-                None if done is None or price is None
+                None
+                if done is None or price is None
                 else price.cost(done.input_tokens, done.output_tokens),
             )
         if outcome.completion is None:
@@ -423,7 +424,11 @@ class Engine:
         else:
             tokens_in, tokens_out = estimate(item)
             bound = self._budget.request_bound(
-                profile.price, profile.name, item.messages, item.params.get("max_tokens"), tokens_out
+                profile.price,
+                profile.name,
+                item.messages,
+                item.params.get("max_tokens"),
+                tokens_out,
             )
             if not await self._budget.reserve(bound):
                 return False
