@@ -13,7 +13,8 @@ import httpx
 
 from benchlab import api
 from benchlab.analysis.cache_use import cache_note
-from support.lab import make_app
+from benchlab.remote import push_run
+from support.lab import ADMIN_KEY, make_app
 from support.live_server import LiveServer
 from support.runs import cli, make_run, priced_models, replay, suite
 
@@ -54,6 +55,13 @@ def test_reused_answers_are_counted_dated_and_free(tmp_path: Path) -> None:
         fresh = httpx.get(f"{server.url}/runs/{asked.run_id}").text
     assert 'id="cache-note"' in page and f"{N} answers reused" in page
     assert 'id="cache-note"' not in fresh
+
+    # Pushed to a team server, the run still says it reused answers, from when, at cost 0.
+    with LiveServer(make_app(f"sqlite:///{tmp_path / 'team.db'}")) as team:
+        push_run(reused.run_id, team.url, db=db, key=ADMIN_KEY)
+        there = httpx.get(f"{team.url}/api/runs/{reused.run_id}").json()
+    assert there["cache"] == block
+    assert there["models"][0]["cached"] == N and there["models"][0]["cost_usd"] == 0.0
 
 
 def test_the_note_reads_well() -> None:

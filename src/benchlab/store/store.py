@@ -68,6 +68,7 @@ def attempt_from_row(row: Any, *, expected: Any, scores: list[Score]) -> Attempt
         error_type=row["error_type"],
         error_message=row["error_message"],
         cached=bool(row["cached"]),
+        cached_at=_ts(row.get("cached_at")),
         retries=row["retries"],
         expected=expected,
         category=row["category"],
