@@ -420,3 +420,33 @@ async def test_a_suite_stored_whole_is_not_written_again(
     assert writes() == 10  # stored whole: nothing written
     assert again.summary["models"][0]["attempts"] == 10
     assert [a.expected for a in again.attempts()] == [a.expected for a in full.attempts()]
+
+
+async def test_judges_reuse_a_verdict_on_an_unchanged_answer(
+    tmp_path: Path, db_url: str, stub_server: StubServer
+) -> None:
+    """The cache being opt-in for answers does not make an unchanged answer's verdict cost
+    twice: the model is asked again, the judge is not (unless judge_cache is off)."""
+    from support.judging import rubric_judge
+    from support.servers import echo_answer
+
+    judge = rubric_judge({"accuracy": 8})
+
+    def answer(payload: dict[str, Any]) -> str:
+        return judge(payload) if payload["model"] == "judge" else echo_answer(payload)
+
+    stub_server.answer = answer
+    suite = write_jsonl_suite(tmp_path / "s.jsonl", 4)
+    scorer = ScorerSpec(name="judge", options={"criteria": ["accuracy"]})
+    config = _config(suite, db_url, scorers=[scorer], judge_model="openai/judge")
+
+    def calls(model: str) -> int:
+        return sum(r["json"]["model"] == model for r in stub_server.requests)
+
+    await api.arun(config, env=_env(stub_server))
+    assert (calls("stub"), calls("judge")) == (4, 4)
+    await api.arun(config, env=_env(stub_server))
+    assert (calls("stub"), calls("judge")) == (8, 4)  # answers asked again, verdicts reused
+    fresh = config.model_copy(update={"judge_cache": False})
+    await api.arun(fresh, env=_env(stub_server))
+    assert (calls("stub"), calls("judge")) == (12, 8)
