@@ -25,6 +25,7 @@ from benchlab.store import Store
 if TYPE_CHECKING:
     from benchlab.analysis.gate import GateResult
     from benchlab.engine.dry_run import DryRunReport
+    from benchlab.engine.runner import RunOutcome
 
 
 @dataclass
@@ -55,7 +56,7 @@ async def arun(
         outcome = await engine.run()
         _write_code_artifacts(store, outcome.run_id)
         return RunResult(
-            outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
+            outcome.run_id, outcome.status, _summary(store, outcome, config), store.url
         )
 
 
@@ -106,8 +107,20 @@ async def aresume(
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run(resume_id=stored.id, retry_errors=retry_errors)
         return RunResult(
-            outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
+            outcome.run_id, outcome.status, _summary(store, outcome, config), store.url
         )
+
+
+def _summary(store: Store, outcome: RunOutcome, config: RunConfig) -> dict[str, Any]:
+    """The run's summary; a run stopped by --max-cost adds where it stopped (`budget`)."""
+    summary = summarize_run(store, outcome.run_id)
+    if outcome.status == "stopped_budget":
+        summary["budget"] = {
+            "cap_usd": config.max_cost,
+            "spent_usd": outcome.spent_usd,
+            "not_sent": max(0, outcome.totals.total - outcome.totals.done),
+        }
+    return summary
 
 
 def resume(run_id: str, **kwargs: Any) -> RunResult:

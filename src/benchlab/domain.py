@@ -203,6 +203,7 @@ class Attempt(BaseModel):
     error_type: str | None = None
     error_message: str | None = None
     cached: bool = False
+    cached_at: datetime | None = None  # when a reused answer was first asked (None: asked now)
     retries: int = 0
     expected: Any = None
     category: str | None = None

@@ -74,6 +74,11 @@ def print_summary(summary: dict[str, Any]) -> None:
         )
     console.print(table)
     _print_errors(console, summary)
+    from benchlab.analysis.cache_use import cache_note
+
+    reused = cache_note(summary.get("cache"))
+    if reused:
+        console.print(f"[yellow]{reused}[/yellow]", highlight=False)
     for m in summary["models"]:
         cats = m.get("by_category")
         if not cats:

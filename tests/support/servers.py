@@ -205,7 +205,11 @@ class StubServer:
         tool_calls: Callable[[dict[str, Any]], list[Any] | None] | None = None,
         delay: float = 0.0,
         embed: Callable[[str], list[float]] | None = None,
+        usage: tuple[int, int] | None = None,
     ) -> None:
+        # (prompt, completion) tokens every OpenAI answer reports, whatever it says: a
+        # provider's bill is its own count, not the client's estimate (budget tests).
+        self.usage = usage
         self.answer: Callable[[dict[str, Any]], str] = answer or echo_answer
         self.embed: Callable[[str], list[float]] = embed or bag_of_words
         self.tool_calls = tool_calls
@@ -462,6 +466,8 @@ class StubServer:
             ]
             finish = "tool_calls"
         prompt, completion = _prompt_words(payload), len(text.split())
+        if self.usage is not None:
+            prompt, completion = self.usage
         return web.json_response(
             {
                 "id": f"chatcmpl-{next(self._ids)}",

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchlab.analysis.cache_use import add_cache_use
 from benchlab.analysis.intervals import enrich_summary
 from benchlab.analysis.judge_spend import add_judge_spend
 from benchlab.analysis.pass_at_k import add_pass_at_k
@@ -131,6 +132,7 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
     enrich_summary(store, run, models)  # bootstrap CIs for samples > 1, per-scorer means
     add_pass_at_k(store, run, models)  # code benchmarks: pass@1/10/100 with bootstrap CIs
     add_judge_spend(store, run, models)  # judge_cost_usd apart from the models' cost_usd
+    cache = add_cache_use(store, run.id, models)  # answers reused, and from when
     return {
         "run_id": run.id,
         "status": run.status,
@@ -145,4 +147,5 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         "errors": sum(m["errors"] for m in models),
         "errors_by_kind": by_kind(kinds),
         "models": models,
+        "cache": cache,
     }

@@ -43,7 +43,14 @@ def run(
         bool,
         typer.Option("--dry-run", help="Render prompts, estimate tokens and cost; send nothing."),
     ] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached responses.")] = False,
+    cache: Annotated[
+        bool | None,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse stored answers to identical requests instead of asking again "
+            "(default: ask; --no-cache also asks judges again).",
+        ),
+    ] = None,
     judge_model: Annotated[
         str | None,
         typer.Option("--judge-model", help="The model judging scorers (judge, stance) ask."),
@@ -110,7 +117,8 @@ def run(
             "timeout": timeout,
             "retries": retries,
             "scorers": [parse_scorer(s) for s in (scorer or [])],
-            "cache": not no_cache,
+            "cache": bool(cache),
+            "judge_cache": cache is not False,
             "dry_run": dry_run,
             "tags": parse_tags(tag or []),
             "db": db,
@@ -214,11 +222,12 @@ def _finish(result: Any, json_out: bool, max_error_rate: float | None = None) ->
         from benchlab.render import print_summary
 
         print_summary(result.summary)
-    if result.status == "stopped_budget":
-        sys.stderr.write(
-            f"stopped: run {result.run_id} reached --max-cost; finish it with "
-            f"`benchlab resume {result.run_id} --max-cost HIGHER`\n"
-        )
+    budget = result.summary.get("budget")
+    if result.status == "stopped_budget" and budget:
+        from benchlab.engine.budget import stop_line
+
+        line = stop_line(result.run_id, budget["spent_usd"], budget["cap_usd"], budget["not_sent"])
+        sys.stderr.write(line + "\n")
     code = report_errors(result.summary, max_error_rate)
     if code:
         raise typer.Exit(code)
@@ -234,7 +243,13 @@ def resume(
         ),
     ] = False,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    cache: Annotated[
+        bool | None,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse stored answers for what is left (default: as the run was started).",
+        ),
+    ] = None,
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", help="A new spend cap in USD (whole run).")
     ] = None,
@@ -264,8 +279,8 @@ def resume(
     overrides: dict[str, Any] = {}
     if concurrency is not None:
         overrides["concurrency"] = concurrency
-    if no_cache:
-        overrides["cache"] = False
+    if cache is not None:
+        overrides["cache"] = cache
     if max_cost is not None:
         overrides["max_cost"] = max_cost
     result = _run_async(

@@ -68,6 +68,7 @@ class RunOutcome:
     status: str
     totals: RunTotals
     error: str | None = None  # why the run failed (a model refused every request, say)
+    spent_usd: float = 0.0  # what the run has really spent (resumed runs: in all)
 
 
 def new_run_id() -> str:
@@ -99,7 +100,7 @@ class _EngineContext:
         if request.timeout is None:
             request.timeout = lane.timeout
         key = None
-        if engine.config.cache:
+        if engine.config.judge_cache:
             extra = {"response_format": request.response_format, "tools": request.tools}
             key = request_cache_key(
                 lane.provider.family,
@@ -117,16 +118,28 @@ class _EngineContext:
         if health.stopped is not None:  # this judge refuses every request: ask no more
             health.skipped += 1
             raise health.stopped
-        outcome = await lane.call(request, 0)
+        price = lane.profile.price
+        budget = engine.budget
+        # Judge spend counts against --max-cost like any request, held while in flight.
+        bound = budget.request_bound(
+            price, lane.profile.name, request.messages, request.params.get("max_tokens"), 256
+        )
+        budget.hold(bound)
+        outcome = None
+        try:
+            outcome = await lane.call(request, 0)
+        finally:
+            done = None if outcome is None else outcome.completion
+            budget.settle(
+                bound,
+                None
+                if done is None or price is None
+                else price.cost(done.input_tokens, done.output_tokens),
+            )
         health.observe(outcome.error)
         if outcome.completion is None:
             assert outcome.error is not None
             raise outcome.error
-        price = lane.profile.price
-        if price is not None:  # judge spend counts against --max-cost like any request
-            engine.charge(
-                price.cost(outcome.completion.input_tokens, outcome.completion.output_tokens)
-            )
         if key is not None and engine.writer is not None:
             engine.writer.add_cache(
                 _cache_row(key, lane.profile.spec, outcome.completion, outcome.latency_ms)
@@ -201,6 +214,10 @@ class Engine:
         self._budget.charge(cost)
 
     @property
+    def budget(self) -> Budget:
+        return self._budget
+
+    @property
     def writer(self) -> BatchWriter | None:
         return self._writer
 
@@ -245,7 +262,12 @@ class Engine:
             run_id = resume_id
             self._check_same_suites(run_id, plans)
             self._budget.spent = run_spend(self.store, run_id)  # the cap is on the whole run
-            self._budget.check_room(run_id)
+            prior = self.store.get_run(run_id)
+            self._budget.check_room(
+                run_id,
+                same_cap_stopped=prior.status == STOPPED
+                and prior.config.get("max_cost") == config.max_cost,
+            )
             if retry_errors:
                 self.store.delete_errored(run_id)
             done = self.store.finished_keys(run_id)
@@ -287,7 +309,7 @@ class Engine:
             self.events.emit(RunFinished(run_id, status, totals))
         if self._writer.error is not None:
             raise self._writer.error
-        return RunOutcome(run_id, status, totals, error)
+        return RunOutcome(run_id, status, totals, error=error, spent_usd=self._budget.spent)
 
     def _check_same_suites(self, run_id: str, plans: list[SuitePlan]) -> None:
         recorded = self.store.run_suite_hashes(run_id)
@@ -360,11 +382,16 @@ class Engine:
             raise
 
     def _with_cache(self, lane: ModelLane, items: Iterator[WorkItem]) -> Iterator[WorkItem]:
-        """Attach cached completions, looking keys up a chunk at a time (one SELECT each)."""
-        if not self.config.cache:
-            yield from items
-            return
+        """Attach cached completions, looking keys up a chunk at a time (one SELECT each).
+
+        Every answer is stored under its key (a later `--cache` run may reuse it); only
+        a run with `cache` on looks answers up instead of asking."""
         endpoint, family = lane.provider.endpoint, lane.provider.family
+        if not self.config.cache:
+            for item in items:
+                item.cache_key = cache_key(endpoint, family, item)
+                yield item
+            return
         chunk: list[WorkItem] = []
         for item in items:
             item.cache_key = cache_key(endpoint, family, item)
@@ -399,10 +426,12 @@ class Engine:
                         health.skipped += 1
                         continue
                     if not health.open:
-                        await self._attempt(run_id, lane, item, totals)
+                        if not await self._attempt(run_id, lane, item, totals):
+                            return
                         sent = True
-            if not sent:  # the lane answered: the waiting workers go on at full concurrency
-                await self._attempt(run_id, lane, item, totals)
+            # the lane answered: the waiting workers go on at full concurrency
+            if not sent and not await self._attempt(run_id, lane, item, totals):
+                return
             if self._writer is not None and self._writer.error is not None:
                 raise self._writer.error
 
@@ -419,7 +448,8 @@ class Engine:
 
     async def _attempt(
         self, run_id: str, lane: ModelLane, item: WorkItem, totals: RunTotals
-    ) -> None:
+    ) -> bool:
+        """Ask (or reuse) and score one item; False when --max-cost left no room to send it."""
         case = item.case
         profile = item.model
         writer = self._writer
@@ -430,6 +460,16 @@ class Engine:
             latency: float | None = cached.get("latency_ms")
             retries, error = 0, None
         else:
+            tokens_in, tokens_out = estimate(item)
+            bound = self._budget.request_bound(
+                profile.price,
+                profile.name,
+                item.messages,
+                item.params.get("max_tokens"),
+                tokens_out,
+            )
+            if not await self._budget.reserve(bound):
+                return False
             request = GenerateRequest(
                 model=profile.model_id,
                 messages=item.messages,
@@ -440,7 +480,19 @@ class Engine:
                 sample=item.sample,
                 reference=case.reference if case.reference is not None else case.expected,
             )
-            outcome = await lane.call(request, estimate(item)[0] if lane.rate.active else 0)
+            outcome = None
+            try:
+                outcome = await lane.call(request, tokens_in if lane.rate.active else 0)
+            finally:
+                sent = None if outcome is None else outcome.completion
+                self._budget.settle(
+                    bound,
+                    None
+                    if sent is None or profile.price is None
+                    else profile.price.cost(sent.input_tokens, sent.output_tokens),
+                    profile.name,
+                    None if sent is None else sent.output_tokens,
+                )
             completion, latency, retries, error = (
                 outcome.completion,
                 outcome.latency_ms,
@@ -464,7 +516,9 @@ class Engine:
             passed = overall_passed(results)
             price = profile.price
             cost = (
-                None
+                0.0  # a reused answer costs nothing, whatever it cost when it was asked
+                if item.cached is not None
+                else None
                 if price is None
                 else price.cost(completion.input_tokens, completion.output_tokens)
             )
@@ -511,8 +565,6 @@ class Engine:
             totals.cost_known = totals.cost_known and completion is None
         else:
             totals.cost_usd += cost
-            if item.cached is None:
-                self._budget.charge(cost)
         if self.events.sinks:
             now = time.monotonic()
             if now - self._totals_emitted >= TOTALS_EVERY:
@@ -534,6 +586,7 @@ class Engine:
                     error_message=row["error_message"],
                 )
             )
+        return True
 
     @staticmethod
     def _row(
@@ -571,6 +624,7 @@ class Engine:
             "error_type": error_type,
             "error_message": error_message,
             "cached": False if completion is None else item.cached is not None,
+            "cached_at": None if item.cached is None else item.cached.get("created_at"),
             "retries": retries,
             "passed": passed,
             "finished_at": time.time(),

@@ -177,38 +177,44 @@ def run_spend(store: Store, run_id: str) -> float:
 class SpendRow:
     model: str
     suite: str
-    cost_usd: float
-    requests: int  # uncached answered attempts
-    unknown_cost: int  # of those, attempts without a price
-    runs: int
+    cost_usd: float  # the priced requests' cost
+    requests: int  # answered requests really sent (a reused answer is not one)
+    unknown_cost: int  # of those, requests without a known price: never counted as free
+    runs: int  # runs that sent at least one of those requests
+    cached: int = 0  # answers reused from the response cache, at cost 0
 
 
 def spend_rows(store: Store, start: float, end: float) -> list[SpendRow]:
-    """Spend per (model, suite) of attempts finished in [start, end), cached ones left out."""
+    """Spend per (model, suite) of attempts finished in [start, end), runs of every status.
+
+    The one query behind `benchlab spend`, `GET /api/spend` and the dashboard's spend, so
+    the three can never disagree. Cached answers cost nothing and are counted apart.
+    """
     a = attempts.c
-    sent = and_(a.status == "ok", a.cached.is_(False), a.finished_at >= start, a.finished_at < end)
+    sent = a.cached.is_(False)
     query = (
         select(
             a.model,
             a.suite,
-            func.coalesce(func.sum(a.cost_usd), 0.0),
-            func.count(),
-            func.sum(case((a.cost_usd.is_(None), 1), else_=0)),
-            func.count(func.distinct(a.run_id)),
+            func.coalesce(func.sum(case((sent, a.cost_usd), else_=None)), 0.0),
+            func.sum(case((sent, 1), else_=0)),
+            func.sum(case((and_(sent, a.cost_usd.is_(None)), 1), else_=0)),
+            func.count(func.distinct(case((sent, a.run_id), else_=None))),
+            func.sum(case((sent, 0), else_=1)),
         )
-        .where(sent)
+        .where(and_(a.status == "ok", a.finished_at >= start, a.finished_at < end))
         .group_by(a.model, a.suite)
         .order_by(a.model, a.suite)
     )
     with store.engine.connect() as conn:
         return [
-            SpendRow(m, s, float(c or 0.0), int(n), int(u or 0), int(r))
-            for m, s, c, n, u, r in conn.execute(query)
+            SpendRow(m, s, float(c or 0.0), int(n or 0), int(u or 0), int(r or 0), int(k or 0))
+            for m, s, c, n, u, r, k in conn.execute(query)
         ]
 
 
 def spend_run_ids(store: Store, start: float, end: float) -> Sequence[str]:
-    """The runs that sent at least one uncached request in [start, end)."""
+    """The runs (any status) that sent at least one uncached request in [start, end)."""
     a = attempts.c
     query = (
         select(a.run_id)
