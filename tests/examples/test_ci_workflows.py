@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
+from benchlab.providers.offline import reference_answer
 from benchlab.suites import load_suite
 from support.lab import ADMIN_KEY, make_app
 from support.live_server import LiveServer
@@ -104,10 +105,21 @@ def test_the_gate_workflow(tmp_path: Path, team: LiveServer) -> None:
     root = ET.parse(tmp_path / "pr1" / "junit.xml").getroot()
     assert root.get("failures") == "0"
 
-    wrong = tmp_path / "wrong.jsonl"
-    ids = [c.id for c in load_suite(GATE["env"]["SUITE"]).iter_cases()]
-    wrong.write_text("".join(json.dumps({"case_id": i, "output": "no idea"}) + "\n" for i in ids))
-    worse = _job(GATE, tmp_path / "pr2", cache, pr, {"MODEL": f"replay/{wrong}"})
+    # A worse pull request: the same model (a replay file) answering worse than on main. A
+    # baseline of another model is never taken (the gate says so, exit 2), so main first runs
+    # the replay file with the right answers, then the pull request with wrong ones.
+    cases = list(load_suite(GATE["env"]["SUITE"]).iter_cases())
+    answers = tmp_path / "answers.jsonl"
+    replay = {"MODEL": f"replay/{answers}"}
+    right = [{"case_id": c.id, "output": reference_answer(c.expected)} for c in cases]
+    answers.write_text("".join(json.dumps(r) + "\n" for r in right))
+    again = _job(
+        GATE, tmp_path / "main2", cache, Context("push", secrets=SECRETS, vars=vars_), replay
+    )
+    assert not again.failed, [(s.name, s.stderr) for s in again.steps]
+    answers.write_text("".join(json.dumps({"case_id": c.id, "output": "no idea"}) + "\n"
+                               for c in cases))  # fmt: skip
+    worse = _job(GATE, tmp_path / "pr2", cache, pr, replay)
     assert worse["gate"].outcome == "failure" and worse["gate"].returncode == 1
     assert "❌ failed" in (tmp_path / "pr2" / "gate.md").read_text()
     assert worse["Comment on the pull request"].outcome == "success"  # failing, still said

@@ -1,4 +1,4 @@
-"""Migration 0005 on an existing database: attempts gain `cached_at`, and attempts that were
+"""Migration 0006 on an existing database: attempts gain `cached_at`, and attempts that were
 served from the cache, which carried the original request's price, now cost 0 (issue 11)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from benchlab.store import Store
 from benchlab.store.db import MIGRATIONS_DIR, SCHEMA_HEAD, create_db_engine, current_revision
 
 
-def test_cached_attempts_of_an_0004_database_cost_nothing(tmp_path: Path) -> None:
+def test_cached_attempts_of_an_0005_database_cost_nothing(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -21,7 +21,7 @@ def test_cached_attempts_of_an_0004_database_cost_nothing(tmp_path: Path) -> Non
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
+        command.upgrade(cfg, "0005")
         for i, (run, cached) in enumerate((("r1", True), ("r1", False), ("r2", False))):
             conn.execute(
                 text(
