@@ -191,8 +191,8 @@ def print_factors(report: dict[str, Any]) -> None:
     for entry in report["models"]:
         title = f"run {report['run_id']} · {entry['model']} · {report['scorer']} by {report['by']}"
         table = Table(title=title, title_justify="left")
-        for col in ("level", "n", "mean", "95% CI", "neg", "neu", "pos"):
-            table.add_column(col, justify="left" if col == "level" else "right")
+        for col in ("level", "n", "mean", "95% CI", "method", "neg", "neu", "pos"):
+            table.add_column(col, justify="left" if col in ("level", "method") else "right")
         for row in entry["levels"]:
             bins = row["bins"]
             table.add_row(
@@ -200,13 +200,20 @@ def print_factors(report: dict[str, Any]) -> None:
                 str(row["n"]),
                 _num(row["mean"]),
                 _interval(row["ci95"]),
+                row["ci_method"] if row["ci95"] is not None else "-",
                 *(_pct(bins[b]) for b in ("neg", "neu", "pos")),
             )
         console.print(table)
         if "uplift" in entry:
             uplift = Table(title=f"paired uplift by {report['paired_by']}", title_justify="left")
-            for col in ("levels", "sets", "mean", "95% CI"):
-                uplift.add_column(col, justify="left" if col == "levels" else "right")
+            for col in ("levels", "sets", "mean", "95% CI", "method"):
+                uplift.add_column(col, justify="left" if col in ("levels", "method") else "right")
             for pair, found in entry["uplift"].items():
-                uplift.add_row(pair, str(found["n"]), _num(found["mean"]), _interval(found["ci95"]))
+                uplift.add_row(
+                    pair,
+                    str(found["n"]),
+                    _num(found["mean"]),
+                    _interval(found["ci95"]),
+                    found["ci_method"] if found["ci95"] is not None else "-",
+                )
             console.print(uplift)

@@ -9,13 +9,15 @@ same bootstrap seed): this module only lays them out.
 Columns (`COLUMNS`), one row per
 
 - `kind=level`: (model, factor, level): `n` cases, `mean` score and its 95%
-  interval (`ci_low`, `ci_high`), and for a stance scorer the shares of cases'
+  interval (`ci_low`, `ci_high`, made by `ci_method`: Student's `t` over
+  cases; empty below two cases), and for a stance scorer the shares of cases'
   samples in each bin (`neg`, `neu`, `pos`, summing to 1; empty for other
   scorers, whose values have no sides);
 - `kind=uplift`: (model, factor, level vs baseline): `mean` of score(level) -
-  score(baseline) over the `n` matched sets holding both, with its paired
-  bootstrap interval; `baseline` is the later level in the suite's order, as
-  in `show --paired-by`'s `"landlord-tenant"`; bins empty.
+  score(baseline) over the `n` matched sets holding both, with its 95% interval
+  (`ci_method` `t`: Student's t over the sets' differences); `baseline` is
+  the later level in the suite's order, as in `show --paired-by`'s
+  `"landlord-tenant"`; bins empty.
 
 `export --format summary-csv` writes level rows for every factor and uplift
 rows for every factor a matched set varies (those outside the suite's
@@ -47,6 +49,7 @@ COLUMNS = [
     "mean",
     "ci_low",
     "ci_high",
+    "ci_method",
     *BINS,
 ]
 
@@ -83,6 +86,7 @@ def report_rows(report: dict[str, Any], paired_levels: list[str]) -> Iterator[di
                 "mean": _cell(row["mean"]),
                 "ci_low": low,
                 "ci_high": high,
+                "ci_method": row["ci_method"] if row["ci95"] is not None else "",
                 **{b: _cell(row["bins"][b]) if stance else "" for b in BINS},
             }
         for pair, found in entry.get("uplift", {}).items():
@@ -99,6 +103,7 @@ def report_rows(report: dict[str, Any], paired_levels: list[str]) -> Iterator[di
                 "mean": _cell(found["mean"]),
                 "ci_low": low,
                 "ci_high": high,
+                "ci_method": found["ci_method"] if found["ci95"] is not None else "",
                 **dict.fromkeys(BINS, ""),
             }
 

@@ -126,13 +126,14 @@ def export(
     """Export a run: one row per attempt (jsonl, csv) or the whole run (json).
 
     summary-csv (grid runs): one tidy table with a `kind` column. kind=level rows,
-    one per model, factor and level: n cases, mean score, ci_low/ci_high (95%),
-    and the stance bin shares neg/neu/pos (empty for other scorers). kind=uplift
-    rows, one per model, paired factor and level vs baseline: mean of
-    score(level) - score(baseline) over n matched sets, with its paired bootstrap
-    interval; the paired factors are those outside the suite's `matched_by`.
+    one per model, factor and level: n cases, mean score, ci_low/ci_high (95%)
+    and ci_method (t: Student's t over cases), and the stance bin shares
+    neg/neu/pos (empty for other scorers). kind=uplift rows, one per model,
+    paired factor and level vs baseline: mean of score(level) - score(baseline)
+    over n matched sets, with its 95% interval (t: Student's t over the sets'
+    differences); the paired factors are those outside the suite's `matched_by`.
     Columns: kind, run_id, model, scorer, factor, level, baseline, n, mean,
-    ci_low, ci_high, neg, neu, pos.
+    ci_low, ci_high, ci_method, neg, neu, pos.
     """
     from benchlab import api
     from benchlab.analysis.export import FORMATS
