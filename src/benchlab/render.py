@@ -72,6 +72,9 @@ def print_summary(summary: dict[str, Any]) -> None:
             f"{m['tokens']['input']:,}/{m['tokens']['output']:,}",
             _usd(m["cost_usd"]),
         )
+    methods = sorted({str(m["ci_method"]) for m in summary["models"] if m.get("ci_method")})
+    if methods:  # every interval says how it was made
+        table.caption, table.caption_justify = f"95% CI by {', '.join(methods)}", "left"
     console.print(table)
     for m in summary["models"]:
         cats = m.get("by_category")
@@ -99,11 +102,16 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
     ]
     if rows:
         table = Table(title="Scores (mean over cases)", title_justify="left")
-        for col in ("model", "scorer", "n", "mean", "95% CI"):
+        for col in ("model", "scorer", "n", "mean", "95% CI", "method"):
             table.add_column(col, justify="left" if col in ("model", "scorer") else "right")
         for model, name, block in rows:
             table.add_row(
-                model, name, str(block["n"]), f"{block['mean']:+.3f}", _interval(block.get("ci95"))
+                model,
+                name,
+                str(block["n"]),
+                f"{block['mean']:+.3f}",
+                _interval(block.get("ci95")),
+                str(block.get("ci_method") or "-"),
             )
         console.print(table)
     for m in summary["models"]:
@@ -113,8 +121,10 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
                 f"judge spend on {m['model']}: {_usd(m['judge_cost_usd'])} "
                 f"({m['judge_calls']} calls, {tokens['input']:,}/{tokens['output']:,} tokens)"
             )
-    if summary.get("score_pass"):
-        console.print(f"scores from scoring pass {summary['score_pass']} (`benchlab score`)")
+    if summary.get("scores_from"):
+        from benchlab.store.passes import describe_pass
+
+        console.print(describe_pass(summary["scores_from"]), highlight=False)
 
 
 def print_runs(rows: list[dict[str, Any]]) -> None:
@@ -188,6 +198,10 @@ def print_factors(report: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = make_console()
+    if report.get("scores_from"):
+        from benchlab.store.passes import describe_pass
+
+        console.print(describe_pass(report["scores_from"]), highlight=False)
     for entry in report["models"]:
         title = f"run {report['run_id']} · {entry['model']} · {report['scorer']} by {report['by']}"
         table = Table(title=title, title_justify="left")

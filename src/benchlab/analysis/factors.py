@@ -32,7 +32,9 @@ from sqlalchemy import and_, select
 
 from benchlab.analysis.stats import t_interval
 from benchlab.errors import ConfigError
-from benchlab.store.schema import attempts, score_passes, scores
+from benchlab.store.pass_view import pass_clause
+from benchlab.store.passes import resolve_pass
+from benchlab.store.schema import attempts, scores
 from benchlab.store.store import Store
 from benchlab.suites.grid import level_text
 
@@ -85,8 +87,10 @@ def _suite_factors(
     return factors, scorer_order, metadata
 
 
-def _score_rows(store: Store, run_id: str) -> list[tuple[str, str, str, str, float, str | None]]:
-    """(model, suite, case, scorer, value, details) of the scoring pass `show` shows."""
+def _score_rows(
+    store: Store, run_id: str, pass_no: int
+) -> list[tuple[str, str, str, str, float, str | None]]:
+    """(model, suite, case, scorer, value, details) of one scoring pass."""
     a, s = attempts.c, scores.c
     query = (
         select(a.model, a.suite, a.case_id, s.scorer, s.value, s.details)
@@ -94,12 +98,7 @@ def _score_rows(store: Store, run_id: str) -> list[tuple[str, str, str, str, flo
         .where(and_(s.run_id == run_id, s.value.is_not(None)))
         .order_by(a.model, a.suite, a.case_id, a.sample)
     )
-    shown = store.latest_pass(run_id)
-    if shown:
-        query = query.where(s.pass_no == shown)
-    else:
-        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(s.pass_no.not_in(later))
+    query = query.where(pass_clause(run_id, pass_no))
     with store.engine.connect() as conn:
         return [(m, su, c, sc, float(v), d) for m, su, c, sc, v, d in conn.execute(query)]
 
@@ -117,9 +116,12 @@ def factor_report(
     by: str | None,
     *,
     paired_by: str | None = None,
+    score_pass: str | int | None = None,
 ) -> dict[str, Any]:
-    """Per model: mean, interval and bin shares per level of `by`, and paired uplifts."""
+    """Per model: mean, interval and bin shares per level of `by`, and paired uplifts, from
+    one scoring pass (`score_pass`: a number, `judge=MODEL`, or None for the latest)."""
     run = store.get_run(run_id)
+    shown = resolve_pass(store, run.id, score_pass)
     factors, scorer_order, metadata = _suite_factors(store, run.id)
     for flag, name in (("--by", by), ("--paired-by", paired_by)):
         if name is not None and name not in factors:
@@ -128,7 +130,7 @@ def factor_report(
     by = by or paired_by  # `--paired-by F` alone also shows the levels of F
     if by is None:
         raise ConfigError("--by: give a factor (or --paired-by)")
-    rows = _score_rows(store, run.id)
+    rows = _score_rows(store, run.id, shown.pass_no)
     present = {r[3] for r in rows}
     scorer = (
         STANCE
@@ -154,7 +156,14 @@ def factor_report(
         if paired_by is not None:
             entry["uplift"] = _uplift(cases, metadata, paired_by, factors, bounds)
         models.append(entry)
-    return {"run_id": run.id, "by": by, "paired_by": paired_by, "scorer": scorer, "models": models}
+    return {
+        "run_id": run.id,
+        "by": by,
+        "paired_by": paired_by,
+        "scorer": scorer,
+        "scores_from": shown.as_dict(),
+        "models": models,
+    }
 
 
 def _level_of(meta: dict[str, Any], factor: str) -> str | None:

@@ -98,15 +98,18 @@ class _ScorerValues:
         }
 
 
-def enrich_summary(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
+def enrich_summary(
+    store: Store, run: Run, models: list[dict[str, Any]], pass_no: int | None = None
+) -> None:
     """Give a run summary's model entries bootstrap intervals where Wilson would be wrong,
-    and per-scorer means with intervals (`scores`)."""
+    and per-scorer means with intervals (`scores`), of scoring pass `pass_no` (default the
+    latest)."""
     rows_by_model: dict[str, list[CaseRow]] = defaultdict(list)
     if int(run.config.get("samples", 1) or 1) > 1:  # per-case rows matter only then
-        for row in case_outcomes(store, run.id):
+        for row in case_outcomes(store, run.id, pass_no=pass_no):
             rows_by_model[row.model].append(row)
     values: dict[str, dict[str, _ScorerValues]] = defaultdict(dict)
-    for m in iter_case_score_means(store, run.id):
+    for m in iter_case_score_means(store, run.id, pass_no=pass_no):
         values[m.model].setdefault(m.scorer, _ScorerValues()).add(m.mean, m.n)
     for entry in models:
         rows = rows_by_model.get(entry["model"], [])

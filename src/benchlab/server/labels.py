@@ -118,7 +118,8 @@ def get_queue(
     kind: Literal["pass_fail", "scale", "stance"] | None = None,
 ) -> dict[str, Any]:
     """The next attempts for `labeler` to label (their own labels left out), blind: no
-    scorer verdicts and no other labeler's labels."""
+    scorer verdicts, no other labeler's labels and no model names (balanced over
+    `model`, the levels are aliases: "model 1", ...)."""
     return labeling.label_queue(
         _store(request),
         run_id,

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
 from benchlab.store.labels import HUMAN, case_human_means
-from benchlab.store.schema import attempts, score_passes, scores
+from benchlab.store.pass_view import pass_clause, verdict_column
+from benchlab.store.schema import attempts, scores
 from benchlab.store.store import Store
 
 
@@ -39,9 +41,21 @@ class CaseRow:
 
 
 def case_outcomes(
-    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+    store: Store,
+    run_id: str,
+    *,
+    model: str | None = None,
+    suite: str | None = None,
+    pass_no: int | None = None,
 ) -> list[CaseRow]:
+    """One row per case; verdicts of the newest completed pass, or of scoring pass `pass_no`."""
     a = attempts.c
+    judged: Any = func.count(a.passed)
+    passed: Any = func.sum(case((a.passed, 1), else_=0))
+    source: Any = attempts
+    if pass_no is not None and pass_no != store.latest_pass(run_id):
+        verdict, source = verdict_column(run_id, pass_no)
+        judged, passed = func.count(verdict), func.sum(case((verdict == 1, 1), else_=0))
     query = (
         select(
             a.model,
@@ -49,12 +63,13 @@ def case_outcomes(
             a.case_id,
             func.max(a.category),
             func.count(),
-            func.count(a.passed),
-            func.sum(case((a.passed, 1), else_=0)),
+            judged,
+            passed,
             func.sum(case((a.status == "error", 1), else_=0)),
             func.coalesce(func.sum(case((a.status == "ok", a.cost_usd), else_=0.0)), 0.0),
             func.sum(case((and_(a.status == "ok", a.cost_usd.is_(None)), 1), else_=0)),
         )
+        .select_from(source)
         .where(a.run_id == run_id)
         .group_by(a.model, a.suite, a.case_id)
         .order_by(a.model, a.suite, a.case_id)
@@ -94,13 +109,23 @@ class ScoreMean:
 
 
 def case_score_means(
-    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+    store: Store,
+    run_id: str,
+    *,
+    model: str | None = None,
+    suite: str | None = None,
+    pass_no: int | None = None,
 ) -> list[ScoreMean]:
-    return list(iter_case_score_means(store, run_id, model=model, suite=suite))
+    return list(iter_case_score_means(store, run_id, model=model, suite=suite, pass_no=pass_no))
 
 
 def iter_case_score_means(
-    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+    store: Store,
+    run_id: str,
+    *,
+    model: str | None = None,
+    suite: str | None = None,
+    pass_no: int | None = None,
 ) -> Iterator[ScoreMean]:
     """Like `case_score_means`, streamed: a summary of a huge run keeps numbers, not rows."""
     a, s = attempts.c, scores.c
@@ -111,12 +136,9 @@ def iter_case_score_means(
         .group_by(a.model, a.suite, a.case_id, s.scorer)
         .order_by(a.model, s.scorer, a.suite, a.case_id)
     )
-    shown = store.latest_pass(run_id)  # the newest scoring pass (`benchlab score`), else the run's
-    if shown:
-        query = query.where(s.pass_no == shown)
-    else:
-        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(s.pass_no.not_in(later))
+    # the newest scoring pass (`benchlab score`), else the run's own, unless `pass_no` says
+    shown = store.latest_pass(run_id) if pass_no is None else pass_no
+    query = query.where(pass_clause(run_id, shown))
     if model is not None:
         query = query.where(a.model == model)
     if suite is not None:
