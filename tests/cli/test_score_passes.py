@@ -90,6 +90,9 @@ def test_show_reads_the_pass_asked_for_and_says_which(two_passes: tuple[str, lis
 
     text = cli("show", run_id, *db, env={"COLUMNS": "200"})
     assert f"scores: pass 1 (judge {JUDGE_B}, " in text.stdout
+    assert "95% CI by wilson" in text.stdout  # every interval in a table says how it was made
+    scores_line = next(ln for ln in text.stdout.splitlines() if "│ judge" in ln)
+    assert [c.strip() for c in scores_line.split("│")][-2] == "wilson"  # all 1.0: Wilson
     text = cli("show", run_id, "--pass", "0", *db, env={"COLUMNS": "200"})
     assert f"scores: pass 0 (the run's own scoring, judge {JUDGE_A}, " in text.stdout
     assert "not the latest pass" in text.stdout

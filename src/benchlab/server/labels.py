@@ -184,10 +184,15 @@ def get_agreement(
     request: Request,
     run_id: RunId,
     scorer: Annotated[str | None, Query(max_length=200)] = None,
+    score_pass: Annotated[
+        str | None,
+        Query(alias="pass", max_length=300, description="scoring pass: N or judge=MODEL"),
+    ] = None,
 ) -> dict[str, Any]:
     """Krippendorff's alpha between labelers; Cohen's kappa, Spearman's rho and the confusion
-    matrix of each scorer against the humans' consensus."""
-    return labeling.agreement_report(_store(request), run_id, scorer=scorer)
+    matrix of each scorer (of one scoring pass, default the latest) against the humans'
+    consensus."""
+    return labeling.agreement_report(_store(request), run_id, scorer=scorer, score_pass=score_pass)
 
 
 # --- the page -----------------------------------------------------------------------------------
