@@ -132,3 +132,18 @@ def test_consistent_uplift_is_never_less_certain_than_a_noisy_one(
     steady_line = next(ln for ln in table.stdout.splitlines() if "landlord-neutral" in ln)
     cells = [c.strip() for c in steady_line.split("│")]
     assert "[+0.600, +0.600]" in cells and cells[cells.index("[+0.600, +0.600]") + 1] == "t"
+
+
+def test_export_rows_carry_the_stance_bin_and_reasoning(grid_run: tuple[str, list[str]]) -> None:
+    """Issue 11: exports named neither the pass, the judge, the stance bin nor the reasoning."""
+    run_id, db = grid_run
+    exported = cli("export", run_id, *db)
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    landlord = [r for r in rows if r["factors"]["perspective"] == "landlord"]
+    assert landlord and all(r["score_pass"] == 0 for r in rows)
+    assert {r["judge_model"] for r in rows} == {"openai/judge"}
+    for row in landlord:
+        stance = row["score_details"]["stance"]
+        assert (stance["bin"], stance["reasoning"], stance["pass"]) == ("pos", "leans", 0)
+        assert stance["judge_model"] is not None and stance["value"] == pytest.approx(0.6)

@@ -15,6 +15,7 @@ from typing import IO, Any
 from benchlab.domain import Attempt
 from benchlab.errors import ConfigError
 from benchlab.store import Store
+from benchlab.store.labels import HUMAN
 from benchlab.store.passes import PassInfo, resolve_pass
 
 # summary-csv: a grid run's per-level and uplift statistics (analysis/factor_summary_csv.py).
@@ -65,7 +66,7 @@ def score_details(a: Attempt) -> dict[str, dict[str, Any]]:
         out[s.scorer] = {
             "value": s.value,
             "passed": s.passed,
-            "pass": s.pass_no,
+            "pass": None if s.scorer == HUMAN else s.pass_no,  # labels belong to no pass
             "judge_model": judge.get("model") if isinstance(judge, dict) else None,
             "bin": details.get("bin"),
             "reasoning": details.get("reasoning"),
