@@ -58,3 +58,15 @@ def test_constant_continuous_paired_difference_gets_no_pass_fail_bound() -> None
     assert noisy.high - noisy.low > steady.high - steady.low
     flips = paired_interval([1.0, 1.0, 0.0], [1.0, 1.0, 0.0])  # pass/fail, nothing flipped
     assert flips is not None and flips.method == "wilson-bound" and flips.low < 0 < flips.high
+
+
+def test_a_constant_continuous_score_mean_is_not_less_certain_than_a_noisy_one() -> None:
+    """Issue 11, in the summary's per-scorer means: every case judged +0.6 fell back to a
+    Wilson interval on the rescaled value, wider than a noisy score's bootstrap interval."""
+    from benchlab.analysis.intervals import mean_interval
+
+    steady = mean_interval([0.6] * 12, clustered=False)
+    noisy = mean_interval([0.5, 0.7] * 6, clustered=False)
+    assert steady == ([0.6, 0.6], "t")
+    assert noisy[1] == "bootstrap" and noisy[0] is not None and noisy[0][0] < 0.6 < noisy[0][1]
+    assert mean_interval([1.0] * 12, clustered=False)[1] == "wilson"  # pass/fail: Wilson
