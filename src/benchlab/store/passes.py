@@ -186,7 +186,7 @@ class PassInfo:
 
 
 def describe_pass(scoring: Mapping[str, Any]) -> str:
-    """One line for a terminal or a page, from a report's `scoring` block:
+    """One line for a terminal or a page, from a report's `scores_from` block:
     `scores: pass 2 (judge openai/gpt-4.1, 2026-12-06)`."""
     judge = scoring.get("judge_model")
     who = f"judge {judge}" if judge else "no judge"
@@ -249,7 +249,7 @@ def resolve_pass(
                 f"{flag} {text}: no completed pass judged by {judge} (passes: {known})"
             )
         return found[-1]
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not to int()
         raise ConfigError(
             f"{flag} {text!r}: expected a pass number or judge=MODEL (passes: {known})"
         )
