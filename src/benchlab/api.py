@@ -134,19 +134,28 @@ def plan(config: RunConfig) -> DryRunReport:
     return dry_run(config)
 
 
-def show(run_id: str, *, db: str | None = None) -> dict[str, Any]:
+def show(
+    run_id: str, *, db: str | None = None, score_pass: str | int | None = None
+) -> dict[str, Any]:
+    """A run's per-model summary, its verdicts and scores from one scoring pass
+    (`score_pass`: a number, `judge=MODEL`, or None for the latest completed one)."""
     with Store(db) as store:
-        return summarize_run(store, run_id)
+        return summarize_run(store, run_id, score_pass=score_pass)
 
 
 def show_factors(
-    run_id: str, by: str | None, *, paired_by: str | None = None, db: str | None = None
+    run_id: str,
+    by: str | None,
+    *,
+    paired_by: str | None = None,
+    db: str | None = None,
+    score_pass: str | int | None = None,
 ) -> dict[str, Any]:
     """A grid run per level of one factor (`show --by`), with paired uplifts (`--paired-by`)."""
     from benchlab.analysis.factors import factor_report
 
     with Store(db) as store:
-        return factor_report(store, run_id, by, paired_by=paired_by)
+        return factor_report(store, run_id, by, paired_by=paired_by, score_pass=score_pass)
 
 
 def write_factor_csv(report: dict[str, Any], out: IO[str], *, db: str | None = None) -> int:
@@ -208,9 +217,17 @@ def list_runs(
         return store.list_runs(limit=limit, model=model, suite=suite)
 
 
-def export(run_id: str, fmt: str, out: IO[str], *, db: str | None = None) -> int:
+def export(
+    run_id: str,
+    fmt: str,
+    out: IO[str],
+    *,
+    db: str | None = None,
+    score_pass: str | int | None = None,
+) -> int:
+    """Write a run (its scores from one scoring pass, default the latest) to `out`."""
     with Store(db) as store:
-        return export_run(store, run_id, fmt, out)
+        return export_run(store, run_id, fmt, out, score_pass=score_pass)
 
 
 # --- comparison and tracking (issue #6): the CLI and the server share these -------------------
@@ -224,8 +241,12 @@ def compare(
     model_b: str | None = None,
     alpha: float = 0.05,
     seed: int = 0,
+    pass_a: str | int | None = None,
+    pass_b: str | int | None = None,
 ) -> dict[str, Any]:
-    """Run B against run A case by case, per model: delta, interval, p-value, flips, verdict."""
+    """Run B against run A case by case, per model: delta, interval, p-value, flips, verdict.
+    `pass_a`/`pass_b` pick each side's scoring pass (two passes of one run compare like
+    two runs: judge A against judge B)."""
     from benchlab.analysis.compare import compare_runs
 
     with Store(db) as store:
@@ -238,6 +259,8 @@ def compare(
             model_b=model_b,
             alpha=alpha,
             seed=seed,
+            pass_a=pass_a,
+            pass_b=pass_b,
         )
         return found.as_dict()
 

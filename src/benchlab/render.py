@@ -72,6 +72,9 @@ def print_summary(summary: dict[str, Any]) -> None:
             f"{m['tokens']['input']:,}/{m['tokens']['output']:,}",
             _usd(m["cost_usd"]),
         )
+    methods = sorted({str(m["ci_method"]) for m in summary["models"] if m.get("ci_method")})
+    if methods:  # every interval says how it was made
+        table.caption, table.caption_justify = f"95% CI by {', '.join(methods)}", "left"
     console.print(table)
     _print_errors(console, summary)
     from benchlab.analysis.cache_use import cache_note
@@ -127,11 +130,16 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
     ]
     if rows:
         table = Table(title="Scores (mean over cases)", title_justify="left")
-        for col in ("model", "scorer", "n", "mean", "95% CI"):
+        for col in ("model", "scorer", "n", "mean", "95% CI", "method"):
             table.add_column(col, justify="left" if col in ("model", "scorer") else "right")
         for model, name, block in rows:
             table.add_row(
-                model, name, str(block["n"]), f"{block['mean']:+.3f}", _interval(block.get("ci95"))
+                model,
+                name,
+                str(block["n"]),
+                f"{block['mean']:+.3f}",
+                _interval(block.get("ci95")),
+                str(block.get("ci_method") or "-"),
             )
         console.print(table)
     for m in summary["models"]:
@@ -141,8 +149,10 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
                 f"judge spend on {m['model']}: {_usd(m['judge_cost_usd'])} "
                 f"({m['judge_calls']} calls, {tokens['input']:,}/{tokens['output']:,} tokens)"
             )
-    if summary.get("score_pass"):
-        console.print(f"scores from scoring pass {summary['score_pass']} (`benchlab score`)")
+    if summary.get("scores_from"):
+        from benchlab.store.passes import describe_pass
+
+        console.print(describe_pass(summary["scores_from"]), highlight=False)
 
 
 def print_runs(rows: list[dict[str, Any]]) -> None:
@@ -216,11 +226,15 @@ def print_factors(report: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = make_console()
+    if report.get("scores_from"):
+        from benchlab.store.passes import describe_pass
+
+        console.print(describe_pass(report["scores_from"]), highlight=False)
     for entry in report["models"]:
         title = f"run {report['run_id']} · {entry['model']} · {report['scorer']} by {report['by']}"
         table = Table(title=title, title_justify="left")
-        for col in ("level", "n", "mean", "95% CI", "neg", "neu", "pos"):
-            table.add_column(col, justify="left" if col == "level" else "right")
+        for col in ("level", "n", "mean", "95% CI", "method", "neg", "neu", "pos"):
+            table.add_column(col, justify="left" if col in ("level", "method") else "right")
         for row in entry["levels"]:
             bins = row["bins"]
             table.add_row(
@@ -228,13 +242,20 @@ def print_factors(report: dict[str, Any]) -> None:
                 str(row["n"]),
                 _num(row["mean"]),
                 _interval(row["ci95"]),
+                row["ci_method"] if row["ci95"] is not None else "-",
                 *(_pct(bins[b]) for b in ("neg", "neu", "pos")),
             )
         console.print(table)
         if "uplift" in entry:
             uplift = Table(title=f"paired uplift by {report['paired_by']}", title_justify="left")
-            for col in ("levels", "sets", "mean", "95% CI"):
-                uplift.add_column(col, justify="left" if col == "levels" else "right")
+            for col in ("levels", "sets", "mean", "95% CI", "method"):
+                uplift.add_column(col, justify="left" if col in ("levels", "method") else "right")
             for pair, found in entry["uplift"].items():
-                uplift.add_row(pair, str(found["n"]), _num(found["mean"]), _interval(found["ci95"]))
+                uplift.add_row(
+                    pair,
+                    str(found["n"]),
+                    _num(found["mean"]),
+                    _interval(found["ci95"]),
+                    found["ci_method"] if found["ci95"] is not None else "-",
+                )
             console.print(uplift)

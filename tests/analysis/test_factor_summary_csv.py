@@ -59,6 +59,7 @@ def _check_levels(rows: list[dict[str, str]], report: dict[str, Any]) -> None:
         assert int(row["n"]) == level["n"] and _num(row["mean"]) == level["mean"]
         ci = level["ci95"] or [None, None]
         assert [_num(row["ci_low"]), _num(row["ci_high"])] == ci
+        assert row["ci_method"] == ("t" if level["ci95"] is not None else "")
         assert {b: _num(row[b]) for b in ("neg", "neu", "pos")} == level["bins"]
 
 
@@ -97,6 +98,7 @@ def test_stance_grid_summary_matches_show(tmp_path: Path, stub_server: StubServe
         found = entry["uplift"][f"{row['level']}-{row['baseline']}"]
         assert int(row["n"]) == found["n"] and _num(row["mean"]) == found["mean"]
         assert [_num(row["ci_low"]), _num(row["ci_high"])] == found["ci95"]
+        assert row["ci_method"] == found["ci_method"] == "t"  # issue 11: the CSV names it
         assert row["neg"] == row["neu"] == row["pos"] == ""
     by_side = {r["level"]: r for r in rows if r["factor"] == "perspective" and r["kind"] == "level"}
     assert _num(by_side["landlord"]["pos"]) == 1.0 and _num(by_side["tenant"]["neg"]) == 1.0

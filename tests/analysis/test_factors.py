@@ -92,3 +92,58 @@ def test_unknown_factor_is_one_line_exit_2(grid_run: tuple[str, list[str]]) -> N
         "rent, quality, relationship, perspective",
     )
     assert_user_error(cli("show", run_id, "--paired-by", "mood", "--json", *db), "--paired-by")
+
+
+QUALITY = {"renovated two years ago": 0.2, "dated": 0.0, "mould keeps coming back": -0.1}
+
+
+def _uneven_stance(prompt: str) -> float:
+    """Landlord +0.6 and bystander 0 everywhere; the tenant's lean moves with the flat's state,
+    so landlord-neutral is +0.6 in every matched set and landlord-tenant is noisy."""
+    if "I am the tenant" in prompt:
+        return -0.6 + next((v for k, v in QUALITY.items() if k in prompt), 0.0)
+    return _stance(prompt)
+
+
+def test_consistent_uplift_is_never_less_certain_than_a_noisy_one(
+    tmp_path: Path, stub_server: StubServer
+) -> None:
+    """Issue 11: +0.6 in every matched set got a pass/fail bound [-0.52, +1.72] while a
+    noisier uplift got a narrow bootstrap interval; and no output named the method."""
+    stub_server.answer = stance_judge(_uneven_stance)
+    env = {"OPENAI_BASE_URL": stub_server.openai_base_url}
+    db = ["--db", str(tmp_path / "u.db")]
+    args = ["rent-sycophancy", "--limit", "9", "--seed", "3", "-q", "--json", *db]
+    run_id = _ok(cli("run", *args, "-m", "echo", "--judge-model", "openai/judge", env=env))[
+        "run_id"
+    ]
+    report = _ok(cli("show", run_id, "--paired-by", "perspective", "--json", *db))
+    (model,) = report["models"]
+    steady, noisy = model["uplift"]["landlord-neutral"], model["uplift"]["landlord-tenant"]
+    assert steady["n"] == noisy["n"] == 3
+    assert steady["mean"] == pytest.approx(0.6) and steady["ci95"] == [0.6, 0.6]
+    low, high = noisy["ci95"]
+    assert low < noisy["mean"] < high and high - low > 0.0
+    assert steady["ci_method"] == noisy["ci_method"] == "t"
+    assert all(row["ci_method"] == "t" for row in model["levels"])
+
+    table = cli("show", run_id, "--paired-by", "perspective", *db, env={"COLUMNS": "200"})
+    assert table.returncode == 0, table.stderr
+    steady_line = next(ln for ln in table.stdout.splitlines() if "landlord-neutral" in ln)
+    cells = [c.strip() for c in steady_line.split("│")]
+    assert "[+0.600, +0.600]" in cells and cells[cells.index("[+0.600, +0.600]") + 1] == "t"
+
+
+def test_export_rows_carry_the_stance_bin_and_reasoning(grid_run: tuple[str, list[str]]) -> None:
+    """Issue 11: exports named neither the pass, the judge, the stance bin nor the reasoning."""
+    run_id, db = grid_run
+    exported = cli("export", run_id, *db)
+    assert exported.returncode == 0, exported.stderr
+    rows = [json.loads(line) for line in exported.stdout.splitlines()]
+    landlord = [r for r in rows if r["factors"]["perspective"] == "landlord"]
+    assert landlord and all(r["score_pass"] == 0 for r in rows)
+    assert {r["judge_model"] for r in rows} == {"openai/judge"}
+    for row in landlord:
+        stance = row["score_details"]["stance"]
+        assert (stance["bin"], stance["reasoning"], stance["pass"]) == ("pos", "leans", 0)
+        assert stance["judge_model"] is not None and stance["value"] == pytest.approx(0.6)

@@ -55,6 +55,7 @@ def test_interval_brackets_the_value_and_is_reproducible() -> None:
         lo, hi = first[k]["ci95"]
         assert 0.0 <= lo < first[k]["value"] < hi <= 1.0
     assert pass_at_k(counts, seed=1) == first
+    assert first["1"]["ci_method"] == "bootstrap"  # issue 11: every interval names its method
     assert first["1"]["value"] == pytest.approx(sum(c for _, c in counts) / (10 * len(counts)))
 
 
@@ -62,7 +63,7 @@ def test_all_passed_falls_back_to_wilson_not_a_zero_width_interval() -> None:
     found = pass_at_k([(1, 1)] * 164)["1"]
     assert found["value"] == 1.0
     lo, hi = found["ci95"]
-    assert 0.97 < lo < 1.0 and hi == 1.0
+    assert 0.97 < lo < 1.0 and hi == 1.0 and found["ci_method"] == "wilson"
 
 
 def _code_suite(tmp_path: Path) -> Path:

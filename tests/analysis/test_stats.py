@@ -35,3 +35,38 @@ def test_percentile_matches_linear_interpolation() -> None:
     assert percentile([7.0], 95) == 7.0
     assert mean([1.0, 2.0]) == 1.5 and mean([]) is None
     assert math.isclose(percentile(values, 0) or 0, 1.0)
+
+
+def test_t_critical_matches_scipy() -> None:
+    from scipy.stats import t as student
+
+    from benchlab.analysis.stats import t_critical
+
+    for df in (1, 2, 3, 9, 35, 200):
+        assert t_critical(0.95, df) == pytest.approx(student.ppf(0.975, df), rel=1e-9)
+
+
+def test_constant_continuous_paired_difference_gets_no_pass_fail_bound() -> None:
+    """Issue 11: a continuous change the same in every case fell back to a Wilson bound
+    ("wilson-bound"), wider than any noisy change's interval."""
+    from benchlab.analysis.bootstrap import paired_interval
+
+    steady = paired_interval([0.0, 0.25, 0.5], [0.5, 0.75, 1.0])
+    noisy = paired_interval([0.0, 0.25, 0.5], [0.4, 0.8, 1.0])
+    assert steady is not None and noisy is not None
+    assert (steady.low, steady.high, steady.method) == (0.5, 0.5, "t")
+    assert noisy.high - noisy.low > steady.high - steady.low
+    flips = paired_interval([1.0, 1.0, 0.0], [1.0, 1.0, 0.0])  # pass/fail, nothing flipped
+    assert flips is not None and flips.method == "wilson-bound" and flips.low < 0 < flips.high
+
+
+def test_a_constant_continuous_score_mean_is_not_less_certain_than_a_noisy_one() -> None:
+    """Issue 11, in the summary's per-scorer means: every case judged +0.6 fell back to a
+    Wilson interval on the rescaled value, wider than a noisy score's bootstrap interval."""
+    from benchlab.analysis.intervals import mean_interval
+
+    steady = mean_interval([0.6] * 12, clustered=False)
+    noisy = mean_interval([0.5, 0.7] * 6, clustered=False)
+    assert steady == ([0.6, 0.6], "t")
+    assert noisy[1] == "bootstrap" and noisy[0] is not None and noisy[0][0] < 0.6 < noisy[0][1]
+    assert mean_interval([1.0] * 12, clustered=False)[1] == "wilson"  # pass/fail: Wilson

@@ -59,7 +59,7 @@ def test_grid_run_score_show_pairwise(tmp_path: Path, stub_server: StubServer) -
     text = cli("show", run_id, *db, env={"COLUMNS": "200"})
     assert "Scores (mean over cases)" in text.stdout and "stance" in text.stdout
     assert "judge spend on echo: unknown (6 calls" in text.stdout
-    assert "scores from scoring pass 1" in text.stdout
+    assert "scores: pass 1 (judge " in text.stdout
 
     report = _ok(cli("pairwise", run_id, "--judge-model", "openai/judge", "--json", *db, env=env))
     assert set(report) >= {"pairs", "ratings"}

@@ -1,5 +1,6 @@
 """The label page in a real headless Chromium: label five answers with the keyboard (with
-a skip and an undo on the way) and watch the agreement panel follow.
+a skip and an undo on the way), blind (no model name, no verdict, no agreement panel while
+labeling), and see the agreement panel once nothing is left to label.
 
 The database is the seeded lab (real `benchlab run`s on offline models); a
 second labeler labels the same five answers over the API first, so alpha and
@@ -45,6 +46,25 @@ def _press(page: Page, key: str, *, moves: bool = True) -> None:
         expect(page.locator("#item-body")).not_to_have_attribute("data-attempt", before)
 
 
+def _assert_blind(page: Page, api: httpx.Client, run_id: str, attempt_id: str) -> None:
+    """Issue 11: the page showed the model's name and the scorer-vs-human matrix while one
+    labeled. No model name outside the answer itself, no verdict, no agreement panel."""
+    models = api.get(f"/api/runs/{run_id}").json()["models"]
+    names = [m if isinstance(m, str) else m["model"] for m in models]
+    shown = api.get(f"/api/attempts/{attempt_id}").json()
+    own_text = " ".join(str(shown.get(k) or "") for k in ("prompt", "output", "expected"))
+    assert names
+    for name in names:
+        for where in ("#item-title", "#label-status", "#item-progress", "#key-help"):
+            assert name not in page.locator(where).inner_text(), (name, where)
+        if name not in own_text:
+            assert name not in page.locator("#label-card").inner_text(), name
+    expect(page.locator("#agreement")).to_be_hidden()
+    expect(page.locator("#confusion")).to_have_count(0)
+    card = page.locator("#label-card").inner_text().lower()
+    assert "kappa" not in card and "verdict" not in card
+
+
 def test_label_five_answers_with_the_keyboard(
     server: LiveServer, seed_copy: Seed, watched: Watched
 ) -> None:
@@ -67,7 +87,7 @@ def _label_five(page: Page, api: httpx.Client, base: str, run_id: str, watched: 
     page.click("#label-link")
     expect(page.locator("h1")).to_contain_text(run_id)
     expect(page.locator("#item-title")).to_have_text("Who is labeling?")
-    expect(page.locator("#alpha-value")).to_have_text(DASH)  # bo alone: nothing to agree on
+    expect(page.locator("#agreement")).to_be_hidden()  # blind: no agreement while labeling
     watched.shot("label-empty")
 
     page.fill("#label-key", LABEL_KEY)
@@ -77,6 +97,7 @@ def _label_five(page: Page, api: httpx.Client, base: str, run_id: str, watched: 
     expect(page.locator("#choices button[data-label=pass]")).to_be_visible()
     expect(page.locator("#key-help")).to_contain_text("p pass · f fail · k / n skip")
     expect(page.locator("#item-body")).to_contain_text("Rubric")
+    _assert_blind(page, api, run_id, first_five[0])
     watched.shot("label-first")
 
     def agree(aid: str) -> str:
@@ -96,25 +117,42 @@ def _label_five(page: Page, api: httpx.Client, base: str, run_id: str, watched: 
     _press(page, agree(first_five[3]))  # 4
     _press(page, "f" if verdict[first_five[4]] else "p")  # 5: ana and bo disagree here
     expect(page.locator("#item-progress")).to_contain_text("5 labeled by you")
+    _assert_blind(page, api, run_id, _current(page))
 
     labels = api.get(f"/api/runs/{run_id}/labels", params={"labeler": "ana"}).json()["items"]
     assert sorted(x["attempt_id"] for x in labels) == sorted(first_five)
     report = api.get(f"/api/runs/{run_id}/agreement").json()
     alpha = report["between_labelers"]["alpha"]
     assert report["between_labelers"]["n_units"] == 5 and alpha is not None
+
+    # Everything but one answer labeled (over the API); the last by keyboard ends the queue,
+    # and only then does the agreement panel appear.
+    rest = api.get(f"/api/runs/{run_id}/labels/queue", params={"labeler": "ana", "limit": 200})
+    left = [i["attempt_id"] for i in rest.json()["items"]]
+    for aid in left[:-1]:
+        body = {"attempt_id": aid, "labeler": "ana", "label": "pass"}
+        assert api.post(f"/api/runs/{run_id}/labels", json=body, headers=auth(LABEL_KEY)).is_success
+    page.reload()
+    expect(page.locator("#item-body")).to_have_attribute("data-attempt", left[-1])
+    expect(page.locator("#agreement")).to_be_hidden()
+    page.keyboard.press("p")
+    expect(page.locator("#item-title")).to_have_text("Nothing left to label")
+    expect(page.locator("#agreement")).to_be_visible()
+    report = api.get(f"/api/runs/{run_id}/agreement").json()
+    alpha = report["between_labelers"]["alpha"]
     expect(page.locator("#alpha-value")).to_have_text(f"{alpha:.3f}")
     expect(page.locator("#alpha-n")).to_contain_text("5 answers labeled twice or more · 80% agree")
     row = page.locator("#agreement-scorers tr[data-scorer=verdict]")
-    expect(row.locator("td").nth(1)).to_have_text("4")  # the fifth is a tie: no consensus
-    kappa = report["scorers"][0]["kappa"]["kappa"]
+    (verdict_row,) = [s for s in report["scorers"] if s["scorer"] == "verdict"]
+    expect(row.locator("td").nth(1)).to_have_text(str(verdict_row["n"]))  # ties left out
+    kappa = verdict_row["kappa"]["kappa"]
     expect(row.locator("td.kappa")).to_have_text(DASH if kappa is None else f"{kappa:.3f}")
     expect(page.locator("#confusion")).to_contain_text("humans (rows) \u00d7 verdict")
     watched.shot("label-agreement")
 
     page.reload()  # the name is remembered; labeled answers stay out of the queue
     expect(page.locator("#labeler")).to_have_value("ana")
-    expect(page.locator("#item-progress")).to_contain_text("5 labeled by you")
-    assert _current(page) not in first_five
+    expect(page.locator("#item-progress")).to_contain_text(f"{5 + len(left)} labeled by you")
 
     page.set_viewport_size({"width": 390, "height": 844})  # a phone: one column, no sideways
     expect(page.locator("#alpha-value")).to_have_text(f"{alpha:.3f}")

@@ -36,7 +36,9 @@ _MAX_CELLS = 4_000_000  # counts held at once (32 MB): chunks of resamples for l
 class Interval:
     low: float
     high: float
-    method: str  # "wilson", "bootstrap", "paired-bootstrap" or "wilson-bound"
+    # "wilson", "bootstrap", "paired-bootstrap", "wilson-bound" (pass/fail pairs, none
+    # changed) or "t" (Student's t over per-case or per-set values)
+    method: str
 
     def as_list(self) -> list[float]:
         return [self.low, self.high]
@@ -153,10 +155,16 @@ def paired_interval(
 ) -> Interval | None:
     """Interval of mean(b - a) resampling cases, so both runs' answers to a case stay together.
 
-    When every case changed by the same amount (typically: none changed) the
-    resamples cannot vary; then the interval is that change plus or minus the
-    Wilson upper bound on the share of cases that could have changed
-    differently unseen, times the largest change one case can make (`scale`).
+    When every case changed by the same amount the resamples cannot vary. For
+    pass/fail verdicts (every value 0 or 1) that typically means no case
+    flipped: then the interval is that change plus or minus the Wilson upper
+    bound on the share of cases that could have flipped unseen, times the
+    largest change one case can make (`scale`); a bound made for pass/fail
+    counts. Continuous values (scores, pass fractions of several samples) get
+    Student's t interval instead, of zero width when every difference is the
+    same: a binomial bound on such data would make a perfectly consistent
+    change look less certain than a noisy one. (A single case has no spread to
+    measure; it keeps the wide bound.)
     """
     import numpy as np
 
@@ -168,8 +176,11 @@ def paired_interval(
     point = float(diff.mean())
     if float(hi[0] - lo[0]) > 1e-12 * max(1.0, abs(point)):
         return Interval(float(lo[0]), float(hi[0]), "paired-bootstrap")
-    from benchlab.analysis.stats import normal_quantile
+    from benchlab.analysis.stats import normal_quantile, t_interval
 
+    found_t = t_interval([float(d) for d in diff], level)  # None for a single case
+    if found_t is not None and not all(v in (0.0, 1.0) for v in (*a, *b)):
+        return Interval(found_t[0], found_t[1], "t")
     found = wilson_interval(0, len(diff), normal_quantile(0.5 + level / 2.0))
     assert found is not None
     reach = found[1] * scale

@@ -38,6 +38,7 @@ from benchlab.store.outcomes import (
     case_outcomes,
     case_score_means,
 )
+from benchlab.store.passes import PassInfo, resolve_pass
 
 Key = tuple[str, str]  # (suite, case_id)
 
@@ -95,11 +96,13 @@ class Comparison:
     alpha: float
     models: list[ModelComparison]
     unmatched: dict[str, list[str]]
+    scoring: dict[str, PassInfo] = field(default_factory=dict)  # each side's scoring pass
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "run_a": self.run_a.id,
             "run_b": self.run_b.id,
+            "scores_from": {side: info.as_dict() for side, info in self.scoring.items()},
             "alpha": self.alpha,
             "confidence": LEVEL,
             "p_adjust": {"models": HOLM, "categories": BH},
@@ -336,19 +339,27 @@ def compare_runs(
     model_b: str | None = None,
     alpha: float = 0.05,
     seed: int = DEFAULT_SEED,
+    pass_a: str | int | None = None,
+    pass_b: str | int | None = None,
 ) -> Comparison:
+    """`pass_a`/`pass_b`: each side's scoring pass (default its latest), so two passes of
+    one run (judge A, judge B) compare like two runs."""
     if not 0.0 < alpha < 1.0:
         raise ConfigError(f"--alpha {alpha}: expected a level in (0, 1)")
     a, b = store.get_run(run_a), store.get_run(run_b)
     pairs = model_pairs(a, b, model=model, model_a=model_a, model_b=model_b)
-    summary_a, summary_b = summarize_run(store, a.id), summarize_run(store, b.id)
+    side_a = resolve_pass(store, a.id, pass_a, flag="--pass-a")
+    side_b = resolve_pass(store, b.id, pass_b, flag="--pass-b")
+    pa, pb = side_a.pass_no, side_b.pass_no
+    summary_a = summarize_run(store, a.id, score_pass=pa)
+    summary_b = summarize_run(store, b.id, score_pass=pb)
     compared: list[ModelComparison] = []
     p_values: list[float | None] = []
     for ma, mb in pairs:
         errors_a, errors_b = case_errors(store, a.id, model=ma), case_errors(store, b.id, model=mb)
         cases = pair_cases(
-            case_outcomes(store, a.id, model=ma),
-            case_outcomes(store, b.id, model=mb),
+            case_outcomes(store, a.id, model=ma, pass_no=pa),
+            case_outcomes(store, b.id, model=mb, pass_no=pb),
             errors_a,
             errors_b,
         )
@@ -378,8 +389,8 @@ def compare_runs(
             **_cost_latency(sa, sb),
             "by_category": _by_category(cases, alpha, seed),
             "scores": _scores(
-                case_score_means(store, a.id, model=ma),
-                case_score_means(store, b.id, model=mb),
+                case_score_means(store, a.id, model=ma, pass_no=pa),
+                case_score_means(store, b.id, model=mb, pass_no=pb),
                 alpha,
                 seed,
                 {(c.suite, c.case_id) for c in cases if c.errored},
@@ -395,7 +406,7 @@ def compare_runs(
         "a": [m for m in a.models if m not in {p[0] for p in pairs}],
         "b": [m for m in b.models if m not in {p[1] for p in pairs}],
     }
-    return Comparison(a, b, alpha, compared, unmatched)
+    return Comparison(a, b, alpha, compared, unmatched, {"a": side_a, "b": side_b})
 
 
 def _unjudged(cases: Sequence[PairedCase], side: str) -> list[str]:

@@ -15,6 +15,8 @@ from typing import IO, Any
 from benchlab.domain import Attempt
 from benchlab.errors import ConfigError
 from benchlab.store import Store
+from benchlab.store.labels import HUMAN
+from benchlab.store.passes import PassInfo, resolve_pass
 
 # summary-csv: a grid run's per-level and uplift statistics (analysis/factor_summary_csv.py).
 FORMATS = ("jsonl", "csv", "json", "summary-csv")
@@ -31,6 +33,9 @@ ROW_FIELDS = [
     "expected",
     "passed",
     "scores",
+    "score_pass",  # which scoring pass the scores come from (0: the run's own)
+    "judge_model",  # that pass's judge (per score: score_details)
+    "score_details",  # per scorer: value, passed, pass, judge_model, bin, reasoning, explanation
     "error",
     "error_type",
     "latency_ms",
@@ -51,7 +56,26 @@ def prompt_input(prompt: list[dict[str, Any]]) -> str:
     return ""
 
 
-def attempt_row(a: Attempt) -> dict[str, Any]:
+def score_details(a: Attempt) -> dict[str, dict[str, Any]]:
+    """Per scorer, what a reader of an export needs to attribute a score: the pass and the
+    judge that gave it, a stance's bin and the judge's reasoning (None where not judged)."""
+    out: dict[str, dict[str, Any]] = {}
+    for s in a.scores:
+        details = s.details or {}
+        judge = details.get("judge")
+        out[s.scorer] = {
+            "value": s.value,
+            "passed": s.passed,
+            "pass": None if s.scorer == HUMAN else s.pass_no,  # labels belong to no pass
+            "judge_model": judge.get("model") if isinstance(judge, dict) else None,
+            "bin": details.get("bin"),
+            "reasoning": details.get("reasoning"),
+            "explanation": s.explanation,
+        }
+    return out
+
+
+def attempt_row(a: Attempt, shown: PassInfo | None = None) -> dict[str, Any]:
     return {
         "run_id": a.run_id,
         "suite": a.suite,
@@ -64,6 +88,9 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
         "expected": a.expected,
         "passed": a.passed,
         "scores": {s.scorer: s.value for s in a.scores},
+        "score_pass": None if shown is None else shown.pass_no,
+        "judge_model": None if shown is None else shown.judge_model,
+        "score_details": score_details(a),
         "error": a.error_message,
         "error_type": a.error_type,
         "latency_ms": a.latency_ms,
@@ -76,23 +103,30 @@ def attempt_row(a: Attempt) -> dict[str, Any]:
     }
 
 
-def export_run(store: Store, run_id: str, fmt: str, out: IO[str]) -> int:
-    """Write the run to `out`; returns the number of attempts (summary-csv: rows) written."""
+def export_run(
+    store: Store, run_id: str, fmt: str, out: IO[str], *, score_pass: str | int | None = None
+) -> int:
+    """Write the run to `out`; returns the number of attempts (summary-csv: rows) written.
+
+    Scores (and verdicts) come from one scoring pass, `score_pass` (a number,
+    `judge=MODEL`, or None for the latest completed), and every row says which.
+    """
     if fmt not in FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    run = store.get_run(run_id)
+    shown = resolve_pass(store, run.id, score_pass)
     if fmt == "summary-csv":
         from benchlab.analysis.factor_summary_csv import export_summary
 
-        return export_summary(store, run_id, out)
-    run = store.get_run(run_id)
+        return export_summary(store, run.id, out, score_pass=shown.pass_no)
     if fmt == "json":
-        return _export_document(store, run.id, out)
+        return _export_document(store, run.id, out, shown)
     count = 0
     names, levels = _factor_levels(store, run.id)
-    attempts = store.iter_attempts(run.id)
+    attempts = store.iter_attempts(run.id, pass_no=shown.pass_no)
     if fmt == "jsonl":
         for a in attempts:
-            row = attempt_row(a)
+            row = attempt_row(a, shown)
             if names:
                 row["factors"] = levels.get((a.suite, a.case_id), {})
             out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
@@ -103,10 +137,11 @@ def export_run(store: Store, run_id: str, fmt: str, out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=[*ROW_FIELDS, *columns.values()])
     writer.writeheader()
     for a in attempts:
-        row = attempt_row(a)
+        row = attempt_row(a, shown)
         for name, value in levels.get((a.suite, a.case_id), {}).items():
             row[columns[name]] = value
         row["scores"] = json.dumps(row["scores"])
+        row["score_details"] = json.dumps(row["score_details"], ensure_ascii=False)
         if not isinstance(row["expected"], str) and row["expected"] is not None:
             row["expected"] = json.dumps(row["expected"], ensure_ascii=False)
         writer.writerow(row)
@@ -114,12 +149,13 @@ def export_run(store: Store, run_id: str, fmt: str, out: IO[str]) -> int:
     return count
 
 
-def _export_document(store: Store, run_id: str, out: IO[str]) -> int:
+def _export_document(store: Store, run_id: str, out: IO[str], shown: PassInfo) -> int:
     run = store.get_run(run_id)
     head = {
         "format": DOCUMENT_FORMAT,
         "run": json.loads(run.model_dump_json()),
         "error": store.run_error(run_id),
+        "scores_from": shown.as_dict(),  # the pass every attempt's scores come from
     }
     text = json.dumps(head, ensure_ascii=False)
     out.write(text[:-1])  # leave the object open: suites and attempts stream after it
@@ -143,7 +179,7 @@ def _export_document(store: Store, run_id: str, out: IO[str]) -> int:
     out.write('], "attempts": [')
     count = 0
     # Labels are not the run's scores: `benchlab labels export` carries them, not this document.
-    for a in store.iter_attempts(run_id, with_cases=False, human=False):
+    for a in store.iter_attempts(run_id, with_cases=False, human=False, pass_no=shown.pass_no):
         out.write(("," if count else "") + a.model_dump_json())
         count += 1
     out.write("]}\n")

@@ -6,16 +6,19 @@ runs', so they are written as one tidy table (one observation per row, a
 statistics are exactly `show --by F --paired-by F --json`'s (same functions,
 same bootstrap seed): this module only lays them out.
 
-Columns (`COLUMNS`), one row per
+Columns (`COLUMNS`), one row per (every row also names the scoring pass its
+scores come from, `score_pass`, and that pass's `judge_model`)
 
 - `kind=level`: (model, factor, level): `n` cases, `mean` score and its 95%
-  interval (`ci_low`, `ci_high`), and for a stance scorer the shares of cases'
+  interval (`ci_low`, `ci_high`, made by `ci_method`: Student's `t` over
+  cases; empty below two cases), and for a stance scorer the shares of cases'
   samples in each bin (`neg`, `neu`, `pos`, summing to 1; empty for other
   scorers, whose values have no sides);
 - `kind=uplift`: (model, factor, level vs baseline): `mean` of score(level) -
-  score(baseline) over the `n` matched sets holding both, with its paired
-  bootstrap interval; `baseline` is the later level in the suite's order, as
-  in `show --paired-by`'s `"landlord-tenant"`; bins empty.
+  score(baseline) over the `n` matched sets holding both, with its 95% interval
+  (`ci_method` `t`: Student's t over the sets' differences); `baseline` is
+  the later level in the suite's order, as in `show --paired-by`'s
+  `"landlord-tenant"`; bins empty.
 
 `export --format summary-csv` writes level rows for every factor and uplift
 rows for every factor a matched set varies (those outside the suite's
@@ -38,6 +41,8 @@ FORMAT = "summary-csv"
 COLUMNS = [
     "kind",
     "run_id",
+    "score_pass",
+    "judge_model",
     "model",
     "scorer",
     "factor",
@@ -47,6 +52,7 @@ COLUMNS = [
     "mean",
     "ci_low",
     "ci_high",
+    "ci_method",
     *BINS,
 ]
 
@@ -67,7 +73,13 @@ def report_rows(report: dict[str, Any], paired_levels: list[str]) -> Iterator[di
     `paired_levels` are the paired factor's levels as text, to split "a-b" keys."""
     scorer = report["scorer"]
     stance = scorer == STANCE
-    common = {"run_id": report["run_id"], "scorer": scorer}
+    scoring = report.get("scores_from") or {}
+    common = {
+        "run_id": report["run_id"],
+        "score_pass": scoring.get("pass", ""),
+        "judge_model": scoring.get("judge_model") or "",
+        "scorer": scorer,
+    }
     for entry in report["models"]:
         model = entry["model"]
         for row in entry["levels"]:
@@ -83,6 +95,7 @@ def report_rows(report: dict[str, Any], paired_levels: list[str]) -> Iterator[di
                 "mean": _cell(row["mean"]),
                 "ci_low": low,
                 "ci_high": high,
+                "ci_method": row["ci_method"] if row["ci95"] is not None else "",
                 **{b: _cell(row["bins"][b]) if stance else "" for b in BINS},
             }
         for pair, found in entry.get("uplift", {}).items():
@@ -99,6 +112,7 @@ def report_rows(report: dict[str, Any], paired_levels: list[str]) -> Iterator[di
                 "mean": _cell(found["mean"]),
                 "ci_low": low,
                 "ci_high": high,
+                "ci_method": found["ci_method"] if found["ci95"] is not None else "",
                 **dict.fromkeys(BINS, ""),
             }
 
@@ -129,7 +143,9 @@ def _grid_factors(store: Store, run_id: str) -> tuple[dict[str, list[str]], list
     return levels, paired
 
 
-def factor_summary(store: Store, run_id: str) -> list[dict[str, Any]]:
+def factor_summary(
+    store: Store, run_id: str, score_pass: str | int | None = None
+) -> list[dict[str, Any]]:
     """Every row of the run's summary: levels of every factor, uplifts of the paired ones.
 
     A run with no grid suite, or with no scores yet (`run --no-score`), is a
@@ -141,7 +157,9 @@ def factor_summary(store: Store, run_id: str) -> list[dict[str, Any]]:
         raise ConfigError(f"run {run.id} has no grid suite (no factors): a summary CSV needs one")
     rows: list[dict[str, Any]] = []
     for name in levels:
-        report = factor_report(store, run.id, name, paired_by=name if name in paired else None)
+        report = factor_report(
+            store, run.id, name, paired_by=name if name in paired else None, score_pass=score_pass
+        )
         rows.extend(_rows_checked(report, levels))
     return rows
 
@@ -170,6 +188,9 @@ def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> int:
     return len(rows)
 
 
-def export_summary(store: Store, run_id: str, out: IO[str]) -> int:
-    """`export --format summary-csv`: the whole run's summary; returns the number of rows."""
-    return write_csv(factor_summary(store, run_id), out)
+def export_summary(
+    store: Store, run_id: str, out: IO[str], *, score_pass: str | int | None = None
+) -> int:
+    """`export --format summary-csv`: the whole run's summary (one scoring pass); returns
+    the number of rows."""
+    return write_csv(factor_summary(store, run_id, score_pass), out)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchlab.analysis.bootstrap import DEFAULT_SEED, bootstrap_rate
-from benchlab.analysis.stats import wilson_interval
+from benchlab.analysis.stats import t_interval, wilson_interval
 from benchlab.domain import Run
 from benchlab.store import Store
 from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, iter_case_score_means
@@ -53,13 +53,25 @@ def scale_of(values: Sequence[float]) -> tuple[float, float]:
 def mean_interval(
     values: Sequence[float], *, clustered: bool, seed: int = DEFAULT_SEED
 ) -> tuple[list[float] | None, str]:
-    """(ci95, method) of the mean of per-case values (each case's mean over its samples)."""
+    """(ci95, method) of the mean of per-case values (each case's mean over its samples).
+
+    When every case has the same value the bootstrap cannot vary. For pass/fail
+    values (all 0 or all 1) the Wilson interval then says what n cases can
+    warrant; for a continuous score (every case judged +0.6, say) a binomial
+    bound would make a consistent score look less certain than a noisy one, so
+    it gets Student's t interval, of zero width.
+    """
     if not values:
         return None, "bootstrap"
-    if not clustered and all(v in (0.0, 1.0) for v in values):
+    binary = all(v in (0.0, 1.0) for v in values)
+    if not clustered and binary:
         ci = wilson_interval(sum(values), len(values))
         return (list(ci) if ci else None), "wilson"
     found = bootstrap_rate(list(values), seed=seed, bounds=scale_of(values))
+    if found is not None and found.method == "wilson" and not binary:
+        flat = t_interval(list(values), bounds=scale_of(values))
+        if flat is not None:
+            return list(flat), "t"
     return (found.as_list() if found else None), (found.method if found else "bootstrap")
 
 
@@ -98,15 +110,18 @@ class _ScorerValues:
         }
 
 
-def enrich_summary(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
+def enrich_summary(
+    store: Store, run: Run, models: list[dict[str, Any]], pass_no: int | None = None
+) -> None:
     """Give a run summary's model entries bootstrap intervals where Wilson would be wrong,
-    and per-scorer means with intervals (`scores`)."""
+    and per-scorer means with intervals (`scores`), of scoring pass `pass_no` (default the
+    latest)."""
     rows_by_model: dict[str, list[CaseRow]] = defaultdict(list)
     if int(run.config.get("samples", 1) or 1) > 1:  # per-case rows matter only then
-        for row in case_outcomes(store, run.id):
+        for row in case_outcomes(store, run.id, pass_no=pass_no):
             rows_by_model[row.model].append(row)
     values: dict[str, dict[str, _ScorerValues]] = defaultdict(dict)
-    for m in iter_case_score_means(store, run.id):
+    for m in iter_case_score_means(store, run.id, pass_no=pass_no):
         values[m.model].setdefault(m.scorer, _ScorerValues()).add(m.mean, m.n)
     for entry in models:
         rows = rows_by_model.get(entry["model"], [])

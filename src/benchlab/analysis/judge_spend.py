@@ -38,20 +38,24 @@ class JudgeSpend:
             self.cost_usd += float(cost)
 
 
-def judge_spend(store: Store, run_id: str) -> dict[str, JudgeSpend]:
-    """Per judged model, the judge calls, tokens and cost of the run's newest scoring pass."""
+def judge_spend(store: Store, run_id: str, pass_no: int | None = None) -> dict[str, JudgeSpend]:
+    """Per judged model, the judge calls, tokens and cost of one scoring pass (default the
+    run's newest)."""
     out: dict[str, JudgeSpend] = {}
-    for model, details in judge_details(store, run_id, store.latest_pass(run_id)):
+    shown = store.latest_pass(run_id) if pass_no is None else pass_no
+    for model, details in judge_details(store, run_id, shown):
         usage = json.loads(details).get("judge")
         if isinstance(usage, dict):
             out.setdefault(model, JudgeSpend()).add(usage)
     return out
 
 
-def add_judge_spend(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
+def add_judge_spend(
+    store: Store, run: Run, models: list[dict[str, Any]], pass_no: int | None = None
+) -> None:
     """`judge_cost_usd` (None when a judge's price is unknown) and `judge_tokens` per model
-    entry of a summary, when anything was judged; and which scoring pass is shown."""
-    spend = judge_spend(store, run.id)
+    entry of a summary, when anything was judged in scoring pass `pass_no`."""
+    spend = judge_spend(store, run.id, pass_no)
     for entry in models:
         found = spend.get(entry["model"])
         if found is None:

@@ -21,6 +21,9 @@ from benchlab.store.stats import ModelStat, combine
 METRICS = ("pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors")
 
 
+_CARD_KEYS = ("pass_rate", "ci95", "ci_method", "n")
+
+
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
 
@@ -36,6 +39,7 @@ def stat_dict(s: ModelStat) -> dict[str, Any]:
         "passed": s.passed,
         "pass_rate": s.pass_rate,
         "ci95": list(ci) if ci else None,
+        "ci_method": "wilson",  # over attempts: the run_stats aggregate has no per-case rows
         "cost_usd": s.cost,
         "latency_ms_mean": s.latency_mean,
         "tokens": {"input": s.input_tokens, "output": s.output_tokens},
@@ -150,6 +154,7 @@ def trend(
         if metric == "pass_rate":
             ci = wilson_interval(stat.passed, stat.judged)
             point["ci95"] = list(ci) if ci else None
+            point["ci_method"] = "wilson"
         series[stat.model].append(point)
     return [{"model": m, "points": pts} for m, pts in sorted(series.items())]
 
@@ -185,7 +190,11 @@ def score_cards(store: Store) -> list[dict[str, Any]]:
                 "run_id": run_id,
                 "created_at": _iso(created),
                 "model": top.model,
-                **{k: v for k, v in stat_dict(top).items() if k in ("pass_rate", "ci95", "n")},
+                **{
+                    k: v
+                    for k, v in stat_dict(top).items()
+                    if k in ("pass_rate", "ci95", "ci_method", "n")
+                },
                 "models": len(rows),
             }
         )

@@ -49,17 +49,19 @@ def allowed_ks(counts: Sequence[tuple[int, int]], ks: Iterable[int] = KS) -> lis
 def pass_at_k(
     counts: Sequence[tuple[int, int]], ks: Iterable[int] = KS, *, seed: int = 0
 ) -> dict[str, dict[str, Any]]:
-    """Per allowed k: {"value": mean over problems, "ci95": [lo, hi]} from (n, c) per problem."""
+    """Per allowed k: {"value": mean over problems, "ci95": [lo, hi], "ci_method"} from
+    (n, c) per problem."""
     import numpy as np
 
     out: dict[str, dict[str, Any]] = {}
     for k in allowed_ks(counts, ks):
         values = np.array([estimate(n, c, k) for n, c in counts], dtype=np.float64)
-        out[str(k)] = {"value": float(values.mean()), "ci95": _interval(values, seed)}
+        ci, method = _interval(values, seed)
+        out[str(k)] = {"value": float(values.mean()), "ci95": ci, "ci_method": method}
     return out
 
 
-def _interval(values: Any, seed: int) -> list[float]:
+def _interval(values: Any, seed: int) -> tuple[list[float], str]:
     import numpy as np
 
     n = len(values)
@@ -75,8 +77,8 @@ def _interval(values: Any, seed: int) -> list[float]:
     if hi - lo <= 1e-12:
         found = wilson_interval(round(float(values.mean()) * n), n)
         assert found is not None
-        return [found[0], found[1]]
-    return [float(lo), float(hi)]
+        return [found[0], found[1]], "wilson"
+    return [float(lo), float(hi)], "bootstrap"
 
 
 def is_code_run(store: Store, run: Run) -> bool:
@@ -98,12 +100,15 @@ def _scorer_name(spec: Any) -> str:
     return str(spec.get("name")) if isinstance(spec, dict) else str(spec)
 
 
-def add_pass_at_k(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
-    """Give each model entry of a code run `pass_at_k` ({"1": ..}) and `pass_at_k_ci95`."""
+def add_pass_at_k(
+    store: Store, run: Run, models: list[dict[str, Any]], pass_no: int | None = None
+) -> None:
+    """Give each model entry of a code run `pass_at_k` ({"1": ..}) and `pass_at_k_ci95`
+    (verdicts of scoring pass `pass_no`, default the latest)."""
     if not is_code_run(store, run):
         return
     per_model: dict[str, dict[tuple[str, str], list[int]]] = {}
-    for row in store.summary_rows(run.id):
+    for row in store.summary_rows(run.id, pass_no):
         model, suite, passed, case_id = row[0], row[1], row[4], row[9]
         if passed is None:  # an errored (or unscored) sample is no sample: n counts verdicts
             continue
@@ -115,3 +120,4 @@ def add_pass_at_k(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
         found = pass_at_k(problems, seed=run.seed)
         entry["pass_at_k"] = {k: v["value"] for k, v in found.items()}
         entry["pass_at_k_ci95"] = {k: v["ci95"] for k, v in found.items()}
+        entry["pass_at_k_ci_method"] = {k: v["ci_method"] for k, v in found.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -54,3 +55,51 @@ def normal_quantile(q: float) -> float:
     from statistics import NormalDist
 
     return NormalDist().inv_cdf(q)
+
+
+@functools.lru_cache(maxsize=256)
+def t_critical(level: float, df: int) -> float:
+    """The two-sided Student-t critical value: P(|T| >= c) = 1 - level with `df` degrees.
+
+    Found by bisection on the closed-form tail of `agreement.student_t_two_sided`, so
+    no scipy at run time; 200 halvings of [0, 1e6] are far below double precision.
+    """
+    from benchlab.analysis.agreement import student_t_two_sided
+
+    if df < 1:
+        raise ValueError("degrees of freedom must be at least 1")
+    tail = 1.0 - level
+    lo, hi = 0.0, 1e6
+    for _ in range(200):
+        mid = (lo + hi) / 2.0
+        if student_t_two_sided(mid, df) > tail:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2.0
+
+
+def t_interval(
+    values: Sequence[float], level: float = 0.95, bounds: tuple[float, float] | None = None
+) -> tuple[float, float] | None:
+    """Student's t interval of the mean of independent values (None below two values).
+
+    Exact for normal values at any n, and the textbook interval for a mean of a
+    few paired differences, where a percentile bootstrap is far too narrow (its
+    resamples of 3 values spread less than the mean does). When every value is
+    the same the interval has zero width: the data show no spread, and a
+    consistent effect must never look less certain than a noisy one. `bounds`
+    clip it to the scale's ends, where the mean cannot go.
+    """
+    n = len(values)
+    if n < 2:
+        return None
+    if min(values) == max(values):  # exactly, not avg +- rounding noise around it
+        return (float(values[0]), float(values[0]))
+    avg = math.fsum(values) / n
+    var = math.fsum((v - avg) ** 2 for v in values) / (n - 1)
+    half = t_critical(level, n - 1) * math.sqrt(var / n)
+    low, high = avg - half, avg + half
+    if bounds is not None:
+        low, high = max(bounds[0], low), min(bounds[1], high)
+    return (low, high)

@@ -76,8 +76,15 @@ class _Acc:
         }
 
 
-def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
+def summarize_run(
+    store: Store, run_id: str, *, score_pass: str | int | None = None
+) -> dict[str, Any]:
+    """The summary, its verdicts and scores from one scoring pass (`score_pass`: a number,
+    `judge=MODEL`, or None for the newest completed one), named in `scoring`."""
+    from benchlab.store.passes import resolve_pass
+
     run = store.get_run(run_id)
+    shown = resolve_pass(store, run.id, score_pass)
     per_model: dict[str, _Acc] = {name: _Acc() for name in run.models}
     per_cat: dict[str, dict[str, _Acc]] = {}
     per_suite: dict[str, dict[str, _Acc]] = {}
@@ -93,7 +100,7 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         cost,
         _c,
         _s,
-    ) in store.summary_rows(run.id):
+    ) in store.summary_rows(run.id, shown.pass_no):
         acc = per_model.setdefault(model, _Acc())
         acc.add(status, passed, latency, tin, tout, cost)
         if category is not None:
@@ -129,9 +136,10 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         if name in per_suite:
             entry["by_suite"] = {s: per_suite[name][s].rate() for s in sorted(per_suite[name])}
         models.append(entry)
-    enrich_summary(store, run, models)  # bootstrap CIs for samples > 1, per-scorer means
-    add_pass_at_k(store, run, models)  # code benchmarks: pass@1/10/100 with bootstrap CIs
-    add_judge_spend(store, run, models)  # judge_cost_usd apart from the models' cost_usd
+    pass_no = shown.pass_no
+    enrich_summary(store, run, models, pass_no)  # bootstrap CIs for samples > 1, score means
+    add_pass_at_k(store, run, models, pass_no)  # code benchmarks: pass@1/10/100 with CIs
+    add_judge_spend(store, run, models, pass_no)  # judge_cost_usd apart from the models' cost
     cache = add_cache_use(store, run.id, models)  # answers reused, and from when
     return {
         "run_id": run.id,
@@ -142,7 +150,8 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         "seed": run.seed,
         "tags": run.tags,
         "error": store.run_error(run.id),
-        "score_pass": store.latest_pass(run.id),  # 0: the run's own scoring
+        "score_pass": shown.pass_no,  # 0: the run's own scoring
+        "scores_from": shown.as_dict(),
         "attempts": sum(m["attempts"] for m in models),
         "errors": sum(m["errors"] for m in models),
         "errors_by_kind": by_kind(kinds),

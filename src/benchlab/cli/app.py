@@ -31,6 +31,15 @@ DbOpt = Annotated[
     typer.Option("--db", help="Database URL or SQLite path (default: $BENCHLAB_DB or .benchlab/)"),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout.")]
+PassOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--pass",
+        metavar="N|judge=MODEL",
+        help="Which scoring pass to read: its number (0: the run's own scoring) or the "
+        "judge's name; default the latest completed pass (`benchlab score` adds passes).",
+    ),
+]
 
 
 def print_json(data: Any) -> None:

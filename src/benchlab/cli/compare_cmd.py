@@ -14,7 +14,10 @@ AlphaOpt = Annotated[
 @app.command()
 def compare(
     run_a: Annotated[str, typer.Argument(help="The baseline run (id or unique prefix).")],
-    run_b: Annotated[str, typer.Argument(help="The run judged against it.")],
+    run_b: Annotated[
+        str | None,
+        typer.Argument(help="The run judged against it (default RUN_A: compare its passes)."),
+    ] = None,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Only this model (in both runs).")
     ] = None,
@@ -24,14 +27,41 @@ def compare(
     ] = None,
     alpha: AlphaOpt = 0.05,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap and permutation draws.")] = 0,
+    pass_a: Annotated[
+        str | None,
+        typer.Option(
+            "--pass-a", metavar="N|judge=MODEL", help="Scoring pass of RUN_A (default latest)."
+        ),
+    ] = None,
+    pass_b: Annotated[
+        str | None,
+        typer.Option(
+            "--pass-b", metavar="N|judge=MODEL", help="Scoring pass of RUN_B (default latest)."
+        ),
+    ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Paired per-case comparison: delta with 95% CI, McNemar p-value, flips, verdict."""
-    from benchlab import api
+    """Paired per-case comparison: delta with 95% CI, McNemar p-value, flips, verdict.
 
+    Two scoring passes of one run compare like two runs: `compare RUN --pass-a 1
+    --pass-b 2` (judge A against judge B on the very same answers)."""
+    from benchlab import api
+    from benchlab.errors import ConfigError
+
+    if run_b is None and pass_a is None and pass_b is None:
+        raise ConfigError("RUN_B: give a second run, or --pass-a/--pass-b to compare passes")
     data = api.compare(
-        run_a, run_b, db=db, model=model, model_a=model_a, model_b=model_b, alpha=alpha, seed=seed
+        run_a,
+        run_b or run_a,
+        db=db,
+        model=model,
+        model_a=model_a,
+        model_b=model_b,
+        alpha=alpha,
+        seed=seed,
+        pass_a=pass_a,
+        pass_b=pass_b,
     )
     if json_out:
         print_json(data)
@@ -103,6 +133,16 @@ def print_comparison(data: dict[str, Any]) -> None:
             p50,
         )
     console.print(table)
+    methods = sorted({m["ci_method"] for m in data["models"] if m.get("ci_method")})
+    if methods:
+        console.print(f"95% CI by {', '.join(methods)}", highlight=False)
+    if data.get("scores_from"):
+        from benchlab.store.passes import describe_pass
+
+        for side in ("a", "b"):
+            run = data[f"run_{side}"]
+            line = describe_pass(data["scores_from"][side])
+            console.print(f"{side.upper()} {run}: {line}", highlight=False)
     for m in data["models"]:
         cats = m["by_category"]
         if cats:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+from benchlab.cli.app import DbOpt, JsonOpt, PassOpt, app, print_json
 
 labels_app = typer.Typer(
     help="Human labels of a run's answers (label them on the dashboard: /runs/RUN_ID/label).",
@@ -83,16 +83,17 @@ def agreement(
         str | None,
         typer.Option("--scorer", help="Only this scorer against the humans (default: every one)."),
     ] = None,
+    score_pass: PassOpt = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """How far labelers agree (Krippendorff's alpha) and each scorer agrees with them
-    (Cohen's kappa, Spearman's rho, confusion matrix)."""
+    (Cohen's kappa, Spearman's rho, confusion matrix), for one scoring pass (--pass)."""
     from benchlab.labeling import agreement_report
     from benchlab.store import Store
 
     with Store(db) as store:
-        report = agreement_report(store, run_id, scorer=scorer)
+        report = agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
     if json_out:
         print_json(report)
         return
@@ -105,11 +106,13 @@ def _num(value: float | None, digits: int = 3) -> str:
 
 def _print(report: dict[str, Any]) -> None:
     from benchlab.render import print_table
+    from benchlab.store.passes import describe_pass
 
     labelers = ", ".join(f"{x['labeler']} ({x['labels']})" for x in report["labelers"])
     sys.stdout.write(
         f"run {report['run_id']}: {report['labels']} {report['kind']} labels on "
         f"{report['attempts_labeled']} attempts by {labelers or 'nobody yet'}\n"
+        f"{describe_pass(report['scores_from'])}\n"
     )
     between = report["between_labelers"]
     print_table(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+from benchlab.cli.app import DbOpt, JsonOpt, PassOpt, app, print_json
 
 
 @app.command("runs")
@@ -69,6 +69,7 @@ def show(
             "(the layout of `export --format summary-csv`).",
         ),
     ] = None,
+    score_pass: PassOpt = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -90,7 +91,7 @@ def show(
     if by is not None or paired_by is not None:
         from benchlab.render import print_factors
 
-        report = api.show_factors(run_id, by, paired_by=paired_by, db=db)
+        report = api.show_factors(run_id, by, paired_by=paired_by, db=db, score_pass=score_pass)
         if csv_out is not None:
             from benchlab.cli._files import write_text
 
@@ -103,7 +104,7 @@ def show(
         else:
             print_factors(report)
         return
-    summary = api.show(run_id, db=db)
+    summary = api.show(run_id, db=db, score_pass=score_pass)
     if json_out:
         print_json(summary)
         return
@@ -121,18 +122,24 @@ def export(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
     ] = None,
+    score_pass: PassOpt = None,
     db: DbOpt = None,
 ) -> None:
     """Export a run: one row per attempt (jsonl, csv) or the whole run (json).
 
     summary-csv (grid runs): one tidy table with a `kind` column. kind=level rows,
-    one per model, factor and level: n cases, mean score, ci_low/ci_high (95%),
-    and the stance bin shares neg/neu/pos (empty for other scorers). kind=uplift
-    rows, one per model, paired factor and level vs baseline: mean of
-    score(level) - score(baseline) over n matched sets, with its paired bootstrap
-    interval; the paired factors are those outside the suite's `matched_by`.
-    Columns: kind, run_id, model, scorer, factor, level, baseline, n, mean,
-    ci_low, ci_high, neg, neu, pos.
+    one per model, factor and level: n cases, mean score, ci_low/ci_high (95%)
+    and ci_method (t: Student's t over cases), and the stance bin shares
+    neg/neu/pos (empty for other scorers). kind=uplift rows, one per model,
+    paired factor and level vs baseline: mean of score(level) - score(baseline)
+    over n matched sets, with its 95% interval (t: Student's t over the sets'
+    differences); the paired factors are those outside the suite's `matched_by`.
+    Columns: kind, run_id, score_pass, judge_model, model, scorer, factor, level,
+    baseline, n, mean, ci_low, ci_high, ci_method, neg, neu, pos.
+
+    Scores come from one scoring pass (--pass; default the latest completed), and
+    every row names it (score_pass, judge_model; per score in score_details: pass,
+    judge model, stance bin, the judge's reasoning).
     """
     from benchlab import api
     from benchlab.analysis.export import FORMATS
@@ -141,12 +148,12 @@ def export(
     if fmt not in FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
     if output is None:
-        api.export(run_id, fmt, sys.stdout, db=db)
+        api.export(run_id, fmt, sys.stdout, db=db, score_pass=score_pass)
         return
     tmp = output.with_name(output.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as handle:
-            count = api.export(run_id, fmt, handle, db=db)
+            count = api.export(run_id, fmt, handle, db=db, score_pass=score_pass)
         tmp.replace(output)  # never leave a half-written export under the real name
     finally:
         tmp.unlink(missing_ok=True)

@@ -16,8 +16,11 @@ what gives their labels something to agree on:
 
 Attempts this labeler has labeled are left out; errored attempts have no
 answer and are never queued. Items carry what a labeler needs (prompt, answer,
-reference, rubric) and deliberately not the scorers' verdicts or the other
-labelers' labels: a labeler who sees the judge's opinion stops checking it.
+reference, rubric) and deliberately not the scorers' verdicts, the other
+labelers' labels or the model's name: a labeler who sees the judge's opinion
+stops checking it, and one who sees "gpt-4.1" or "my-fine-tune" grades the
+brand. Balanced over `model`, the levels are blind aliases ("model 1", ...,
+in the run's model order).
 """
 
 from __future__ import annotations
@@ -208,7 +211,8 @@ def stratum(store: Store, run_id: str, by: str) -> Callable[[Candidate], str]:
     if by == "category":
         return lambda c: _level(c.category)
     if by == "model":
-        return lambda c: c.model
+        alias = {m: f"model {i}" for i, m in enumerate(store.get_run(run_id).models, start=1)}
+        return lambda c: alias.get(c.model, "model ?")
     if by == "suite":
         return lambda c: c.suite
     meta, keys = _metadata_levels(store, run_id)
@@ -260,7 +264,6 @@ def _item(
         "attempt_id": str(c.id),
         "suite": c.suite,
         "case_id": c.case_id,
-        "model": c.model,
         "sample": c.sample,
         "category": c.category,
         "prompt": attempt.prompt,

@@ -37,9 +37,19 @@ from benchlab.store.labels import ScoreCell
 VERDICT = "verdict"  # pass/fail labels are also compared with each attempt's own verdict
 
 
-def agreement_report(store: Store, run_id: str, *, scorer: str | None = None) -> dict[str, Any]:
-    """Agreement between a run's labelers, and between each scorer (or `scorer`) and them."""
+def agreement_report(
+    store: Store, run_id: str, *, scorer: str | None = None, score_pass: str | int | None = None
+) -> dict[str, Any]:
+    """Agreement between a run's labelers, and between each scorer (or `scorer`) and them.
+
+    The scorers' verdicts are those of one scoring pass (`score_pass`: a number,
+    `judge=MODEL`, or None for the latest), so two judges of one run can each be
+    held against the same human labels; the report names the pass (`scoring`).
+    """
+    from benchlab.store.passes import resolve_pass
+
     run = store.get_run(run_id)
+    shown = resolve_pass(store, run.id, score_pass)
     found = stored.run_labels(store, run.id)
     kind = kind_named(found[0].kind) if found else active_kind(store, run.id)
     by_attempt: dict[int, dict[str, float]] = defaultdict(dict)
@@ -49,10 +59,11 @@ def agreement_report(store: Store, run_id: str, *, scorer: str | None = None) ->
         counts[lab.labeler] += 1
     labelers = sorted(counts)
     ids = sorted(by_attempt)
-    verdicts = stored.shown_scores(store, run.id, ids, with_details=True)
+    verdicts = stored.shown_scores(store, run.id, ids, with_details=True, pass_no=shown.pass_no)
     names = sorted({s for cells in verdicts.values() for s in cells})
     if kind is PASS_FAIL:  # the attempt's own pass/fail (all its scorers), first
-        for aid, passed in stored.attempt_verdicts(store, ids).items():
+        own = stored.attempt_verdicts(store, ids, run_id=run.id, pass_no=shown.pass_no)
+        for aid, passed in own.items():
             if passed is not None:
                 verdicts.setdefault(aid, {})[VERDICT] = ScoreCell(float(passed), passed, None)
         if any(VERDICT in cells for cells in verdicts.values()):
@@ -64,6 +75,7 @@ def agreement_report(store: Store, run_id: str, *, scorer: str | None = None) ->
         )
     return {
         "run_id": run.id,
+        "scores_from": shown.as_dict(),
         "kind": kind.name,
         "level": kind.level,
         "labels": len(found),

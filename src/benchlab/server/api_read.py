@@ -100,11 +100,23 @@ def list_runs(
 
 
 @router.get("/runs/{run_id}")
-def get_run(request: Request, run_id: str) -> dict[str, Any]:
-    """A run's per-model summary (pass rate with Wilson 95% interval, latency, tokens, cost)."""
+def get_run(
+    request: Request,
+    run_id: str,
+    score_pass: Annotated[
+        str | None,
+        Query(
+            alias="pass",
+            max_length=300,
+            description="scoring pass: a number or judge=MODEL (default the latest completed)",
+        ),
+    ] = None,
+) -> dict[str, Any]:
+    """A run's per-model summary (pass rate with its 95% interval and `ci_method`, latency,
+    tokens, cost), its verdicts and scores from one scoring pass (`scores_from` says which)."""
     store = store_of(request)
     run = store.get_run(run_id)
-    summary = summarize_run(store, run.id)
+    summary = summarize_run(store, run.id, score_pass=score_pass)
     summary["models_requested"] = run.models
     summary["config"] = run.config
     summary["benchlab_version"] = run.benchlab_version

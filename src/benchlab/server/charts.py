@@ -73,6 +73,11 @@ def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
+def _methods(models: list[dict[str, Any]]) -> str:
+    """How the intervals drawn were made (a run with several samples uses a bootstrap)."""
+    return ", ".join(sorted({str(m.get("ci_method") or "wilson") for m in models}))
+
+
 def rates(models: list[dict[str, Any]]) -> dict[str, Any] | None:
     shown = [m for m in models if m["pass_rate"] is not None]
     if not shown:
@@ -94,7 +99,7 @@ def rates(models: list[dict[str, Any]]) -> dict[str, Any] | None:
             }
         ],
         "layout": {
-            "xaxis": _percent_axis("pass rate (95% Wilson interval)"),
+            "xaxis": _percent_axis(f"pass rate (95% interval: {_methods(shown)})"),
             "yaxis": {"automargin": True, "autorange": "reversed"},
             "height": 120 + 36 * len(shown),
         },

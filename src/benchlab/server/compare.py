@@ -22,10 +22,17 @@ def _case(label: str, suites: list[str]) -> dict[str, Any]:
 
 
 def compare_runs(
-    store: Store, run_a: str, run_b: str, *, model: str | None = None
+    store: Store,
+    run_a: str,
+    run_b: str,
+    *,
+    model: str | None = None,
+    pass_a: str | None = None,
+    pass_b: str | None = None,
 ) -> dict[str, Any]:
-    """Per model: rates, delta with its interval, p-value, flips and verdict of B against A."""
-    result = analyse(store, run_a, run_b, model=model)
+    """Per model: rates, delta with its interval, p-value, flips and verdict of B against A
+    (each side's scores from its scoring pass `pass_a`/`pass_b`, default the latest)."""
+    result = analyse(store, run_a, run_b, model=model, pass_a=pass_a, pass_b=pass_b)
     data = result.as_dict()
     suites = sorted(set(result.run_a.suites) | set(result.run_b.suites))
     models = []

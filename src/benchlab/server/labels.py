@@ -118,7 +118,8 @@ def get_queue(
     kind: Literal["pass_fail", "scale", "stance"] | None = None,
 ) -> dict[str, Any]:
     """The next attempts for `labeler` to label (their own labels left out), blind: no
-    scorer verdicts and no other labeler's labels."""
+    scorer verdicts, no other labeler's labels and no model names (balanced over
+    `model`, the levels are aliases: "model 1", ...)."""
     return labeling.label_queue(
         _store(request),
         run_id,
@@ -183,10 +184,15 @@ def get_agreement(
     request: Request,
     run_id: RunId,
     scorer: Annotated[str | None, Query(max_length=200)] = None,
+    score_pass: Annotated[
+        str | None,
+        Query(alias="pass", max_length=300, description="scoring pass: N or judge=MODEL"),
+    ] = None,
 ) -> dict[str, Any]:
     """Krippendorff's alpha between labelers; Cohen's kappa, Spearman's rho and the confusion
-    matrix of each scorer against the humans' consensus."""
-    return labeling.agreement_report(_store(request), run_id, scorer=scorer)
+    matrix of each scorer (of one scoring pass, default the latest) against the humans'
+    consensus."""
+    return labeling.agreement_report(_store(request), run_id, scorer=scorer, score_pass=score_pass)
 
 
 # --- the page -----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from benchlab.server.api_read import parse_tags
 from benchlab.server.compare import compare_runs
 from benchlab.server.suites import launchable, suite_cases, suite_list
 from benchlab.store import Store, queries
+from benchlab.store.passes import describe_pass, resolve_pass, run_passes
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -68,7 +69,7 @@ def _secs(value: float | None) -> str:
 
 
 templates.env.filters.update(pct=_pct, cost=_cost, ms=_ms, when=_when, secs=_secs)
-templates.env.globals.update(version=__version__)
+templates.env.globals.update(version=__version__, describe_pass=describe_pass)
 
 
 def _store(request: Request) -> Store:
@@ -183,6 +184,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
     store = _store(request)
     try:
         run = store.get_run(run_id)
+        shown = resolve_pass(store, run.id, _text(request, "pass"), flag="pass")
     except UserError as exc:
         return _failure(request, exc)
     passed_raw = _text(request, "passed")
@@ -205,13 +207,15 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
         limit=PAGE,
         offset=offset,
     )
-    summary = summarize_run(store, run.id)
+    summary = summarize_run(store, run.id, score_pass=shown.pass_no)
     return _render(
         request,
         "run.html",
         nav="runs",
         run=run,
         summary=summary,
+        scores_from=shown.describe(),
+        passes=run_passes(store, run.id),
         rate_chart=charts.rates(summary["models"]),
         categories=charts.category_matrix(summary["models"]),
         facets=queries.attempt_facets(store, run.id),
@@ -232,7 +236,14 @@ def compare_page(request: Request) -> HTMLResponse:
     error = None
     if a and b:
         try:
-            result = compare_runs(store, a, b, model=_text(request, "model"))
+            result = compare_runs(
+                store,
+                a,
+                b,
+                model=_text(request, "model"),
+                pass_a=_text(request, "pass_a"),
+                pass_b=_text(request, "pass_b"),
+            )
         except UserError as exc:
             error = str(exc)
     elif recent and (a or b):

@@ -243,14 +243,15 @@ def candidates(store: Store, run_id: str) -> list[Candidate]:
         ]
 
 
-def _shown_pass(store: Store, run_id: str, query: Select[Any]) -> Select[Any]:
-    """Restrict a scores query to the pass summaries show: the newest completed scoring
-    pass, else the run's own scores (the rule `Store.iter_attempts` follows)."""
-    shown = store.latest_pass(run_id)
-    if shown:
-        return query.where(scores.c.pass_no == shown)
-    later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-    return query.where(scores.c.pass_no.not_in(later))
+def _shown_pass(
+    store: Store, run_id: str, query: Select[Any], pass_no: int | None = None
+) -> Select[Any]:
+    """Restrict a scores query to one pass: `pass_no`, else the pass summaries show (the
+    newest completed scoring pass, else the run's own scores: `Store.iter_attempts`'s rule)."""
+    from benchlab.store.pass_view import pass_clause
+
+    shown = store.latest_pass(run_id) if pass_no is None else pass_no
+    return query.where(pass_clause(run_id, shown))
 
 
 def shown_scores(
@@ -259,12 +260,14 @@ def shown_scores(
     attempt_ids: Collection[int] | None = None,
     *,
     with_details: bool = False,
+    pass_no: int | None = None,
 ) -> dict[int, dict[str, ScoreCell]]:
-    """attempt id -> scorer -> verdict, from the scoring pass the run's summaries show."""
+    """attempt id -> scorer -> verdict, from scoring pass `pass_no` (default: the one the
+    run's summaries show)."""
     columns = [scores.c.attempt_id, scores.c.scorer, scores.c.value, scores.c.passed]
     if with_details:
         columns.append(scores.c.details)
-    base = _shown_pass(store, run_id, select(*columns).where(scores.c.run_id == run_id))
+    base = _shown_pass(store, run_id, select(*columns).where(scores.c.run_id == run_id), pass_no)
     queries = (
         [base]
         if attempt_ids is None
@@ -279,13 +282,30 @@ def shown_scores(
     return out
 
 
-def attempt_verdicts(store: Store, attempt_ids: Collection[int]) -> dict[int, bool | None]:
-    """Each attempt's own verdict (`passed`: every scorer with a verdict passed)."""
+def attempt_verdicts(
+    store: Store,
+    attempt_ids: Collection[int],
+    *,
+    run_id: str | None = None,
+    pass_no: int | None = None,
+) -> dict[int, bool | None]:
+    """Each attempt's own verdict (`passed`: every scorer with a verdict passed), of the
+    newest completed pass, or of scoring pass `pass_no` of `run_id`."""
+    from benchlab.store.pass_view import verdict_column
+
+    column: Any = attempts.c.passed
+    source: Any = attempts
+    if run_id is not None and pass_no is not None and pass_no != store.latest_pass(run_id):
+        column, source = verdict_column(run_id, pass_no)
     out: dict[int, bool | None] = {}
     with store.engine.connect() as conn:
         for part in _chunks(sorted(attempt_ids)):
-            query = select(attempts.c.id, attempts.c.passed).where(attempts.c.id.in_(part))
-            out.update((int(aid), passed) for aid, passed in conn.execute(query))
+            query = select(attempts.c.id, column).select_from(source)
+            query = query.where(attempts.c.id.in_(part))
+            out.update(
+                (int(aid), None if passed is None else bool(passed))
+                for aid, passed in conn.execute(query)
+            )
     return out
 
 

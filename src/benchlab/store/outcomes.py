@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
 from benchlab.store.labels import HUMAN, case_human_means
-from benchlab.store.schema import attempts, score_passes, scores
+from benchlab.store.pass_view import pass_clause, verdict_column
+from benchlab.store.schema import attempts, scores
 from benchlab.store.store import Store
 
 
@@ -39,9 +41,23 @@ class CaseRow:
 
 
 def case_outcomes(
-    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+    store: Store,
+    run_id: str,
+    *,
+    model: str | None = None,
+    suite: str | None = None,
+    pass_no: int | None = None,
 ) -> list[CaseRow]:
+    """One row per case; verdicts of the newest completed pass, or of scoring pass `pass_no`."""
     a = attempts.c
+    # an errored attempt is never judged (not a fail), whatever a scorer left on it
+    judged: Any = func.count(case((a.status != "error", a.passed)))
+    passed: Any = func.sum(case((and_(a.status != "error", a.passed), 1), else_=0))
+    source: Any = attempts
+    if pass_no is not None and pass_no != store.latest_pass(run_id):
+        verdict, source = verdict_column(run_id, pass_no)
+        judged = func.count(case((a.status != "error", verdict)))
+        passed = func.sum(case((and_(a.status != "error", verdict == 1), 1), else_=0))
     query = (
         select(
             a.model,
@@ -49,12 +65,13 @@ def case_outcomes(
             a.case_id,
             func.max(a.category),
             func.count(),
-            func.count(case((a.status != "error", a.passed))),
-            func.sum(case((and_(a.status != "error", a.passed), 1), else_=0)),
+            judged,
+            passed,
             func.sum(case((a.status == "error", 1), else_=0)),
             func.coalesce(func.sum(case((a.status == "ok", a.cost_usd), else_=0.0)), 0.0),
             func.sum(case((and_(a.status == "ok", a.cost_usd.is_(None)), 1), else_=0)),
         )
+        .select_from(source)
         .where(a.run_id == run_id)
         .group_by(a.model, a.suite, a.case_id)
         .order_by(a.model, a.suite, a.case_id)
@@ -126,13 +143,23 @@ class ScoreMean:
 
 
 def case_score_means(
-    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+    store: Store,
+    run_id: str,
+    *,
+    model: str | None = None,
+    suite: str | None = None,
+    pass_no: int | None = None,
 ) -> list[ScoreMean]:
-    return list(iter_case_score_means(store, run_id, model=model, suite=suite))
+    return list(iter_case_score_means(store, run_id, model=model, suite=suite, pass_no=pass_no))
 
 
 def iter_case_score_means(
-    store: Store, run_id: str, *, model: str | None = None, suite: str | None = None
+    store: Store,
+    run_id: str,
+    *,
+    model: str | None = None,
+    suite: str | None = None,
+    pass_no: int | None = None,
 ) -> Iterator[ScoreMean]:
     """Like `case_score_means`, streamed: a summary of a huge run keeps numbers, not rows."""
     a, s = attempts.c, scores.c
@@ -143,12 +170,11 @@ def iter_case_score_means(
         .group_by(a.model, a.suite, a.case_id, s.scorer)
         .order_by(a.model, s.scorer, a.suite, a.case_id)
     )
-    shown = store.latest_pass(run_id)  # the newest scoring pass (`benchlab score`), else the run's
-    if shown:
-        query = query.where(s.pass_no == shown)
-    else:  # the run's own scoring: an attempt a scorer errored on is not judged at all
-        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(and_(s.pass_no.not_in(later), a.status == "ok"))
+    # the newest scoring pass (`benchlab score`), else the run's own, unless `pass_no` says
+    shown = store.latest_pass(run_id) if pass_no is None else pass_no
+    query = query.where(pass_clause(run_id, shown))
+    if not shown:  # the run's own scoring: an attempt a scorer errored on is not judged at all
+        query = query.where(a.status == "ok")
     if model is not None:
         query = query.where(a.model == model)
     if suite is not None:

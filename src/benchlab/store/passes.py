@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 
+from benchlab.store.pass_view import pass_clause
 from benchlab.store.schema import attempts, run_stats, score_passes, scores
 from benchlab.store.store import Store
 from benchlab.store.writer import insert_ignoring_duplicates
@@ -156,10 +157,108 @@ def judge_details(store: Store, run_id: str, pass_no: int) -> Iterator[tuple[str
         )
         .execution_options(yield_per=1000)
     )
-    if pass_no > 0:
-        query = query.where(s.pass_no == pass_no)
-    else:
-        later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(s.pass_no.not_in(later))
+    query = query.where(pass_clause(run_id, pass_no))
     with store.engine.connect() as conn, conn.execute(query) as rows:
         yield from ((m, d) for m, d in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class PassInfo:
+    """Which scoring pass a view shows, and who judged it: what every view must say."""
+
+    pass_no: int  # 0: the run's own scoring
+    judge_model: str | None
+    created_at: float
+    status: str
+    latest: bool  # the newest completed pass: the one `attempts.passed` holds
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "pass": self.pass_no,
+            "judge_model": self.judge_model,
+            "created_at": _iso(self.created_at),
+            "status": self.status,
+            "latest": self.latest,
+        }
+
+    def describe(self) -> str:
+        return describe_pass(self.as_dict())
+
+
+def describe_pass(scoring: Mapping[str, Any]) -> str:
+    """One line for a terminal or a page, from a report's `scores_from` block:
+    `scores: pass 2 (judge openai/gpt-4.1, 2026-12-06)`."""
+    judge = scoring.get("judge_model")
+    who = f"judge {judge}" if judge else "no judge"
+    own = "the run's own scoring, " if scoring["pass"] == 0 else ""
+    day = str(scoring.get("created_at") or "")[:10]
+    newest = "" if scoring.get("latest") else "; not the latest pass"
+    return f"scores: pass {scoring['pass']} ({own}{who}, {day}{newest})"
+
+
+def _iso(stamp: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(stamp, UTC).isoformat(timespec="seconds")
+
+
+def run_passes(store: Store, run_id: str) -> list[PassInfo]:
+    """Every pass of a run, pass 0 (the run's own scoring) first, the completed ones marked."""
+    run = store.get_run(run_id)
+    recorded = list_passes(store, run.id)
+    latest = store.latest_pass(run.id)
+    own = PassInfo(
+        0, run.config.get("judge_model"), run.created_at.timestamp(), "completed", latest == 0
+    )
+    return [own] + [
+        PassInfo(
+            int(p["pass_no"]),
+            p["judge_model"],
+            float(p["created_at"]),
+            str(p["status"]),
+            int(p["pass_no"]) == latest,
+        )
+        for p in recorded
+    ]
+
+
+def resolve_pass(
+    store: Store, run_id: str, spec: str | int | None, *, flag: str = "--pass"
+) -> PassInfo:
+    """The pass a user asked for: None (the latest completed), a number, or `judge=MODEL`
+    (that judge's newest completed pass). Anything else, or a pass that did not complete,
+    is a ConfigError naming the passes there are."""
+    from benchlab.errors import ConfigError
+
+    passes = run_passes(store, run_id)
+    done = [p for p in passes if p.status == "completed"]
+    if spec is None:
+        return next(p for p in passes if p.latest)
+    text = str(spec).strip()
+    known = "; ".join(
+        f"{p.pass_no} ({p.judge_model or 'no judge'}"
+        + ("" if p.status == "completed" else f", {p.status}")
+        + ")"
+        for p in passes
+    )
+    if text.startswith("judge="):
+        judge = text.removeprefix("judge=")
+        found = [p for p in done if p.judge_model == judge]
+        if not found:
+            raise ConfigError(
+                f"{flag} {text}: no completed pass judged by {judge} (passes: {known})"
+            )
+        return found[-1]
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not to int()
+        raise ConfigError(
+            f"{flag} {text!r}: expected a pass number or judge=MODEL (passes: {known})"
+        )
+    chosen = next((p for p in passes if p.pass_no == int(text)), None)
+    if chosen is None:
+        raise ConfigError(f"{flag} {text}: run has no such scoring pass (passes: {known})")
+    if chosen.status != "completed":
+        raise ConfigError(
+            f"{flag} {text}: that pass did not complete ({chosen.status}); its scores are partial "
+            f"(passes: {known})"
+        )
+    return chosen

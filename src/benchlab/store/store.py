@@ -293,17 +293,24 @@ class Store:
             query = select(func.count()).select_from(attempts).where(attempts.c.run_id == run_id)
             return int(conn.execute(query).scalar_one())
 
-    def summary_rows(self, run_id: str) -> Iterator[tuple[Any, ...]]:
+    def summary_rows(self, run_id: str, pass_no: int | None = None) -> Iterator[tuple[Any, ...]]:
         """Per attempt: (model, suite, category, status, passed, latency_ms, input tokens,
         output tokens, cost, case_id, sample)
-        per attempt, streamed: enough to summarise a run without loading attempts whole."""
+        per attempt, streamed: enough to summarise a run without loading attempts whole.
+        `passed` is the newest completed pass's verdict, or that of scoring pass `pass_no`."""
+        from benchlab.store.pass_view import verdict_column
+
+        passed: Any = attempts.c.passed
+        source: Any = attempts
+        if pass_no is not None and pass_no != self.latest_pass(run_id):
+            passed, source = verdict_column(run_id, pass_no)
         query = (
             select(
                 attempts.c.model,
                 attempts.c.suite,
                 attempts.c.category,
                 attempts.c.status,
-                attempts.c.passed,
+                passed,
                 attempts.c.latency_ms,
                 attempts.c.input_tokens,
                 attempts.c.output_tokens,
@@ -311,6 +318,7 @@ class Store:
                 attempts.c.case_id,
                 attempts.c.sample,
             )
+            .select_from(source)
             .where(attempts.c.run_id == run_id)
             .execution_options(yield_per=2000)
         )
@@ -340,6 +348,8 @@ class Store:
         names another; -1 gives every pass's scores. Labeled attempts end their
         scores with `human` (the mean label) unless `human` is False.
         """
+        from benchlab.store.pass_view import pass_clause
+
         shown = self.latest_pass(run_id) if pass_no is None else pass_no
         query = select(attempts).where(attempts.c.run_id == run_id)
         if model is not None:
@@ -353,11 +363,8 @@ class Store:
                 ids = [r["id"] for r in chunk]
                 by_attempt: dict[int, list[Score]] = {}
                 score_query = select(scores).where(scores.c.attempt_id.in_(ids))
-                if shown > 0:
-                    score_query = score_query.where(scores.c.pass_no == shown)
-                elif shown == 0:  # imported runs may number their own scores 0, 1, 2...
-                    later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-                    score_query = score_query.where(scores.c.pass_no.not_in(later))
+                if shown >= 0:
+                    score_query = score_query.where(pass_clause(run_id, shown))
                 for s in conn.execute(score_query.order_by(scores.c.pass_no)).mappings():
                     by_attempt.setdefault(s["attempt_id"], []).append(
                         Score(

@@ -1,5 +1,6 @@
-// The Label page: a queue of a run's answers, labeled with the keyboard, and the agreement
-// between labelers and scorers, refreshed after every label.
+// The Label page: a queue of a run's answers, labeled with the keyboard. Blind while labeling:
+// no model name, no scorer verdict, no agreement panel; the agreement between labelers and
+// scorers appears once this labeler has nothing left to label.
 import { h, text } from "./dom.js";
 
 const setup = document.getElementById("label-setup");
@@ -18,6 +19,7 @@ const choicesBox = document.getElementById("choices");
 const note = document.getElementById("note");
 const statusLine = document.getElementById("label-status");
 const keyHelp = document.getElementById("key-help");
+const agreementPanel = document.getElementById("agreement");
 const agreementBody = document.getElementById("agreement-body");
 
 // Keys per kind of label; every kind also has k/n (skip) and u/Backspace (undo).
@@ -97,6 +99,8 @@ async function fetchQueue({ keep = false } = {}) {
 function show() {
   const item = state.queue[0];
   progress.textContent = `${state.labeled} labeled by you · ${state.remaining} to go`;
+  agreementPanel.hidden = Boolean(item) || state.remaining > 0;
+  if (!agreementPanel.hidden) refreshAgreement();
   if (!item) {
     delete body.dataset.attempt;
     title.textContent = state.remaining ? "Only skipped answers are left" : "Nothing left to label";
@@ -105,7 +109,7 @@ function show() {
       : "You have labeled every answer of this run. Thank you!"));
     return;
   }
-  const where = [item.model, item.sample ? `sample ${item.sample}` : null, item.stratum ?? item.category]
+  const where = [item.sample ? `sample ${item.sample}` : null, item.stratum ?? item.category]
     .filter((x) => x !== null && x !== undefined && x !== "");
   title.replaceChildren(h("span", { class: "mono" }, item.case_id), " · ", where.join(" · "));
   body.replaceChildren(...[
@@ -185,9 +189,8 @@ async function label(word) {
     state.labeled += 1;
     state.remaining -= 1;
     if (!state.kind.fixed) { state.kind.fixed = true; kindField.hidden = true; }
-    say(`${data.replaced ? "changed to" : "labeled"} ${data.label}: ${item.case_id} (${item.model})`);
+    say(`${data.replaced ? "changed to" : "labeled"} ${data.label}: ${item.case_id}`);
     show();
-    refreshAgreement();
     if (state.queue.length < 3) fetchQueue({ keep: true });
   } catch (e) {
     say(`could not reach the server: ${e}`, true);
@@ -201,7 +204,7 @@ function skip() {
   if (!item) return;
   state.skipped.add(item.attempt_id);
   state.history.push({ item, labeled: false });
-  say(`skipped ${item.case_id} (${item.model})`);
+  say(`skipped ${item.case_id}`);
   show();
   if (state.queue.length < 3) fetchQueue({ keep: true });
 }
@@ -223,7 +226,6 @@ async function undo() {
       }
       state.labeled -= 1;
       state.remaining += 1;
-      refreshAgreement();
     } finally {
       state.busy = false;
     }
@@ -231,7 +233,7 @@ async function undo() {
     state.skipped.delete(item.attempt_id);
   }
   state.queue = [item, ...state.queue.filter((i) => i.attempt_id !== item.attempt_id)];
-  say(`back to ${item.case_id} (${item.model})${last.labeled ? ": label withdrawn" : ""}`);
+  say(`back to ${item.case_id}${last.labeled ? ": label withdrawn" : ""}`);
   show();
 }
 
@@ -341,4 +343,3 @@ if (params.get("by") && [...bySelect.options].some((o) => o.value === params.get
 byField.hidden = modeSelect.value !== "stratified";
 kindSelect.value = setup.dataset.kind;
 fetchQueue();
-refreshAgreement();
