@@ -66,6 +66,7 @@ def test_one_spend_everywhere(tmp_path: Path, stub_server: StubServer) -> None:
     assert f"{N} requests without a known price" in " ".join(text.stdout.split())
 
 
-def test_unknown_month_is_a_clear_error(tmp_path: Path) -> None:
-    out = cli("spend", "--month", "2026-13", "--db", f"sqlite:///{tmp_path / 'x.db'}")
+@pytest.mark.parametrize("month", ["2026-13", "0000-01", "9999-12"])
+def test_unknown_month_is_a_clear_error(tmp_path: Path, month: str) -> None:
+    out = cli("spend", "--month", month, "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert out.returncode == 2 and "--month" in out.stderr and "Traceback" not in out.stderr

@@ -29,7 +29,8 @@ def month_bounds(month: str | None, now: datetime | None = None) -> tuple[str, f
         year, mon = now.year, now.month
     else:
         found = _MONTH.match(month)
-        if not found or not 1 <= int(found.group(2)) <= 12:
+        # datetime needs 1 <= year and a next month within year 9999
+        if not found or not 1 <= int(found.group(2)) <= 12 or not 1 <= int(found.group(1)) < 9999:
             raise ConfigError(f"--month {month!r}: expected YYYY-MM, like 2026-03")
         year, mon = int(found.group(1)), int(found.group(2))
     start = datetime(year, mon, 1, tzinfo=UTC)
