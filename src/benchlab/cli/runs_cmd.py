@@ -143,12 +143,25 @@ def export(
     if output is None:
         api.export(run_id, fmt, sys.stdout, db=db)
         return
+    _check_output(output)
     tmp = output.with_name(output.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as handle:
             count = api.export(run_id, fmt, handle, db=db)
         tmp.replace(output)  # never leave a half-written export under the real name
+    except OSError as exc:
+        raise ConfigError(f"--output {output}: cannot write: {exc.strerror}") from exc
     finally:
         tmp.unlink(missing_ok=True)
     what = "rows" if fmt == "summary-csv" else "attempts"
     sys.stderr.write(f"wrote {count} {what} to {output}\n")
+
+
+def _check_output(output: Path) -> None:
+    """Before the run is read: a file in a folder that exists, not a folder itself."""
+    from benchlab.errors import ConfigError
+
+    if output.is_dir():
+        raise ConfigError(f"--output {output}: is a directory (give a file name)")
+    if not output.parent.is_dir():
+        raise ConfigError(f"--output {output}: no such directory {output.parent}")

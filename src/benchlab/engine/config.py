@@ -13,6 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from benchlab.domain import ModelProfile, ScorerSpec
 
+MAX_SAMPLES = 10_000  # answers per case and model; pass@k needs k <= samples, k rarely > 100
+
 
 class RunConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -20,8 +22,10 @@ class RunConfig(BaseModel):
     suites: list[str] = Field(min_length=1, description="built-in names or file paths")
     models: list[ModelProfile] = Field(min_length=1)
     limit: int | None = Field(default=None, gt=0)
-    seed: int = 0
-    samples: int = Field(default=1, gt=0)
+    # The store keeps a seed in a 64-bit integer column.
+    seed: int = Field(default=0, ge=-(2**63), le=2**63 - 1)
+    # Bounded so that a typo (99999999999) is an error, not a run that never ends.
+    samples: int = Field(default=1, gt=0, le=MAX_SAMPLES)
     concurrency: int = Field(default=16, gt=0)
     timeout: float = Field(default=120.0, gt=0)
     retries: int = Field(default=4, ge=0)

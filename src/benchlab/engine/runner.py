@@ -73,6 +73,7 @@ def new_run_id() -> str:
 
 
 TOTALS_EVERY = 0.25  # seconds between RunTotals events: live views need no more
+YIELD_EVERY = 16  # attempts a worker makes between turns it surely gives the event loop
 
 
 class _EngineContext:
@@ -373,12 +374,17 @@ class Engine:
     async def _worker(
         self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
     ) -> None:
-        for item in items:  # a shared generator: next() never awaits, so workers don't collide
+        # A shared generator: next() never awaits, so workers don't collide.
+        for count, item in enumerate(items, 1):
             if self._budget.exhausted:  # --max-cost reached: send nothing more
                 return
             await self._attempt(run_id, lane, item, totals)
             if self._writer is not None and self._writer.error is not None:
                 raise self._writer.error
+            if count % YIELD_EVERY == 0:
+                # An offline or cached answer never suspends: without this a lane of them
+                # holds the loop for the whole run, and Ctrl-C/SIGTERM wait until it ends.
+                await asyncio.sleep(0)
 
     async def _attempt(
         self, run_id: str, lane: ModelLane, item: WorkItem, totals: RunTotals

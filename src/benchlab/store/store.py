@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, select, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from benchlab.domain import Attempt, Run, Score
-from benchlab.errors import NotFound
+from benchlab.errors import ConfigError, NotFound
 from benchlab.store.db import create_db_engine, migrate, resolve_url
 from benchlab.store.labels import human_scores
 from benchlab.store.schema import (
@@ -92,7 +93,15 @@ class Store:
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
         self.engine: Engine = create_db_engine(self.url)
-        migrate(self.engine)
+        try:
+            migrate(self.engine)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            # A file that is not SQLite, a server that refuses us: the --db given is wrong.
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise ConfigError(
+                f"--db {self.display_url}: cannot open the database: {reason}"
+            ) from exc
 
     @property
     def artifacts_dir(self) -> Path:
