@@ -97,6 +97,12 @@ async def aresume(
     }
     with Store(db) as store:
         stored = store.get_run(run_id)
+        owner = store.run_owner(stored.id) if stored.status == "running" else None
+        if owner is not None:  # alive: two processes would ask the same attempts
+            raise ConfigError(
+                f"run {stored.id} is still running ({owner.describe()}); "
+                "resume it once that process has stopped"
+            )
         data = dict(stored.config)
         for key, value in (overrides or {}).items():
             if key not in allowed:

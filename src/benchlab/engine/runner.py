@@ -58,6 +58,7 @@ from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
 from benchlab.store.embeddings import EmbeddingStore
 from benchlab.store.outcomes import run_spend
+from benchlab.store.owner import HEARTBEAT_SECONDS
 
 
 @dataclass
@@ -242,6 +243,7 @@ class Engine:
                 self.store.delete_errored(run_id)
             done = self.store.finished_keys(run_id)
             self.store.set_status(run_id, "running")
+        self.store.claim_run(run_id)
         totals = RunTotals(run_id=run_id, total=total, done=len(done))
         self.events.emit(
             RunStarted(
@@ -252,6 +254,7 @@ class Engine:
         self._writer.start()
         status = "failed"
         error: str | None = None
+        heartbeat = asyncio.create_task(_heartbeat(self.store, run_id))
         try:
             if len(config.models) > 1:
                 self._global = asyncio.Semaphore(config.concurrency)
@@ -266,6 +269,7 @@ class Engine:
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
+            heartbeat.cancel()
             with contextlib.suppress(Exception):  # a failed write is in writer.error
                 await self._writer.aclose()
             if self._writer.error is not None and status == "completed":
@@ -523,6 +527,14 @@ class Engine:
             "passed": passed,
             "finished_at": time.time(),
         }
+
+
+async def _heartbeat(store: Store, run_id: str) -> None:
+    """Say the run's owner is alive, so that readers can tell a dead one (store/owner.py)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        with contextlib.suppress(Exception):  # a busy database: the next beat will do
+            store.heartbeat(run_id)
 
 
 @contextlib.contextmanager
