@@ -19,6 +19,63 @@ def make_console() -> Any:
     return Console(width=200)
 
 
+def new_table(title: str | None, columns: list[str], *, left: tuple[str, ...] = ()) -> Any:
+    """A table whose cells wrap instead of being cut: the first column and `left` ones are
+    left-aligned, the rest (numbers) right-aligned. Print it with `print_fitting`."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for index, col in enumerate(columns):
+        justify = "left" if index == 0 or col in left else "right"
+        table.add_column(col, justify=justify, overflow="fold")
+    return table
+
+
+def print_fitting(console: Any, table: Any, *, wrap_words: bool = False) -> None:
+    """Print a table whole at any width, never cutting a cell short.
+
+    A table wider than the terminal is printed as several, each repeating the
+    first column (the model, the run id) with as many of the others as fit: at
+    80 columns two models of one provider (`anthropic/claude-...-4-1`,
+    `...-4-5`) must not both become `anthro…`, nor a count `79/…`. What still
+    does not fit wraps (every cell folds) instead of losing characters.
+    `wrap_words`: a table of text (lists of names, descriptions) is split only
+    when even with every cell wrapped at its spaces it would not fit.
+    """
+    columns = list(table.columns)
+    if len(columns) <= 2 or _width(console, table, wrap_words) <= console.width:
+        console.print(table)
+        return
+    first, rest = columns[0], columns[1:]
+    groups: list[list[Any]] = [[]]
+    for column in rest:
+        trial = _sub_table(table, [first, *groups[-1], column], None)
+        if groups[-1] and _width(console, trial, wrap_words) > console.width:
+            groups.append([column])
+        else:
+            groups[-1].append(column)
+    for index, group in enumerate(groups):
+        console.print(_sub_table(table, [first, *group], table.title if index == 0 else None))
+
+
+def _width(console: Any, table: Any, wrap_words: bool) -> int:
+    """How wide the table is when nothing wraps, or when only spaces do (`wrap_words`).
+    (Measured unbounded: a measure at the console's width is capped by it.)"""
+    found = console.measure(table, options=console.options.update_width(10_000))
+    return int(found.minimum if wrap_words else found.maximum)
+
+
+def _sub_table(table: Any, columns: list[Any], title: Any) -> Any:
+    from rich.table import Table
+
+    sub = Table(title=title, title_justify=table.title_justify)
+    for column in columns:
+        sub.add_column(column.header, justify=column.justify, overflow="fold")
+    for cells in zip(*(list(column.cells) for column in columns), strict=True):
+        sub.add_row(*cells)
+    return sub
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
@@ -40,24 +97,24 @@ def _usd(value: float | None) -> str:
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    from rich.table import Table
 
     console = make_console()
     title = f"run {summary['run_id']} · {summary['status']} · {', '.join(summary['suites'])}"
-    table = Table(title=title, title_justify="left")
-    for col in (
-        "model",
-        "attempts",
-        "errors",
-        "pass rate",
-        "95% CI",
-        "mean ms",
-        "p50 ms",
-        "p95 ms",
-        "tokens in/out",
-        "cost",
-    ):
-        table.add_column(col, justify="left" if col == "model" else "right")
+    table = new_table(
+        title,
+        [
+            "model",
+            "attempts",
+            "errors",
+            "pass rate",
+            "95% CI",
+            "mean ms",
+            "p50 ms",
+            "p95 ms",
+            "tokens in/out",
+            "cost",
+        ],
+    )
     for m in summary["models"]:
         lat = m["latency_ms"]
         table.add_row(
@@ -72,17 +129,15 @@ def print_summary(summary: dict[str, Any]) -> None:
             f"{m['tokens']['input']:,}/{m['tokens']['output']:,}",
             _usd(m["cost_usd"]),
         )
-    console.print(table)
+    print_fitting(console, table)
     for m in summary["models"]:
         cats = m.get("by_category")
         if not cats:
             continue
-        cat_table = Table(title=f"{m['model']} by category", title_justify="left")
-        for col in ("category", "n", "pass rate", "95% CI"):
-            cat_table.add_column(col, justify="left" if col == "category" else "right")
+        cat_table = new_table(f"{m['model']} by category", ["category", "n", "pass rate", "95% CI"])
         for name, c in cats.items():
             cat_table.add_row(name, str(c["n"]), _pct(c["pass_rate"]), _ci(c["ci95"]))
-        console.print(cat_table)
+        print_fitting(console, cat_table)
     _print_scores_and_judges(console, summary)
     if summary.get("error"):
         console.print(f"[red]run error:[/red] {summary['error']}")
@@ -90,7 +145,6 @@ def print_summary(summary: dict[str, Any]) -> None:
 
 def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
     """Mean per scorer (a stance or judge score says more than a pass rate) and judge spend."""
-    from rich.table import Table
 
     rows = [
         (m["model"], name, block)
@@ -98,14 +152,14 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
         for name, block in (m.get("scores") or {}).items()
     ]
     if rows:
-        table = Table(title="Scores (mean over cases)", title_justify="left")
-        for col in ("model", "scorer", "n", "mean", "95% CI"):
-            table.add_column(col, justify="left" if col in ("model", "scorer") else "right")
+        table = new_table(
+            "Scores (mean over cases)", ["model", "scorer", "n", "mean", "95% CI"], left=("scorer",)
+        )
         for model, name, block in rows:
             table.add_row(
                 model, name, str(block["n"]), f"{block['mean']:+.3f}", _interval(block.get("ci95"))
             )
-        console.print(table)
+        print_fitting(console, table)
     for m in summary["models"]:
         if "judge_calls" in m:
             tokens = m["judge_tokens"]
@@ -134,14 +188,10 @@ def print_runs(rows: list[dict[str, Any]]) -> None:
 
 
 def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    for col in columns:
-        table.add_column(col)
+    table = new_table(title, columns, left=tuple(columns))
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    make_console().print(table)
+    print_fitting(make_console(), table, wrap_words=True)
 
 
 def print_dry_run(report: Any) -> None:
