@@ -48,7 +48,6 @@ class RichProgress:
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
-
         from rich.table import Column
 
         console = console or Console(stderr=True)
