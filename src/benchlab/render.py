@@ -26,8 +26,9 @@ def new_table(title: str | None, columns: list[str], *, left: tuple[str, ...] = 
 
     table = Table(title=title, title_justify="left")
     for index, col in enumerate(columns):
-        justify = "left" if index == 0 or col in left else "right"
-        table.add_column(col, justify=justify, overflow="fold")
+        table.add_column(
+            col, justify="left" if index == 0 or col in left else "right", overflow="fold"
+        )
     return table
 
 
