@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
 from benchlab.analysis.export import export_run
@@ -29,10 +29,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class RunResult:
+    """A finished (or stopped) run: its id and status, the summary `show --json` prints,
+    the database it is in, and warnings found while planning (e.g. cases `oracle` cannot
+    answer)."""
+
     run_id: str
     status: str
     summary: dict[str, Any]
     db: str
+    warnings: list[str] = field(default_factory=list)
 
     def attempts(self, model: str | None = None) -> Iterator[Attempt]:
         with Store(self.db) as store:
@@ -55,7 +60,11 @@ async def arun(
         outcome = await engine.run()
         _write_code_artifacts(store, outcome.run_id)
         return RunResult(
-            outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
+            outcome.run_id,
+            outcome.status,
+            summarize_run(store, outcome.run_id),
+            store.url,
+            outcome.warnings,
         )
 
 
@@ -112,7 +121,11 @@ async def aresume(
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run(resume_id=stored.id, retry_errors=retry_errors)
         return RunResult(
-            outcome.run_id, outcome.status, summarize_run(store, outcome.run_id), store.url
+            outcome.run_id,
+            outcome.status,
+            summarize_run(store, outcome.run_id),
+            store.url,
+            outcome.warnings,
         )
 
 

@@ -197,6 +197,8 @@ def _run_async(coro: Any) -> Any:
 
 
 def _finish(result: Any, json_out: bool) -> None:
+    for warning in getattr(result, "warnings", []):
+        sys.stderr.write(warning + "\n")
     if json_out:
         print_json(result.summary)
     else:

@@ -18,7 +18,7 @@ import os
 import random
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,6 +66,7 @@ class RunOutcome:
     run_id: str
     status: str
     totals: RunTotals
+    warnings: list[str] = field(default_factory=list)
 
 
 def new_run_id() -> str:
@@ -152,6 +153,7 @@ class Engine:
         self._totals_emitted = 0.0
         self._budget = Budget(config.max_cost)
         self._stored_suites: set[str] = set()
+        self.warnings: list[str] = []  # for the user, found while planning (see prepare)
 
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> tuple[list[SuitePlan], int]:
@@ -167,6 +169,7 @@ class Engine:
         for plan in plans if self.config.score else []:
             judges |= judge_models(plan.built_scorers(), self.config.judge_model, plan.name)
         check_judges(judges, self.config, self.pool)
+        self.warnings = _oracle_warnings(plans, self.config.models)
         return plans, n_cases
 
     def _lane(self, profile: ModelProfile) -> ModelLane:
@@ -280,7 +283,7 @@ class Engine:
             self.events.emit(RunFinished(run_id, status, totals))
         if self._writer.error is not None:
             raise self._writer.error
-        return RunOutcome(run_id, status, totals)
+        return RunOutcome(run_id, status, totals, self.warnings)
 
     def _check_same_suites(self, run_id: str, plans: list[SuitePlan]) -> None:
         recorded = self.store.run_suite_hashes(run_id)
@@ -527,6 +530,29 @@ class Engine:
             "passed": passed,
             "finished_at": time.time(),
         }
+
+
+def _oracle_warnings(plans: list[SuitePlan], models: list[ModelProfile]) -> list[str]:
+    """`oracle` answers with each case's reference: name the cases that have none (their
+    attempts are errors, see providers/offline.py), so that a suite is not read as wrong."""
+    oracles = [m.name for m in models if m.provider == "oracle"]
+    if not oracles:
+        return []
+    missing = [
+        f"{plan.name}/{case.id}"
+        for plan in plans
+        for _, case in plan.cases()
+        if case.expected is None and case.reference is None
+    ]
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (
+        f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+    )
+    return [
+        f"warning: {len(missing)} case(s) have no expected answer, so {', '.join(oracles)} "
+        f"cannot answer them (recorded as errors, not fails): {shown}"
+    ]
 
 
 async def _heartbeat(store: Store, run_id: str) -> None:
