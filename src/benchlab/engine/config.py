@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from benchlab.domain import ModelProfile, ScorerSpec
+from benchlab.suites.loader import LoadedSuite
 
 MAX_SAMPLES = 10_000  # answers per case and model; pass@k needs k <= samples, k rarely > 100
 
 
-class RunConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+IN_MEMORY = "memory:"  # how a suite built in code is recorded on its run (by name)
 
-    suites: list[str] = Field(min_length=1, description="built-in names or file paths")
+
+class RunConfig(BaseModel):
+    """Everything a run needs. `suites` takes built-in names, suite files, and suites built
+    in code (`LoadedSuite.from_cases`); the latter are recorded as `memory:NAME` (there is
+    no file to read them from again), so resuming such a run needs them passed again."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    suites: list[str | LoadedSuite] = Field(
+        min_length=1, description="built-in names, file paths or LoadedSuite objects"
+    )
     models: list[ModelProfile] = Field(min_length=1)
     limit: int | None = Field(default=None, gt=0)
     # The store keeps a seed in a 64-bit integer column.
@@ -55,6 +65,10 @@ class RunConfig(BaseModel):
         if dupes:
             raise ValueError(f"model names must be unique: {', '.join(dupes)}")
         return [with_price(m) for m in models]
+
+    @field_serializer("suites")
+    def _suite_refs(self, suites: list[str | LoadedSuite]) -> list[str]:
+        return [ref if isinstance(ref, str) else IN_MEMORY + ref.header.name for ref in suites]
 
     def stored(self) -> dict[str, Any]:
         """The config as kept on the run (without where the database is)."""

@@ -128,11 +128,11 @@ def plan_suites(config: RunConfig) -> list[SuitePlan]:
     plans: list[SuitePlan] = []
     seen: dict[str, str] = {}
     for ref in config.suites:
-        suite = load_suite(ref)
+        suite = ref if isinstance(ref, LoadedSuite) else load_suite(ref)
         name = suite.header.name
         if name in seen:
-            raise SuiteError(f"{ref}: suite name {name!r} is also used by {seen[name]}")
-        seen[name] = ref
+            raise SuiteError(f"{suite.source}: suite name {name!r} is also used by {seen[name]}")
+        seen[name] = suite.source
         selected = None
         if config.limit is not None and config.limit < suite.n_cases:
             selected = set(sample_suite(suite, config.limit, config.seed))

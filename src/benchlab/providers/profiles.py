@@ -30,6 +30,8 @@ def _one_line(exc: ValidationError) -> str:
 
 
 def load_models_file(path: str | Path) -> list[ModelProfile]:
+    """The model profiles of a models YAML file (`models:` list or mapping), validated:
+    a mistake is a ConfigError naming the file and the profile."""
     import yaml
 
     path = Path(path)

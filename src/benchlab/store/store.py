@@ -92,6 +92,9 @@ def case_from_row(row: Any) -> dict[str, Any]:
 
 
 class Store:
+    """A database of runs (SQLite path or URL; default $BENCHLAB_DB or .benchlab/), migrated
+    to the current schema when opened. Use it as a context manager."""
+
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
         self.engine: Engine = create_db_engine(self.url)
