@@ -223,6 +223,16 @@ def show(run_id: str, *, db: str | None = None) -> dict[str, Any]:
         return summarize_run(store, run_id)
 
 
+def show_failures(
+    run_id: str, *, db: str | None = None, model: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Failing and errored attempts with their reasons (`show --failures`)."""
+    from benchlab.analysis.failures import list_failures
+
+    with Store(db) as store:
+        return list_failures(store, run_id, model=model, limit=limit)
+
+
 def show_factors(
     run_id: str, by: str | None, *, paired_by: str | None = None, db: str | None = None
 ) -> dict[str, Any]:
@@ -274,6 +284,18 @@ def show_attempt(
                     "model": attempt.model,
                     "sample": attempt.sample,
                     "passed": attempt.passed,
+                    "error_type": attempt.error_type,
+                    "error": attempt.error_message,
+                    "scores": [
+                        {
+                            "scorer": s.scorer,
+                            "value": s.value,
+                            "passed": s.passed,
+                            "explanation": s.explanation,
+                            "pass_no": s.pass_no,
+                        }
+                        for s in attempt.scores
+                    ],
                     "folder": str(folder),
                     "files": artifacts.contents(attempt),
                 }

@@ -172,6 +172,25 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
         console.print(f"scores from scoring pass {summary['score_pass']} (`benchlab score`)")
 
 
+def print_failures(found: dict[str, Any]) -> None:
+    """`show --failures`: one row per failing or errored attempt, with its reason."""
+    console = make_console()
+    title = (
+        f"run {found['run_id']} · {found['failures']} failed · {found['errors']} errors "
+        "(errors got no verdict: they say nothing about the answers)"
+    )
+    if not found["attempts"]:
+        console.print(f"run {found['run_id']}: every attempt passed", highlight=False)
+        return
+    table = new_table(
+        title, ["model", "case", "sample", "verdict", "reason"], left=("case", "verdict", "reason")
+    )
+    for row in found["attempts"]:
+        case = row["case_id"] if not row["suite"] else f"{row['suite']}/{row['case_id']}"
+        table.add_row(row["model"], case, str(row["sample"]), row["verdict"], row["reason"])
+    print_fitting(console, table, wrap_words=True)
+
+
 def print_runs(rows: list[dict[str, Any]]) -> None:
     print_table(
         "Runs (newest first)",

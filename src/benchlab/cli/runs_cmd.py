@@ -52,7 +52,15 @@ def show(
         str | None,
         typer.Option(help="Show one attempt's artifacts instead: an attempt id or a case id."),
     ] = None,
-    model: Annotated[str | None, typer.Option(help="With --attempt: only this model.")] = None,
+    failures: Annotated[
+        bool,
+        typer.Option(
+            "--failures", help="List failing and errored attempts with their reasons instead."
+        ),
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option(help="With --attempt or --failures: only this model.")
+    ] = None,
     sample: Annotated[int | None, typer.Option(help="With --attempt: only this sample.")] = None,
     by: Annotated[
         str | None, typer.Option("--by", help="Grid runs: mean, interval and bins per level.")
@@ -78,6 +86,15 @@ def show(
 
     if csv_out is not None and (attempt is not None or (by is None and paired_by is None)):
         raise ConfigError("--csv: needs --by FACTOR or --paired-by FACTOR (and no --attempt)")
+    if failures:
+        from benchlab.render import print_failures
+
+        found_failures = api.show_failures(run_id, db=db, model=model)
+        if json_out:
+            print_json(found_failures)
+        else:
+            print_failures(found_failures)
+        return
     if attempt is not None:
         from benchlab.render_artifacts import print_attempts
 
