@@ -81,3 +81,27 @@ def test_sigterm_stops_a_large_run_promptly_and_leaves_it_interrupted(tmp_path: 
     assert "interrupted" in stderr and "benchlab resume" in stderr
     runs = json.loads(cli("runs", "--db", str(db), "--json").stdout)
     assert [r["status"] for r in runs] == ["interrupted"]
+
+
+def test_a_run_killed_with_kill_9_reads_as_interrupted(tmp_path: Path) -> None:
+    """It used to stay `running` forever: nobody was left to mark it."""
+    db = tmp_path / "runs.db"
+    proc = _start(db, "--samples", "10000")
+    try:
+        _wait_for_attempts(db, proc)
+        runs = json.loads(cli("runs", "--db", str(db), "--json").stdout)
+        assert [r["status"] for r in runs] == ["running"]  # alive: its pid is there
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+    runs = json.loads(cli("runs", "--db", str(db), "--json").stdout)
+    assert [r["status"] for r in runs] == ["interrupted"]
+    shown = json.loads(cli("show", runs[0]["run_id"], "--db", str(db), "--json").stdout)
+    assert shown["status"] == "interrupted"
+    with sqlite3.connect(db) as conn:  # and it is stored so, for every reader
+        (status,) = conn.execute("SELECT status FROM runs").fetchone()
+    assert status == "interrupted"
