@@ -92,6 +92,28 @@ schedules:
     assert daily.describe() == "At 06:00 every day"
 
 
+def test_a_schedule_measures_unless_its_cache_key_says_otherwise(tmp_path: Path) -> None:
+    """Issue 11: a daily schedule re-served yesterday's answers from the cache; `cache:` is
+    now false unless set, so each scheduled run asks the model afresh."""
+    path = _write(
+        tmp_path,
+        """\
+schedules:
+  - name: fresh
+    cron: "@daily"
+    suite: quickstart
+    models: [oracle]
+  - name: reusing
+    cron: "@daily"
+    suite: quickstart
+    models: [oracle]
+    cache: true
+""",
+    )
+    fresh, reusing = load_schedules(path, env={}).schedules
+    assert fresh.config.cache is False and reusing.config.cache is True
+
+
 def test_an_empty_list_is_no_schedules(tmp_path: Path) -> None:
     assert load_schedules(_write(tmp_path, "schedules: []\n")).schedules == ()
 

@@ -25,6 +25,7 @@ from benchlab.store import Store
 if TYPE_CHECKING:
     from benchlab.analysis.gate import GateResult
     from benchlab.engine.dry_run import DryRunReport
+    from benchlab.engine.runner import RunOutcome
     from benchlab.suites import LoadedSuite
 
 
@@ -67,7 +68,7 @@ async def arun(
         return RunResult(
             outcome.run_id,
             outcome.status,
-            summarize_run(store, outcome.run_id),
+            _summary(store, outcome, config),
             store.url,
             outcome.warnings,
         )
@@ -179,7 +180,7 @@ async def aresume(
         return RunResult(
             outcome.run_id,
             outcome.status,
-            summarize_run(store, outcome.run_id),
+            _summary(store, outcome, config),
             store.url,
             outcome.warnings,
         )
@@ -203,6 +204,18 @@ def _resume_suites(
     if sorted(names) != sorted(recorded):
         raise ConfigError(f"run {run_id} ran suites {recorded}, not {names}")
     return list(given)
+
+
+def _summary(store: Store, outcome: RunOutcome, config: RunConfig) -> dict[str, Any]:
+    """The run's summary; a run stopped by --max-cost adds where it stopped (`budget`)."""
+    summary = summarize_run(store, outcome.run_id)
+    if outcome.status == "stopped_budget":
+        summary["budget"] = {
+            "cap_usd": config.max_cost,
+            "spent_usd": outcome.spent_usd,
+            "not_sent": max(0, outcome.totals.total - outcome.totals.done),
+        }
+    return summary
 
 
 def resume(run_id: str, **kwargs: Any) -> RunResult:
@@ -359,11 +372,15 @@ def gate(
     min_pass_rate: float | None = None,
     alpha: float = 0.05,
     max_cost_increase: float | None = None,
+    allow_errors: bool = False,
 ) -> GateResult:
-    """The CI gate's decision (`.passed`), its checks, and what the markdown/JUnit are made of."""
+    """The CI gate's decision (`.passed`), its checks, and what the markdown/JUnit are made of.
+
+    Errored attempts fail the gate with an `errors` check unless `allow_errors`.
+    """
     from benchlab.analysis.gate import GateOptions, run_gate
 
-    options = GateOptions(max_drop, min_pass_rate, alpha, max_cost_increase)
+    options = GateOptions(max_drop, min_pass_rate, alpha, max_cost_increase, allow_errors)
     with Store(db) as store:
         return run_gate(store, baseline, candidate, options)
 

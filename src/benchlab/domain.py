@@ -205,6 +205,7 @@ class Attempt(BaseModel):
     error_type: str | None = None
     error_message: str | None = None
     cached: bool = False
+    cached_at: datetime | None = None  # when a reused answer was first asked (None: asked now)
     retries: int = 0
     expected: Any = None
     category: str | None = None
@@ -213,9 +214,10 @@ class Attempt(BaseModel):
 
     @property
     def passed(self) -> bool | None:
-        """An attempt passes when it has no error and every scorer with a verdict passed."""
+        """An attempt passes when it has no error and every scorer with a verdict passed;
+        an errored attempt has no verdict (None), it is never a fail."""
         if self.status == "error":
-            return False
+            return None
         verdicts = [s.passed for s in self.scores if s.passed is not None]
         return all(verdicts) if verdicts else None
 

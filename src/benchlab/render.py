@@ -131,6 +131,12 @@ def print_summary(summary: dict[str, Any]) -> None:
             _usd(m["cost_usd"]),
         )
     print_fitting(console, table)
+    _print_errors(console, summary)
+    from benchlab.analysis.cache_use import cache_note
+
+    reused = cache_note(summary.get("cache"))
+    if reused:
+        console.print(f"[yellow]{reused}[/yellow]", highlight=False)
     for m in summary["models"]:
         cats = m.get("by_category")
         if not cats:
@@ -142,6 +148,27 @@ def print_summary(summary: dict[str, Any]) -> None:
     _print_scores_and_judges(console, summary)
     if summary.get("error"):
         console.print(f"[red]run error:[/red] {summary['error']}")
+
+
+def _print_errors(console: Any, summary: dict[str, Any]) -> None:
+    """Errored attempts per model and kind, with the first message: they have no verdict,
+    so the pass rates above leave them out, and this says what they were."""
+
+    rows = [
+        (m["model"], kind, info)
+        for m in summary["models"]
+        for kind, info in (m.get("errors_by_kind") or {}).items()
+    ]
+    if not rows:
+        return
+    table = new_table(
+        "Errors (no verdict; pass rates are over judged attempts)",
+        ["model", "kind", "count", "first message"],
+        left=("kind", "first message"),
+    )
+    for model, kind, info in rows:
+        table.add_row(model, kind, str(info["count"]), info["first_message"])
+    print_fitting(console, table, wrap_words=True)
 
 
 def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:

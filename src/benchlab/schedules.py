@@ -15,7 +15,9 @@ A schedules file is YAML::
 plus, optionally, `timezone`, `enabled`, `models_file` (pick `models` by
 name from it), `samples`, `concurrency`, `timeout`, `retries`, `scorers`,
 `max_cost`, `judge_model`, `temperature`, `max_tokens` and `cache`, each
-meaning what the `benchlab run` flag of the same name means.
+meaning what the `benchlab run` flag of the same name means (`cache: true`
+reuses stored answers; the default asks the model every time, so a daily
+schedule tracks the model as it is that day).
 
 Everything is checked when the file is loaded, before a server starts: cron
 expressions, time zones, suites (loaded, so a broken suite file is caught
@@ -84,7 +86,7 @@ class _Spec(BaseModel):
     judge_model: str | None = Field(default=None, min_length=1)
     temperature: float | None = None
     max_tokens: int | None = Field(default=None, gt=0)
-    cache: bool = True
+    cache: bool = False  # a tracker measures: reuse stored answers only when asked
 
 
 KEYS = tuple(_Spec.model_fields)

@@ -127,3 +127,19 @@ def test_continuous_scores_get_bootstrap_intervals(tmp_path: Path, db_url: str) 
     assert scores["ci_method"] == "bootstrap" and scores["n"] == 20
     lo, hi = scores["ci95"]
     assert 0.0 <= lo < scores["mean"] < hi <= 1.0
+
+
+def test_a_case_with_one_errored_sample_is_left_out_not_half_failed(
+    tmp_path: Path, db_url: str
+) -> None:
+    s = suite(tmp_path, 12)
+    a = make_run(db_url, s, replay(tmp_path / "a.jsonl", 12, samples=3), samples=3)
+    b_file = tmp_path / "b.jsonl"
+    b_spec = replay(b_file, 12, samples=3)
+    rows = b_file.read_text().splitlines()
+    b_file.write_text("\n".join(rows[1:]) + "\n")  # c0 sample 0 has no answer: an error
+    b = make_run(db_url, s, b_spec, samples=3)
+    (m,) = api.compare(a.run_id, b.run_id, db=db_url)["models"]
+    assert m["errors"] == {"a": 0, "b": 1} and m["errored"]["b"]["cases"] == ["c0"]
+    assert m["errored"]["b"]["attempts"] == 1 and m["n_paired"] == 11
+    assert m["delta"] == 0.0 and m["flips"]["pass_to_fail"] == [] and m["verdict"] == "no_change"

@@ -13,16 +13,23 @@ from benchlab.errors import ConfigError, NotFound
 from support.runs import make_run, priced_models, replay, suite
 
 
+def profile(tmp_path: Path, name: str, n: int, failing: list[int]) -> Path:
+    """A models file whose model `m` answers from a replay file failing `failing`."""
+    spec = replay(tmp_path / f"{name}.jsonl", n, failing=failing)
+    return priced_models(tmp_path / f"{name}.json", {"m": (spec, 1.0)})
+
+
 @pytest.fixture
 def runs(tmp_path: Path, db_url: str) -> dict[str, str]:
     s = suite(tmp_path, 40)
-    good = replay(tmp_path / "good.jsonl", 40, failing=[0, 1])
-    bad = replay(tmp_path / "bad.jsonl", 40, failing=[0, 1, *range(2, 40, 4)])
+    # one model `m` throughout: the candidate's answers got worse, the model name did not change
+    good = profile(tmp_path, "good", 40, [0, 1])
+    bad = profile(tmp_path, "bad", 40, [0, 1, *range(2, 40, 4)])
     return {
-        "old_main": make_run(db_url, s, good, tags={"branch": "main"}).run_id,
-        "main": make_run(db_url, s, good, tags={"branch": "main"}).run_id,
-        "same": make_run(db_url, s, good, tags={"branch": "pr"}).run_id,
-        "worse": make_run(db_url, s, bad, tags={"branch": "pr"}).run_id,
+        "old_main": make_run(db_url, s, "m", models_file=good, tags={"branch": "main"}).run_id,
+        "main": make_run(db_url, s, "m", models_file=good, tags={"branch": "main"}).run_id,
+        "same": make_run(db_url, s, "m", models_file=good, tags={"branch": "pr"}).run_id,
+        "worse": make_run(db_url, s, "m", models_file=bad, tags={"branch": "pr"}).run_id,
     }
 
 
@@ -102,8 +109,38 @@ def test_junit_has_a_test_per_case_and_model(runs: dict[str, str], db_url: str) 
         tc.get("name"): tc.find("failure") for tc in cases if tc.find("failure") is not None
     }
     assert failures["c2"] is not None and failures["c2"].get("type") == "regression"
-    assert failures["c0"] is not None and failures["c0"].get("type") == "failure"
-    assert "also failing" in (failures["c0"].get("message") or "")
+    # failing in the baseline too: not this change's failure, an expected one (as pytest's xfail)
+    assert "c0" not in failures
+    (known,) = [tc.find("skipped") for tc in cases if tc.get("name") == "c0"]
+    assert known is not None and known.get("type") == "known-failure"
+    assert (
+        known.get("message") or ""
+    ) == "failed; failed in the baseline: a known failure, no worse"
     assert failures["regression"] is not None  # the gate check itself
     assert root.get("tests") == "41" and root.get("failures") == str(len(failures))
     assert suite_el.get("failures") == root.get("failures")
+
+
+def test_a_candidate_that_only_errored_is_untested_never_a_regression(
+    tmp_path: Path, db_url: str
+) -> None:
+    s = suite(tmp_path, 20)
+    base = make_run(db_url, s, "m", models_file=profile(tmp_path, "good", 20, [])).run_id
+    nothing = tmp_path / "nothing.jsonl"
+    nothing.write_text('{"case_id": "not-in-the-suite", "output": "0"}\n')  # every case errors
+    broken = priced_models(tmp_path / "broken.json", {"m": (f"replay/{nothing}", 1.0)})
+    cand = make_run(db_url, s, "m", models_file=broken).run_id
+    (m,) = api.compare(base, cand, db=db_url)["models"]
+    assert m["verdict"] == "untested" and m["n_paired"] == 0 and m["delta"] is None
+    assert m["errors"] == {"a": 0, "b": 20} and m["errored"]["b"]["attempts"] == 20
+    for allow in (False, True):
+        result = api.gate(base, cand, db=db_url, allow_errors=allow)
+        checks = {c.name: c for c in result.checks}
+        assert not result.passed and "regression" not in checks
+        assert checks["errors"].passed is allow and "20 errored attempts in candidate" in (
+            checks["errors"].detail
+        )
+        assert not checks["paired_cases"].passed
+        assert "none of the 20 cases in common was judged" in checks["paired_cases"].detail
+    text = gate_markdown(result)
+    assert "⚫ untested" in text and "🔴" not in text and "20 errored (left out)" in text

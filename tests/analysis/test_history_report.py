@@ -76,15 +76,22 @@ def test_spend_counts_only_requests_really_sent(tmp_path: Path, db_url: str) -> 
     spec = replay(tmp_path / "r.jsonl", 10)
     models = priced_models(tmp_path / "m.json", {"paid": (spec, 1000.0)})
     first = make_run(db_url, s, "paid", models_file=models)
-    again = make_run(db_url, s, "paid", models_file=models)  # served from the cache
+    again = make_run(db_url, s, "paid", models_file=models, cache=True)  # served from the cache
     spent = first.summary["models"][0]["cost_usd"]
-    assert spent > 0 and again.summary["models"][0]["cost_usd"] == pytest.approx(spent)
+    assert spent > 0 and again.summary["models"][0]["cost_usd"] == 0.0  # a reused answer is free
     data = api.spend(db=db_url)
     assert data["month"] == datetime.now(UTC).strftime("%Y-%m")
     assert data["total_usd"] == pytest.approx(spent) and data["runs"] == 1
     assert data["avg_per_run_usd"] == pytest.approx(spent) and data["requests"] == 10
+    assert data["cached_answers"] == 10
     assert data["by_model"] == [
-        {"model": "paid", "cost_usd": pytest.approx(spent), "requests": 10, "unknown_cost": 0}
+        {
+            "model": "paid",
+            "cost_usd": pytest.approx(spent),
+            "known_usd": pytest.approx(spent),
+            "requests": 10,
+            "unpriced_requests": 0,
+        }
     ]
     assert data["by_suite"][0]["suite"] == "s"
     assert api.spend("2001-01", db=db_url)["total_usd"] == 0.0

@@ -115,3 +115,28 @@ def test_non_code_single_sample_runs_have_no_pass_at_k(tmp_path: Path) -> None:
     )
     (entry,) = api.run(config).summary["models"]
     assert "pass_at_k" not in entry
+
+
+def test_pass_at_k_counts_only_judged_samples(tmp_path: Path) -> None:
+    """A sample without an answer (an error) is no sample: n counts verdicts only."""
+    right, wrong = "    return x * 2\n", "    return x + 1\n"
+    # p0: 2 right + 1 missing; p1: 1 right, 1 wrong, 1 missing; p2: wrong, wrong, missing
+    plan = {"p0": [right, right], "p1": [right, wrong], "p2": [wrong, wrong]}
+    replay = tmp_path / "answers.jsonl"
+    replay.write_text(
+        "".join(
+            json.dumps({"case_id": case, "sample": s, "output": out}) + "\n"
+            for case, outs in plan.items()
+            for s, out in enumerate(outs)
+        )
+    )
+    config = api.RunConfig(
+        suites=[str(_code_suite(tmp_path))],
+        models=api.resolve_models([f"replay/{replay}"]),
+        samples=3,
+        db=f"sqlite:///{tmp_path}/runs.db",
+    )
+    (entry,) = api.run(config).summary["models"]
+    assert entry["errors"] == 3
+    # over 2 judged samples each: (1 + 1/2 + 0) / 3; counting errors as fails gave 1/3
+    assert entry["pass_at_k"] == {"1": pytest.approx(1.5 / 3)}

@@ -26,6 +26,8 @@ def test_doctor_json_reports_what_auto_runs() -> None:
         result = executor.run_many([Job.python("pass")])[0]
     assert result.isolation == report["isolation"]["label"]
     assert report["toolchains"]["python"].startswith("Python 3")
+    defends = report["isolation"]["defends"]
+    assert set(defends) == {"network", "unix sockets", "filesystem", "uid", "limits"}
 
 
 def test_doctor_prints_a_readable_report() -> None:
@@ -34,3 +36,6 @@ def test_doctor_prints_a_readable_report() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "in use (auto):" in done.stdout and "every execution records:" in done.stdout
+    for harm in ("network", "unix sockets", "filesystem", "uid", "limits"):
+        assert f"\n  {harm} " in done.stdout  # what each working level defends, one row a harm
+    assert "defends (in use):" in done.stdout

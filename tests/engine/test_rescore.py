@@ -168,11 +168,12 @@ def test_judge_errors_in_a_pass_are_recorded_not_zeroed(
     stub_server.answer = lambda payload: "no JSON from me"
     spec = ScorerSpec(name="judge", options={"reasks": 0})
     result = api.score(run.run_id, db=db_url, scorers=[spec], judge_model=JUDGE, env=env)
-    assert result["scoring"]["errors"] == 3 and result["models"][0]["pass_rate"] == 0.0
+    # no verdict at all: the pass rate is unknown, never 0 (judge errors are not fails)
+    assert result["scoring"]["errors"] == 3 and result["models"][0]["pass_rate"] is None
     assert "judge" not in result["models"][0]["scores"]  # no value: not averaged in as 0
     with Store(db_url) as store:
         scores = [s for a in store.iter_attempts(run.run_id) for s in a.scores]
-    assert all(s.value is None and s.passed is False for s in scores)
+    assert all(s.value is None and s.passed is None for s in scores)
     assert all("no valid JSON" in s.explanation for s in scores)
 
 

@@ -21,6 +21,7 @@ from benchlab.providers.errors import (
     AuthenticationFailed,
     BadResponse,
     ConnectionFailed,
+    ModelNotFound,
     ProviderError,
     ProviderTimeout,
     RateLimited,
@@ -55,22 +56,26 @@ def ask(timeout: float = 5.0) -> GenerateRequest:
 
 
 @pytest.mark.parametrize(
-    ("behaviour", "error"),
+    ("behaviour", "error", "kind"),
     [
-        (Status(500), ServerError),
-        (Status(502), ServerError),
-        (Status(401), AuthenticationFailed),
-        (Status(403), AuthenticationFailed),
-        (Status(400), RequestRejected),
-        (Status(404), RequestRejected),
-        (Status(429), RateLimited),
-        (Garbage(), BadResponse),
-        (Truncated(), ConnectionFailed),
-        (Status(200, body={"unexpected": "shape"}), BadResponse),
+        (Status(500), ServerError, "server"),
+        (Status(502), ServerError, "server"),
+        (Status(401), AuthenticationFailed, "auth"),
+        (Status(403), AuthenticationFailed, "auth"),
+        (Status(400), RequestRejected, "rejected"),
+        (Status(404), ModelNotFound, "not_found"),
+        (Status(429), RateLimited, "rate_limit"),
+        (Garbage(), BadResponse, "bad_response"),
+        (Truncated(), ConnectionFailed, "transport"),
+        (Status(200, body={"unexpected": "shape"}), BadResponse, "bad_response"),
     ],
 )
 async def test_failure_maps_to_our_type(
-    provider: Provider, stub_server: StubServer, behaviour: Any, error: type[ProviderError]
+    provider: Provider,
+    stub_server: StubServer,
+    behaviour: Any,
+    error: type[ProviderError],
+    kind: str,
 ) -> None:
     stub_server.script(behaviour)
 
@@ -78,6 +83,7 @@ async def test_failure_maps_to_our_type(
         await provider.generate(ask())
 
     assert type(info.value) is error
+    assert info.value.kind == kind  # the error_type an errored attempt records
     if isinstance(behaviour, Status) and behaviour.code >= 400:
         assert info.value.status == behaviour.code
     assert stub_server.count == 1

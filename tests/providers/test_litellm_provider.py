@@ -25,6 +25,7 @@ from benchlab.providers.errors import (
     AuthenticationFailed,
     BadResponse,
     ConnectionFailed,
+    ModelNotFound,
     ProviderError,
     ProviderTimeout,
     RateLimited,
@@ -159,7 +160,7 @@ async def test_call_and_response(fake_litellm: Any) -> None:
         ("PermissionDeniedError", 403, AuthenticationFailed),
         ("BadRequestError", 400, RequestRejected),
         ("ContextWindowExceededError", 400, RequestRejected),
-        ("NotFoundError", 404, RequestRejected),
+        ("NotFoundError", 404, ModelNotFound),
         ("APIError", 502, ServerError),  # not in the table: mapped by its status
         ("APIError", None, ProviderError),  # nothing to go on
     ],

@@ -9,7 +9,10 @@ running on the machine.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import sys
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
@@ -159,8 +162,6 @@ def test_reading_the_parents_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         "print('\\n'.join(seen))\n"
     )
     for backend in BACKENDS:
-        if backend == "none" and os.geteuid() == 0:
-            continue  # root's own processes stay readable to a root program in the fallback
         with _executor(backend) as executor:
             result = run_with_benign(executor, code, Limits(timeout=5, output=1 << 22))
         assert result.outcome == "passed"
@@ -189,9 +190,163 @@ def test_a_program_that_kills_its_worker_fails_alone() -> None:
         assert executor.restarts == 2
 
 
-def test_weakest_fallback_blocks_python_sockets() -> None:
+def test_weakest_fallback_blocks_every_socket_in_the_kernel() -> None:
+    """No namespace, no Landlock: seccomp still refuses socket(), whichever way it is called."""
     with LocalExecutor(workers=1, isolation="none", landlock=False) as executor:
-        assert executor.isolation.python_socket_block
+        assert "all-sockets" in executor.isolation.seccomp
+        code = (
+            "import _socket, ctypes, socket\n"
+            "for make in (socket.socket, lambda: _socket.socket(2, 2)):\n"
+            "    try:\n"
+            "        make()\n"
+            "    except PermissionError:\n"
+            "        print('no')\n"
+            "print(ctypes.CDLL(None).socket(2, 1, 0))\n"
+        )
+        result = executor.run_many([Job.python(code)])[0]
+    assert result.stdout == "no\nno\n-1\n", result.stderr
+
+
+@pytest.fixture
+def outside() -> Iterator[Path]:
+    """A folder every backend shows the program (bwrap hides /tmp and the home folders)."""
+    folder = Path(tempfile.mkdtemp(prefix="benchlab-outside-", dir="/var/tmp"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_unix_sockets_outside_its_folder(ex: LocalExecutor, outside: Path) -> None:
+    """A listening path socket (world-writable) and an abstract one: neither accepts the program."""
+    path = outside / "service.sock"
+    abstract = f"\0benchlab-test-{uuid.uuid4().hex}"
+    servers = []
+    for address in (str(path), abstract):
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(address)
+        server.listen()
+        server.settimeout(0.2)
+        servers.append(server)
+    path.chmod(0o777)
+    accepted: list[object] = []
+
+    def accept() -> None:
+        for _ in range(20):
+            for server in servers:
+                try:
+                    accepted.append(server.accept())
+                except TimeoutError:
+                    continue
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    code = (
+        "import socket\n"
+        "reached = []\n"
+        f"for address in ({str(path)!r}, {abstract!r}):\n"
+        "    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):\n"
+        "        try:\n"
+        "            s = socket.socket(socket.AF_UNIX, kind)\n"
+        "            s.connect(address)\n"
+        "            reached.append(address)\n"
+        "        except OSError as exc:\n"
+        "            print(address[:8], exc)\n"
+        "    try:\n"
+        "        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)\n"
+        "        a.connect(address)\n"
+        "        reached.append(address)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "a, b = socket.socketpair()\n"  # a connected pair is harmless, and asyncio needs one
+        "a.send(b'x')\n"
+        "assert b.recv(1) == b'x'\n"
+        "assert not reached, reached\n"
+    )
+    try:
+        result = run_with_benign(ex, code)
+    finally:
+        thread.join()
+        for server in servers:
+            server.close()
+    assert result.outcome == "passed", result.stderr
+    assert accepted == []
+
+
+def test_programs_never_run_as_root(ex: LocalExecutor, outside: Path) -> None:
+    """As root, under every backend: a uid of its own, no root-only file, no other job's folder."""
+    if os.geteuid() != 0:
+        pytest.skip("only root can give programs a uid of their own")
+    secret = outside / "secret.txt"
+    secret.write_text("root only")
+    secret.chmod(0o600)
+    holder = "import time\nopen('mine.txt', 'w').write('job a')\ntime.sleep(5)\n"
+    prober = (
+        "import glob, os, time\n"
+        "assert os.getuid() != 0 and os.geteuid() != 0, os.getuid()\n"
+        "me = os.path.realpath(os.getcwd())\n"
+        "others = []\n"
+        "deadline = time.time() + 5\n"
+        "while not others and time.time() < deadline:\n"
+        "    root = os.path.dirname(os.path.dirname(me))\n"
+        "    others = [p for p in glob.glob(root + '/*/w*') if os.path.realpath(p) != me]\n"
+        "    time.sleep(0.05)\n"
+        "got = []\n"
+        f"for path in [{str(secret)!r}, '/etc/shadow', *[p + '/mine.txt' for p in others]]:\n"
+        "    try:\n"
+        "        got.append(open(path).read())\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "for folder in others:\n"
+        "    try:\n"
+        "        got.append(os.listdir(folder))\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "assert not got, got\n"
+        "print(len(others))\n"
+    )
+    limits = Limits(timeout=10)
+    first, second = ex.run_many(
+        [Job.python(holder, limits=limits), Job.python(prober, limits=limits)]
+    )
+    assert first.outcome == "passed", first.stderr
+    assert second.outcome == "passed", second.stderr
+    assert ex.isolation.uid is not None
+    if ex.isolation.backend != "bwrap":  # bwrap gives each worker a /tmp of its own
+        assert second.stdout.strip() == "1"  # it saw the other job's folder, and no more
+
+
+def test_a_python_kept_in_a_private_folder_still_runs_under_its_own_uid(ex: LocalExecutor) -> None:
+    """Imports from the standard library and site-packages work after the uid is dropped."""
+    code = "import os, json, csv, sqlite3, xml.dom.minidom, email.mime.text\nprint(os.getuid())"
+    result = run_with_benign(ex, code)
+    assert result.outcome == "passed", result.stderr
+    assert (result.stdout.strip() != "0") == (os.geteuid() == 0)
+
+
+def _public(path: str) -> bool:
+    current = Path(os.path.realpath(path))
+    return all(folder.stat().st_mode & 0o001 for folder in (current, *current.parents))
+
+
+def test_a_command_its_uid_cannot_reach_is_the_sandboxs_error_not_a_failure() -> None:
+    """Under `none` as root, a toolchain in a private folder cannot be shown to the program's uid:
+    that is an infrastructure error (no verdict), never a failed test."""
+    if os.geteuid() != 0:
+        pytest.skip("only root gives programs a uid of their own")
+    with LocalExecutor(workers=1, isolation="none") as executor:
+        job = Job.command("sh", "-c", f"{sys.executable} -c 'print(6 * 7)'", limits=QUICK)
+        if _public(os.path.dirname(os.path.realpath(sys.executable))):
+            assert executor.run_many([job])[0].stdout == "42\n"
+        else:
+            with pytest.raises(SandboxError, match="cannot enter"):
+                executor.run_many([job])
+
+
+def test_without_seccomp_or_landlock_python_sockets_are_still_blocked() -> None:
+    with LocalExecutor(workers=1, isolation="none", landlock=False, seccomp=False) as executor:
+        assert executor.isolation.python_socket_block and not executor.isolation.seccomp
         code = "import socket\ntry:\n    socket.socket()\nexcept PermissionError:\n    print('no')"
         result = executor.run_many([Job.python(code)])[0]
     assert result.stdout == "no\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,44 @@ def test_landlock_features_by_abi() -> None:
     assert landlock.features(1) == ["fs-write"]
     assert landlock.features(4) == ["fs-write", "tcp"]
     assert landlock.features(7) == ["fs-write", "tcp", "signals"]
+
+
+def test_what_each_level_defends_is_said_for_every_harm() -> None:
+    strong = Isolation(
+        backend="bwrap",
+        namespaces=["net"],
+        network_isolated=True,
+        landlock=7,
+        landlock_features=["fs-write", "tcp", "signals"],
+        uid=1234,
+        seccomp=["unix-sockets"],
+    )
+    assert strong.label() == (
+        "bwrap[net]+landlock7[fs-write,tcp,signals]+seccomp[unix-sockets]+uid+rlimits"
+    )
+    said = strong.as_dict()["defends"]
+    assert list(said) == ["network", "unix sockets", "filesystem", "uid", "limits"]
+    assert "seccomp" in said["unix sockets"] and "own" in said["uid"]
+    bare = Isolation(backend="none").as_dict()["defends"]
+    assert bare["network"] == "no" and bare["unix sockets"] == "no"
+    assert bare["uid"].startswith("no") and "does not bind root" in bare["limits"]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="util-linux unshare is missing")
+def test_root_of_a_user_namespace_keeps_no_capability() -> None:
+    """Unprivileged runs give programs no uid of their own: they lose every capability instead."""
+    script = (
+        "import ctypes, os, subprocess, sys\n"
+        "from benchlab.sandbox import _child\n"
+        "_child.drop_capabilities(ctypes.CDLL(None, use_errno=True))\n"
+        "caps = {k: v.strip() for k, v in (l.split(':', 1) for l in open('/proc/self/status'))}\n"
+        "grep = ['grep', 'CapEff', '/proc/self/status']\n"
+        "after_exec = subprocess.run(grep, capture_output=True).stdout.decode().split()[1]\n"
+        "print(os.geteuid(), caps['CapEff'], caps['CapBnd'], after_exec)\n"
+    )
+    argv = ["unshare", "--user", "--map-root-user", sys.executable, "-c", script]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    if done.returncode != 0 and "unshare failed" in done.stderr:
+        pytest.skip(f"user namespaces are not allowed here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "0" * 16, "0" * 16, "0" * 16]

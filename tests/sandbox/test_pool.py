@@ -214,3 +214,34 @@ def _parent_of(pid: int) -> int | None:
             return int(fh.read().rsplit(b")", 1)[1].split()[1])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def test_tests_that_print_or_read_stdin_leave_the_worker_in_step(ex: LocalExecutor) -> None:
+    """The checker's output is the job's; its input is not the server's (the next job's frame)."""
+    code = "def f():\n    print('from the program')\n    return 1\n"
+    check = "import sys\nprint('from the tests')\nassert sys.stdin.read() == ''\nassert f() == 1\n"
+    first, second = ex.run_many([Job.python(code, check=check, limits=FAST)] * 2)
+    for result in (first, second):
+        assert result.outcome == "passed", result.stderr
+        assert sorted(result.stdout.splitlines()) == ["from the program", "from the tests"]
+    assert run(ex, Job.python("print(2)", limits=FAST)).stdout == "2\n"
+
+
+@pytest.mark.parametrize(
+    ("check", "reason"),
+    [("assert f( == 1", "do not compile"), ("f(lambda: 1)", "passed a function")],
+)
+def test_broken_tests_are_the_sandboxs_error_not_the_programs(
+    ex: LocalExecutor, check: str, reason: str
+) -> None:
+    with pytest.raises(SandboxError, match=reason):
+        run(ex, Job.python("def f(x=None):\n    return 1\n", check=check, limits=FAST))
+    assert run(ex, Job.python("print(3)", limits=FAST)).stdout == "3\n"  # the worker carries on
+
+
+def test_a_program_cannot_claim_the_sandbox_failed(ex: LocalExecutor) -> None:
+    """A sandbox error is not judged; a wrong program saying "setup_error" has simply failed."""
+    claim = "import os\nos.write(3, b'setup_error')\nos._exit(1)\n"
+    plain = run(ex, Job.python(claim, limits=FAST))
+    tested = run(ex, Job.python("def f():\n    return 2\n" + claim, check="assert f() == 1"))
+    assert (plain.outcome, tested.outcome) == ("runtime_error", "runtime_error")

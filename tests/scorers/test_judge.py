@@ -126,7 +126,8 @@ async def test_reply_never_valid_is_an_error_never_a_zero(
     scorer = _judge(judge_model="openai/judge", reasks=1)
     async with judge_context(db_url, _env(stub_server)) as ctx:
         result = await scorer.score(CASE, ANSWER, ctx)
-    assert result.value is None and result.passed is False
+    assert result.value is None and result.passed is None  # an error: no verdict
+    assert result.details is not None and result.details["error_kind"] == "scorer"
     assert "no valid JSON in 2 tries" in result.explanation
     assert "maybe a seven" in result.explanation
     assert result.details is not None and result.details["error"] == "judge_invalid_json"
@@ -151,9 +152,10 @@ async def test_judge_that_stays_rate_limited_is_an_error_verdict(
     scorer = _judge(judge_model="openai/judge")
     async with judge_context(db_url, _env(stub_server), retries=2) as ctx:
         result = await scorer.score(CASE, ANSWER, ctx)
-    assert result.value is None and result.passed is False
+    assert result.value is None and result.passed is None
     assert result.explanation.startswith("judge error: judge call failed: HTTP 429")
     assert result.details is not None and result.details["error"] == "RateLimited"
+    assert result.details["error_kind"] == "rate_limit"
 
 
 async def test_a_verdict_is_cached_by_judge_and_prompt(
@@ -199,14 +201,14 @@ async def test_template_error_is_an_error_verdict(stub_server: StubServer, db_ur
     scorer = _judge(judge_model="openai/judge", template="{{ nope }}")
     async with judge_context(db_url, _env(stub_server)) as ctx:
         result = await scorer.score(CASE, ANSWER, ctx)
-    assert result.passed is False and "template error" in result.explanation
+    assert result.passed is None and "template error" in result.explanation
     assert stub_server.count == 0
 
 
 async def test_no_judge_model_anywhere_is_an_error_verdict(db_url: str) -> None:
     async with judge_context(db_url, {}) as ctx:
         result = await _judge().score(CASE, ANSWER, ctx)
-    assert result.passed is False and "--judge-model" in result.explanation
+    assert result.passed is None and "--judge-model" in result.explanation
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ async def test_missing_stance_after_reasks_is_an_error(
     stub_server.answer = lambda payload: '{"score": 1}'
     async with judge_context(db_url, {"OPENAI_BASE_URL": stub_server.openai_base_url}) as ctx:
         result = await _stance(reasks=0).score(CASE, ANSWER, ctx)
-    assert result.value is None and result.passed is False
+    assert result.value is None and result.passed is None  # an error: no verdict
     assert 'no "stance" field' in result.explanation
 
 

@@ -105,7 +105,7 @@ def test_resume_refuses_a_run_whose_owner_is_alive(db_url: str) -> None:
         asyncio.run(api.aresume(run_id, db=db_url))
 
 
-def test_an_existing_0004_database_gains_owners_and_64_bit_seeds(tmp_path: Path) -> None:
+def test_an_existing_0006_database_gains_owners_and_64_bit_seeds(tmp_path: Path) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -117,11 +117,11 @@ def test_an_existing_0004_database_gains_owners_and_64_bit_seeds(tmp_path: Path)
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
+        command.upgrade(cfg, "0006")
     assert "owner_pid" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     engine.dispose()
     with Store(url) as store:  # opening migrates to head
-        assert current_revision(store.engine) == SCHEMA_HEAD == "0005"
+        assert current_revision(store.engine) == SCHEMA_HEAD == "0007"
         columns = {c["name"] for c in inspect(store.engine).get_columns("runs")}
         assert {"owner_pid", "owner_host", "heartbeat_at"} <= columns
         run_id = _running_run(store)

@@ -19,7 +19,9 @@ def test_aggregates_are_cached_and_recomputed_when_a_run_changes(tmp_path: Path)
         assert run_stats.refresh(store) == 0  # ...and not again
         by_run = run_stats.for_runs(store, seed.runs)
         replay = next(s for s in by_run[seed.runs[1]] if s.model == "replay/answers.jsonl")
-        assert (replay.attempts, replay.errors, replay.passed, replay.judged) == (12, 8, 2, 12)
+        # 8 cases without a recorded answer are errors, not judged fails: 2 of 4 judged pass
+        assert (replay.attempts, replay.errors, replay.passed, replay.judged) == (12, 8, 2, 4)
+        assert replay.pass_rate == 0.5
         assert replay.cost == 0.0 and replay.latency_mean is not None
         store.set_status(seed.runs[1], "running")  # a resume: aggregates are live again
         live = run_stats.for_runs(store, [seed.runs[1]])[seed.runs[1]]

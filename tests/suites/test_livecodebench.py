@@ -12,8 +12,9 @@ import pytest
 
 import benchlab
 from benchlab.errors import SuiteError
+from benchlab.scorers.lcb_grading import lcb_prelude
 from benchlab.suites import load_suite
-from benchlab.suites.livecodebench import decode_tests
+from benchlab.suites.livecodebench import decode_tests, problem_case
 
 
 def _private(tests: list[dict[str, str]]) -> str:
@@ -63,9 +64,11 @@ def test_loads_problems_with_their_tests(tmp_path: Path) -> None:
     first, second = suite.iter_cases()
     assert first.id == "abc001_a" and first.category == "atcoder"
     assert first.expected == {
-        "tests": [{"input": "3\n", "output": "6\n"}, {"input": "-2\n", "output": "-4"}]
+        "tests": [{"input": "3\n", "output": "6\n"}, {"input": "-2\n", "output": "-4"}],
+        "prelude": lcb_prelude(stdin=True),  # lcb_runner's import_string, before every program
     }
     assert second.expected["fn"] == "add"
+    assert second.expected["prelude"] == lcb_prelude(stdin=False)
     assert [s.name for s in suite.header.scorers] == ["stdio_tests"]
 
 
@@ -86,6 +89,79 @@ def test_bad_file_is_one_clear_error(tmp_path: Path) -> None:
         load_suite(f"livecodebench:{bad}")
     with pytest.raises(SuiteError, match="not found"):
         load_suite(f"livecodebench:{tmp_path / 'missing.jsonl'}")
+
+
+def test_call_based_is_decided_by_func_name_as_in_lcb_runner() -> None:
+    """run_test L449-455 and get_evaluation_sample: `fn_name` from metadata, not the test type."""
+    row = {
+        "question_id": "q",
+        "public_test_cases": json.dumps([{"input": "1", "output": "1", "testtype": "stdin"}]),
+        "metadata": json.dumps({"func_name": "f"}),
+    }
+    assert problem_case(row).expected["fn"] == "f"
+    row["metadata"] = "{}"
+    assert "fn" not in problem_case(row).expected
+
+
+@pytest.mark.parametrize(
+    ("test", "message"),
+    [
+        ({"input": "1\n", "output": "1"}, "test 1: input line 2 is not JSON"),
+        ({"input": "1", "output": "[1,"}, "test 1: expected output is not JSON"),
+    ],
+)
+def test_call_tests_that_are_not_json_are_refused(
+    tmp_path: Path, test: dict[str, str], message: str
+) -> None:
+    """lcb_runner would fail every answer on such data (json.loads, L246); refuse it up front."""
+    row = {
+        "question_id": "q",
+        "public_test_cases": json.dumps([{**test, "testtype": "functional"}]),
+        "metadata": json.dumps({"func_name": "f"}),
+    }
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps(row) + "\n")
+    with pytest.raises(SuiteError, match=rf"bad\.jsonl:1: .*{message}"):
+        load_suite(f"livecodebench:{bad}")
+
+
+def test_issue_11_findings_pass_end_to_end(tmp_path: Path) -> None:
+    """A tuple for a list and `0.50` for `0.5` pass in LiveCodeBench; they failed on main."""
+    path = tmp_path / "lcb.jsonl"
+    rows = [
+        {
+            "question_id": "half",
+            "public_test_cases": json.dumps(
+                [{"input": "1\n", "output": "0.5\n", "testtype": "stdin"}]
+            ),
+            "metadata": "{}",
+        },
+        {
+            "question_id": "pair",
+            "starter_code": "class Solution:\n    def pair(self, a: int) -> List[int]:\n",
+            "public_test_cases": json.dumps(
+                [{"input": "3", "output": "[3, 4]", "testtype": "functional"}]
+            ),
+            "metadata": json.dumps({"func_name": "pair"}),
+        },
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    answers = {
+        "half": "```python\nprint(f'{int(input()) / 2:.2f}')\n```",
+        "pair": "```python\nclass Solution:\n    def pair(self, a: int) -> List[int]:\n"
+        "        return a, a + 1\n```",
+    }
+    replay = tmp_path / "answers.jsonl"
+    replay.write_text(
+        "".join(json.dumps({"case_id": k, "output": v}) + "\n" for k, v in answers.items())
+    )
+    config = benchlab.RunConfig(
+        suites=[f"livecodebench:{path}"],
+        models=benchlab.resolve_models([f"replay/{replay}"]),
+        db=f"sqlite:///{tmp_path}/r.db",
+    )
+    (entry,) = benchlab.run(config).summary["models"]
+    assert entry["pass_rate"] == 1.0
 
 
 def test_replayed_answers_are_scored_end_to_end(tmp_path: Path) -> None:

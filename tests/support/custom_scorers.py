@@ -56,3 +56,10 @@ class Namespace:
     @staticmethod
     def nested(case: Case, answer: Answer) -> bool:
         return True
+
+
+def raises_on_odd(case: Case, answer: Answer) -> bool:
+    """A buggy scorer: right on even cases, raises on odd ones (c1, c3, ...)."""
+    if int(case.id.lstrip("c")) % 2:
+        raise RuntimeError(f"odd case {case.id}: this scorer has a bug")
+    return True

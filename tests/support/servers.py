@@ -11,8 +11,10 @@ It runs on its own event loop in a background thread so that the code under
 test can use any loop (pytest-asyncio's, ``asyncio.run`` in a CLI, or another
 process altogether) and so that it keeps counting requests across client
 processes that die mid-run. Everything the test thread touches (``requests``,
-``script``, ``delay``, ``answer``, ``tool_calls``) is safe to change while the
-server is serving.
+``script``, ``behave``, ``delay``, ``answer``, ``tool_calls``) is safe to change
+while the server is serving. ``script`` queues failures one per request;
+``behave`` picks one per request from its JSON (``every_nth(3, Status(500))``
+fails a third of the numbered cases, the same ones on every run).
 
 Answers are deterministic: the default ``answer`` echoes the last user message,
 and token usage counts words (prompt words in, answer words out), so tests can
@@ -40,6 +42,7 @@ from aiohttp import web
 
 __all__ = [
     "Behaviour",
+    "Empty",
     "Garbage",
     "Hang",
     "Ok",
@@ -48,6 +51,7 @@ __all__ = [
     "Truncated",
     "bag_of_words",
     "echo_answer",
+    "every_nth",
     "last_user_text",
 ]
 
@@ -87,13 +91,31 @@ class Truncated:
 
 
 @dataclass(frozen=True)
+class Empty:
+    """Send 200 with no body at all (a proxy that drops it)."""
+
+
+@dataclass(frozen=True)
 class Garbage:
     """Send 200 with a body that is not JSON."""
 
     body: str = "<html><body>502 Bad Gateway (not JSON)</body></html>"
 
 
-Behaviour = Ok | Status | Hang | Truncated | Garbage
+Behaviour = Ok | Status | Hang | Truncated | Garbage | Empty
+
+
+def every_nth(n: int, behaviour: Behaviour) -> Callable[[dict[str, Any] | None], Behaviour | None]:
+    """A `behave` rule: `behaviour` for the requests whose last user message ends in a
+    number divisible by n (`c0`, `c3`, ... of the numbered test suites), normal otherwise:
+    the same cases fail on every run, whatever the order requests arrive in."""
+
+    def rule(payload: dict[str, Any] | None) -> Behaviour | None:
+        text = last_user_text(payload or {}).strip()
+        digits = text[len(text.rstrip("0123456789")) :]
+        return behaviour if digits and int(digits) % n == 0 else None
+
+    return rule
 
 
 # --- prompt helpers ----------------------------------------------------------------------------
@@ -183,11 +205,17 @@ class StubServer:
         tool_calls: Callable[[dict[str, Any]], list[Any] | None] | None = None,
         delay: float = 0.0,
         embed: Callable[[str], list[float]] | None = None,
+        usage: tuple[int, int] | None = None,
     ) -> None:
+        # (prompt, completion) tokens every OpenAI answer reports, whatever it says: a
+        # provider's bill is its own count, not the client's estimate (budget tests).
+        self.usage = usage
         self.answer: Callable[[dict[str, Any]], str] = answer or echo_answer
         self.embed: Callable[[str], list[float]] = embed or bag_of_words
         self.tool_calls = tool_calls
         self.delay = delay
+        # When no scripted behaviour is queued: a rule choosing one per request (None: answer).
+        self.behave: Callable[[dict[str, Any] | None], Behaviour | None] | None = None
         self.requests: list[dict[str, Any]] = []
         # Requests being answered at once (during `delay`/Hang): to check concurrency bounds.
         self.max_in_flight = 0
@@ -339,6 +367,8 @@ class StubServer:
         with self._lock:
             self.requests.append(record)
             behaviour = self._script.popleft() if self._script else None
+            if behaviour is None and self.behave is not None:
+                behaviour = self.behave(payload if isinstance(payload, dict) else None)
             self._in_flight[model] = self._in_flight.get(model, 0) + 1
             total = sum(self._in_flight.values())
             self.max_in_flight = max(self.max_in_flight, total)
@@ -366,6 +396,8 @@ class StubServer:
             return None
         if isinstance(behaviour, Garbage):
             return web.Response(status=200, text=behaviour.body, content_type="text/html")
+        if isinstance(behaviour, Empty):
+            return web.Response(status=200, body=b"", content_type="application/json")
         if isinstance(behaviour, Truncated):
             body = json.dumps({"id": "cut", "choices": [{"message": {"content": "x" * 64}}]})
             resp = web.StreamResponse(status=200, headers={"Content-Type": "application/json"})
@@ -434,6 +466,8 @@ class StubServer:
             ]
             finish = "tool_calls"
         prompt, completion = _prompt_words(payload), len(text.split())
+        if self.usage is not None:
+            prompt, completion = self.usage
         return web.json_response(
             {
                 "id": f"chatcmpl-{next(self._ids)}",

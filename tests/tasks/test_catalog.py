@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import subprocess
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +19,7 @@ from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.task_exec import TaskTests
 from benchlab.suites import load_suite
-from benchlab.tasks.catalog import as_files_answer, missing_toolchain, task_suite
+from benchlab.tasks.catalog import BUILTIN, as_files_answer, missing_toolchain, task_suite
 
 CASES = list(load_suite("tasks").iter_cases())
 
@@ -88,9 +91,62 @@ async def test_missing_toolchain_is_a_clear_skip(
 
 def test_a_broken_task_folder_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "t1" / "workspace").mkdir(parents=True)
-    (tmp_path / "t1" / "task.yaml").write_text("language: cobol\ntest: run\n")
+    (tmp_path / "t1" / "task.yaml").write_text("language: cobol\ntest: run\ntests: 1\n")
     with pytest.raises(SuiteError, match="unknown language 'cobol'"):
         task_suite(tmp_path)
     with pytest.raises(SuiteError, match="no such folder"):
         load_suite(f"tasks:{tmp_path / 'missing'}")
     assert os.path.isdir(tmp_path)
+
+
+def test_compiled_files_beside_a_task_are_not_part_of_it(tmp_path: Path) -> None:
+    """pip compiles a package's .py files when it installs it: the catalog must still load."""
+    shutil.copytree(BUILTIN / "py-fix-median", tmp_path / "py-fix-median")
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(tmp_path)], check=True, timeout=120
+    )
+    assert list(tmp_path.rglob("*.pyc"))  # as an installed catalog has them
+    (case,) = task_suite(tmp_path).iter_cases()
+    assert set(case.expected["tests"]) == {"test_stats.py"}
+    assert set(case.expected["workspace"]) == {"stats.py"}
+    assert "pyc" not in (case.reference or "")
+
+
+def test_a_binary_file_in_a_task_is_one_clear_error(tmp_path: Path) -> None:
+    shutil.copytree(BUILTIN / "py-fix-median", tmp_path / "t")
+    (tmp_path / "t" / "workspace" / "blob.dat").write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(SuiteError, match=r"blob\.dat: not a UTF-8 text file"):
+        task_suite(tmp_path)
+
+
+def test_a_task_must_declare_its_tests(tmp_path: Path) -> None:
+    shutil.copytree(BUILTIN / "py-fix-median", tmp_path / "t")
+    spec = tmp_path / "t" / "task.yaml"
+    kept = [line for line in spec.read_text().splitlines() if not line.startswith("tests:")]
+    spec.write_text("\n".join(kept) + "\n")
+    with pytest.raises(SuiteError, match=r"task\.yaml: tests: Field required$"):
+        task_suite(tmp_path)
+    spec.write_text("\n".join(kept) + "\ntests: [a, a]\n")
+    with pytest.raises(SuiteError, match="each once"):
+        task_suite(tmp_path)
+    spec.write_text(
+        "\n".join(kept).replace("{unittest} test_stats", "python -m unittest") + "\ntests: 4\n"
+    )
+    with pytest.raises(SuiteError, match=r"needs `\{unittest\} MODULE`"):
+        task_suite(tmp_path)
+
+
+def test_every_task_declares_its_tests_by_name() -> None:
+    for case in CASES:
+        declared = case.expected["declared"]
+        assert isinstance(declared, list) and declared, case.id
+        assert case.expected["report"] in ("unittest", "go-json", "tap", "libtest"), case.id
+
+
+async def test_a_case_stored_without_declared_tests_is_a_scorer_error(scorer: TaskTests) -> None:
+    case = next(c for c in CASES if c.id == "py-fix-median")
+    old = case.model_copy(
+        update={"expected": {k: v for k, v in case.expected.items() if k != "declared"}}
+    )
+    with pytest.raises(ValueError, match="declares no tests"):
+        await scorer.score(old, Answer(output=case.reference or ""), NoModels())

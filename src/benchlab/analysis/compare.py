@@ -2,10 +2,17 @@
 
 Only cases judged in both runs are paired; cases present in one run only are
 listed and left out of the test (comparing different case sets would measure
-the sets, not the models). Each model's p-value is Holm-adjusted across the
-models compared, so adding models to a run does not make a false regression
-more likely; categories are exploratory and Benjamini-Hochberg-adjusted
-within their model. Cost and latency come from each run's own summary.
+the sets, not the models). A case with an errored attempt on either side
+(the request failed, the answer was missing, the scorer raised) is left out
+too and counted apart, per side and kind: an error says nothing about the
+model, so counting it as a fail would turn a flaky endpoint into a
+"significant regression". Two runs with no case in common cannot be compared
+at all, which is a user error, not `no_change`; when cases are shared but none
+is judged on both sides the verdict is `untested`. Each model's p-value is
+Holm-adjusted across the models compared, so adding models to a run does not
+make a false regression more likely; categories are exploratory and
+Benjamini-Hochberg-adjusted within their model. Cost and latency come from
+each run's own summary.
 """
 
 from __future__ import annotations
@@ -23,19 +30,54 @@ from benchlab.analysis.summary import summarize_run
 from benchlab.domain import Run
 from benchlab.errors import ConfigError
 from benchlab.store import Store
-from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, case_score_means
+from benchlab.store.outcomes import (
+    CaseErrors,
+    CaseRow,
+    ScoreMean,
+    case_errors,
+    case_outcomes,
+    case_score_means,
+)
 
 Key = tuple[str, str]  # (suite, case_id)
 
 
+UNTESTED = "untested"  # cases in common, but none judged on both sides (errors, no verdicts)
+
+
 @dataclass
 class PairedCase:
+    """One case as each run saw it; `a`/`b` is None when that run has no attempt of it."""
+
     suite: str
     case_id: str
     label: str
     category: str | None
     a: CaseRow | None
     b: CaseRow | None
+    errors_a: dict[str, int] = field(default_factory=dict)  # errored attempts by kind
+    errors_b: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def in_both(self) -> bool:
+        return self.a is not None and self.b is not None
+
+    @property
+    def errored(self) -> bool:
+        """In both runs, with an errored attempt on either side: left out of the test."""
+        return self.in_both and bool(self.errors_a or self.errors_b)
+
+    @property
+    def paired(self) -> bool:
+        """Judged on both sides and errored on neither: what the paired test uses."""
+        a, b = self.a, self.b
+        return (
+            a is not None
+            and b is not None
+            and a.judged > 0
+            and b.judged > 0
+            and not (self.errors_a or self.errors_b)
+        )
 
 
 @dataclass
@@ -103,17 +145,74 @@ def _label(suite: str, case_id: str, several_suites: bool) -> str:
     return f"{suite}:{case_id}" if several_suites else case_id
 
 
-def pair_cases(rows_a: Sequence[CaseRow], rows_b: Sequence[CaseRow]) -> list[PairedCase]:
-    """Every judged case of either run, in suite/case order, with its row from each side."""
-    by_a = {(r.suite, r.case_id): r for r in rows_a if r.judged}
-    by_b = {(r.suite, r.case_id): r for r in rows_b if r.judged}
+def pair_cases(
+    rows_a: Sequence[CaseRow],
+    rows_b: Sequence[CaseRow],
+    errors_a: Sequence[CaseErrors] = (),
+    errors_b: Sequence[CaseErrors] = (),
+) -> list[PairedCase]:
+    """Every case of either run, in suite/case order, with its row and errors from each side."""
+    by_a = {(r.suite, r.case_id): r for r in rows_a}
+    by_b = {(r.suite, r.case_id): r for r in rows_b}
+    kinds_a, kinds_b = _kinds(errors_a), _kinds(errors_b)
     keys = sorted(set(by_a) | set(by_b))
     several = len({s for s, _ in keys}) > 1
     out = []
-    for suite, case_id in keys:
-        ra, rb = by_a.get((suite, case_id)), by_b.get((suite, case_id))
+    for key in keys:
+        suite, case_id = key
+        ra, rb = by_a.get(key), by_b.get(key)
         category = ra.category if ra is not None else rb.category if rb is not None else None
-        out.append(PairedCase(suite, case_id, _label(suite, case_id, several), category, ra, rb))
+        out.append(
+            PairedCase(
+                suite,
+                case_id,
+                _label(suite, case_id, several),
+                category,
+                ra,
+                rb,
+                kinds_a.get(key, {}),
+                kinds_b.get(key, {}),
+            )
+        )
+    return out
+
+
+def _kinds(rows: Sequence[CaseErrors]) -> dict[Key, dict[str, int]]:
+    out: dict[Key, dict[str, int]] = defaultdict(dict)
+    for r in rows:
+        kinds = out[(r.suite, r.case_id)]
+        kinds[r.kind] = kinds.get(r.kind, 0) + r.count
+    return out
+
+
+def error_summary(
+    cases: Sequence[PairedCase],
+    errors_a: Sequence[CaseErrors] = (),
+    errors_b: Sequence[CaseErrors] = (),
+) -> dict[str, Any]:
+    """Errors on the cases both runs have, per side: left-out cases, attempts by kind, a message.
+
+    Errors on cases found in one run only are not counted: those cases are
+    left out of the comparison whatever their outcome.
+    """
+    common = {(c.suite, c.case_id) for c in cases if c.in_both}
+    out: dict[str, Any] = {}
+    for side, raw in (("a", errors_a), ("b", errors_b)):
+        by_kind: dict[str, int] = defaultdict(int)
+        messages: dict[str, str] = {}
+        for r in raw:
+            if (r.suite, r.case_id) in common:
+                by_kind[r.kind] += r.count
+                if r.message and r.kind not in messages:
+                    messages[r.kind] = r.message.splitlines()[0][:300]
+        out[side] = {
+            "cases": [
+                c.label for c in cases if c.in_both and (c.errors_a if side == "a" else c.errors_b)
+            ],
+            "attempts": sum(by_kind.values()),
+            "by_kind": dict(sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "messages": dict(sorted(messages.items())),
+        }
     return out
 
 
@@ -138,7 +237,7 @@ def result_dict(res: PairedResult) -> dict[str, Any]:
 
 
 def _paired(cases: Sequence[PairedCase], alpha: float, seed: int) -> PairedResult | None:
-    both = [c for c in cases if c.a is not None and c.b is not None]
+    both = [c for c in cases if c.paired]
     a = [c.a.rate or 0.0 for c in both if c.a is not None]
     b = [c.b.rate or 0.0 for c in both if c.b is not None]
     return paired_test(a, b, alpha=alpha, seed=seed)
@@ -193,11 +292,26 @@ def _by_category(cases: Sequence[PairedCase], alpha: float, seed: int) -> dict[s
 
 
 def _scores(
-    means_a: Sequence[ScoreMean], means_b: Sequence[ScoreMean], alpha: float, seed: int
+    means_a: Sequence[ScoreMean],
+    means_b: Sequence[ScoreMean],
+    alpha: float,
+    seed: int,
+    errored: set[Key],
 ) -> dict[str, Any]:
-    """Per scorer present in both runs: the paired difference of per-case mean values."""
-    a_by = {(m.scorer, m.suite, m.case_id): m.mean for m in means_a}
-    b_by = {(m.scorer, m.suite, m.case_id): m.mean for m in means_b}
+    """Per scorer present in both runs: the paired difference of per-case mean values.
+
+    Cases with an errored attempt on either side are left out, as in the pass/fail test.
+    """
+    a_by = {
+        (m.scorer, m.suite, m.case_id): m.mean
+        for m in means_a
+        if (m.suite, m.case_id) not in errored
+    }
+    b_by = {
+        (m.scorer, m.suite, m.case_id): m.mean
+        for m in means_b
+        if (m.suite, m.case_id) not in errored
+    }
     out: dict[str, Any] = {}
     for scorer in sorted({k[0] for k in a_by} & {k[0] for k in b_by}):
         keys = sorted(k for k in a_by if k[0] == scorer and k in b_by)
@@ -231,13 +345,20 @@ def compare_runs(
     compared: list[ModelComparison] = []
     p_values: list[float | None] = []
     for ma, mb in pairs:
+        errors_a, errors_b = case_errors(store, a.id, model=ma), case_errors(store, b.id, model=mb)
         cases = pair_cases(
-            case_outcomes(store, a.id, model=ma), case_outcomes(store, b.id, model=mb)
+            case_outcomes(store, a.id, model=ma),
+            case_outcomes(store, b.id, model=mb),
+            errors_a,
+            errors_b,
         )
+        name = mb if ma == mb else f"{ma} -> {mb}"
+        _require_common(a, b, name, cases)
         res = _paired(cases, alpha, seed)
         sa, sb = _side(summary_a, ma), _side(summary_b, mb)
+        errors = error_summary(cases, errors_a, errors_b)
         entry: dict[str, Any] = {
-            "model": mb if ma == mb else f"{ma} -> {mb}",
+            "model": name,
             "model_a": ma,
             "model_b": mb,
             **(result_dict(res) if res is not None else EMPTY_RESULT),
@@ -247,6 +368,9 @@ def compare_runs(
             },
             "only_in_a": [c.label for c in cases if c.b is None],
             "only_in_b": [c.label for c in cases if c.a is None],
+            "errors": {side: len(errors[side]["cases"]) for side in ("a", "b")},
+            "errored": errors,
+            "unjudged": {side: _unjudged(cases, side) for side in ("a", "b")},
             "summary": {
                 side: {k: s.get(k) for k in ("pass_rate", "ci95", "ci_method", "attempts")}
                 for side, s in (("a", sa), ("b", sb))
@@ -258,6 +382,7 @@ def compare_runs(
                 case_score_means(store, b.id, model=mb),
                 alpha,
                 seed,
+                {(c.suite, c.case_id) for c in cases if c.errored},
             ),
         }
         p_values.append(res.p_value if res is not None else None)
@@ -265,7 +390,7 @@ def compare_runs(
     for item, p_adj in zip(compared, adjust(p_values, HOLM), strict=True):
         item.entry["p_value_adjusted"] = p_adj
         delta = item.entry.get("delta")
-        item.entry["verdict"] = "no_change" if delta is None else verdict(delta, p_adj, alpha)
+        item.entry["verdict"] = UNTESTED if delta is None else verdict(delta, p_adj, alpha)
     unmatched = {
         "a": [m for m in a.models if m not in {p[0] for p in pairs}],
         "b": [m for m in b.models if m not in {p[1] for p in pairs}],
@@ -273,9 +398,37 @@ def compare_runs(
     return Comparison(a, b, alpha, compared, unmatched)
 
 
+def _unjudged(cases: Sequence[PairedCase], side: str) -> list[str]:
+    """Cases in both runs with no verdict on this side and no error (e.g. no pass/fail scorer)."""
+    out = []
+    for c in cases:
+        row = c.a if side == "a" else c.b
+        if c.in_both and not c.errored and row is not None and not row.judged:
+            out.append(c.label)
+    return out
+
+
+def _require_common(a: Run, b: Run, model: str, cases: Sequence[PairedCase]) -> None:
+    """Two case sets with nothing in common cannot be compared: say what each run holds."""
+    if any(c.in_both for c in cases):
+        return
+
+    def held(run: Run, side: str) -> str:
+        rows = [c for c in cases if (c.a if side == "a" else c.b) is not None]
+        suites = sorted({c.suite for c in rows})
+        if not rows:
+            return f"{run.id} has no attempt of it"
+        return f"{run.id} has {len(rows)} cases of suite {', '.join(suites)}"
+
+    raise ConfigError(
+        f"runs {a.id} and {b.id} have no case in common for model {model} "
+        f"({held(a, 'a')}; {held(b, 'b')}): nothing to compare"
+    )
+
+
 def _moved(c: PairedCase) -> int:
     """-1 when the case got worse in B, +1 when better, 0 when unchanged or unpaired."""
-    if c.a is None or c.b is None:
+    if not c.paired or c.a is None or c.b is None:
         return 0
     ra, rb = c.a.rate or 0.0, c.b.rate or 0.0
     return (rb > ra) - (rb < ra)

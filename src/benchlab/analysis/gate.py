@@ -4,9 +4,23 @@ A pull request should not go red because a model had a bad minute: the gate
 fails on a drop only when the paired test says it is not noise (Holm-adjusted
 across the models judged), and then only when the drop is larger than
 `max_drop`, the change the team has agreed to tolerate. Absolute thresholds
-(minimum pass rate, cost increase) are plain checks. A baseline named
-`latest[:TAG=VALUE,...]` is the newest completed run that shares a suite with
-the candidate and carries those tags (for example `branch=main`).
+(minimum pass rate, cost increase) are plain checks.
+
+Errors are not a model's regression: cases with an errored attempt on either
+side are left out of the paired test, and the gate fails with a check of its
+own, `errors`, that says how many attempts errored on each side and of which
+kind, unless the user accepts them (`allow_errors`). A gate with no case
+judged in both runs has nothing to decide and fails (`paired_cases`).
+
+A baseline named `latest[:TAG=VALUE,...]` is the newest completed run that
+has every model of the candidate, shares a suite with it and carries those
+tags (for example `branch=main`); comparing another model's run would measure
+the model swap, not the change under review, so when there is none the gate
+stops with a line naming the newest run it did find.
+
+Every case of the candidate gets one outcome here (`classify`), and both the
+markdown and the JUnit file are written from those outcomes, so the two can
+never disagree about which cases failed.
 """
 
 from __future__ import annotations
@@ -15,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.analysis.bootstrap import DEFAULT_SEED
-from benchlab.analysis.compare import Comparison, compare_runs
+from benchlab.analysis.compare import Comparison, ModelComparison, PairedCase, compare_runs
 from benchlab.domain import Run
 from benchlab.errors import ConfigError, NotFound
 from benchlab.store import Store
@@ -27,6 +41,7 @@ class GateOptions:
     min_pass_rate: float | None = None
     alpha: float = 0.05
     max_cost_increase: float | None = None
+    allow_errors: bool = False
 
     def check(self) -> None:
         if not 0.0 <= self.max_drop < 1.0:
@@ -44,9 +59,75 @@ class GateOptions:
 @dataclass
 class Check:
     model: str
-    name: str  # "complete", "regression", "min_pass_rate", "max_cost_increase"
+    name: str  # complete, errors, paired_cases, regression, min_pass_rate, max_cost_increase
     passed: bool
     detail: str
+
+    @property
+    def infrastructure(self) -> bool:
+        """A check about errored attempts: JUnit reports it as an error, not a failure."""
+        return self.name == "errors"
+
+
+# What one case of the candidate did, against the baseline (JUnit element in brackets).
+PASS = "pass"  # every judged sample passed (a passing test case)
+REGRESSED = "regressed"  # worse than in the baseline: a pass -> fail flip (failure)
+KNOWN_FAILURE = "known_failure"  # failing, but no worse than in the baseline (skipped)
+ERRORED = "error"  # an attempt errored on either side: left out of the test (error)
+LEFT_OUT = "left_out"  # in one run only, or no verdict: not compared (skipped)
+OUTCOMES = (PASS, REGRESSED, KNOWN_FAILURE, ERRORED, LEFT_OUT)
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    suite: str
+    case_id: str
+    label: str
+    outcome: str  # one of OUTCOMES
+    message: str
+
+
+def _kinds(kinds: dict[str, int]) -> str:
+    return ", ".join(f"{k}: {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _share(passed: int, judged: int) -> str:
+    if judged == 1:
+        return "passed" if passed else "failed"
+    return f"passed {passed}/{judged} samples"
+
+
+def classify(case: PairedCase) -> CaseOutcome:
+    """The one rule that says whether a case passed, regressed, errored or was left out."""
+    a, b = case.a, case.b
+
+    def made(outcome: str, message: str) -> CaseOutcome:
+        return CaseOutcome(case.suite, case.case_id, case.label, outcome, message)
+
+    if case.errored:
+        parts = []
+        for side, row, kinds in (("candidate", b, case.errors_b), ("baseline", a, case.errors_a)):
+            if kinds and row is not None:
+                n = sum(kinds.values())
+                parts.append(f"{n}/{row.attempts} attempts errored in the {side} ({_kinds(kinds)})")
+        return made(ERRORED, "; ".join(parts) + "; left out of the comparison")
+    if b is None:
+        return made(LEFT_OUT, "not in the candidate run")
+    if a is None:
+        if case.errors_b:
+            return made(LEFT_OUT, f"not in the baseline; errored ({_kinds(case.errors_b)})")
+        if not b.judged:
+            return made(LEFT_OUT, "not in the baseline; no verdict")
+        return made(LEFT_OUT, f"not in the baseline ({_share(b.passed, b.judged)}); not compared")
+    if not case.paired:
+        side = "candidate" if not b.judged else "baseline"
+        return made(LEFT_OUT, f"no pass/fail verdict in the {side}; not compared")
+    if b.passed == b.judged:
+        return made(PASS, "passed" if a.passed == a.judged else "fail → pass")
+    now, before = _share(b.passed, b.judged), _share(a.passed, a.judged)
+    if (b.rate or 0.0) < (a.rate or 0.0):
+        return made(REGRESSED, f"regression: {now}, {before} in the baseline")
+    return made(KNOWN_FAILURE, f"{now}; {before} in the baseline: a known failure, no worse")
 
 
 @dataclass
@@ -60,7 +141,22 @@ class GateResult:
     def passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
+    def outcomes(self, item: ModelComparison) -> list[CaseOutcome]:
+        """Every case of one compared model, classified by the one rule both outputs use."""
+        return [classify(c) for c in item.cases]
+
+    def checks_of(self, item: ModelComparison) -> list[Check]:
+        return [c for c in self.checks if c.model in (item.entry["model"], "*")]
+
     def as_dict(self) -> dict[str, Any]:
+        cases = {}
+        for item in self.comparison.models:
+            outcomes = self.outcomes(item)
+            cases[item.entry["model"]] = {
+                kind: [o.label for o in outcomes if o.outcome == kind]
+                for kind in OUTCOMES
+                if kind != PASS
+            } | {PASS: sum(1 for o in outcomes if o.outcome == PASS)}
         return {
             "passed": self.passed,
             "baseline": self.comparison.run_a.id,
@@ -68,6 +164,7 @@ class GateResult:
             "candidate": self.comparison.run_b.id,
             "options": vars(self.options),
             "checks": [vars(c) for c in self.checks],
+            "cases": cases,
             "comparison": self.comparison.as_dict(),
         }
 
@@ -92,15 +189,25 @@ def resolve_baseline(store: Store, spec: str, candidate: Run) -> Run:
             return store.get_run(spec)
         except NotFound as exc:
             raise NotFound(f"--baseline: {exc}") from exc
+    near: list[Run] = []  # same suite and tags, other models: named when nothing fits
     for run in store.list_runs(status="completed"):
         if run.id == candidate.id or not set(run.suites) & set(candidate.suites):
             continue
-        if all(run.tags.get(k) == v for k, v in tags.items()):
+        if not all(run.tags.get(k) == v for k, v in tags.items()):
+            continue
+        if set(candidate.models) <= set(run.models):
             return run
-    wanted = ", ".join(f"{k}={v}" for k, v in tags.items()) or "any tags"
+        near.append(run)
+    wanted = "" if not tags else " tagged " + ", ".join(f"{k}={v}" for k, v in tags.items())
+    model_word = "model" if len(candidate.models) == 1 else "models"
+    found = (
+        f"the newest was {near[0].id} (models: {', '.join(near[0].models)})"
+        if near
+        else f"there is none in {store.display_url}"
+    )
     raise NotFound(
-        f"--baseline {spec}: no completed run of {', '.join(candidate.suites)} with {wanted} "
-        f"in {store.display_url}"
+        f"--baseline {spec}: no completed run of {model_word} {', '.join(candidate.models)} "
+        f"on suite {', '.join(candidate.suites)}{wanted}; {found}"
     )
 
 
@@ -129,12 +236,50 @@ def run_gate(
         )
     for item in comparison.models:
         e = item.entry
+        errors = _errors_check(e, base.id, cand.id, options)
+        if errors is not None:
+            result.checks.append(errors)
         if not e["n_paired"]:
-            raise ConfigError(
-                f"--baseline {base.id}: no case of model {e['model']} is in both runs"
+            if errors is None:
+                raise ConfigError(
+                    f"--baseline {base.id}: no case of model {e['model']} has a pass/fail "
+                    "verdict in both runs"
+                )
+            in_both = sum(1 for c in item.cases if c.in_both)
+            errored = sum(1 for c in item.cases if c.errored)
+            result.checks.append(
+                Check(
+                    e["model"],
+                    "paired_cases",
+                    False,
+                    f"none of the {in_both} cases in common was judged in both runs "
+                    f"({errored} left out for errors): nothing to compare",
+                )
             )
+            continue
         result.checks.extend(_model_checks(e, options))
     return result
+
+
+def _errors_check(e: dict[str, Any], baseline: str, candidate: str, o: GateOptions) -> Check | None:
+    """A check of its own for errored attempts on the compared cases, None when there is none."""
+    sides = [("candidate", e["errored"]["b"]), ("baseline", e["errored"]["a"])]
+    runs = [run for run, (_, s) in zip((candidate, baseline), sides, strict=True) if s["attempts"]]
+    said = [
+        f"{s['attempts']} errored attempt{'s' if s['attempts'] != 1 else ''} in {side} "
+        f"({_kinds(s['by_kind'])})"
+        for side, s in sides
+        if s["attempts"]
+    ]
+    if not said:
+        return None
+    left_out = len(set(e["errored"]["a"]["cases"]) | set(e["errored"]["b"]["cases"]))
+    detail = "; ".join(said) + f"; {left_out} case{'s' if left_out != 1 else ''} left out"
+    if o.allow_errors:
+        return Check(e["model"], "errors", True, detail + " (accepted by --allow-errors)")
+    resume = " and ".join(f"benchlab resume {run} --retry-errors" for run in runs)
+    fix = f"finish them ({resume}) or accept them with --allow-errors"
+    return Check(e["model"], "errors", False, f"{detail}; {fix}")
 
 
 def _pct(x: float) -> str:
@@ -148,7 +293,7 @@ def _model_checks(e: dict[str, Any], o: GateOptions) -> list[Check]:
     drop_ok = not significant or -delta <= o.max_drop
     detail = (
         f"delta {100 * delta:+.1f} pp, 95% CI [{100 * lo:+.1f}, {100 * hi:+.1f}] pp, "
-        f"p = {e['p_value_adjusted']:.3g} (Holm)"
+        f"p = {e['p_value_adjusted']:.3g} (Holm) over {e['n_paired']} paired cases"
     )
     if significant and drop_ok:
         detail += f"; significant but within --max-drop {_pct(o.max_drop)}"

@@ -1,10 +1,16 @@
 """What a gate leaves for humans and CI: a pull-request comment (markdown) and JUnit XML.
 
 The markdown is written to be posted as is: the verdict first, one table a
-reviewer can read in seconds, the checks, then the flipped cases folded away
-with links to the dashboard when `BENCHLAB_URL` is known. The JUnit file has
-one test case per case and model, so any CI's test view lists which cases
-fail, and says whether each failure is new (passed in the baseline) or old.
+reviewer can read in seconds, the case counts, the checks, then the cases
+folded away with links to the dashboard when `BENCHLAB_URL` is known. The
+JUnit file has one test case per case and model plus one per gate check.
+
+Both are written from the same `GateResult` and the same per-case outcomes
+(`gate.classify`), so they always agree: a JUnit <failure> is exactly a case
+the markdown counts as "pass → fail" (or a failed check), a JUnit <error> is
+exactly a case it counts as errored (errors are never failures), and a case
+failing in both runs is a <skipped type="known-failure"> (as pytest writes an
+expected failure), because a change that did not make it worse did not fail it.
 """
 
 from __future__ import annotations
@@ -14,14 +20,31 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from benchlab.analysis.compare import PairedCase
-from benchlab.analysis.gate import GateResult
+from benchlab.analysis.compare import ModelComparison
+from benchlab.analysis.gate import (
+    ERRORED,
+    KNOWN_FAILURE,
+    LEFT_OUT,
+    PASS,
+    REGRESSED,
+    CaseOutcome,
+    Check,
+    GateResult,
+)
 
 MAX_LISTED = 50
 VERDICT_MARK = {
     "regression": "🔴 regression",
     "improvement": "🟢 improvement",
     "no_change": "⚪ no change",
+    "untested": "⚫ untested",
+}
+OUTCOME_WORDS = {
+    PASS: "pass",
+    REGRESSED: "pass → fail",
+    KNOWN_FAILURE: "failing in both runs",
+    ERRORED: "errored (left out)",
+    LEFT_OUT: "not compared",
 }
 
 
@@ -65,12 +88,38 @@ def _listing(labels: Sequence[str], render: Any) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def _counts(outcomes: Sequence[CaseOutcome]) -> dict[str, list[CaseOutcome]]:
+    grouped: dict[str, list[CaseOutcome]] = {kind: [] for kind in OUTCOME_WORDS}
+    for o in outcomes:
+        grouped[o.outcome].append(o)
+    return grouped
+
+
+def _check_line(check: Check) -> str:
+    mark = "✅" if check.passed else "❌"
+    return f"- {mark} `{check.model}` {check.name.replace('_', ' ')}: {check.detail}"
+
+
 def gate_markdown(result: GateResult, base_url: str | None = None) -> str:
     comp = result.comparison
     a, b = comp.run_a.id, comp.run_b.id
     links = Links(base_url)
+    failed = [c for c in result.checks if not c.passed]
     head = "✅ passed" if result.passed else "❌ failed"
+    if failed:
+        head += " (" + ", ".join(dict.fromkeys(c.name.replace("_", " ") for c in failed)) + ")"
     lines = [f"## benchlab gate: {head}", ""]
+    if any(c.name == "errors" for c in result.checks):
+        lines += [
+            "> ⚠️ **Errored attempts** (failed requests, missing answers, scorer errors) are "
+            "not counted as failures: the cases they touch are left out of the comparison"
+            + (
+                " (accepted by --allow-errors)."
+                if result.options.allow_errors
+                else ", and the gate fails until they are resolved (see the errors check)."
+            ),
+            "",
+        ]
     intro = f"Candidate {links.run(b)} against baseline {links.run(a)}"
     compare_url = links.compare(a, b)
     if compare_url:
@@ -94,10 +143,13 @@ def gate_markdown(result: GateResult, base_url: str | None = None) -> str:
             f"{_pp(e['delta'])} | {ci_text} | {'-' if p is None else f'{p:.3g}'} | "
             f"{VERDICT_MARK[e['verdict']]} |"
         )
+    lines += ["", "**Cases**", ""]
+    for item in comp.models:
+        grouped = _counts(result.outcomes(item))
+        counts = " · ".join(f"{len(grouped[kind])} {word}" for kind, word in OUTCOME_WORDS.items())
+        lines.append(f"- `{item.entry['model']}`: {counts}")
     lines += ["", "**Checks**", ""]
-    for check in result.checks:
-        mark = "✅" if check.passed else "❌"
-        lines.append(f"- {mark} `{check.model}` {check.name.replace('_', ' ')}: {check.detail}")
+    lines += [_check_line(check) for check in result.checks]
     lines += ["", "| model | cost baseline | cost candidate | p50 ms baseline | p50 ms candidate |"]
     lines.append("| --- | ---: | ---: | ---: | ---: |")
     for item in comp.models:
@@ -108,55 +160,94 @@ def gate_markdown(result: GateResult, base_url: str | None = None) -> str:
             f"{_ms(la.get('p50'))} | {_ms(lb.get('p50'))} |"
         )
     for item in comp.models:
-        e = item.entry
-        worse, better = e["flips"]["pass_to_fail"], e["flips"]["fail_to_pass"]
-        if worse or better:
-            lines += [
-                "",
-                f"<details><summary>{e['model']}: {len(worse)} pass → fail, "
-                f"{len(better)} fail → pass</summary>",
-                "",
-            ]
-            if worse:
-                lines.append("pass → fail: " + _listing(worse, lambda x: links.case(b, x)))
-                lines.append("")
-            if better:
-                lines.append("fail → pass: " + _listing(better, lambda x: links.case(b, x)))
-                lines.append("")
-            lines.append("</details>")
-        only = [(k, e[k]) for k in ("only_in_a", "only_in_b") if e[k]]
-        for key, labels in only:
-            side = "baseline" if key == "only_in_a" else "candidate"
-            lines += [
-                "",
-                f"{e['model']}: {len(labels)} cases only in the {side}, left out of the test: "
-                + _listing(labels, lambda x: f"`{x}`"),
-            ]
-        if e.get("mde") is not None:
-            lines += [
-                "",
-                f"<sub>{e['model']}: with {e['n_paired']} paired cases the smallest difference "
-                f"this comparison detects with 80% power is ±{100 * e['mde']:.1f} pp.</sub>",
-            ]
+        lines += _model_details(item, result, links)
     return "\n".join(lines) + "\n"
 
 
-def _case_status(case: PairedCase) -> tuple[str, str, str] | None:
-    """(element, type, message) for a failing case of the candidate, None when it passes."""
-    b, a = case.b, case.a
-    if b is None:
-        return ("skipped", "", "not in the candidate run")
-    if b.passed == b.judged:
+def _model_details(item: ModelComparison, result: GateResult, links: Links) -> list[str]:
+    e = item.entry
+    b = result.comparison.run_b.id
+    grouped = _counts(result.outcomes(item))
+    worse = [o.label for o in grouped[REGRESSED]]
+    better = e["flips"]["fail_to_pass"]
+    lines: list[str] = []
+    if worse or better:
+        lines += [
+            "",
+            f"<details><summary>{e['model']}: {len(worse)} pass → fail, "
+            f"{len(better)} fail → pass</summary>",
+            "",
+        ]
+        if worse:
+            lines.append("pass → fail: " + _listing(worse, lambda x: links.case(b, x)))
+            lines.append("")
+        if better:
+            lines.append("fail → pass: " + _listing(better, lambda x: links.case(b, x)))
+            lines.append("")
+        lines.append("</details>")
+    if grouped[ERRORED]:
+        errored = [o.label for o in grouped[ERRORED]]
+        lines += [
+            "",
+            f"<details><summary>{e['model']}: {len(errored)} errored cases, left out of "
+            "the test</summary>",
+            "",
+            "errored: " + _listing(errored, lambda x: links.case(b, x)),
+            "",
+        ]
+        for side, word in (("b", "candidate"), ("a", "baseline")):
+            for kind, message in e["errored"][side]["messages"].items():
+                quoted = message.replace("`", "'")
+                lines.append(f"- {word}, {kind}: `{quoted}`")
+        lines += ["", "</details>"]
+    if grouped[KNOWN_FAILURE]:
+        known = [o.label for o in grouped[KNOWN_FAILURE]]
+        lines += [
+            "",
+            f"<details><summary>{e['model']}: {len(known)} failing in both runs "
+            "(no worse than the baseline)</summary>",
+            "",
+            _listing(known, lambda x: links.case(b, x)),
+            "",
+            "</details>",
+        ]
+    only = [(k, e[k]) for k in ("only_in_a", "only_in_b") if e[k]]
+    for key, labels in only:
+        side = "baseline" if key == "only_in_a" else "candidate"
+        lines += [
+            "",
+            f"{e['model']}: {len(labels)} cases only in the {side}, left out of the test: "
+            + _listing(labels, lambda x: f"`{x}`"),
+        ]
+    if e.get("mde") is not None:
+        lines += [
+            "",
+            f"<sub>{e['model']}: with {e['n_paired']} paired cases the smallest difference "
+            f"this comparison detects with 80% power is ±{100 * e['mde']:.1f} pp.</sub>",
+        ]
+    return lines
+
+
+JUNIT = {
+    REGRESSED: ("failure", "regression"),
+    ERRORED: ("error", "attempt-error"),
+    KNOWN_FAILURE: ("skipped", "known-failure"),
+    LEFT_OUT: ("skipped", "not-compared"),
+}
+
+
+def _case_status(outcome: CaseOutcome) -> tuple[str, str, str] | None:
+    """(element, type, message) of a case's JUnit test case; None when it passes."""
+    if outcome.outcome == PASS:
         return None
-    if b.errors and b.errors == b.attempts:
-        return ("error", "attempt-error", f"every attempt errored ({b.errors})")
-    share = f"passed {b.passed}/{b.judged} samples" if b.judged > 1 else "failed"
-    if a is None:
-        return ("failure", "failure", f"{share}; not in the baseline")
-    before = "passed" if a.judged == 1 else f"passed {a.passed}/{a.judged} samples"
-    if (b.rate or 0.0) < (a.rate or 0.0):
-        return ("failure", "regression", f"regression: {share}, {before} in the baseline")
-    return ("failure", "failure", f"{share}; also failing in the baseline")
+    element, kind = JUNIT[outcome.outcome]
+    return (element, kind, outcome.message)
+
+
+def _check_status(check: Check) -> tuple[str, str, str] | None:
+    if check.passed:
+        return None
+    return ("error" if check.infrastructure else "failure", check.name, check.detail)
 
 
 def gate_junit(result: GateResult) -> str:
@@ -171,14 +262,14 @@ def gate_junit(result: GateResult) -> str:
         for name, run_id in (("baseline", comp.run_a.id), ("candidate", comp.run_b.id)):
             ET.SubElement(props, "property", name=name, value=run_id)
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        for case in item.cases:
+        for outcome in result.outcomes(item):
             tc = ET.SubElement(
-                suite, "testcase", classname=f"{model}.{case.suite}", name=case.case_id
+                suite, "testcase", classname=f"{model}.{outcome.suite}", name=outcome.case_id
             )
-            _add_status(tc, _case_status(case), counts)
-        for check in (c for c in result.checks if c.model in (item.entry["model"], "*")):
+            _add_status(tc, _case_status(outcome), counts)
+        for check in result.checks_of(item):
             tc = ET.SubElement(suite, "testcase", classname=f"{model}.gate", name=check.name)
-            _add_status(tc, None if check.passed else ("failure", check.name, check.detail), counts)
+            _add_status(tc, _check_status(check), counts)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -102,10 +102,12 @@ def _model_history(
     for run in runs:
         if model not in run.models:
             continue
-        rows = [r for r in case_outcomes(store, run.id, model=model, suite=suite) if r.judged]
+        outcomes = case_outcomes(store, run.id, model=model, suite=suite)
+        rows = [r for r in outcomes if r.judged]
         if not rows:
             continue
-        points.append(_point(run, rows))
+        # errored attempts are outside the rate; their count stands beside it
+        points.append({**_point(run, rows), "errors": sum(r.errors for r in outcomes)})
         tables.append(rows)
     changes: list[dict[str, Any]] = []
     for i in range(1, len(points)):

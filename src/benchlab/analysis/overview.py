@@ -154,24 +154,13 @@ def trend(
     return [{"model": m, "points": pts} for m, pts in sorted(series.items())]
 
 
-def spend(store: Store, *, now: datetime | None = None) -> dict[str, Any]:
-    """Money spent this calendar month (UTC) and on average per run."""
-    now = now or datetime.now(UTC)
-    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0).timestamp()
-    per_run: dict[str, list[ModelStat]] = defaultdict(list)
-    statuses = ("completed", "failed", "interrupted")
-    for stat, _times in run_stats.finished_stats(store, since=month_start, statuses=statuses):
-        per_run[stat.run_id].append(stat)
-    totals = [combine(v) for v in per_run.values()]
-    known = sum(t.cost_usd for t in totals)
-    unknown = sum(1 for t in totals if t.cost_unknown)
-    return {
-        "month": now.strftime("%Y-%m"),
-        "cost_usd": known,
-        "runs": len(totals),
-        "runs_with_unknown_cost": unknown,
-        "avg_per_run_usd": known / len(totals) if totals else None,
-    }
+def spend(store: Store, month: str | None = None, *, now: datetime | None = None) -> dict[str, Any]:
+    """Money spent this calendar month (UTC): the same figures as `benchlab spend`, from
+    the same query (`analysis.spend.monthly_spend`), with the line both print."""
+    from benchlab.analysis.spend import monthly_spend, spend_line
+
+    data = monthly_spend(store, month, now=now)
+    return {**data, "line": spend_line(data)}
 
 
 def score_cards(store: Store) -> list[dict[str, Any]]:

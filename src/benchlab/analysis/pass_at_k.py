@@ -105,6 +105,8 @@ def add_pass_at_k(store: Store, run: Run, models: list[dict[str, Any]]) -> None:
     per_model: dict[str, dict[tuple[str, str], list[int]]] = {}
     for row in store.summary_rows(run.id):
         model, suite, passed, case_id = row[0], row[1], row[4], row[9]
+        if passed is None:  # an errored (or unscored) sample is no sample: n counts verdicts
+            continue
         counts = per_model.setdefault(model, {}).setdefault((suite, case_id), [0, 0])
         counts[0] += 1
         counts[1] += bool(passed)

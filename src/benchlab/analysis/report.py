@@ -92,6 +92,26 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
+def error_rows(report: dict[str, Any]) -> list[list[str]]:
+    """Errored attempts per model and kind with the first message (empty: none)."""
+    return [
+        [m["model"], kind, str(e["count"]), e["first_message"]]
+        for m in report["summary"]["models"]
+        for kind, e in (m.get("errors_by_kind") or {}).items()
+    ]
+
+
+def errors_note(report: dict[str, Any]) -> str:
+    """What errors mean for the numbers above, and how to finish the run."""
+    summary = report["summary"]
+    return (
+        f"{summary['errors']} of {summary['attempts']} attempts errored and have no verdict: "
+        "every pass rate here is over the judged attempts only. Finish them with "
+        f"`benchlab resume {summary['run_id']} --retry-errors`."
+    )
+
+
+ERRORS_HEAD = ["model", "kind", "count", "first message"]
 SUMMARY_HEAD = ["model", "pass rate", "95% CI", "method", "attempts", "errors", "cost"]
 SUMMARY_HEAD += ["mean ms", "p50 ms", "p95 ms"]
 HISTORY_HEAD = ["run", "date", "cases", "pass rate", "95% CI", "Δ vs previous", "p (BH)", "verdict"]
@@ -207,6 +227,9 @@ def report_markdown(report: dict[str, Any]) -> str:
         "",
         *_md_table(SUMMARY_HEAD, summary_rows(report)),
     ]
+    if report["summary"].get("errors"):
+        lines += ["", "## Errors", "", errors_note(report), ""]
+        lines += _md_table(ERRORS_HEAD, error_rows(report))
     head, rows = category_table(report)
     if rows:
         lines += ["", "## By category", "", *_md_table(head, rows)]

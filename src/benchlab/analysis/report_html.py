@@ -11,12 +11,15 @@ from html import escape
 from typing import Any
 
 from benchlab.analysis.report import (
+    ERRORS_HEAD,
     FAILURE_HEAD,
     HISTORY_HEAD,
     SUMMARY_HEAD,
     alert_lines,
     category_table,
     ci_text_raw,
+    error_rows,
+    errors_note,
     failure_note,
     failure_rows,
     history_rows,
@@ -109,6 +112,12 @@ def report_html(report: dict[str, Any]) -> str:
         _summary_chart(report),
         _table(SUMMARY_HEAD, summary_rows(report)),
     ]
+    if report["summary"].get("errors"):
+        body += [
+            "<h2>Errors</h2>",
+            f'<p class="alert">{escape(_plain(errors_note(report)))}</p>',
+            _table(ERRORS_HEAD, error_rows(report)),
+        ]
     head, rows = category_table(report)
     if rows:
         body += ["<h2>By category</h2>", _category_charts(report), _table(head, rows)]

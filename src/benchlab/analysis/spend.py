@@ -1,9 +1,12 @@
 """Money spent in a calendar month (UTC), per model and suite, and on average per run.
 
-Counted from attempts that were really sent and finished that month: a cached
-answer cost nothing when it was reused, so a re-run served from cache adds
-nothing here (its summary still shows what the answers cost to get). Attempts
-of models without a known price are counted apart, never as free.
+The one spend figure of benchlab: `benchlab spend`, `GET /api/spend` and the
+dashboard's overview all read `monthly_spend`, so they cannot disagree. It
+counts requests really sent and answered that month, by runs of every status
+(a run stopped by `--max-cost`, failed or interrupted spent money too); a
+cached answer cost nothing and is counted apart. A request of a model without
+a known price is never counted as free: the totals it belongs to are `None`
+("unknown") with `known_usd` beside them and the count of unpriced requests.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from benchlab.errors import ConfigError
 from benchlab.store import Store
-from benchlab.store.outcomes import spend_rows, spend_run_ids
+from benchlab.store.outcomes import SpendRow, spend_rows, spend_run_ids
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -34,44 +37,90 @@ def month_bounds(month: str | None, now: datetime | None = None) -> tuple[str, f
     return f"{year:04d}-{mon:02d}", start.timestamp(), end.timestamp()
 
 
-def _group(rows: list[Any], key: str) -> list[dict[str, Any]]:
+def _entry(key: str, name: str) -> dict[str, Any]:
+    return {key: name, "cost_usd": 0.0, "known_usd": 0.0, "requests": 0, "unpriced_requests": 0}
+
+
+def _add(entry: dict[str, Any], row: SpendRow) -> None:
+    entry["known_usd"] += row.cost_usd
+    entry["requests"] += row.requests
+    entry["unpriced_requests"] += row.unknown_cost
+
+
+def _priced(entry: dict[str, Any]) -> dict[str, Any]:
+    """`cost_usd` is the known cost, or None when some request of it had no price."""
+    entry["cost_usd"] = None if entry["unpriced_requests"] else entry["known_usd"]
+    return entry
+
+
+def _group(rows: list[SpendRow], key: str) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for r in rows:
+        if not r.requests:
+            continue  # only cached answers: nothing was spent on it
         name = getattr(r, key)
-        entry = out.setdefault(name, {key: name, "cost_usd": 0.0, "requests": 0, "unknown_cost": 0})
-        entry["cost_usd"] += r.cost_usd
-        entry["requests"] += r.requests
-        entry["unknown_cost"] += r.unknown_cost
-    return sorted(out.values(), key=lambda e: (-e["cost_usd"], e[key]))
+        _add(out.setdefault(name, _entry(key, name)), r)
+    return sorted((_priced(e) for e in out.values()), key=lambda e: (-e["known_usd"], e[key]))
 
 
-def monthly_spend(store: Store, month: str | None = None) -> dict[str, Any]:
-    label, start, end = month_bounds(month)
+def monthly_spend(
+    store: Store, month: str | None = None, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """The month's spend (this month, UTC, by default); see the module doc."""
+    label, start, end = month_bounds(month, now)
     rows = spend_rows(store, start, end)
     run_ids = spend_run_ids(store, start, end)
-    total = sum(r.cost_usd for r in rows)
-    by_model = _group(rows, "model")
-    by_suite = _group(rows, "suite")
+    known = sum(r.cost_usd for r in rows)
+    unpriced = sum(r.unknown_cost for r in rows)
+    total = None if unpriced else known
     return {
         "month": label,
         "from": datetime.fromtimestamp(start, UTC).isoformat(),
         "to": datetime.fromtimestamp(end, UTC).isoformat(),
         "total_usd": total,
+        "known_usd": known,
         "requests": sum(r.requests for r in rows),
-        "unknown_cost_requests": sum(r.unknown_cost for r in rows),
+        "unpriced_requests": unpriced,
+        "cached_answers": sum(r.cached for r in rows),
         "runs": len(run_ids),
-        "avg_per_run_usd": total / len(run_ids) if run_ids else None,
-        "by_model": by_model,
-        "by_suite": by_suite,
+        "avg_per_run_usd": (total / len(run_ids)) if run_ids and total is not None else None,
+        "by_model": _group(rows, "model"),
+        "by_suite": _group(rows, "suite"),
         "by_model_suite": [
             {
                 "model": r.model,
                 "suite": r.suite,
-                "cost_usd": r.cost_usd,
+                "cost_usd": None if r.unknown_cost else r.cost_usd,
+                "known_usd": r.cost_usd,
                 "requests": r.requests,
-                "unknown_cost": r.unknown_cost,
+                "unpriced_requests": r.unknown_cost,
+                "cached_answers": r.cached,
                 "runs": r.runs,
             }
             for r in rows
         ],
     }
+
+
+def usd(value: float | None) -> str:
+    """Money as people read it; an unknown amount is "unknown", never $0.0000."""
+    if value is None:
+        return "unknown"
+    return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
+
+
+def spend_line(data: dict[str, Any]) -> str:
+    """The month's spend in one line, the same words on the terminal and the dashboard."""
+    total, known, unpriced = data["total_usd"], data["known_usd"], data["unpriced_requests"]
+    money = usd(total) if unpriced == 0 else f"unknown (at least {usd(known)})"
+    avg = data["avg_per_run_usd"]
+    parts = [
+        f"{data['month']}: {money} over {data['runs']} run{'s' if data['runs'] != 1 else ''}",
+        f"{data['requests']:,} requests sent",
+        f"{'-' if avg is None else usd(avg)} per run",
+    ]
+    if unpriced:
+        parts.append(f"{unpriced:,} request{'s' if unpriced != 1 else ''} without a known price")
+    if data["cached_answers"]:
+        parts.append(f"{data['cached_answers']:,} cached answers at $0")
+    return "; ".join(parts)

@@ -2,8 +2,14 @@
 
 Built in one streaming pass over the run's attempts (only the columns needed),
 so summarising a run of a million attempts does not load a million objects.
-Pass rate counts an attempt that errored as failed: a model that cannot
-answer has not passed, and hiding errors would flatter flaky providers.
+
+An attempt that errored (its request failed after retries, its recorded
+answer was missing, or a scorer raised) is not a fail: it has no verdict.
+Every rate (`pass_rate`, `by_category`, `by_suite`, pass@k, score means,
+intervals) is over the judged attempts only, and the errors stand beside it,
+counted per model (`errors`) and per kind with the first message of each
+(`errors_by_kind`: `{kind: {"count": n, "first_message": "..."}}`), so a
+broken endpoint can never pass for a bad model, nor hide behind a good rate.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchlab.analysis.cache_use import add_cache_use
 from benchlab.analysis.intervals import enrich_summary
 from benchlab.analysis.judge_spend import add_judge_spend
 from benchlab.analysis.pass_at_k import add_pass_at_k
 from benchlab.analysis.stats import mean, percentile, wilson_interval
 from benchlab.store import Store
+from benchlab.store.error_kinds import by_kind, error_kinds
 
 
 @dataclass
@@ -47,7 +55,7 @@ class _Acc:
         if passed is not None:
             self.judged += 1
             self.passed += bool(passed)
-        if status == "ok":
+        if status == "ok" or tin is not None or tout is not None:  # answered (scorer errors too)
             if latency is not None and self.keep_latencies:
                 self.latencies.append(latency)
             self.input_tokens += tin or 0
@@ -62,6 +70,7 @@ class _Acc:
         return {
             "n": self.judged,
             "passed": self.passed,
+            "errors": self.errors,
             "pass_rate": self.passed / self.judged if self.judged else None,
             "ci95": list(ci) if ci else None,
         }
@@ -93,6 +102,7 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         if len(run.suites) > 1:
             sacc = per_suite.setdefault(model, {}).setdefault(suite, _Acc(keep_latencies=False))
             sacc.add(status, passed, latency, tin, tout, cost)
+    kinds = error_kinds(store, run.id)
     models = []
     for name, acc in per_model.items():
         lat = sorted(acc.latencies)
@@ -100,7 +110,9 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "model": name,
             "attempts": acc.attempts,
+            "judged": acc.judged,
             "errors": acc.errors,
+            "errors_by_kind": by_kind([k for k in kinds if k.model == name]),
             "pass_rate": rate["pass_rate"],
             "ci95": rate["ci95"],
             "ci_method": "wilson",
@@ -120,6 +132,7 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
     enrich_summary(store, run, models)  # bootstrap CIs for samples > 1, per-scorer means
     add_pass_at_k(store, run, models)  # code benchmarks: pass@1/10/100 with bootstrap CIs
     add_judge_spend(store, run, models)  # judge_cost_usd apart from the models' cost_usd
+    cache = add_cache_use(store, run.id, models)  # answers reused, and from when
     return {
         "run_id": run.id,
         "status": run.status,
@@ -130,5 +143,9 @@ def summarize_run(store: Store, run_id: str) -> dict[str, Any]:
         "tags": run.tags,
         "error": store.run_error(run.id),
         "score_pass": store.latest_pass(run.id),  # 0: the run's own scoring
+        "attempts": sum(m["attempts"] for m in models),
+        "errors": sum(m["errors"] for m in models),
+        "errors_by_kind": by_kind(kinds),
         "models": models,
+        "cache": cache,
     }

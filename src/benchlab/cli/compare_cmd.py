@@ -59,7 +59,12 @@ def _usd(x: float | None) -> str:
     return "unknown" if x is None else f"${x:,.4f}"
 
 
-STYLE = {"regression": "bold red", "improvement": "bold green", "no_change": "dim"}
+STYLE = {
+    "regression": "bold red",
+    "improvement": "bold green",
+    "no_change": "dim",
+    "untested": "bold yellow",
+}
 
 
 def print_comparison(data: dict[str, Any]) -> None:
@@ -124,6 +129,16 @@ def print_comparison(data: dict[str, Any]) -> None:
             if ids:
                 shown = ", ".join(ids[:20]) + (f" … (+{len(ids) - 20})" if len(ids) > 20 else "")
                 console.print(f"{m['model']}: {len(ids)} {arrow}: {shown}", highlight=False)
+        for side in ("a", "b"):
+            errored = m["errored"][side]
+            if errored["attempts"]:
+                kinds = ", ".join(f"{k}: {n}" for k, n in errored["by_kind"].items())
+                n = len(errored["cases"])
+                console.print(
+                    f"{m['model']}: {n} case{'' if n == 1 else 's'} left out for errors in run "
+                    f"{side.upper()} ({errored['attempts']} errored attempts; {kinds})",
+                    highlight=False,
+                )
         for key, side in (("only_in_a", "A"), ("only_in_b", "B")):
             if m[key]:
                 console.print(

@@ -7,7 +7,7 @@ from benchlab.cli.app import JsonOpt, app, print_json
 
 @app.command()
 def doctor(json_out: JsonOpt = False) -> None:
-    """Check the code sandbox: every backend tried for real, the one in use, toolchains."""
+    """Check the code sandbox: every backend tried for real, what each defends, toolchains."""
     from benchlab.sandbox.doctor import diagnose
 
     report = diagnose()
@@ -26,6 +26,11 @@ def doctor(json_out: JsonOpt = False) -> None:
     iso = report["isolation"]
     out(f"\nin use (auto): {report['auto'] or 'none works'}")
     out(f"  ->  every execution records: {iso['label']}\n" if iso else "\n")
+    working = {n: i["isolation"] for n, i in report["backends"].items() if i["works"]}
+    for name, info in working.items():
+        out(f"\nwhat {name} defends{' (in use)' if name == report['auto'] else ''}:\n")
+        for harm, how in info["defends"].items():
+            out(f"  {harm:13} {how}\n")
     for warning in report["warnings"]:
         out(f"warning: {warning}\n")
     out("\ntoolchains:\n")

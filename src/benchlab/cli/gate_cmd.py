@@ -1,7 +1,9 @@
 """`benchlab gate`: exit 0 on no significant regression, 1 on a regression or broken threshold.
 
-Exit 2 (bad input) comes from `UserError` like every other command: an unknown
-run, no baseline found, a flag out of range.
+Errored attempts on the compared cases also exit 1 (check `errors`), unless
+`--allow-errors`. Exit 2 (bad input) comes from `UserError` like every other
+command: an unknown run, no baseline found, runs with no case in common, a
+flag out of range.
 """
 
 import os
@@ -19,7 +21,9 @@ def gate(
     baseline: Annotated[
         str | None,
         typer.Option(
-            "--baseline", help="A run id, or latest[:TAG=VALUE,...]: newest completed run."
+            "--baseline",
+            help="A run id, or latest[:TAG=VALUE,...]: the newest completed run of the "
+            "candidate's model(s) on its suite.",
         ),
     ] = None,
     candidate: Annotated[str | None, typer.Option("--candidate", help="The run judged.")] = None,
@@ -34,11 +38,19 @@ def gate(
         float | None,
         typer.Option("--max-cost-increase", help="Cost may grow at most F (0.1 = +10%)."),
     ] = None,
+    allow_errors: Annotated[
+        bool,
+        typer.Option(
+            "--allow-errors",
+            help="Accept errored attempts: their cases are left out instead of failing the gate.",
+        ),
+    ] = False,
     markdown: Annotated[
         Path | None, typer.Option("--markdown", help="Write a pull-request comment here.")
     ] = None,
     junit: Annotated[
-        Path | None, typer.Option("--junit", help="Write JUnit XML (a test per case and model).")
+        Path | None,
+        typer.Option("--junit", help="Write JUnit XML (a test per case and model, and per check)."),
     ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
@@ -59,6 +71,7 @@ def gate(
         min_pass_rate=min_pass_rate,
         alpha=alpha,
         max_cost_increase=max_cost_increase,
+        allow_errors=allow_errors,
     )
     from benchlab.analysis.gate_output import gate_junit, gate_markdown
     from benchlab.cli._files import write_text
@@ -78,4 +91,10 @@ def gate(
         for check in result.checks:
             mark = "ok  " if check.passed else "FAIL"
             sys.stdout.write(f"  {mark} {check.model} {check.name}: {check.detail}\n")
+        for model, cases in result.as_dict()["cases"].items():
+            sys.stdout.write(
+                f"  cases {model}: {cases['pass']} pass, {len(cases['regressed'])} pass -> fail, "
+                f"{len(cases['known_failure'])} failing in both runs, "
+                f"{len(cases['error'])} errored (left out), {len(cases['left_out'])} not compared\n"
+            )
     raise typer.Exit(0 if result.passed else 1)

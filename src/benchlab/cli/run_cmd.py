@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
+from benchlab.cli._run_errors import check_max_error_rate, report_errors
 from benchlab.cli.app import DbOpt, JsonOpt, app, parse_tags, print_json, progress_sinks
 
 
@@ -42,7 +43,14 @@ def run(
         bool,
         typer.Option("--dry-run", help="Render prompts, estimate tokens and cost; send nothing."),
     ] = False,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Ignore cached responses.")] = False,
+    cache: Annotated[
+        bool | None,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse stored answers to identical requests instead of asking again "
+            "(default: ask; --no-cache also asks judges again).",
+        ),
+    ] = None,
     judge_model: Annotated[
         str | None,
         typer.Option("--judge-model", help="The model judging scorers (judge, stance) ask."),
@@ -54,6 +62,13 @@ def run(
     max_cost: Annotated[
         float | None,
         typer.Option("--max-cost", help="Stop sending requests once the run has spent USD."),
+    ] = None,
+    max_error_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--max-error-rate",
+            help="Accept up to this share (0..1) of errored attempts: exit 0 instead of 3.",
+        ),
     ] = None,
     tag: Annotated[list[str] | None, typer.Option(help="KEY=VALUE label for the run.")] = None,
     db: DbOpt = None,
@@ -79,6 +94,7 @@ def run(
 
     if summary_csv is not None:
         _check_summary_flags(summary_csv, suites, dry_run=dry_run, no_score=no_score)
+    check_max_error_rate(max_error_rate)
 
     if executor is not None:
         from benchlab.sandbox.executor import use_executor
@@ -101,7 +117,8 @@ def run(
             "timeout": timeout,
             "retries": retries,
             "scorers": [parse_scorer(s) for s in (scorer or [])],
-            "cache": not no_cache,
+            "cache": bool(cache),
+            "judge_cache": cache is not False,
             "dry_run": dry_run,
             "tags": parse_tags(tag or []),
             "db": db,
@@ -130,7 +147,7 @@ def run(
     result = _run_async(api.arun(config, sinks=progress_sinks(json_out, quiet)))
     if summary_csv is not None:
         _write_summary(result, summary_csv, config.db)
-    _finish(result, json_out)
+    _finish(result, json_out, max_error_rate)
 
 
 def _check_summary_flags(path: Path, suites: list[str], *, dry_run: bool, no_score: bool) -> None:
@@ -196,7 +213,9 @@ def _run_async(coro: Any) -> Any:
         raise typer.Exit(130) from None
 
 
-def _finish(result: Any, json_out: bool) -> None:
+def _finish(result: Any, json_out: bool, max_error_rate: float | None = None) -> None:
+    """Print the summary; exit 0 all judged, 1 budget stop, 3 errored attempts (stderr says
+    which, grouped by kind, and how to finish them)."""
     for warning in getattr(result, "warnings", []):
         sys.stderr.write(warning + "\n")
     if json_out:
@@ -205,25 +224,43 @@ def _finish(result: Any, json_out: bool) -> None:
         from benchlab.render import print_summary
 
         print_summary(result.summary)
-    if result.status == "stopped_budget":
-        sys.stderr.write(
-            f"stopped: run {result.run_id} reached --max-cost; finish it with "
-            f"`benchlab resume {result.run_id} --max-cost HIGHER`\n"
-        )
-    if result.status != "completed":
-        raise typer.Exit(1)
+    budget = result.summary.get("budget")
+    if result.status == "stopped_budget" and budget:
+        from benchlab.engine.budget import stop_line
+
+        line = stop_line(result.run_id, budget["spent_usd"], budget["cap_usd"], budget["not_sent"])
+        sys.stderr.write(line + "\n")
+    code = report_errors(result.summary, max_error_rate)
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
 def resume(
     run_id: Annotated[str, typer.Argument(help="The run to finish.")],
     retry_errors: Annotated[
-        bool, typer.Option("--retry-errors", help="Ask again the attempts that errored.")
+        bool,
+        typer.Option(
+            "--retry-errors", help="Ask again exactly the attempts that errored (replacing them)."
+        ),
     ] = False,
     concurrency: Annotated[int | None, typer.Option("--concurrency", "-c")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache")] = False,
+    cache: Annotated[
+        bool | None,
+        typer.Option(
+            "--cache/--no-cache",
+            help="Reuse stored answers for what is left (default: as the run was started).",
+        ),
+    ] = None,
     max_cost: Annotated[
         float | None, typer.Option("--max-cost", help="A new spend cap in USD (whole run).")
+    ] = None,
+    max_error_rate: Annotated[
+        float | None,
+        typer.Option(
+            "--max-error-rate",
+            help="Accept up to this share (0..1) of errored attempts: exit 0 instead of 3.",
+        ),
     ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
@@ -236,6 +273,7 @@ def resume(
     """Finish an interrupted run without redoing finished attempts."""
     from benchlab import api
 
+    check_max_error_rate(max_error_rate)
     if executor is not None:
         from benchlab.sandbox.executor import use_executor
 
@@ -243,8 +281,8 @@ def resume(
     overrides: dict[str, Any] = {}
     if concurrency is not None:
         overrides["concurrency"] = concurrency
-    if no_cache:
-        overrides["cache"] = False
+    if cache is not None:
+        overrides["cache"] = cache
     if max_cost is not None:
         overrides["max_cost"] = max_cost
     result = _run_async(
@@ -256,4 +294,4 @@ def resume(
             overrides=overrides,
         )
     )
-    _finish(result, json_out)
+    _finish(result, json_out, max_error_rate)

@@ -68,10 +68,15 @@ def push(
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Send a finished run to a server's POST /api/results (key from BENCHLAB_ADMIN_KEY)."""
+    """Send a finished run to a server's POST /api/results (key from BENCHLAB_ADMIN_KEY).
+
+    A server that answers 429/503 is asked again after its Retry-After (5 tries, 60 s)."""
     from benchlab.remote import push_run
 
-    result = push_run(run_id, to, db=db)
+    def waiting(attempt: int, wait: float, reason: str) -> None:
+        sys.stderr.write(f"{reason}; trying again in {wait:g}s (try {attempt + 1})\n")
+
+    result = push_run(run_id, to, db=db, on_retry=waiting)
     if json_out:
         print_json(
             {"run_id": result.run_id, "created": result.created, "attempts": result.attempts}

@@ -115,7 +115,12 @@ class ModelLane:
 async def score_answer(
     case: Case, answer: Answer, scorers: list[Scorer], ctx: ScoreContext
 ) -> list[tuple[str, ScoreResult]]:
-    """Every scorer's verdict; a scorer that raises gives an error verdict, never a crash."""
+    """Every scorer's verdict; a scorer that raises gives an error verdict, never a crash.
+
+    An error verdict has no verdict (`passed` None) and says its kind in
+    `details["error_kind"]`: the attempt becomes an error, never a fail, because
+    a broken scorer says nothing about the model's answer.
+    """
     results: list[tuple[str, ScoreResult]] = []
     for scorer in scorers:
         try:
@@ -125,15 +130,36 @@ async def score_answer(
         except Exception as exc:
             result = ScoreResult(
                 value=None,
-                passed=False,
+                passed=None,
                 explanation=f"scorer error: {type(exc).__name__}: {exc}",
-                details={"error": type(exc).__name__},
+                details={"error": type(exc).__name__, "error_kind": scorer_error_kind(exc)},
             )
         results.append((scorer.name, result))
     return results
 
 
+def scorer_error_kind(exc: BaseException) -> str:
+    """A failed judge call keeps its provider's kind; sandbox infrastructure says `sandbox`
+    (its exceptions carry `error_kind`); anything else is the scorer's own error."""
+    if isinstance(exc, ProviderError):
+        return exc.kind
+    kind = getattr(exc, "error_kind", None)
+    return kind if isinstance(kind, str) and kind else "scorer"
+
+
+def scoring_error(results: list[tuple[str, ScoreResult]]) -> tuple[str, str] | None:
+    """(kind, message) of the first scorer that could not give a verdict, else None."""
+    for name, r in results:
+        kind = r.details.get("error_kind") if r.details else None
+        if kind:
+            return str(kind), f"{name}: {r.explanation}"
+    return None
+
+
 def overall_passed(results: list[tuple[str, ScoreResult]]) -> bool | None:
+    """All verdicts passed; None (not judged) when there is none or any scorer errored."""
+    if scoring_error(results) is not None:
+        return None
     verdicts = [r.passed for _, r in results if r.passed is not None]
     return all(verdicts) if verdicts else None
 
@@ -157,5 +183,8 @@ def score_rows(
 
 
 def error_text(error: BaseException) -> tuple[str, str]:
-    kind = error.kind if isinstance(error, ProviderError) else type(error).__name__
-    return kind, str(error) or kind
+    """(kind, message) of a failed request. An exception that is not a ProviderError is a
+    provider bug meeting an answer it did not expect: a bad response, named in the message."""
+    if isinstance(error, ProviderError):
+        return error.kind, str(error) or error.kind
+    return "bad_response", f"{type(error).__name__}: {error}"

@@ -42,7 +42,11 @@ class RunConfig(BaseModel):
     retry_base_delay: float = Field(default=1.0, ge=0)
     retry_max_delay: float = Field(default=60.0, ge=0)
     scorers: list[ScorerSpec] = Field(default_factory=list)
-    cache: bool = True
+    # A run measures: answers are asked again unless `cache` (`--cache`) says to reuse stored
+    # ones (every answer is stored either way). Judges may reuse a verdict on an unchanged
+    # answer (`judge_cache`), since the verdict measures the answer, not the judge's mood.
+    cache: bool = False
+    judge_cache: bool = True
     dry_run: bool = False
     tags: dict[str, str] = Field(default_factory=dict)
     db: str | None = None

@@ -159,7 +159,7 @@ async def judge_pairs(
     chosen = chosen_models(run.models, models, run.id)
     overrides: dict[str, Any] = {"judge_model": judge_model, "concurrency": concurrency}
     if not cache:
-        overrides["cache"] = False
+        overrides["judge_cache"] = False
     config = stored_config(store, run.id, overrides)
     engine = Engine(config, store, env=env)
     check_judges({judge_model}, config, engine.pool)

@@ -110,7 +110,7 @@ async def score_pass(
     run_id = run.id
     overrides = {"judge_model": judge_model, "concurrency": concurrency, "score": True}
     if not cache:
-        overrides["cache"] = False
+        overrides["judge_cache"] = False
     config = stored_config(store, run_id, overrides)
     cases = _Cases(store, run_id, scorers)
     engine = Engine(config, store, env=env)

@@ -34,11 +34,13 @@ from benchlab.engine.attempt import (
     overall_passed,
     score_answer,
     score_rows,
+    scoring_error,
 )
 from benchlab.engine.budget import STOPPED, Budget
 from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
 from benchlab.engine.judges import check_judges, judge_models, profile_for
+from benchlab.engine.lane_health import LaneHealth
 from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
 from benchlab.engine.plan import (
     CACHE_CHUNK,
@@ -53,7 +55,7 @@ from benchlab.engine.plan import (
 )
 from benchlab.errors import ConfigError
 from benchlab.providers.base import Completion, GenerateRequest
-from benchlab.providers.registry import ProviderPool, endpoint_for
+from benchlab.providers.registry import FAMILIES, ProviderPool, endpoint_for
 from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
 from benchlab.store.embeddings import EmbeddingStore
@@ -66,7 +68,9 @@ class RunOutcome:
     run_id: str
     status: str
     totals: RunTotals
-    warnings: list[str] = field(default_factory=list)
+    error: str | None = None  # why the run failed (a model refused every request, say)
+    spent_usd: float = 0.0  # what the run has really spent (resumed runs: in all)
+    warnings: list[str] = field(default_factory=list)  # found while planning
 
 
 def new_run_id() -> str:
@@ -99,7 +103,7 @@ class _EngineContext:
         if request.timeout is None:
             request.timeout = lane.timeout
         key = None
-        if engine.config.cache:
+        if engine.config.judge_cache:
             extra = {"response_format": request.response_format, "tools": request.tools}
             key = request_cache_key(
                 lane.provider.family,
@@ -113,15 +117,32 @@ class _EngineContext:
             hit = engine.store.cache_get_many([key]).get(key)
             if hit is not None:
                 return Completion(**hit["completion"])
-        outcome = await lane.call(request, 0)
+        health = engine.health_for(lane)
+        if health.stopped is not None:  # this judge refuses every request: ask no more
+            health.skipped += 1
+            raise health.stopped
+        price = lane.profile.price
+        budget = engine.budget
+        # Judge spend counts against --max-cost like any request, held while in flight.
+        bound = budget.request_bound(
+            price, lane.profile.name, request.messages, request.params.get("max_tokens"), 256
+        )
+        budget.hold(bound)
+        outcome = None
+        try:
+            outcome = await lane.call(request, 0)
+        finally:
+            done = None if outcome is None else outcome.completion
+            budget.settle(
+                bound,
+                None
+                if done is None or price is None
+                else price.cost(done.input_tokens, done.output_tokens),
+            )
+        health.observe(outcome.error)
         if outcome.completion is None:
             assert outcome.error is not None
             raise outcome.error
-        price = lane.profile.price
-        if price is not None:  # judge spend counts against --max-cost like any request
-            engine.charge(
-                price.cost(outcome.completion.input_tokens, outcome.completion.output_tokens)
-            )
         if key is not None and engine.writer is not None:
             engine.writer.add_cache(
                 _cache_row(key, lane.profile.spec, outcome.completion, outcome.latency_ms)
@@ -154,6 +175,7 @@ class Engine:
         self._budget = Budget(config.max_cost)
         self._stored_suites: set[str] = set()
         self.warnings: list[str] = []  # for the user, found while planning (see prepare)
+        self._health: dict[str, LaneHealth] = {}
 
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> tuple[list[SuitePlan], int]:
@@ -195,6 +217,10 @@ class Engine:
     def charge(self, cost: float | None) -> None:
         """Money spent outside the attempts themselves (judges, embeddings)."""
         self._budget.charge(cost)
+
+    @property
+    def budget(self) -> Budget:
+        return self._budget
 
     @property
     def writer(self) -> BatchWriter | None:
@@ -241,7 +267,12 @@ class Engine:
             run_id = resume_id
             self._check_same_suites(run_id, plans)
             self._budget.spent = run_spend(self.store, run_id)  # the cap is on the whole run
-            self._budget.check_room(run_id)
+            prior = self.store.get_run(run_id)
+            self._budget.check_room(
+                run_id,
+                same_cap_stopped=prior.status == STOPPED
+                and prior.config.get("max_cost") == config.max_cost,
+            )
             if retry_errors:
                 self.store.delete_errored(run_id)
             done = self.store.finished_keys(run_id)
@@ -265,6 +296,9 @@ class Engine:
                 await self._drive(run_id, plans, done, totals)
             stopped = self._budget.exhausted and totals.done < totals.total
             status = STOPPED if stopped else "completed"
+            refused = [h.message() for h in self._health.values() if h.stopped is not None]
+            if refused:  # a model refused every request (bad key, no such model)
+                status, error = "failed", "\n".join(refused)
         except (asyncio.CancelledError, KeyboardInterrupt):
             status = "interrupted"
             raise
@@ -283,7 +317,14 @@ class Engine:
             self.events.emit(RunFinished(run_id, status, totals))
         if self._writer.error is not None:
             raise self._writer.error
-        return RunOutcome(run_id, status, totals, self.warnings)
+        return RunOutcome(
+            run_id,
+            status,
+            totals,
+            error=error,
+            spent_usd=self._budget.spent,
+            warnings=self.warnings,
+        )
 
     def _check_same_suites(self, run_id: str, plans: list[SuitePlan]) -> None:
         recorded = self.store.run_suite_hashes(run_id)
@@ -356,11 +397,16 @@ class Engine:
             raise
 
     def _with_cache(self, lane: ModelLane, items: Iterator[WorkItem]) -> Iterator[WorkItem]:
-        """Attach cached completions, looking keys up a chunk at a time (one SELECT each)."""
-        if not self.config.cache:
-            yield from items
-            return
+        """Attach cached completions, looking keys up a chunk at a time (one SELECT each).
+
+        Every answer is stored under its key (a later `--cache` run may reuse it); only
+        a run with `cache` on looks answers up instead of asking."""
         endpoint, family = lane.provider.endpoint, lane.provider.family
+        if not self.config.cache:
+            for item in items:
+                item.cache_key = cache_key(endpoint, family, item)
+                yield item
+            return
         chunk: list[WorkItem] = []
         for item in items:
             item.cache_key = cache_key(endpoint, family, item)
@@ -381,21 +427,49 @@ class Engine:
     async def _worker(
         self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
     ) -> None:
+        health = self.health_for(lane)
         # A shared generator: next() never awaits, so workers don't collide.
         for count, item in enumerate(items, 1):
+            if count % YIELD_EVERY == 0:
+                # An offline, cached or skipped item never suspends: without this a lane of
+                # them holds the loop for the whole run, and Ctrl-C/SIGTERM wait until it ends.
+                await asyncio.sleep(0)
             if self._budget.exhausted:  # --max-cost reached: send nothing more
                 return
-            await self._attempt(run_id, lane, item, totals)
+            if health.stopped is not None:  # bad key / no such model: drain, send nothing
+                health.skipped += 1
+                continue
+            sent = False
+            if not health.open and item.cached is None:
+                async with health.probe:  # one request at a time until the lane has answered
+                    if health.stopped is not None:
+                        health.skipped += 1
+                        continue
+                    if not health.open:
+                        if not await self._attempt(run_id, lane, item, totals):
+                            return
+                        sent = True
+            # the lane answered: the waiting workers go on at full concurrency
+            if not sent and not await self._attempt(run_id, lane, item, totals):
+                return
             if self._writer is not None and self._writer.error is not None:
                 raise self._writer.error
-            if count % YIELD_EVERY == 0:
-                # An offline or cached answer never suspends: without this a lane of them
-                # holds the loop for the whole run, and Ctrl-C/SIGTERM wait until it ends.
-                await asyncio.sleep(0)
+
+    def health_for(self, lane: ModelLane) -> LaneHealth:
+        profile = lane.profile
+        health = self._health.get(profile.name)
+        if health is None:
+            family = FAMILIES.get(profile.provider)
+            key_env = profile.api_key_env or (family.key_env if family else None)
+            health = self._health[profile.name] = LaneHealth(
+                profile.name, profile.spec, lane.provider.endpoint, key_env
+            )
+        return health
 
     async def _attempt(
         self, run_id: str, lane: ModelLane, item: WorkItem, totals: RunTotals
-    ) -> None:
+    ) -> bool:
+        """Ask (or reuse) and score one item; False when --max-cost left no room to send it."""
         case = item.case
         profile = item.model
         writer = self._writer
@@ -406,6 +480,16 @@ class Engine:
             latency: float | None = cached.get("latency_ms")
             retries, error = 0, None
         else:
+            tokens_in, tokens_out = estimate(item)
+            bound = self._budget.request_bound(
+                profile.price,
+                profile.name,
+                item.messages,
+                item.params.get("max_tokens"),
+                tokens_out,
+            )
+            if not await self._budget.reserve(bound):
+                return False
             request = GenerateRequest(
                 model=profile.model_id,
                 messages=item.messages,
@@ -416,13 +500,27 @@ class Engine:
                 sample=item.sample,
                 reference=case.reference if case.reference is not None else case.expected,
             )
-            outcome = await lane.call(request, estimate(item)[0] if lane.rate.active else 0)
+            outcome = None
+            try:
+                outcome = await lane.call(request, tokens_in if lane.rate.active else 0)
+            finally:
+                sent = None if outcome is None else outcome.completion
+                self._budget.settle(
+                    bound,
+                    None
+                    if sent is None or profile.price is None
+                    else profile.price.cost(sent.input_tokens, sent.output_tokens),
+                    profile.name,
+                    None if sent is None else sent.output_tokens,
+                )
             completion, latency, retries, error = (
                 outcome.completion,
                 outcome.latency_ms,
                 outcome.retries,
                 outcome.error,
             )
+        if item.cached is None:
+            self.health_for(lane).observe(error)
         attempt_id = new_attempt_id()
         results: list[Any] = []
         if completion is not None:
@@ -438,25 +536,46 @@ class Engine:
             passed = overall_passed(results)
             price = profile.price
             cost = (
-                None
+                0.0  # a reused answer costs nothing, whatever it cost when it was asked
+                if item.cached is not None
+                else None
                 if price is None
                 else price.cost(completion.input_tokens, completion.output_tokens)
             )
+            failed = scoring_error(results)  # a scorer that raised: an error, not a fail
             row = self._row(
-                run_id, attempt_id, item, "ok", completion, latency, cost, passed, retries, None
+                run_id,
+                attempt_id,
+                item,
+                "ok" if failed is None else "error",
+                completion,
+                latency,
+                cost,
+                passed,
+                retries,
+                failed,
             )
             if item.cached is None and item.cache_key is not None:
                 writer.add_cache(_cache_row(item.cache_key, profile.spec, completion, latency))
         else:
             assert error is not None
-            passed, cost = False, None
+            passed, cost = None, None  # a request that failed has no verdict
             row = self._row(
-                run_id, attempt_id, item, "error", None, latency, None, False, retries, error
+                run_id,
+                attempt_id,
+                item,
+                "error",
+                None,
+                latency,
+                None,
+                None,
+                retries,
+                error_text(error),
             )
         writer.add_attempt(row, score_rows(attempt_id, run_id, results))
         totals.done += 1
         totals.per_model[profile.name] = totals.per_model.get(profile.name, 0) + 1
-        if completion is None:
+        if row["status"] == "error":
             totals.errors += 1
         if passed:
             totals.passed += 1
@@ -466,8 +585,6 @@ class Engine:
             totals.cost_known = totals.cost_known and completion is None
         else:
             totals.cost_usd += cost
-            if item.cached is None:
-                self._budget.charge(cost)
         if self.events.sinks:
             now = time.monotonic()
             if now - self._totals_emitted >= TOTALS_EVERY:
@@ -489,6 +606,7 @@ class Engine:
                     error_message=row["error_message"],
                 )
             )
+        return True
 
     @staticmethod
     def _row(
@@ -501,9 +619,9 @@ class Engine:
         cost: float | None,
         passed: bool | None,
         retries: int,
-        error: BaseException | None,
+        error: tuple[str, str] | None,
     ) -> dict[str, Any]:
-        error_type, error_message = error_text(error) if error is not None else (None, None)
+        error_type, error_message = error if error is not None else (None, None)
         return {
             "id": attempt_id,
             "run_id": run_id,
@@ -526,6 +644,7 @@ class Engine:
             "error_type": error_type,
             "error_message": error_message,
             "cached": False if completion is None else item.cached is not None,
+            "cached_at": None if item.cached is None else item.cached.get("created_at"),
             "retries": retries,
             "passed": passed,
             "finished_at": time.time(),

@@ -19,6 +19,7 @@ from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.providers.errors import (
     AuthenticationFailed,
     BadResponse,
+    ModelNotFound,
     ProviderError,
     RateLimited,
     RequestRejected,
@@ -279,6 +280,8 @@ def _error_body(data: dict[str, Any]) -> ProviderError:
         return RateLimited(message, status=None)
     if kind in ("authentication_error", "permission_error"):
         return AuthenticationFailed(message)
-    if kind in ("invalid_request_error", "not_found_error", "request_too_large"):
+    if kind == "not_found_error":
+        return ModelNotFound(message)
+    if kind in ("invalid_request_error", "request_too_large"):
         return RequestRejected(message)
     return ServerError(message)

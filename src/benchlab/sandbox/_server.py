@@ -24,6 +24,7 @@ import gc
 import importlib
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -34,17 +35,22 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from benchlab.sandbox import _child, _wait, landlock
+    from benchlab.sandbox import _checker, _child, _wait, landlock, seccomp
 else:  # run by path inside the sandbox, where benchlab itself need not be importable
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import _checker
     import _child
     import _wait
     import landlock
+    import seccomp
 
     del sys.path[0]  # programs must not import our modules by accident
 
 _PR_SET_CHILD_SUBREAPER = 36
 RULESET_FD = 10
+REACH_FD = 20  # and up: see Server._reach
+_MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC = 1, 2, 4, 32, 4096, 16384
+_MS_PRIVATE = 1 << 18
 
 
 def read_frame(fd: int) -> Any:
@@ -76,14 +82,18 @@ def _read_exact(fd: int, n: int) -> bytes | None:
 class Server:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
+        if config.get("private_home"):
+            _private_home(config["private_home"], config.get("host_mount_ns"))
         self.root = config["workroot"]
         self.uid: int | None = config.get("uid") if os.geteuid() == 0 else None
         self.landlock = landlock.abi_version() if config.get("landlock", True) else 0
         self.netns = _network_isolated()
-        self.block_sockets = not self.netns and self.landlock < 4
+        self.seccomp = _working_filter(not self.netns) if config.get("seccomp", True) else None
+        self.block_sockets = not self.netns and self.landlock < 4 and self.seccomp is None
         if self.block_sockets:  # imported here once, not in every child that blocks them
             import socket  # noqa: F401
         self.count = 0
+        self.unread_tests = False
         self.me = os.getpid()
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -96,11 +106,14 @@ class Server:
         # them): SIGPIPE as a normal program has it, and an oversized write fails, not kills.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        self.reach = self._reach()
         self.ctx = {
             "libc": libc,
             "uid": self.uid,
             "enforce": landlock.enforce,
             "block_sockets": self.block_sockets,
+            "seccomp": self.seccomp,
+            "reach": self.reach,
             "base_vm": _vm_bytes(),
             "nproc_base": _processes_of(self.uid if self.uid is not None else os.getuid()),
         }
@@ -116,6 +129,8 @@ class Server:
             "landlock_features": landlock.features(self.landlock),
             "uid": self.uid,
             "python_socket_block": self.block_sockets,
+            "seccomp": [] if self.seccomp is None else seccomp.features(no_network=not self.netns),
+            "reach": [path for _, path in self.reach],
             "pid": self.me,
         }
 
@@ -125,6 +140,9 @@ class Server:
             req = read_frame(0)
             if req is None:
                 return
+            # A job with tests is followed by a second frame holding them, which only the
+            # checker reads (see _checker.py); until it has, our input is out of step.
+            self.unread_tests = bool(req.get("check"))
             try:
                 reply = self.handle(req)
             except Exception:  # our own failure (fork, disk): say so instead of dying silently
@@ -132,9 +150,20 @@ class Server:
                 reply = {"id": req.get("id"), "outcome": "server_error"}
                 reply["stderr"] = traceback.format_exc(limit=4)
             write_frame(1, reply)
+            if self.unread_tests:
+                return  # never read them ourselves: later programs are forked from us
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
         self.count += 1
+        if self.uid is not None and self.config.get("backend") == "none" and req.get("steps"):
+            hidden = _unreachable_commands(req["steps"], (req.get("env") or {}).get("PATH", ""))
+            if hidden:  # the machine's fault, not the program's: never a failed test
+                message = (
+                    f"{', '.join(hidden)}: in a folder the program's uid cannot enter; without a "
+                    "mount namespace (backend none) it cannot be shown to it: install the "
+                    "toolchain in a public place, or use the unshare or bwrap backend\n"
+                )
+                return {"id": req.get("id"), "outcome": "setup_error", "stderr": message}
         # wN is the program's folder (cwd, HOME) and tN its TMPDIR, both fresh and the only
         # places it may write; apart, because some toolchains (go) refuse a project that
         # sits in the temp root.
@@ -196,15 +225,21 @@ class Server:
         if os.environ != job["env"]:  # the child inherits it, warm
             os.environ.clear()
             os.environ.update(job["env"])
+        checked = not step.get("argv") and bool(job.get("check"))
         started = time.monotonic()
         pid = os.fork()
-        if pid == 0:  # the child: never returns
+        if pid == 0:  # the child (or, for a job with tests, the checker): never returns
             try:
-                _child.enter(job, (stdin_fd, out_w, err_w, st_w, ruleset), self.ctx)
+                fds = (stdin_fd, out_w, err_w, st_w, ruleset)
+                if checked:
+                    _checker.run(job, fds, self.ctx)
+                _child.enter(job, fds, self.ctx)
                 if step.get("argv"):
                     _child.run_exec(step["argv"], job["env"])
                 else:
-                    _child.run_python(job["code"], job.get("check"))
+                    _child.run_python(job["code"])
+            except BaseException:  # the harness's own fault: say so where someone will read it
+                os.write(2, f"sandbox harness failed: {traceback.format_exc()}".encode())
             finally:
                 os._exit(_child.EXIT_SETUP)
         for fd in (stdin_fd, out_w, err_w, st_w):
@@ -217,17 +252,40 @@ class Server:
         duration = (time.monotonic() - started) * 1000.0
         self._sweep()  # after a timeout too; idempotent
         out, err, st = waited.buffers
+        reported = bytes(st).decode(errors="replace")
+        if checked and reported.startswith(_checker.READ_MARK):
+            self.unread_tests = False
+            reported = reported[len(_checker.READ_MARK) :]
+        elif checked:
+            reported = ""  # a checker that never read its tests said nothing worth hearing
+        else:
+            reported = _child.said(reported)
         return _wait.verdict(
             status=status,
             rusage=rusage,
             timed_out=timed_out,
-            reported=bytes(st).decode(errors="replace"),
+            reported=reported,
             stdout=bytes(out),
             stderr=bytes(err),
             totals=waited.totals,
             duration_ms=duration,
             kind="exec" if step.get("argv") else "python",
         )
+
+    def _reach(self) -> list[tuple[int, str]]:
+        """Descriptors on the import folders a program's uid cannot pass through to (see
+        _child._reach_private_paths), held open at fixed numbers; none when all are public."""
+        if self.uid is None:
+            return []
+        out: list[tuple[int, str]] = []
+        for path in dict.fromkeys(p for p in sys.path if p and os.path.isdir(p)):
+            if _public(path):
+                continue
+            fd = os.open(path, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+            high = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, REACH_FD + len(out))
+            os.close(fd)
+            out.append((high, path))
+        return out
 
     def _ruleset(self, job: dict[str, Any] | None = None) -> int | None:
         """A Landlock ruleset: writes beneath the job's two folders, or (job None) the server's.
@@ -259,6 +317,98 @@ class Server:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         kill(child, signal.SIGKILL)
             time.sleep(0.001)
+
+
+def _working_filter(no_network: bool) -> seccomp.Installer | None:
+    """The seccomp filter if a child can install it here (a container may forbid it), else None.
+
+    Tried in a throwaway child, because a filter that fails in every program's
+    setup would turn every job into a sandbox error; without it the worker
+    reports no seccomp and `doctor` says what that leaves open.
+    """
+    if not seccomp.supported():
+        return None
+    installer = seccomp.Installer(no_network=no_network)
+    pid = os.fork()
+    if pid == 0:
+        try:
+            installer()
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return installer if os.waitstatus_to_exitcode(status) == 0 else None
+
+
+def _unreachable_commands(steps: list[dict[str, Any]], path: str) -> list[str]:
+    """Commands of an exec job (shell words included) found only where other uids cannot go."""
+    import shlex
+
+    out: list[str] = []
+    for step in steps:
+        for arg in step.get("argv") or []:
+            try:
+                words = shlex.split(arg)
+            except ValueError:
+                words = arg.split()
+            for word in words:
+                if "/" in word:
+                    found = word if os.path.isabs(word) and os.path.exists(word) else None
+                else:
+                    command = re.fullmatch(r"[\w.+-]+", word) is not None
+                    found = shutil.which(word, path=path) if command else None
+                folder = os.path.dirname(os.path.realpath(found)) if found else None
+                if folder and not _public(folder) and word not in out:
+                    out.append(word)
+    return out
+
+
+def _public(path: str) -> bool:
+    """Whether any uid may pass through every folder down to `path` (and into it)."""
+    current = os.path.realpath(path)
+    while True:
+        try:
+            if not os.stat(current).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+        if current == "/":
+            return True
+        current = os.path.dirname(current)
+
+
+def _private_home(plan: dict[str, list[str]], host_ns: int | None) -> None:
+    """In our own mount namespace (unshare, as root): empty home folders, as bubblewrap makes.
+
+    Each hidden folder (`/root`, `/home`) becomes an empty tmpfs, and what
+    programs need from inside it (the Python, the venv, a toolchain) is bound
+    back read-only at its own path, through folders any uid may cross: the
+    program's own uid then reaches its interpreter, and nothing else there.
+    Refused unless this process really has a mount namespace of its own,
+    because the same mounts on the host would hide everyone's home.
+    """
+    if host_ns is None or os.stat("/proc/self/ns/mnt").st_ino == host_ns:
+        raise RuntimeError("refusing to remount home folders outside a private mount namespace")
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(source: str | None, target: str, fstype: str | None, flags: int, data: str) -> None:
+        args = [None if v is None else v.encode() for v in (source, target, fstype)]
+        if libc.mount(args[0], args[1], args[2], ctypes.c_ulong(flags), data.encode()) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+    mount(None, "/", None, _MS_REC | _MS_PRIVATE, "")  # nothing we mount may reach the host
+    sources = {path: os.open(path, os.O_PATH) for path in plan["expose"]}
+    try:
+        for folder in plan["hide"]:
+            mount("tmpfs", folder, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
+        for path, fd in sources.items():
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            mount(f"/proc/self/fd/{fd}", path, None, _MS_BIND | _MS_REC, "")
+            mount(None, path, None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY, "")
+    finally:
+        for fd in sources.values():
+            os.close(fd)
 
 
 def _stdin_fd(data: str | None) -> int:

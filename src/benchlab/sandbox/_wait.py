@@ -81,7 +81,7 @@ class Waiter:
             room = self.cap - len(buf)
             if room > 0:
                 buf += data[:room]
-        elif len(buf) < 64:
+        elif len(buf) < 128:
             buf += data
 
     def _kill_group(self) -> None:

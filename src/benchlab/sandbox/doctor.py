@@ -76,8 +76,21 @@ def _warnings(report: dict[str, Any]) -> list[str]:
         return ["no sandbox backend works: code cannot be executed here"]
     if iso["backend"] != "bwrap":
         out.append("bubblewrap is not in use: the host's files stay visible (install `bubblewrap`)")
-    if not iso["network_isolated"] and "tcp" not in iso["landlock"]:
-        out.append("no network namespace or Landlock: only Python's socket module is blocked")
+    if not iso["network_isolated"] and "all-sockets" not in iso["seccomp"]:
+        if "tcp" not in iso["landlock"]:
+            out.append(
+                "no network namespace, seccomp or Landlock: only Python's sockets are blocked"
+            )
+        else:
+            out.append("no network namespace or seccomp: Landlock blocks TCP but not UDP")
+    if "unix-sockets" not in iso["seccomp"]:
+        out.append("no seccomp: programs can connect to Unix sockets their uid may write to")
+    if iso["private_imports"]:
+        out.append(
+            "Python lives in a folder other uids cannot enter: programs import it through "
+            "descriptors, and commands that start that Python (task tests) cannot run it; "
+            "install Python in a public place or use unshare/bwrap"
+        )
     if report["root"] and not iso["separate_uid"]:
         out.append(
             "programs run as root without a uid of their own: the process cap is not "

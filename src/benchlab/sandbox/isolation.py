@@ -4,9 +4,14 @@ Three backends, strongest first: `bwrap` (Debian's bubblewrap: new network,
 pid, ipc, uts and mount namespaces; the host's files read-only, home
 directories hidden, a private /tmp), `unshare` (the same namespaces from
 util-linux, but the host's files stay as they are) and `none` (a plain
-process). Inside each, every child also gets rlimits, its own uid when the
-worker runs as root, Landlock where the kernel has it, and Python-level
-socket blocking where nothing else cuts the network.
+process). Inside each, every child also gets rlimits, its own uid whenever
+the worker runs as root (under `unshare` the home folders are emptied and
+the interpreter bound back so that uid reaches it; under `none` Python
+imports reach it through descriptors, see _child._reach_private_paths),
+Landlock where the kernel has it, a seccomp filter against Unix sockets (and
+every socket where there is no network namespace; see seccomp.py), and
+Python-level socket blocking only where neither seccomp nor anything else
+cuts the network.
 
 Whether a backend works is decided by starting a real worker with it (user
 namespaces may be forbidden in a container, bwrap may be missing), never by
@@ -59,6 +64,8 @@ class Isolation:
     landlock_features: list[str] = field(default_factory=list)
     uid: int | None = None
     python_socket_block: bool = False
+    seccomp: list[str] = field(default_factory=list)
+    reach: list[str] = field(default_factory=list)
 
     @classmethod
     def from_report(cls, report: Mapping[str, Any]) -> Isolation:
@@ -70,6 +77,8 @@ class Isolation:
             landlock_features=list(report.get("landlock_features", [])),
             uid=report.get("uid"),
             python_socket_block=bool(report.get("python_socket_block")),
+            seccomp=list(report.get("seccomp", [])),
+            reach=list(report.get("reach", [])),
         )
 
     def label(self) -> str:
@@ -77,6 +86,8 @@ class Isolation:
         parts = [f"{self.backend}[{','.join(self.namespaces)}]" if self.namespaces else "process"]
         if self.landlock:
             parts.append(f"landlock{self.landlock}[{','.join(self.landlock_features)}]")
+        if self.seccomp:
+            parts.append(f"seccomp[{','.join(self.seccomp)}]")
         if self.uid is not None:
             parts.append("uid")
         parts.append("rlimits")
@@ -94,7 +105,61 @@ class Isolation:
             "landlock": self.landlock_features,
             "separate_uid": self.uid is not None,
             "python_socket_block": self.python_socket_block,
+            "seccomp": self.seccomp,
+            "private_imports": self.reach,
+            "defends": defends(self),
         }
+
+
+# What each layer keeps a program from, for `doctor` (rows) and the JSON records.
+DEFENCES = ("network", "unix sockets", "filesystem", "uid", "limits")
+
+
+def defends(iso: Isolation) -> dict[str, str]:
+    """One line per kind of harm: what stops it under this isolation, or `no` and why."""
+    netns = iso.network_isolated
+    tcp = "tcp" in iso.landlock_features
+    if netns:
+        network = "network namespace (loopback only)"
+    elif "all-sockets" in iso.seccomp:
+        network = "seccomp: no socket() at all" + (" + Landlock TCP" if tcp else "")
+    elif tcp:
+        network = "partly: Landlock blocks TCP, not UDP"
+    elif iso.python_socket_block:
+        network = "weak: Python's socket module only"
+    else:
+        network = "no"
+    if "unix-sockets" in iso.seccomp:
+        unix = "seccomp: no AF_UNIX socket (connected stream pairs only)"
+    elif "signals" in iso.landlock_features:
+        unix = "partly: Landlock scopes abstract sockets; path sockets reachable"
+    else:
+        unix = "no"
+    if iso.backend == "bwrap":
+        files = "read-only host, empty /tmp and home folders; writes in its folder only"
+    elif iso.backend == "unshare" and iso.uid is not None:
+        files = "home folders emptied; host files as the program's uid sees them"
+    else:
+        files = "host files as the program's uid sees them"
+    if iso.landlock and iso.backend != "bwrap":
+        files += "; Landlock: writes in its folder only"
+    elif not iso.landlock and iso.backend != "bwrap":
+        files += "; writes wherever that uid may"
+    uid = (
+        "a uid of its own per worker: no root, no other job's folder, no root-only file"
+        if iso.uid is not None
+        else "no: the worker's own uid"
+    )
+    limits = "rlimits: cpu, memory, processes, file size, open files; wall-clock kill"
+    if iso.uid is None:
+        limits += " (the process cap does not bind root)"
+    return {
+        "network": network,
+        "unix sockets": unix,
+        "filesystem": files,
+        "uid": uid,
+        "limits": limits,
+    }
 
 
 def scrubbed_env(source: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -196,19 +261,26 @@ def _needed_paths(env: Mapping[str, str]) -> list[str]:
     return [p for p in kept if not any(p.startswith(q + "/") for q in kept if q != p)]
 
 
-def python_is_public() -> bool:
-    """Whether another uid can reach this Python and benchlab (outside bwrap's rebinds).
+def home_plan(env: Mapping[str, str]) -> dict[str, list[str]]:
+    """For the unshare backend as root: which home folders to empty, what to bind back.
 
-    A program dropped to its own uid must still import the standard library;
-    under a 0700 home directory (pyenv as root) it could not, so there the
-    fallback backends keep the worker's uid instead.
+    The same view bubblewrap gives (see `_bwrap_args`), made by the fork server
+    itself in its mount namespace (see _server._private_home), so that a
+    program dropped to a uid of its own reaches its interpreter and toolchains
+    while every other file in a home directory stays out of sight.
     """
-    for path in {sys.base_prefix, sys.prefix, str(SERVER.parent)}:
-        current = Path(os.path.realpath(path))
-        for folder in (current, *current.parents):
-            try:
-                if not folder.stat().st_mode & 0o001:
-                    return False
-            except OSError:
-                return False
-    return True
+    hidden = _hidden_dirs()
+    expose = [
+        path
+        for path in _needed_paths(env)
+        if any(path == h or path.startswith(h + "/") for h in hidden)
+    ]
+    return {"hide": hidden, "expose": expose}
+
+
+def mount_namespace() -> int | None:
+    """This process's mount namespace (an inode number), to tell the sandbox's apart from it."""
+    try:
+        return os.stat("/proc/self/ns/mnt").st_ino
+    except OSError:
+        return None

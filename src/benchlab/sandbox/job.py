@@ -80,7 +80,13 @@ class Job:
 
     @classmethod
     def python(cls, code: str, check: str | None = None, **kwargs: Any) -> Job:
-        """Run `code`, then the tests in `check` in the same namespace."""
+        """Load `code`, then run the tests in `check` against it; see `benchlab.sandbox`.
+
+        The tests run in a checker process of their own, where every global
+        name of the program (`candidate`, `Solution`, helpers of the prompt)
+        is a proxy to the program's process; they pass only by running to
+        their end. Without `check`, `code` runs as a script (`__main__`).
+        """
         return cls(code=code, check=check, **kwargs)
 
     @classmethod
@@ -89,18 +95,26 @@ class Job:
         return cls(steps=(*steps, Step(tuple(argv))), **kwargs)
 
     def wire(self, job_id: int, env: Mapping[str, str]) -> dict[str, Any]:
-        """The request frame the fork server reads; `env` is the scrubbed base environment."""
+        """The request frame the fork server reads; `env` is the scrubbed base environment.
+
+        The tests are not in it: they follow in a frame of their own
+        (`check_frame`) that only the checker process reads.
+        """
         return {
             "id": job_id,
             "kind": "python" if self.code is not None else "exec",
             "code": self.code,
-            "check": self.check,
+            "check": self.check is not None and self.code is not None,
             "steps": [{"argv": list(s.argv), "compile": s.compile} for s in self.steps],
             "stdin": self.stdin,
             "files": dict(self.files),
             "env": {**env, **self.env},
             "limits": self.limits.wire(),
         }
+
+    def check_frame(self) -> dict[str, Any] | None:
+        """The second frame of a job with tests (see `wire`), None without tests."""
+        return {"check": self.check} if self.check is not None and self.code is not None else None
 
 
 @dataclass(frozen=True, slots=True)

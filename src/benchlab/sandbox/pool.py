@@ -28,9 +28,10 @@ from benchlab.sandbox.isolation import (
     BACKENDS,
     Isolation,
     available,
+    home_plan,
     launch_command,
+    mount_namespace,
     namespaces_for,
-    python_is_public,
     scrubbed_env,
 )
 from benchlab.sandbox.job import ExecResult, Job
@@ -69,6 +70,8 @@ _GRACE = 5.0  # beyond a job's own timeout, before its server is presumed wedged
 class SandboxError(RuntimeError):
     """The sandbox itself failed (a worker would not start); not the program's fault."""
 
+    error_kind = "sandbox"  # the attempt is an error of this kind, never a fail
+
 
 class _Worker:
     """One fork server process and the pipes to it."""
@@ -89,10 +92,11 @@ class _Worker:
 
     def start(self, backend: str) -> Isolation:
         self.stop()
-        # As root, each slot runs its programs under a uid of its own: no access to anyone's
-        # files or processes, and a process cap that binds (root is exempt from RLIMIT_NPROC).
-        separate = os.geteuid() == 0 and (backend == "bwrap" or python_is_public())
-        uid = 100_000_000 + os.getpid() * 64 + self.slot if separate else None
+        # As root, each slot runs its programs under a uid of its own, under every backend:
+        # no access to anyone's files or processes (other slots' folders included), and a
+        # process cap that binds (root is exempt from RLIMIT_NPROC).
+        root = os.geteuid() == 0
+        uid = 100_000_000 + os.getpid() * 64 + self.slot if root else None
         config = {
             **self.config,
             "workroot": os.path.join(self.config["workroot"], f"s{self.slot}"),
@@ -100,6 +104,9 @@ class _Worker:
             "namespaces": namespaces_for(backend),
             "uid": uid,
         }
+        if root and backend == "unshare":  # the view bwrap gives, so the uid reaches its tools
+            config["private_home"] = home_plan(self.env)
+            config["host_mount_ns"] = mount_namespace()
         self.log = tempfile.TemporaryFile(prefix="benchlab-worker-")  # noqa: SIM115 (kept open)
         self.proc = subprocess.Popen(
             launch_command(backend, config, self.env),
@@ -118,16 +125,19 @@ class _Worker:
         self.isolation = Isolation.from_report(ready["isolation"])
         return self.isolation
 
-    def request(self, frame: dict[str, Any] | None, timeout: float) -> dict[str, Any] | None:
-        """Send a frame (None: just read) and wait for the reply; None if the server died."""
+    def request(
+        self, frame: dict[str, Any] | None, timeout: float, *more: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Send frames (None: just read) and wait for the one reply; None if the server died."""
         import json
 
         proc = self.proc
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
         try:
-            if frame is not None:
-                data = json.dumps(frame).encode()
-                proc.stdin.write(struct.pack(">I", len(data)) + data)
+            for each in (frame, *more):
+                if each is not None:
+                    data = json.dumps(each).encode()
+                    proc.stdin.write(struct.pack(">I", len(data)) + data)
             head = self._read(proc.stdout.fileno(), 4, timeout)
             if head is None:
                 return None
@@ -204,7 +214,9 @@ class LocalExecutor:
 
     `isolation` is `auto` (the strongest backend that starts), or one of
     bwrap / unshare / none to insist on it (a SandboxError if it cannot start).
-    Workers start on first use; `close()` (or `aclose()`) stops them.
+    `landlock=False` and `seccomp=False` leave those layers out (to see what the
+    weakest fallback still enforces). Workers start on first use; `close()`
+    (or `aclose()`) stops them.
     """
 
     name = "local"
@@ -216,6 +228,7 @@ class LocalExecutor:
         isolation: str = "auto",
         preload: Iterable[str] = DEFAULT_PRELOAD,
         landlock: bool = True,
+        seccomp: bool = True,
         env: Mapping[str, str] | None = None,
     ) -> None:
         if isolation != "auto" and isolation not in BACKENDS:
@@ -223,7 +236,12 @@ class LocalExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.requested = isolation
         self.env = scrubbed_env(env)
-        self._config = {"preload": list(preload), "landlock": landlock, "workroot": ""}
+        self._config = {
+            "preload": list(preload),
+            "landlock": landlock,
+            "seccomp": seccomp,
+            "workroot": "",
+        }
         self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
@@ -383,7 +401,8 @@ class LocalExecutor:
             self._ids += 1
             job_id = self._ids
         started = time.monotonic()
-        reply = worker.request(job.wire(job_id, self.env), job.limits.timeout + _GRACE)
+        frame = job.wire(job_id, self.env)
+        reply = worker.request(frame, job.limits.timeout + _GRACE, job.check_frame())
         if reply is None:
             # The server died or wedged: this execution fails, the slot restarts. Whose fault
             # it was decides between a retry and a verdict on the program.
@@ -407,6 +426,8 @@ class LocalExecutor:
             )
         if reply.get("outcome") == "setup_error":
             raise SandboxError(f"sandbox setup failed: {reply.get('stderr', '').strip()}")
+        if reply.get("outcome") == "check_error":  # the tests are broken, not the program
+            raise SandboxError(f"the tests could not run: {reply.get('stderr', '').strip()}")
         if reply.get("outcome") == "server_error":
             words = str(reply.get("stderr", "")).strip().splitlines()
             worker.last_words = words[-1] if words else "server error"

@@ -248,20 +248,25 @@ async def ask_json(
 
 
 def judge_failure(exc: Exception, usage: JudgeUsage, extra: dict[str, Any]) -> ScoreResult:
-    """The verdict when the judge could not give one: an error, never a silent 0."""
+    """The verdict when the judge could not give one: an error (no verdict), never a silent 0.
+
+    `error_kind` makes the attempt an error of that kind (a failed judge call keeps
+    its provider's kind, anything else is `scorer`), so it is counted apart and
+    `resume --retry-errors` asks again.
+    """
     if isinstance(exc, JudgeReplyError):
-        kind, text = "judge_invalid_json", str(exc)
+        kind, text, error_kind = "judge_invalid_json", str(exc), "scorer"
     elif isinstance(exc, ProviderError):
-        kind, text = exc.kind, f"judge call failed: {exc}"
+        kind, text, error_kind = type(exc).__name__, f"judge call failed: {exc}", exc.kind
     elif isinstance(exc, ConfigError):
-        kind, text = "ConfigError", str(exc)
+        kind, text, error_kind = "ConfigError", str(exc), "scorer"
     else:
-        kind, text = type(exc).__name__, f"template error: {exc}"
+        kind, text, error_kind = type(exc).__name__, f"template error: {exc}", "scorer"
     return ScoreResult(
         value=None,
-        passed=False,
+        passed=None,
         explanation=f"judge error: {text}",
-        details={**extra, "error": kind, "judge": usage.as_dict()},
+        details={**extra, "error": kind, "error_kind": error_kind, "judge": usage.as_dict()},
     )
 
 

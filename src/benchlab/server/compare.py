@@ -41,7 +41,11 @@ def compare_runs(
             }
         )
     verdicts = {m["verdict"] for m in models}
-    overall = next((v for v in ("regression", "improvement") if v in verdicts), "no_change")
+    # untested (nothing judged on both sides) only when no model was tested at all
+    overall = next(
+        (v for v in ("regression", "improvement", "no_change") if v in verdicts),
+        "untested" if verdicts else "no_change",
+    )
     return {
         **data,
         "a": result.run_a.id,

@@ -189,7 +189,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
     params: dict[str, Any] = {
         k: _text(request, k) for k in ("model", "category", "error_type", "q", "case", "suite")
     }
-    params["passed"] = passed_raw if passed_raw in ("true", "false") else None
+    params["passed"] = passed_raw if passed_raw in ("true", "false", "error") else None
     offset = _int(request, "offset")
     page = queries.attempts_page(
         store,
@@ -199,7 +199,8 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
         case_id=params["case"],
         category=params["category"],
         error_type=params["error_type"],
-        passed=None if params["passed"] is None else params["passed"] == "true",
+        passed=None if params["passed"] in (None, "error") else params["passed"] == "true",
+        status="error" if params["passed"] == "error" else None,
         q=params["q"],
         limit=PAGE,
         offset=offset,

@@ -136,10 +136,11 @@ def import_run(store: Store, doc: RunDocument) -> bool:
                 "input_tokens": a.input_tokens,
                 "output_tokens": a.output_tokens,
                 "latency_ms": a.latency_ms,
-                "cost_usd": a.cost_usd,
+                "cost_usd": 0.0 if a.cached and a.status == "ok" else a.cost_usd,  # reused: free
                 "error_type": a.error_type,
                 "error_message": a.error_message,
                 "cached": a.cached,
+                "cached_at": _epoch(a.cached_at),
                 "retries": a.retries,
                 "passed": a.passed,
                 "finished_at": _epoch(a.finished_at) or created,

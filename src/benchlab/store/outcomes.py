@@ -27,7 +27,7 @@ class CaseRow:
     case_id: str
     category: str | None
     attempts: int
-    judged: int  # attempts with a verdict (errors count as judged failures)
+    judged: int  # attempts with a verdict; an errored attempt is never judged (not a fail)
     passed: int
     errors: int
     cost_usd: float  # answered attempts' known costs (cached ones included: the run's price)
@@ -49,8 +49,8 @@ def case_outcomes(
             a.case_id,
             func.max(a.category),
             func.count(),
-            func.count(a.passed),
-            func.sum(case((a.passed, 1), else_=0)),
+            func.count(case((a.status != "error", a.passed))),
+            func.sum(case((and_(a.status != "error", a.passed), 1), else_=0)),
             func.sum(case((a.status == "error", 1), else_=0)),
             func.coalesce(func.sum(case((a.status == "ok", a.cost_usd), else_=0.0)), 0.0),
             func.sum(case((and_(a.status == "ok", a.cost_usd.is_(None)), 1), else_=0)),
@@ -78,6 +78,38 @@ def case_outcomes(
                 int(u or 0),
             )
             for m, s, c, cat, n, j, p, e, k, u in conn.execute(query)
+        ]
+
+
+@dataclass(slots=True)
+class CaseErrors:
+    """One case's errored attempts by one model in one run, by kind."""
+
+    suite: str
+    case_id: str
+    kind: str
+    count: int
+    message: str | None  # one of the kind's messages, to say what went wrong
+
+
+def case_errors(store: Store, run_id: str, *, model: str | None = None) -> list[CaseErrors]:
+    """Errored attempts per case and kind: what `compare` leaves out and `gate` reports.
+
+    An attempt is errored when its status says so (its `passed` may still read
+    False in databases written before errors were kept apart from fails).
+    """
+    a = attempts.c
+    query = (
+        select(a.suite, a.case_id, a.error_type, func.count(), func.min(a.error_message))
+        .where(and_(a.run_id == run_id, a.status == "error"))
+        .group_by(a.suite, a.case_id, a.error_type)
+        .order_by(a.suite, a.case_id, a.error_type)
+    )
+    if model is not None:
+        query = query.where(a.model == model)
+    with store.engine.connect() as conn:
+        return [
+            CaseErrors(s, c, k or "unknown", int(n), m) for s, c, k, n, m in conn.execute(query)
         ]
 
 
@@ -114,9 +146,9 @@ def iter_case_score_means(
     shown = store.latest_pass(run_id)  # the newest scoring pass (`benchlab score`), else the run's
     if shown:
         query = query.where(s.pass_no == shown)
-    else:
+    else:  # the run's own scoring: an attempt a scorer errored on is not judged at all
         later = select(score_passes.c.pass_no).where(score_passes.c.run_id == run_id)
-        query = query.where(s.pass_no.not_in(later))
+        query = query.where(and_(s.pass_no.not_in(later), a.status == "ok"))
     if model is not None:
         query = query.where(a.model == model)
     if suite is not None:
@@ -145,38 +177,44 @@ def run_spend(store: Store, run_id: str) -> float:
 class SpendRow:
     model: str
     suite: str
-    cost_usd: float
-    requests: int  # uncached answered attempts
-    unknown_cost: int  # of those, attempts without a price
-    runs: int
+    cost_usd: float  # the priced requests' cost
+    requests: int  # answered requests really sent (a reused answer is not one)
+    unknown_cost: int  # of those, requests without a known price: never counted as free
+    runs: int  # runs that sent at least one of those requests
+    cached: int = 0  # answers reused from the response cache, at cost 0
 
 
 def spend_rows(store: Store, start: float, end: float) -> list[SpendRow]:
-    """Spend per (model, suite) of attempts finished in [start, end), cached ones left out."""
+    """Spend per (model, suite) of attempts finished in [start, end), runs of every status.
+
+    The one query behind `benchlab spend`, `GET /api/spend` and the dashboard's spend, so
+    the three can never disagree. Cached answers cost nothing and are counted apart.
+    """
     a = attempts.c
-    sent = and_(a.status == "ok", a.cached.is_(False), a.finished_at >= start, a.finished_at < end)
+    sent = a.cached.is_(False)
     query = (
         select(
             a.model,
             a.suite,
-            func.coalesce(func.sum(a.cost_usd), 0.0),
-            func.count(),
-            func.sum(case((a.cost_usd.is_(None), 1), else_=0)),
-            func.count(func.distinct(a.run_id)),
+            func.coalesce(func.sum(case((sent, a.cost_usd), else_=None)), 0.0),
+            func.sum(case((sent, 1), else_=0)),
+            func.sum(case((and_(sent, a.cost_usd.is_(None)), 1), else_=0)),
+            func.count(func.distinct(case((sent, a.run_id), else_=None))),
+            func.sum(case((sent, 0), else_=1)),
         )
-        .where(sent)
+        .where(and_(a.status == "ok", a.finished_at >= start, a.finished_at < end))
         .group_by(a.model, a.suite)
         .order_by(a.model, a.suite)
     )
     with store.engine.connect() as conn:
         return [
-            SpendRow(m, s, float(c or 0.0), int(n), int(u or 0), int(r))
-            for m, s, c, n, u, r in conn.execute(query)
+            SpendRow(m, s, float(c or 0.0), int(n or 0), int(u or 0), int(r or 0), int(k or 0))
+            for m, s, c, n, u, r, k in conn.execute(query)
         ]
 
 
 def spend_run_ids(store: Store, start: float, end: float) -> Sequence[str]:
-    """The runs that sent at least one uncached request in [start, end)."""
+    """The runs (any status) that sent at least one uncached request in [start, end)."""
     a = attempts.c
     query = (
         select(a.run_id)

@@ -178,8 +178,8 @@ def attempts_page(
             conds.append(column == value)
     if passed is True:
         conds.append(a.passed.is_(True))
-    elif passed is False:
-        conds.append(or_(a.passed.is_(False), a.status == "error"))
+    elif passed is False:  # judged and failed: an errored attempt has no verdict
+        conds.append(a.passed.is_(False))
     if q:
         conds.append(
             or_(a.case_id.contains(q, autoescape=True), a.output.contains(q, autoescape=True))

@@ -127,6 +127,8 @@ attempts = Table(
     Column("error_type", String(100)),
     Column("error_message", Text),
     Column("cached", Boolean, nullable=False),
+    # When the reused answer was first asked (the cache entry's created_at); None: asked now.
+    Column("cached_at", Float),
     Column("retries", Integer, nullable=False),
     Column("passed", Boolean),
     Column("finished_at", Float, nullable=False),

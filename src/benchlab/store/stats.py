@@ -83,8 +83,10 @@ def combine(
 
 
 def _aggregate_query(run_ids: Sequence[str]) -> Any:
-    ok = attempts.c.status == "ok"
+    # Answered attempts (a scorer error has an answer too) carry tokens, latency and cost;
+    # `judged` counts verdicts only (`passed` is NULL on every errored attempt).
     a = attempts.c
+    ok = a.output.is_not(None)
     return (
         select(
             a.run_id,

@@ -71,6 +71,7 @@ def attempt_from_row(row: Any, *, expected: Any, scores: list[Score]) -> Attempt
         error_type=row["error_type"],
         error_message=row["error_message"],
         cached=bool(row["cached"]),
+        cached_at=_ts(row.get("cached_at")),
         retries=row["retries"],
         expected=expected,
         category=row["category"],
@@ -493,13 +494,15 @@ class Store:
 
     # --- response cache ---------------------------------------------------------------------
     def cache_get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """key -> the stored entry ({"completion", "latency_ms"}) with its `created_at`:
+        a run that reuses an answer says from when it is."""
         if not keys:
             return {}
-        query = select(response_cache.c.key, response_cache.c.completion).where(
-            response_cache.c.key.in_(keys)
-        )
+        query = select(
+            response_cache.c.key, response_cache.c.completion, response_cache.c.created_at
+        ).where(response_cache.c.key.in_(keys))
         with self.engine.connect() as conn:
-            return {k: json.loads(v) for k, v in conn.execute(query)}
+            return {k: {**json.loads(v), "created_at": t} for k, v, t in conn.execute(query)}
 
     def recorded_outputs(self, run_id: str) -> dict[tuple[str, str, int], str]:
         """(suite, case_id, sample) -> output of a run's successful attempts (`replay/RUN_ID`)."""

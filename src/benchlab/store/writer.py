@@ -42,6 +42,21 @@ def insert_ignoring_duplicates(engine: Engine, table: Table) -> Any:
     return table.insert().prefix_with("IGNORE")
 
 
+def insert_newest_wins(engine: Engine, table: Table) -> Any:
+    """An INSERT that replaces the row whose key already exists (the response cache: a
+    fresh answer to the same request is what a later `--cache` run should reuse)."""
+    name = engine.dialect.name
+    key = [c.name for c in table.primary_key.columns]
+    if name in ("sqlite", "postgresql"):
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        dialect_insert = sqlite.insert if name == "sqlite" else postgresql.insert
+        stmt = dialect_insert(table)
+        rest = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key}
+        return stmt.on_conflict_do_update(index_elements=key, set_=rest)
+    return table.insert().prefix_with("IGNORE")
+
+
 class _DriverInsert:
     """An insert-or-ignore compiled once by SQLAlchemy, executed as a plain DBAPI executemany.
 
@@ -50,11 +65,13 @@ class _DriverInsert:
     a third of the writer's time at thousands of attempts per second.
     """
 
-    def __init__(self, engine: Engine, table: Table) -> None:
-        compiled = insert_ignoring_duplicates(engine, table).compile(
+    def __init__(self, engine: Engine, table: Table, *, replace: bool = False) -> None:
+        statement = (insert_newest_wins if replace else insert_ignoring_duplicates)(engine, table)
+        compiled = statement.compile(
             dialect=engine.dialect, column_keys=[c.key for c in table.columns]
         )
         self.sql = str(compiled)
+        self.columns = [c.key for c in table.columns]
         self.keys: list[str] | None = (
             [str(k) for k in compiled.positiontup]
             if compiled.positional and compiled.positiontup
@@ -62,11 +79,15 @@ class _DriverInsert:
         )
 
     def execute(self, conn: Any, rows: list[dict[str, Any]]) -> None:
+        # A nullable column a row leaves out (one added by a later migration, like
+        # attempts.cached_at, that older producers do not know) is written as NULL.
         if self.keys is None:
+            if rows and any(k not in rows[0] for k in self.columns):
+                rows = [{**dict.fromkeys(self.columns), **row} for row in rows]
             conn.exec_driver_sql(self.sql, rows)
         else:
             keys = self.keys
-            conn.exec_driver_sql(self.sql, [tuple([row[k] for k in keys]) for row in rows])
+            conn.exec_driver_sql(self.sql, [tuple([row.get(k) for k in keys]) for row in rows])
 
 
 class BatchWriter:
@@ -82,7 +103,7 @@ class BatchWriter:
         self._scores: list[dict[str, Any]] = []
         self._cache: list[dict[str, Any]] = []
         self._statements = {
-            name: _DriverInsert(engine, table)
+            name: _DriverInsert(engine, table, replace=name == "cache")
             for name, table in (
                 ("cases", cases),
                 ("attempts", attempts),

@@ -6,8 +6,11 @@ problem per line: `question_id`, `question_title`, `question_content`,
 JSON text in `public_test_cases` / `private_test_cases` (the private ones
 are usually base64 of zlib of a pickled JSON string). Pickles are read with
 an unpickler that refuses every global, so a data file can hold strings and
-nothing that runs. Tests of type `stdin` become stdin/stdout tests; tests of
-type `functional` call `Solution().<func_name>` with JSON arguments.
+nothing that runs. As in lcb_runner, a problem whose metadata names a
+`func_name` has call-based tests (`Solution().<func_name>`, or a module-level
+function, called with one JSON argument per input line); the others are
+stdin/stdout tests. Both kinds run after LiveCodeBench's own imports, and
+are graded by lcb_runner's rules (see `benchlab.scorers.lcb_grading`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from benchlab.domain import Case, ScorerSpec, SuiteHeader
 from benchlab.errors import SuiteError
+from benchlab.scorers.lcb_grading import lcb_prelude, parse_call_inputs, parse_call_output
 from benchlab.suites.loader import LoadedSuite
 
 PREFIX = "livecodebench:"
@@ -31,7 +35,6 @@ TEMPLATE = (
     "{% else %}Read the input from stdin and print the answer to stdout. Reply with the whole "
     "Python program in one ```python block.{% endif %}"
 )
-_PRELUDE = "from typing import *\nimport math, collections, itertools, heapq, bisect\n"
 
 
 class _NoGlobals(pickle.Unpickler):
@@ -62,18 +65,24 @@ def problem_case(row: dict[str, Any]) -> Case:
     tests = decode_tests(row.get("public_test_cases")) + decode_tests(row.get("private_test_cases"))
     if not tests:
         raise ValueError("no test cases")
-    functional = tests[0].get("testtype") == "functional"
     meta = row.get("metadata") or {}
     if isinstance(meta, str):
         meta = json.loads(meta) if meta.strip() else {}
+    fn = meta.get("func_name") if isinstance(meta, dict) else None
+    if not fn and any(t.get("testtype") == "functional" for t in tests):
+        raise ValueError("functional tests need metadata.func_name")
     expected: dict[str, Any] = {
-        "tests": [{"input": t["input"], "output": t["output"]} for t in tests]
+        "tests": [{"input": t["input"], "output": t["output"]} for t in tests],
+        "prelude": lcb_prelude(stdin=not fn),
     }
-    if functional:
-        if not meta.get("func_name"):
-            raise ValueError("functional tests need metadata.func_name")
-        expected["fn"] = meta["func_name"]
-        expected["prelude"] = _PRELUDE
+    if fn:
+        for index, test in enumerate(tests, 1):
+            try:
+                parse_call_inputs(str(test["input"]))
+                parse_call_output(str(test["output"]))
+            except ValueError as exc:
+                raise ValueError(f"test {index}: {exc}") from None
+        expected["fn"] = str(fn)
     return Case(
         id=str(row["question_id"]),
         input=str(row.get("question_content") or row.get("question_title") or ""),

@@ -1,10 +1,14 @@
+// The harness prints TAP: one "ok N - name" or "not ok N - name" per check, then the plan
+// "1..N" last, so a run cut short (an early exit, a crash) never shows a complete report.
 #include <cstdio>
 #include <vector>
 #include "search.hpp"
 
-static int failures = 0;
-static void check(bool ok, const char* what) {
-    if (!ok) { std::printf("FAIL: %s\n", what); ++failures; }
+static int ran = 0, failures = 0;
+static void check(bool ok, const char* name) {
+    ++ran;
+    failures += !ok;
+    std::printf("%s %d - %s\n", ok ? "ok" : "not ok", ran, name);
 }
 
 int main() {
@@ -15,6 +19,6 @@ int main() {
     check(lower_bound_index(v, 8) == 4, "the last");
     check(lower_bound_index(v, 9) == 5, "past the end");
     check(lower_bound_index(std::vector<int>{}, 1) == 0, "empty");
-    std::printf("%s\n", failures ? "FAILED" : "OK");
+    std::printf("1..%d\n", ran);
     return failures ? 1 : 0;
 }

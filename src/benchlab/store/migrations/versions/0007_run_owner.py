@@ -2,16 +2,16 @@
 (`kill -9`, a crash, a lost machine) reads as interrupted instead of running forever; and
 seeds as 64-bit integers (PostgreSQL's INTEGER holds 32 bits).
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
