@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from collections.abc import Coroutine, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from benchlab.analysis.export import export_run
 from benchlab.analysis.summary import summarize_run
@@ -26,16 +26,26 @@ if TYPE_CHECKING:
     from benchlab.analysis.gate import GateResult
     from benchlab.engine.dry_run import DryRunReport
     from benchlab.engine.runner import RunOutcome
+    from benchlab.suites import LoadedSuite
+
+
+T = TypeVar("T")
 
 
 @dataclass
 class RunResult:
+    """A finished (or stopped) run: its id and status, the summary `show --json` prints,
+    the database it is in, and warnings found while planning (e.g. cases `oracle` cannot
+    answer)."""
+
     run_id: str
     status: str
     summary: dict[str, Any]
     db: str
+    warnings: list[str] = field(default_factory=list)
 
     def attempts(self, model: str | None = None) -> Iterator[Attempt]:
+        """The run's attempts (one model's with `model`), streamed from the store."""
         with Store(self.db) as store:
             yield from store.iter_attempts(self.run_id, model=model)
 
@@ -56,7 +66,11 @@ async def arun(
         outcome = await engine.run()
         _write_code_artifacts(store, outcome.run_id)
         return RunResult(
-            outcome.run_id, outcome.status, _summary(store, outcome, config), store.url
+            outcome.run_id,
+            outcome.status,
+            _summary(store, outcome, config),
+            store.url,
+            outcome.warnings,
         )
 
 
@@ -66,7 +80,54 @@ def run(
     sinks: list[EventSink] | None = None,
     env: Mapping[str, str] | None = None,
 ) -> RunResult:
-    return asyncio.run(arun(config, sinks=sinks, env=env))
+    """Run `config` to the end and return its result (`arun` for async code).
+
+    Works where an event loop is already running (Jupyter, an async web app):
+    the run then goes on its own loop in a worker thread while this call waits.
+    `sinks` see the engine's events (progress); `env` replaces os.environ for
+    API keys and base URLs.
+    """
+    return run_sync(arun(config, sinks=sinks, env=env))
+
+
+def run_sync(coro: Coroutine[Any, Any, T]) -> T:
+    """`asyncio.run(coro)`, also from inside a running event loop.
+
+    asyncio.run refuses to nest, and a notebook cell always runs inside one;
+    there the coroutine runs on a fresh loop in a worker thread. Interrupting
+    the wait (Jupyter's stop button) cancels the run, which ends `interrupted`
+    and stays resumable, as Ctrl-C does on the command line.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+    import threading
+
+    started = threading.Event()
+    state: dict[str, Any] = {}
+
+    def in_thread() -> T:
+        loop = asyncio.new_event_loop()
+        try:
+            task = loop.create_task(coro)
+            state["loop"], state["task"] = loop, task
+            started.set()
+            return loop.run_until_complete(task)
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="benchlab") as pool:
+        future = pool.submit(in_thread)
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            if started.wait(5):
+                state["loop"].call_soon_threadsafe(state["task"].cancel)
+            concurrent.futures.wait([future])
+            raise
 
 
 async def aresume(
@@ -77,12 +138,15 @@ async def aresume(
     sinks: list[EventSink] | None = None,
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    suites: list[str | LoadedSuite] | None = None,
 ) -> RunResult:
     """Finish an interrupted run: finished attempts are kept, only the rest are asked.
 
     The run's own stored config is used (not today's flags or files), so the
     same cases are asked of the same model profiles; `overrides` may change
     only how the run is executed (concurrency, timeout, retries, cache).
+    A run of suites built in code (recorded as `memory:NAME`) needs them again
+    in `suites`; a suite whose content changed since is refused.
     """
     from benchlab.engine.runner import Engine
 
@@ -98,17 +162,48 @@ async def aresume(
     }
     with Store(db) as store:
         stored = store.get_run(run_id)
+        owner = store.run_owner(stored.id) if stored.status == "running" else None
+        if owner is not None:  # alive: two processes would ask the same attempts
+            raise ConfigError(
+                f"run {stored.id} is still running ({owner.describe()}); "
+                "resume it once that process has stopped"
+            )
         data = dict(stored.config)
         for key, value in (overrides or {}).items():
             if key not in allowed:
                 raise ConfigError(f"resume: {key} cannot change on resume")
             data[key] = value
+        data["suites"] = _resume_suites(stored.id, data["suites"], suites)
         config = RunConfig.model_validate({**data, "db": db, "run_id": stored.id})
         engine = Engine(config, store, events=EventBus(sinks), env=env)
         outcome = await engine.run(resume_id=stored.id, retry_errors=retry_errors)
         return RunResult(
-            outcome.run_id, outcome.status, _summary(store, outcome, config), store.url
+            outcome.run_id,
+            outcome.status,
+            _summary(store, outcome, config),
+            store.url,
+            outcome.warnings,
         )
+
+
+def _resume_suites(
+    run_id: str, recorded: list[str], given: list[str | LoadedSuite] | None
+) -> list[str | LoadedSuite]:
+    """The suites to resume with: the recorded ones, or those given (the same names)."""
+    from benchlab.engine.config import IN_MEMORY
+
+    in_memory = [ref[len(IN_MEMORY) :] for ref in recorded if ref.startswith(IN_MEMORY)]
+    if given is None:
+        if in_memory:
+            raise ConfigError(
+                f"run {run_id} used suites built in code ({', '.join(in_memory)}): pass them "
+                "again, benchlab.resume(run_id, suites=[...])"
+            )
+        return list(recorded)
+    names = [ref if isinstance(ref, str) else IN_MEMORY + ref.header.name for ref in given]
+    if sorted(names) != sorted(recorded):
+        raise ConfigError(f"run {run_id} ran suites {recorded}, not {names}")
+    return list(given)
 
 
 def _summary(store: Store, outcome: RunOutcome, config: RunConfig) -> dict[str, Any]:
@@ -124,7 +219,8 @@ def _summary(store: Store, outcome: RunOutcome, config: RunConfig) -> dict[str, 
 
 
 def resume(run_id: str, **kwargs: Any) -> RunResult:
-    return asyncio.run(aresume(run_id, **kwargs))
+    """`aresume` for code that is not async (works inside a running loop too, as `run`)."""
+    return run_sync(aresume(run_id, **kwargs))
 
 
 def plan(config: RunConfig) -> DryRunReport:
@@ -137,10 +233,21 @@ def plan(config: RunConfig) -> DryRunReport:
 def show(
     run_id: str, *, db: str | None = None, score_pass: str | int | None = None
 ) -> dict[str, Any]:
-    """A run's per-model summary, its verdicts and scores from one scoring pass
-    (`score_pass`: a number, `judge=MODEL`, or None for the latest completed one)."""
+    """A stored run's summary per model, as `benchlab show RUN_ID --json` prints it: its
+    verdicts and scores from one scoring pass (`score_pass`: a number, `judge=MODEL`, or
+    None for the latest completed one)."""
     with Store(db) as store:
         return summarize_run(store, run_id, score_pass=score_pass)
+
+
+def show_failures(
+    run_id: str, *, db: str | None = None, model: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Failing and errored attempts with their reasons (`show --failures`)."""
+    from benchlab.analysis.failures import list_failures
+
+    with Store(db) as store:
+        return list_failures(store, run_id, model=model, limit=limit)
 
 
 def show_factors(
@@ -199,6 +306,18 @@ def show_attempt(
                     "model": attempt.model,
                     "sample": attempt.sample,
                     "passed": attempt.passed,
+                    "error_type": attempt.error_type,
+                    "error": attempt.error_message,
+                    "scores": [
+                        {
+                            "scorer": s.scorer,
+                            "value": s.value,
+                            "passed": s.passed,
+                            "explanation": s.explanation,
+                            "pass_no": s.pass_no,
+                        }
+                        for s in attempt.scores
+                    ],
                     "folder": str(folder),
                     "files": artifacts.contents(attempt),
                 }
@@ -213,6 +332,7 @@ def list_runs(
     model: str | None = None,
     suite: str | None = None,
 ) -> list[Run]:
+    """Runs newest first, optionally of one model or suite (a dead run reads interrupted)."""
     with Store(db) as store:
         return store.list_runs(limit=limit, model=model, suite=suite)
 
@@ -225,7 +345,8 @@ def export(
     db: str | None = None,
     score_pass: str | int | None = None,
 ) -> int:
-    """Write a run (its scores from one scoring pass, default the latest) to `out`."""
+    """Write a run to `out` as jsonl, csv, json or summary-csv (its scores from one scoring
+    pass, default the latest); returns the rows written."""
     with Store(db) as store:
         return export_run(store, run_id, fmt, out, score_pass=score_pass)
 
@@ -376,7 +497,8 @@ async def ascore(
 
 
 def score(run_id: str, **kwargs: Any) -> dict[str, Any]:
-    return asyncio.run(ascore(run_id, **kwargs))
+    """`ascore` for code that is not async (works inside a running loop too, as `run`)."""
+    return run_sync(ascore(run_id, **kwargs))
 
 
 async def apairwise(
@@ -411,7 +533,8 @@ async def apairwise(
 
 
 def pairwise(run_id: str, judge_model: str, **kwargs: Any) -> dict[str, Any]:
-    return asyncio.run(apairwise(run_id, judge_model, **kwargs))
+    """`apairwise` for code that is not async (works inside a running loop too, as `run`)."""
+    return run_sync(apairwise(run_id, judge_model, **kwargs))
 
 
 def build_cases(suite: str, out: IO[str], *, limit: int | None = None, seed: int = 0) -> int:

@@ -129,6 +129,8 @@ class Price(_Strict):
 
 
 class GenerationParams(_Strict):
+    """How a model is asked to generate (temperature, max_tokens, ...); None: its default."""
+
     temperature: float | None = Field(default=None, ge=0, le=2)
     max_tokens: int | None = Field(default=None, gt=0)
     top_p: float | None = Field(default=None, gt=0, le=1)

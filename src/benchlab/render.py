@@ -19,6 +19,67 @@ def make_console() -> Any:
     return Console(width=200)
 
 
+def new_table(title: str | None, columns: list[str], *, left: tuple[str, ...] = ()) -> Any:
+    """A table whose cells wrap instead of being cut: the first column and `left` ones are
+    left-aligned, the rest (numbers) right-aligned. Print it with `print_fitting`."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for index, col in enumerate(columns):
+        table.add_column(
+            col, justify="left" if index == 0 or col in left else "right", overflow="fold"
+        )
+    return table
+
+
+def print_fitting(console: Any, table: Any, *, wrap_words: bool = False) -> None:
+    """Print a table whole at any width, never cutting a cell short.
+
+    A table wider than the terminal is printed as several, each repeating the
+    first column (the model, the run id) with as many of the others as fit: at
+    80 columns two models of one provider (`anthropic/claude-...-4-1`,
+    `...-4-5`) must not both become `anthro…`, nor a count `79/…`. What still
+    does not fit wraps (every cell folds) instead of losing characters.
+    `wrap_words`: a table of text (lists of names, descriptions) is split only
+    when even with every cell wrapped at its spaces it would not fit.
+    """
+    columns = list(table.columns)
+    if len(columns) <= 2 or _width(console, table, wrap_words) <= console.width:
+        console.print(table)
+        return
+    first, rest = columns[0], columns[1:]
+    groups: list[list[Any]] = [[]]
+    for column in rest:
+        trial = _sub_table(table, [first, *groups[-1], column], None)
+        if groups[-1] and _width(console, trial, wrap_words) > console.width:
+            groups.append([column])
+        else:
+            groups[-1].append(column)
+    for index, group in enumerate(groups):
+        sub = _sub_table(table, [first, *group], table.title if index == 0 else None)
+        if index == len(groups) - 1 and table.caption:  # e.g. how the intervals were made
+            sub.caption, sub.caption_justify = table.caption, table.caption_justify
+        console.print(sub)
+
+
+def _width(console: Any, table: Any, wrap_words: bool) -> int:
+    """How wide the table is when nothing wraps, or when only spaces do (`wrap_words`).
+    (Measured unbounded: a measure at the console's width is capped by it.)"""
+    found = console.measure(table, options=console.options.update_width(10_000))
+    return int(found.minimum if wrap_words else found.maximum)
+
+
+def _sub_table(table: Any, columns: list[Any], title: Any) -> Any:
+    from rich.table import Table
+
+    sub = Table(title=title, title_justify=table.title_justify)
+    for column in columns:
+        sub.add_column(column.header, justify=column.justify, overflow="fold")
+    for cells in zip(*(list(column.cells) for column in columns), strict=True):
+        sub.add_row(*cells)
+    return sub
+
+
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{100 * value:.1f}%"
 
@@ -40,24 +101,24 @@ def _usd(value: float | None) -> str:
 
 
 def print_summary(summary: dict[str, Any]) -> None:
-    from rich.table import Table
 
     console = make_console()
     title = f"run {summary['run_id']} · {summary['status']} · {', '.join(summary['suites'])}"
-    table = Table(title=title, title_justify="left")
-    for col in (
-        "model",
-        "attempts",
-        "errors",
-        "pass rate",
-        "95% CI",
-        "mean ms",
-        "p50 ms",
-        "p95 ms",
-        "tokens in/out",
-        "cost",
-    ):
-        table.add_column(col, justify="left" if col == "model" else "right")
+    table = new_table(
+        title,
+        [
+            "model",
+            "attempts",
+            "errors",
+            "pass rate",
+            "95% CI",
+            "mean ms",
+            "p50 ms",
+            "p95 ms",
+            "tokens in/out",
+            "cost",
+        ],
+    )
     for m in summary["models"]:
         lat = m["latency_ms"]
         table.add_row(
@@ -75,7 +136,7 @@ def print_summary(summary: dict[str, Any]) -> None:
     methods = sorted({str(m["ci_method"]) for m in summary["models"] if m.get("ci_method")})
     if methods:  # every interval says how it was made
         table.caption, table.caption_justify = f"95% CI by {', '.join(methods)}", "left"
-    console.print(table)
+    print_fitting(console, table)
     _print_errors(console, summary)
     from benchlab.analysis.cache_use import cache_note
 
@@ -86,12 +147,10 @@ def print_summary(summary: dict[str, Any]) -> None:
         cats = m.get("by_category")
         if not cats:
             continue
-        cat_table = Table(title=f"{m['model']} by category", title_justify="left")
-        for col in ("category", "n", "pass rate", "95% CI"):
-            cat_table.add_column(col, justify="left" if col == "category" else "right")
+        cat_table = new_table(f"{m['model']} by category", ["category", "n", "pass rate", "95% CI"])
         for name, c in cats.items():
             cat_table.add_row(name, str(c["n"]), _pct(c["pass_rate"]), _ci(c["ci95"]))
-        console.print(cat_table)
+        print_fitting(console, cat_table)
     _print_scores_and_judges(console, summary)
     if summary.get("error"):
         console.print(f"[red]run error:[/red] {summary['error']}")
@@ -100,7 +159,6 @@ def print_summary(summary: dict[str, Any]) -> None:
 def _print_errors(console: Any, summary: dict[str, Any]) -> None:
     """Errored attempts per model and kind, with the first message: they have no verdict,
     so the pass rates above leave them out, and this says what they were."""
-    from rich.table import Table
 
     rows = [
         (m["model"], kind, info)
@@ -109,19 +167,18 @@ def _print_errors(console: Any, summary: dict[str, Any]) -> None:
     ]
     if not rows:
         return
-    table = Table(
-        title="Errors (no verdict; pass rates are over judged attempts)", title_justify="left"
+    table = new_table(
+        "Errors (no verdict; pass rates are over judged attempts)",
+        ["model", "kind", "count", "first message"],
+        left=("kind", "first message"),
     )
-    for col in ("model", "kind", "count", "first message"):
-        table.add_column(col, justify="right" if col == "count" else "left")
     for model, kind, info in rows:
         table.add_row(model, kind, str(info["count"]), info["first_message"])
-    console.print(table)
+    print_fitting(console, table, wrap_words=True)
 
 
 def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
     """Mean per scorer (a stance or judge score says more than a pass rate) and judge spend."""
-    from rich.table import Table
 
     rows = [
         (m["model"], name, block)
@@ -129,9 +186,11 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
         for name, block in (m.get("scores") or {}).items()
     ]
     if rows:
-        table = Table(title="Scores (mean over cases)", title_justify="left")
-        for col in ("model", "scorer", "n", "mean", "95% CI", "method"):
-            table.add_column(col, justify="left" if col in ("model", "scorer") else "right")
+        table = new_table(
+            "Scores (mean over cases)",
+            ["model", "scorer", "n", "mean", "95% CI", "method"],
+            left=("scorer",),
+        )
         for model, name, block in rows:
             table.add_row(
                 model,
@@ -141,7 +200,7 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
                 _interval(block.get("ci95")),
                 str(block.get("ci_method") or "-"),
             )
-        console.print(table)
+        print_fitting(console, table)
     for m in summary["models"]:
         if "judge_calls" in m:
             tokens = m["judge_tokens"]
@@ -153,6 +212,25 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
         from benchlab.store.passes import describe_pass
 
         console.print(describe_pass(summary["scores_from"]), highlight=False)
+
+
+def print_failures(found: dict[str, Any]) -> None:
+    """`show --failures`: one row per failing or errored attempt, with its reason."""
+    console = make_console()
+    title = (
+        f"run {found['run_id']} · {found['failures']} failed · {found['errors']} errors "
+        "(errors got no verdict: they say nothing about the answers)"
+    )
+    if not found["attempts"]:
+        console.print(f"run {found['run_id']}: every attempt passed", highlight=False)
+        return
+    table = new_table(
+        title, ["model", "case", "sample", "verdict", "reason"], left=("case", "verdict", "reason")
+    )
+    for row in found["attempts"]:
+        case = row["case_id"] if not row["suite"] else f"{row['suite']}/{row['case_id']}"
+        table.add_row(row["model"], case, str(row["sample"]), row["verdict"], row["reason"])
+    print_fitting(console, table, wrap_words=True)
 
 
 def print_runs(rows: list[dict[str, Any]]) -> None:
@@ -172,14 +250,10 @@ def print_runs(rows: list[dict[str, Any]]) -> None:
 
 
 def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, title_justify="left")
-    for col in columns:
-        table.add_column(col)
+    table = new_table(title, columns, left=tuple(columns))
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    make_console().print(table)
+    print_fitting(make_console(), table, wrap_words=True)
 
 
 def print_dry_run(report: Any) -> None:

@@ -44,8 +44,10 @@ def test_grid_run_score_show_pairwise(tmp_path: Path, stub_server: StubServer) -
     assert entry["judge_cost_usd"] is None  # the judge's price is unknown: never a made-up 0
     assert entry["judge_calls"] == 6 and entry["judge_tokens"]["input"] > 0
 
-    bare = _ok(cli("run", *grid, "-m", "echo", "-m", "oracle", "--no-score", env=env))
-    assert stub_server.count == 6 and bare["score_pass"] == 0
+    # A second answering model (oracle has nothing to answer here: the grid has no expected
+    # answers, so its attempts would be errors).
+    bare = _ok(cli("run", *grid, "-m", "echo", "-m", "openai/other", "--no-score", env=env))
+    assert stub_server.count == 12 and bare["score_pass"] == 0
     run_id = bare["run_id"]
     scored = _ok(cli("score", run_id, "--judge-model", "openai/judge", "--json", *db, env=env))
     assert scored["scoring"]["pass_no"] == 1 and scored["scoring"]["scored"] == 12
@@ -53,7 +55,7 @@ def test_grid_run_score_show_pairwise(tmp_path: Path, stub_server: StubServer) -
     assert shown["score_pass"] == 1
     assert {m["model"]: m["scores"]["stance"]["n"] for m in shown["models"]} == {
         "echo": 6,
-        "oracle": 6,
+        "openai/other": 6,
     }
 
     text = cli("show", run_id, *db, env={"COLUMNS": "200"})
@@ -75,7 +77,7 @@ def test_grid_run_score_show_pairwise(tmp_path: Path, stub_server: StubServer) -
         "win_rate_a",
         "ci95",
     }
-    assert (pair["a"], pair["b"], pair["n"], pair["inconsistent"]) == ("echo", "oracle", 6, 6)
+    assert (pair["a"], pair["b"], pair["n"], pair["inconsistent"]) == ("echo", "openai/other", 6, 6)
     assert report["ratings"] == [] and report["inconsistent_share"] == 1.0
 
     table = cli("pairwise", run_id, "--judge-model", "openai/judge", *db, env=env)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 
 from benchlab.engine.events import AttemptFinished, RunFinished, RunStarted, RunTotals
 from benchlab.engine.progress import LogProgress, RichProgress
@@ -52,3 +53,25 @@ def test_rich_progress_renders_a_bar() -> None:
         sink.emit(event)  # type: ignore[arg-type]
     text = out.getvalue()
     assert "run r1" in text and "50/50" in text and "err 1" in text
+
+
+def test_rich_progress_keeps_its_counts_whole_at_80_columns() -> None:
+    """At 80 columns the bar used to show `79/…`: the run id beside it took the room."""
+    import re
+
+    from rich.console import Console
+
+    out = io.StringIO()
+    sink = RichProgress(Console(file=out, force_terminal=True, width=80, color_system=None))
+    started = RunStarted("20261206-181750-caff19", 120_000, 0, ["m"], ["s"])
+    sink.emit(started)
+    for event in _events(12_345)[1:-1]:
+        sink.emit(event)  # type: ignore[arg-type]
+    sink._update(time.perf_counter())
+    sink.emit(RunFinished(started.run_id, "interrupted", RunTotals(started.run_id, 120_000, 0)))
+    text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue()).replace("\r", "\n")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines[0].startswith("run 20261206-181750-caff19: 120000 attempts")
+    bar = lines[-1]
+    assert "…" not in bar and len(bar) <= 80, bar
+    assert "12345/120000" in bar and "err 1" in bar and "$12.3440" in bar, bar

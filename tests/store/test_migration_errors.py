@@ -62,7 +62,7 @@ def test_an_0004_database_counts_its_errors_apart_after_upgrade(tmp_path: Path) 
         conn.execute(insert(attempts), rows)
     engine.dispose()
     with Store(url) as store:  # opening migrates to head
-        assert current_revision(store.engine) == SCHEMA_HEAD == "0006"
+        assert current_revision(store.engine) == SCHEMA_HEAD
         with store.engine.connect() as conn:
             found = dict(conn.execute(select(attempts.c.case_id, attempts.c.passed)).all())
             kinds = {t for (t,) in conn.execute(select(attempts.c.error_type)) if t}

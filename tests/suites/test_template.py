@@ -22,10 +22,11 @@ def test_default_template_sends_the_input() -> None:
     assert renderer.render(case) == [{"role": "user", "content": "How do I reset my password?"}]
 
 
-def test_system_prompts_join_model_first_with_a_blank_line() -> None:
+def test_system_prompts_join_suite_first_with_a_blank_line() -> None:
+    """The most specific first, as for chat cases: the suite's, then the profile's."""
     case = Case(id="a", input="hi")
     both = PromptRenderer(header(system="Suite rules."), "Model persona.").render(case)
-    assert both[0] == {"role": "system", "content": "Model persona.\n\nSuite rules."}
+    assert both[0] == {"role": "system", "content": "Suite rules.\n\nModel persona."}
     only_suite = PromptRenderer(header(system="Suite rules.")).render(case)
     assert only_suite[0] == {"role": "system", "content": "Suite rules."}
     only_model = PromptRenderer(header(), "Model persona.").render(case)
@@ -76,9 +77,35 @@ def test_chat_input_is_sent_as_is_and_the_template_is_not_applied() -> None:
         input=[Message(role="system", content="Mine."), Message(role="user", content="hi")],
     )
     assert renderer.render(own_system) == [
-        {"role": "system", "content": "Mine."},
+        {"role": "system", "content": "Mine.\n\nSuite."},
         {"role": "user", "content": "hi"},
     ]
+
+
+def test_chat_cases_keep_every_system_prompt_case_then_suite_then_profile() -> None:
+    """A chat case's own system message used to silence the suite's and the profile's."""
+    chat = Case(
+        id="c",
+        input=[
+            Message(role="system", content="Case rules."),
+            Message(role="user", content="Q1"),
+            Message(role="assistant", content="A1"),
+            Message(role="user", content="Q2"),
+        ],
+    )
+    renderer = PromptRenderer(header(system="Suite rules."), "Profile persona.")
+    assert renderer.render(chat) == [
+        {"role": "system", "content": "Case rules.\n\nSuite rules.\n\nProfile persona."},
+        {"role": "user", "content": "Q1"},
+        {"role": "assistant", "content": "A1"},
+        {"role": "user", "content": "Q2"},
+    ]
+    no_own = Case(id="d", input=[Message(role="user", content="Q")])
+    assert PromptRenderer(header(), "Profile persona.").render(no_own) == [
+        {"role": "system", "content": "Profile persona."},
+        {"role": "user", "content": "Q"},
+    ]
+    assert PromptRenderer(header()).render(no_own) == [{"role": "user", "content": "Q"}]
 
 
 def test_render_returns_fresh_messages_each_time() -> None:

@@ -48,12 +48,16 @@ ROW_FIELDS = [
 ]
 
 
-def prompt_input(prompt: list[dict[str, Any]]) -> str:
-    """The user's side of a prompt, as one text: the last user message."""
-    for message in reversed(prompt):
-        if message.get("role") == "user":
-            return str(message.get("content") or "")
-    return ""
+def prompt_input(prompt: list[dict[str, Any]]) -> str | list[dict[str, Any]]:
+    """What the model was asked. One user message (a text case, after its system
+    prompt): that text. A conversation (a chat case with several turns): every message
+    sent, system included, as a list; the last user turn alone would lose the rest."""
+    turns = [m for m in prompt if m.get("role") != "system"]
+    if len(turns) == 1 and turns[0].get("role") == "user":
+        return str(turns[0].get("content") or "")
+    if not turns:
+        return ""
+    return [dict(m) for m in prompt]
 
 
 def score_details(a: Attempt) -> dict[str, dict[str, Any]]:
@@ -142,6 +146,8 @@ def export_run(
             row[columns[name]] = value
         row["scores"] = json.dumps(row["scores"])
         row["score_details"] = json.dumps(row["score_details"], ensure_ascii=False)
+        if isinstance(row["input"], list):  # a conversation: its messages as JSON text
+            row["input"] = json.dumps(row["input"], ensure_ascii=False)
         if not isinstance(row["expected"], str) and row["expected"] is not None:
             row["expected"] = json.dumps(row["expected"], ensure_ascii=False)
         writer.writerow(row)

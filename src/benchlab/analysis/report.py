@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from benchlab.analysis.failures import list_failures
 from benchlab.analysis.history import DEFAULT_LAST, history
 from benchlab.analysis.summary import summarize_run
 from benchlab.errors import ConfigError
 from benchlab.store import Store
 
 FORMATS = ("md", "html")
+REPORT_FAILURES = 50  # rows of the failures section; `show --failures` lists them all
 VERDICT = {"regression": "🔴 regression", "improvement": "🟢 improvement", "no_change": "no change"}
 
 
@@ -49,6 +51,7 @@ def build_report(
         "summary": summary,
         "history": histories,
         "alerts": alerts,
+        "failures": list_failures(store, run.id, limit=REPORT_FAILURES),
     }
 
 
@@ -162,6 +165,37 @@ def alert_lines(report: dict[str, Any]) -> list[str]:
     ]
 
 
+FAILURE_HEAD = ["model", "case", "sample", "verdict", "reason"]
+
+
+def failure_rows(report: dict[str, Any]) -> list[list[str]]:
+    return [
+        [r["model"], f"{r['suite']}/{r['case_id']}", str(r["sample"]), r["verdict"], _one_line(r)]
+        for r in report["failures"]["attempts"]
+    ]
+
+
+def _one_line(row: dict[str, Any], limit: int = 300) -> str:
+    """A reason fit for a table cell: one line (a test's stderr has many), at most `limit`."""
+    text = " ".join(str(row["reason"]).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def failure_note(report: dict[str, Any]) -> str:
+    """How many failed and errored, and how many of them are listed."""
+    found = report["failures"]
+    total = found["failures"] + found["errors"]
+    if not total:
+        return "Every attempt passed."
+    note = f"{found['failures']} failed, {found['errors']} errors (no verdict)."
+    if found["shown"] < total:
+        note += (
+            f" The first {found['shown']} are listed; all of them: "
+            f"`benchlab show {report['run']['run_id']} --failures`."
+        )
+    return note
+
+
 def ci_pp(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
 
@@ -207,6 +241,9 @@ def report_markdown(report: dict[str, Any]) -> str:
     if score_rows:
         lines += ["", "## Scores (mean over cases)", ""]
         lines += _md_table(["model", "scorer", "mean", "95% CI", "method", "cases"], score_rows)
+    lines += ["", "## Failures and errors", "", failure_note(report)]
+    if report["failures"]["attempts"]:
+        lines += ["", *_md_table(FAILURE_HEAD, failure_rows(report))]
     lines += ["", "## Alerts", ""] + [f"- {x}" for x in alert_lines(report)]
     for entry in report["history"]:
         lines += ["", f"## History: {entry['model']} on {entry['suite']}", ""]

@@ -12,6 +12,7 @@ from typing import Any
 
 from benchlab.analysis.report import (
     ERRORS_HEAD,
+    FAILURE_HEAD,
     HISTORY_HEAD,
     SUMMARY_HEAD,
     alert_lines,
@@ -19,6 +20,8 @@ from benchlab.analysis.report import (
     ci_text_raw,
     error_rows,
     errors_note,
+    failure_note,
+    failure_rows,
     history_rows,
     summary_rows,
 )
@@ -128,6 +131,9 @@ def report_html(report: dict[str, Any]) -> str:
             "<h2>Scores (mean over cases)</h2>",
             _table(["model", "scorer", "mean", "95% CI", "method", "cases"], score_rows),
         ]
+    body += ["<h2>Failures and errors</h2>", f"<p>{escape(failure_note(report))}</p>"]
+    if report["failures"]["attempts"]:
+        body.append(_table(FAILURE_HEAD, failure_rows(report)))
     css_class = "alert" if report["alerts"] else "ok"
     body += ["<h2>Alerts</h2>", "<ul>"]
     body += [f'<li class="{css_class}">{escape(_plain(line))}</li>' for line in alert_lines(report)]

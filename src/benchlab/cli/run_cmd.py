@@ -216,6 +216,8 @@ def _run_async(coro: Any) -> Any:
 def _finish(result: Any, json_out: bool, max_error_rate: float | None = None) -> None:
     """Print the summary; exit 0 all judged, 1 budget stop, 3 errored attempts (stderr says
     which, grouped by kind, and how to finish them)."""
+    for warning in getattr(result, "warnings", []):
+        sys.stderr.write(warning + "\n")
     if json_out:
         print_json(result.summary)
     else:

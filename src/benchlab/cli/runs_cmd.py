@@ -52,7 +52,15 @@ def show(
         str | None,
         typer.Option(help="Show one attempt's artifacts instead: an attempt id or a case id."),
     ] = None,
-    model: Annotated[str | None, typer.Option(help="With --attempt: only this model.")] = None,
+    failures: Annotated[
+        bool,
+        typer.Option(
+            "--failures", help="List failing and errored attempts with their reasons instead."
+        ),
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option(help="With --attempt or --failures: only this model.")
+    ] = None,
     sample: Annotated[int | None, typer.Option(help="With --attempt: only this sample.")] = None,
     by: Annotated[
         str | None, typer.Option("--by", help="Grid runs: mean, interval and bins per level.")
@@ -79,6 +87,15 @@ def show(
 
     if csv_out is not None and (attempt is not None or (by is None and paired_by is None)):
         raise ConfigError("--csv: needs --by FACTOR or --paired-by FACTOR (and no --attempt)")
+    if failures:
+        from benchlab.render import print_failures
+
+        found_failures = api.show_failures(run_id, db=db, model=model)
+        if json_out:
+            print_json(found_failures)
+        else:
+            print_failures(found_failures)
+        return
     if attempt is not None:
         from benchlab.render_artifacts import print_attempts
 
@@ -150,12 +167,25 @@ def export(
     if output is None:
         api.export(run_id, fmt, sys.stdout, db=db, score_pass=score_pass)
         return
+    _check_output(output)
     tmp = output.with_name(output.name + ".part")
     try:
         with tmp.open("w", encoding="utf-8", newline="") as handle:
             count = api.export(run_id, fmt, handle, db=db, score_pass=score_pass)
         tmp.replace(output)  # never leave a half-written export under the real name
+    except OSError as exc:
+        raise ConfigError(f"--output {output}: cannot write: {exc.strerror}") from exc
     finally:
         tmp.unlink(missing_ok=True)
     what = "rows" if fmt == "summary-csv" else "attempts"
     sys.stderr.write(f"wrote {count} {what} to {output}\n")
+
+
+def _check_output(output: Path) -> None:
+    """Before the run is read: a file in a folder that exists, not a folder itself."""
+    from benchlab.errors import ConfigError
+
+    if output.is_dir():
+        raise ConfigError(f"--output {output}: is a directory (give a file name)")
+    if not output.parent.is_dir():
+        raise ConfigError(f"--output {output}: no such directory {output.parent}")

@@ -9,19 +9,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 
 from benchlab.domain import ModelProfile, ScorerSpec
+from benchlab.suites.loader import LoadedSuite
+
+MAX_SAMPLES = 10_000  # answers per case and model; pass@k needs k <= samples, k rarely > 100
+
+
+IN_MEMORY = "memory:"  # how a suite built in code is recorded on its run (by name)
 
 
 class RunConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Everything a run needs. `suites` takes built-in names, suite files, and suites built
+    in code (`LoadedSuite.from_cases`); the latter are recorded as `memory:NAME` (there is
+    no file to read them from again), so resuming such a run needs them passed again."""
 
-    suites: list[str] = Field(min_length=1, description="built-in names or file paths")
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    suites: list[str | LoadedSuite] = Field(
+        min_length=1, description="built-in names, file paths or LoadedSuite objects"
+    )
     models: list[ModelProfile] = Field(min_length=1)
     limit: int | None = Field(default=None, gt=0)
-    seed: int = 0
-    samples: int = Field(default=1, gt=0)
+    # The store keeps a seed in a 64-bit integer column.
+    seed: int = Field(default=0, ge=-(2**63), le=2**63 - 1)
+    # Bounded so that a typo (99999999999) is an error, not a run that never ends.
+    samples: int = Field(default=1, gt=0, le=MAX_SAMPLES)
     concurrency: int = Field(default=16, gt=0)
     timeout: float = Field(default=120.0, gt=0)
     retries: int = Field(default=4, ge=0)
@@ -55,6 +69,10 @@ class RunConfig(BaseModel):
         if dupes:
             raise ValueError(f"model names must be unique: {', '.join(dupes)}")
         return [with_price(m) for m in models]
+
+    @field_serializer("suites")
+    def _suite_refs(self, suites: list[str | LoadedSuite]) -> list[str]:
+        return [ref if isinstance(ref, str) else IN_MEMORY + ref.header.name for ref in suites]
 
     def stored(self) -> dict[str, Any]:
         """The config as kept on the run (without where the database is)."""

@@ -63,6 +63,9 @@ Event = RunStarted | AttemptFinished | RunTotals | RunFinished
 
 
 class EventSink(Protocol):
+    """Anything with `emit(event)`: progress bars, live views, a test's recorder. Called on
+    the engine's loop for every event, so it must be cheap and must not block."""
+
     def emit(self, event: Event) -> None: ...
 
 

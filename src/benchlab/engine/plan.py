@@ -128,11 +128,11 @@ def plan_suites(config: RunConfig) -> list[SuitePlan]:
     plans: list[SuitePlan] = []
     seen: dict[str, str] = {}
     for ref in config.suites:
-        suite = load_suite(ref)
+        suite = ref if isinstance(ref, LoadedSuite) else load_suite(ref)
         name = suite.header.name
         if name in seen:
-            raise SuiteError(f"{ref}: suite name {name!r} is also used by {seen[name]}")
-        seen[name] = ref
+            raise SuiteError(f"{suite.source}: suite name {name!r} is also used by {seen[name]}")
+        seen[name] = suite.source
         selected = None
         if config.limit is not None and config.limit < suite.n_cases:
             selected = set(sample_suite(suite, config.limit, config.seed))
@@ -216,7 +216,9 @@ def work_items(
     """One model's work, case by case. `on_case` sees every selected case (asked or
     already done): the engine records cases with it on one model's stream, which saves
     a pass over the suite file."""
-    params_by_sample = [request_params(model, s) for s in range(samples)]
+    # Per sample, made when first needed: a list of every sample's params would be built
+    # before the first request (and hold `samples` dicts) however few are left to ask.
+    params_by_sample: dict[int, dict[str, Any]] = {}
     name = model.name
     for plan in plans:
         renderer = plan.renderer(model.system)
@@ -232,6 +234,9 @@ def work_items(
                 if messages is None:
                     messages = renderer.render(case)
                     prompt_json = dumps_text(messages)
+                params = params_by_sample.get(sample)
+                if params is None:
+                    params = params_by_sample[sample] = request_params(model, sample)
                 yield WorkItem(
                     plan,
                     position,
@@ -240,7 +245,7 @@ def work_items(
                     sample,
                     messages,
                     prompt_json,
-                    params_by_sample[sample],
+                    params,
                 )
 
 

@@ -48,19 +48,24 @@ class RichProgress:
             TimeElapsedColumn,
             TimeRemainingColumn,
         )
+        from rich.table import Column
 
+        console = console or Console(stderr=True)
+        # The run id is printed once above the bar, not beside it: at 80 columns the counts,
+        # errors and spend must fit whole. The bar takes what room is left (at least 10).
+        keep = Column(no_wrap=True)
         self._progress = Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
+            BarColumn(bar_width=None, table_column=Column(ratio=1, min_width=10)),
+            MofNCompleteColumn(table_column=keep),
             TextColumn("{task.fields[rate]}/s"),
             TextColumn("err {task.fields[errors]}"),
             TextColumn("{task.fields[spend]}"),
             TimeElapsedColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            console=console or Console(stderr=True),
+            console=console,
             refresh_per_second=8,
+            expand=True,
             transient=False,
         )
         self._task: Any = None
@@ -77,6 +82,12 @@ class RichProgress:
                 self._update(now)
         elif isinstance(event, RunStarted):
             self._started = time.perf_counter()
+            resumed = f" ({event.already_done} already done)" if event.already_done else ""
+            self._progress.console.print(
+                f"run {event.run_id}: {event.total} attempts over "
+                f"{len(event.models)} model(s){resumed}",
+                highlight=False,
+            )
             self._progress.start()
             self._task = self._progress.add_task(
                 f"run {event.run_id}",

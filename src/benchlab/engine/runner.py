@@ -18,7 +18,7 @@ import os
 import random
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -60,6 +60,7 @@ from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
 from benchlab.store.embeddings import EmbeddingStore
 from benchlab.store.outcomes import run_spend
+from benchlab.store.owner import HEARTBEAT_SECONDS
 
 
 @dataclass
@@ -69,6 +70,7 @@ class RunOutcome:
     totals: RunTotals
     error: str | None = None  # why the run failed (a model refused every request, say)
     spent_usd: float = 0.0  # what the run has really spent (resumed runs: in all)
+    warnings: list[str] = field(default_factory=list)  # found while planning
 
 
 def new_run_id() -> str:
@@ -77,6 +79,7 @@ def new_run_id() -> str:
 
 
 TOTALS_EVERY = 0.25  # seconds between RunTotals events: live views need no more
+YIELD_EVERY = 16  # attempts a worker makes between turns it surely gives the event loop
 
 
 class _EngineContext:
@@ -171,6 +174,7 @@ class Engine:
         self._totals_emitted = 0.0
         self._budget = Budget(config.max_cost)
         self._stored_suites: set[str] = set()
+        self.warnings: list[str] = []  # for the user, found while planning (see prepare)
         self._health: dict[str, LaneHealth] = {}
 
     # --- set-up ----------------------------------------------------------------------------
@@ -187,6 +191,7 @@ class Engine:
         for plan in plans if self.config.score else []:
             judges |= judge_models(plan.built_scorers(), self.config.judge_model, plan.name)
         check_judges(judges, self.config, self.pool)
+        self.warnings = _oracle_warnings(plans, self.config.models)
         return plans, n_cases
 
     def _lane(self, profile: ModelProfile) -> ModelLane:
@@ -272,6 +277,7 @@ class Engine:
                 self.store.delete_errored(run_id)
             done = self.store.finished_keys(run_id)
             self.store.set_status(run_id, "running")
+        self.store.claim_run(run_id)
         totals = RunTotals(run_id=run_id, total=total, done=len(done))
         self.events.emit(
             RunStarted(
@@ -282,6 +288,7 @@ class Engine:
         self._writer.start()
         status = "failed"
         error: str | None = None
+        heartbeat = asyncio.create_task(_heartbeat(self.store, run_id))
         try:
             if len(config.models) > 1:
                 self._global = asyncio.Semaphore(config.concurrency)
@@ -299,6 +306,7 @@ class Engine:
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
+            heartbeat.cancel()
             with contextlib.suppress(Exception):  # a failed write is in writer.error
                 await self._writer.aclose()
             if self._writer.error is not None and status == "completed":
@@ -309,7 +317,14 @@ class Engine:
             self.events.emit(RunFinished(run_id, status, totals))
         if self._writer.error is not None:
             raise self._writer.error
-        return RunOutcome(run_id, status, totals, error=error, spent_usd=self._budget.spent)
+        return RunOutcome(
+            run_id,
+            status,
+            totals,
+            error=error,
+            spent_usd=self._budget.spent,
+            warnings=self.warnings,
+        )
 
     def _check_same_suites(self, run_id: str, plans: list[SuitePlan]) -> None:
         recorded = self.store.run_suite_hashes(run_id)
@@ -413,7 +428,12 @@ class Engine:
         self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
     ) -> None:
         health = self.health_for(lane)
-        for item in items:  # a shared generator: next() never awaits, so workers don't collide
+        # A shared generator: next() never awaits, so workers don't collide.
+        for count, item in enumerate(items, 1):
+            if count % YIELD_EVERY == 0:
+                # An offline, cached or skipped item never suspends: without this a lane of
+                # them holds the loop for the whole run, and Ctrl-C/SIGTERM wait until it ends.
+                await asyncio.sleep(0)
             if self._budget.exhausted:  # --max-cost reached: send nothing more
                 return
             if health.stopped is not None:  # bad key / no such model: drain, send nothing
@@ -629,6 +649,37 @@ class Engine:
             "passed": passed,
             "finished_at": time.time(),
         }
+
+
+def _oracle_warnings(plans: list[SuitePlan], models: list[ModelProfile]) -> list[str]:
+    """`oracle` answers with each case's reference: name the cases that have none (their
+    attempts are errors, see providers/offline.py), so that a suite is not read as wrong."""
+    oracles = [m.name for m in models if m.provider == "oracle"]
+    if not oracles:
+        return []
+    missing = [
+        f"{plan.name}/{case.id}"
+        for plan in plans
+        for _, case in plan.cases()
+        if case.expected is None and case.reference is None
+    ]
+    if not missing:
+        return []
+    shown = ", ".join(missing[:10]) + (
+        f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+    )
+    return [
+        f"warning: {len(missing)} case(s) have no expected answer, so {', '.join(oracles)} "
+        f"cannot answer them (recorded as errors, not fails): {shown}"
+    ]
+
+
+async def _heartbeat(store: Store, run_id: str) -> None:
+    """Say the run's owner is alive, so that readers can tell a dead one (store/owner.py)."""
+    while True:
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+        with contextlib.suppress(Exception):  # a busy database: the next beat will do
+            store.heartbeat(run_id)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,13 @@ import json
 from typing import Any
 
 from benchlab.providers.base import Completion, GenerateRequest, estimate_tokens, messages_text
+from benchlab.providers.errors import NoRecordedAnswer
+
+
+class NoReference(NoRecordedAnswer):
+    """`oracle` was asked a case without an expected answer (or reference): it has nothing
+    to answer, and an empty answer would be scored as the suite's failure. An error, not a
+    fail; the engine also warns, naming the cases, before the run starts."""
 
 
 def reference_answer(reference: Any) -> str:
@@ -34,6 +41,10 @@ class OracleProvider:
     endpoint = "offline:oracle"
 
     async def generate(self, request: GenerateRequest) -> Completion:
+        if request.reference is None:
+            raise NoReference(
+                f"case {request.case_id!r} has no expected answer: oracle has nothing to answer"
+            )
         text = reference_answer(request.reference)
         return Completion(
             text=text,

@@ -30,6 +30,8 @@ def _one_line(exc: ValidationError) -> str:
 
 
 def load_models_file(path: str | Path) -> list[ModelProfile]:
+    """The model profiles of a models YAML file (`models:` list or mapping), validated:
+    a mistake is a ConfigError naming the file and the profile."""
     import yaml
 
     path = Path(path)
@@ -37,6 +39,11 @@ def load_models_file(path: str | Path) -> list[ModelProfile]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"--models {path}: cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"--models {path}: not a text file (byte {exc.start} is not UTF-8); "
+            "expected a models YAML file"
+        ) from exc
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: invalid YAML: {exc}".replace("\n", " ")) from exc
     entries: Any = data.get("models") if isinstance(data, dict) else data

@@ -18,6 +18,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from benchlab.domain import Attempt, Run, Score
 from benchlab.errors import NotFound
 from benchlab.store.labels import human_scores
+from benchlab.store.owner import Owner
 from benchlab.store.schema import (
     attempts,
     cases,
@@ -312,9 +313,16 @@ def attempts_since(
 
 
 def run_status(store: Store, run_id: str) -> tuple[str, str | None] | None:
+    """(status, error); a `running` run whose owner is gone is `interrupted` (store/owner.py)."""
+    query = select(
+        runs.c.status, runs.c.error, runs.c.owner_pid, runs.c.owner_host, runs.c.heartbeat_at
+    ).where(runs.c.id == run_id)
     with store.engine.connect() as conn:
-        row = conn.execute(select(runs.c.status, runs.c.error).where(runs.c.id == run_id)).first()
-    return None if row is None else (row[0], row[1])
+        row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    owner = Owner.of(row) if row["status"] == "running" else None
+    return ("interrupted" if owner is not None and owner.gone() else row["status"]), row["error"]
 
 
 # --- models and suites --------------------------------------------------------------------------

@@ -34,13 +34,17 @@ runs = Table(
     Column("created_at", Float, nullable=False),
     Column("started_at", Float),
     Column("finished_at", Float),
-    Column("seed", Integer, nullable=False),
+    Column("seed", BigInteger, nullable=False),
     Column("suites", JSON, nullable=False),
     Column("models", JSON, nullable=False),
     Column("tags", JSON, nullable=False),
     Column("benchlab_version", String(32), nullable=False),
     Column("config", JSON, nullable=False),
     Column("error", Text),
+    # Who runs it, and when it last said so (see store/owner.py).
+    Column("owner_pid", Integer),
+    Column("owner_host", String(255)),
+    Column("heartbeat_at", Float),
     Index("ix_runs_created_at", "created_at"),
 )
 

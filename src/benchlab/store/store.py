@@ -9,6 +9,7 @@ must not leave PostgreSQL's server-side cursor open until garbage collection.
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -17,11 +18,13 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, select, update
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from benchlab.domain import Attempt, Run, Score
-from benchlab.errors import NotFound
+from benchlab.errors import ConfigError, NotFound
 from benchlab.store.db import create_db_engine, migrate, resolve_url
 from benchlab.store.labels import human_scores
+from benchlab.store.owner import Owner, this_host
 from benchlab.store.schema import (
     attempts,
     cases,
@@ -90,10 +93,21 @@ def case_from_row(row: Any) -> dict[str, Any]:
 
 
 class Store:
+    """A database of runs (SQLite path or URL; default $BENCHLAB_DB or .benchlab/), migrated
+    to the current schema when opened. Use it as a context manager."""
+
     def __init__(self, url: str | None = None) -> None:
         self.url = resolve_url(url)
         self.engine: Engine = create_db_engine(self.url)
-        migrate(self.engine)
+        try:
+            migrate(self.engine)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            # A file that is not SQLite, a server that refuses us: the --db given is wrong.
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            raise ConfigError(
+                f"--db {self.display_url}: cannot open the database: {reason}"
+            ) from exc
 
     @property
     def artifacts_dir(self) -> Path:
@@ -196,6 +210,25 @@ class Store:
                 ],
             )
 
+    def claim_run(self, run_id: str) -> None:
+        """Record this process as the run's owner, with a fresh heartbeat (store/owner.py)."""
+        values = {"owner_pid": os.getpid(), "owner_host": this_host(), "heartbeat_at": time.time()}
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(**values))
+
+    def run_owner(self, run_id: str) -> Owner | None:
+        """The process recorded as running the run (None for runs from before owners)."""
+        query = select(runs.c.owner_pid, runs.c.owner_host, runs.c.heartbeat_at).where(
+            runs.c.id == run_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else Owner.of(row)
+
+    def heartbeat(self, run_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(runs).where(runs.c.id == run_id).values(heartbeat_at=time.time()))
+
     def set_status(self, run_id: str, status: str, *, error: str | None = None) -> None:
         values: dict[str, Any] = {"status": status, "error": error}
         values["finished_at"] = None if status == "running" else time.time()
@@ -216,7 +249,30 @@ class Store:
                 row = found[0] if len(found) == 1 else None
         if row is None:
             raise NotFound(f"no run {run_id!r} in {self.display_url}")
-        return self._run_from_row(row)
+        run = self._run_from_row(row)
+        if run.status != row["status"]:
+            self._mark_interrupted(row)
+        return run
+
+    def _mark_interrupted(self, row: Any) -> None:
+        """Store what a dead owner's run reads as, unless it has been resumed meanwhile
+        (its heartbeat changed) or the database is read-only to us."""
+        query = (
+            update(runs)
+            .where(
+                and_(
+                    runs.c.id == row["id"],
+                    runs.c.status == "running",
+                    runs.c.heartbeat_at == row["heartbeat_at"],
+                )
+            )
+            .values(status="interrupted", finished_at=row["heartbeat_at"])
+        )
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(query)
+        except DBAPIError:
+            pass
 
     def run_error(self, run_id: str) -> str | None:
         with self.engine.connect() as conn:
@@ -252,11 +308,17 @@ class Store:
 
     @staticmethod
     def _run_from_row(row: Any) -> Run:
+        status, finished_at = row["status"], row["finished_at"]
+        if status == "running":
+            owner = Owner.of(row)
+            if owner is not None and owner.gone():
+                # Its process died without a word: interrupted, resumable (store/owner.py).
+                status, finished_at = "interrupted", owner.heartbeat_at
         return Run(
             id=row["id"],
-            status=row["status"],
+            status=status,
             created_at=datetime.fromtimestamp(row["created_at"], UTC),
-            finished_at=_ts(row["finished_at"]),
+            finished_at=_ts(finished_at),
             suites=row["suites"],
             models=row["models"],
             seed=row["seed"],

@@ -40,11 +40,12 @@ class PromptRenderer:
     def __init__(self, header: SuiteHeader, system_prompt: str | None = None) -> None:
         """Compile the suite's template; a syntax error is a `SuiteError` naming the suite.
 
-        The system message is the model's system prompt, then the suite's,
-        separated by a blank line; either may be absent.
+        The system message is the suite's system prompt, then the model
+        profile's, separated by a blank line; either may be absent (a chat
+        case's own system message comes before both, see `render`).
         """
         self.suite = header.name
-        parts = [text for text in (system_prompt, header.system) if text and text.strip()]
+        parts = [text for text in (header.system, system_prompt) if text and text.strip()]
         self._system = "\n\n".join(parts) if parts else None
         self._template: Template | None = None
         # A grid's template already made each case's input when the grid was expanded.
@@ -54,8 +55,10 @@ class PromptRenderer:
     def render(self, case: Case) -> list[dict[str, str]]:
         """The messages for one case: system (if any), then the rendered user prompt.
 
-        A chat input is sent as written; the system prompt is prepended only
-        when the chat has no system message of its own.
+        A chat input is sent as written (no template), with one system message
+        first: the chat's own leading system message(s), then the suite's, then
+        the profile's, joined by blank lines. One message, because some APIs
+        (Anthropic's) take a single system string; none is ever dropped.
         """
         if isinstance(case.input, str):
             messages = [{"role": "user", "content": self._user_text(case, case.input)}]
@@ -63,9 +66,15 @@ class PromptRenderer:
                 messages.insert(0, {"role": "system", "content": self._system})
             return messages
         chat = [{"role": m.role, "content": m.content} for m in case.input]
-        if self._system is not None and not any(m["role"] == "system" for m in chat):
-            chat.insert(0, {"role": "system", "content": self._system})
-        return chat
+        lead = 0
+        while lead < len(chat) and chat[lead]["role"] == "system":
+            lead += 1
+        parts = [m["content"] for m in chat[:lead] if m["content"].strip()]
+        if self._system is not None:
+            parts.append(self._system)
+        if not parts:
+            return chat[lead:]
+        return [{"role": "system", "content": "\n\n".join(parts)}, *chat[lead:]]
 
     def _user_text(self, case: Case, text: str) -> str:
         if self._template is None:

@@ -1,0 +1,63 @@
+"""Bad input the issue found tracebacks for: one line naming the flag, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from support.runs import assert_user_error, cli
+
+
+def _db_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith((".db", ".jsonl", ".part")))
+
+
+def test_seed_beyond_64_bits_is_a_flag_error(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    result = cli("run", "quickstart", "-m", "oracle", "--seed", str(2**64), "--db", str(db))
+    assert_user_error(result, "--seed", str(2**64))
+    assert not db.exists()
+    # The largest 64-bit seed is a seed like any other.
+    ok = cli("run", "quickstart", "-m", "oracle", "--seed", str(2**63 - 1), "--db", str(db), "-q")
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_samples_have_a_sane_upper_bound(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    result = cli("run", "quickstart", "-m", "oracle", "--samples", "99999999999", "--db", str(db))
+    assert_user_error(result, "--samples", "10000")
+    assert not db.exists()
+
+
+def test_export_into_a_missing_folder_or_onto_a_folder(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/runs.db"
+    run = json.loads(cli("run", "quickstart", "-m", "oracle", "--db", db, "--json").stdout)
+    missing = tmp_path / "nowhere" / "out.jsonl"
+    assert_user_error(
+        cli("export", run["run_id"], "-o", str(missing), "--db", db), "--output", "nowhere"
+    )
+    assert not missing.parent.exists()
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert_user_error(
+        cli("export", run["run_id"], "-o", str(folder), "--db", db), "--output", "directory"
+    )
+    assert list(folder.iterdir()) == [] and _db_files(tmp_path) == ["runs.db"]
+
+
+def test_db_that_is_not_a_database(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello, not SQLite\n" * 100)
+    for args in (["runs"], ["run", "quickstart", "-m", "oracle"]):
+        assert_user_error(cli(*args, "--db", str(notes)), "--db", "notes.txt", "not a database")
+    assert notes.read_text() == "hello, not SQLite\n" * 100
+
+
+def test_binary_models_file(tmp_path: Path) -> None:
+    models = tmp_path / "models.yaml"
+    models.write_bytes(bytes(range(128, 256)) * 4 + os.urandom(64))
+    db = tmp_path / "runs.db"
+    result = cli("run", "quickstart", "--models", str(models), "-m", "fast", "--db", str(db))
+    assert_user_error(result, "--models", "models.yaml", "not a text file")
+    assert not db.exists()
