@@ -70,3 +70,23 @@ def test_one_spend_everywhere(tmp_path: Path, stub_server: StubServer) -> None:
 def test_unknown_month_is_a_clear_error(tmp_path: Path, month: str) -> None:
     out = cli("spend", "--month", month, "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert out.returncode == 2 and "--month" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_an_answer_whose_scorer_raised_was_still_paid_for(tmp_path: Path) -> None:
+    """A scorer error leaves the attempt without a verdict, but the model answered and was
+    paid: spend counts it as the run's own summary does."""
+    db = f"sqlite:///{tmp_path / 'lab.db'}"
+    s = suite(tmp_path, N)
+    models = priced_models(tmp_path / "m.json", {"paid": (replay(tmp_path / "r.jsonl", N), 1000.0)})
+    run = make_run(db, s, "paid", models_file=models, scorer="support.custom_scorers:raises_on_odd")
+    (model,) = run.summary["models"]
+    assert model["errors"] == N // 2 and model["cost_usd"] > 0
+    out = cli("spend", "--json", "--db", db)
+    assert out.returncode == 0, out.stderr
+    spent = json.loads(out.stdout)
+    assert spent["requests"] == N
+    assert spent["known_usd"] == pytest.approx(model["cost_usd"])
+    with Store(db) as store:
+        from benchlab.store.outcomes import run_spend
+
+        assert run_spend(store, run.run_id) == pytest.approx(model["cost_usd"])  # --max-cost

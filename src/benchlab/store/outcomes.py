@@ -19,6 +19,10 @@ from benchlab.store.pass_view import pass_clause, verdict_column
 from benchlab.store.schema import attempts, scores
 from benchlab.store.store import Store
 
+# An attempt the model answered, and so was paid for: status "ok", or an error that came
+# after the answer (its scorer raised). A failed request has no output and cost nothing.
+ANSWERED: Any = attempts.c.output.is_not(None)
+
 
 @dataclass(slots=True)
 class CaseRow:
@@ -68,8 +72,8 @@ def case_outcomes(
             judged,
             passed,
             func.sum(case((a.status == "error", 1), else_=0)),
-            func.coalesce(func.sum(case((a.status == "ok", a.cost_usd), else_=0.0)), 0.0),
-            func.sum(case((and_(a.status == "ok", a.cost_usd.is_(None)), 1), else_=0)),
+            func.coalesce(func.sum(case((ANSWERED, a.cost_usd), else_=0.0)), 0.0),
+            func.sum(case((and_(ANSWERED, a.cost_usd.is_(None)), 1), else_=0)),
         )
         .select_from(source)
         .where(a.run_id == run_id)
@@ -193,7 +197,7 @@ def run_spend(store: Store, run_id: str) -> float:
     """US$ a run has really spent so far: answered, uncached, priced attempts."""
     a = attempts.c
     query = select(func.coalesce(func.sum(a.cost_usd), 0.0)).where(
-        and_(a.run_id == run_id, a.status == "ok", a.cached.is_(False))
+        and_(a.run_id == run_id, ANSWERED, a.cached.is_(False))
     )
     with store.engine.connect() as conn:
         return float(conn.execute(query).scalar_one() or 0.0)
@@ -228,7 +232,7 @@ def spend_rows(store: Store, start: float, end: float) -> list[SpendRow]:
             func.count(func.distinct(case((sent, a.run_id), else_=None))),
             func.sum(case((sent, 0), else_=1)),
         )
-        .where(and_(a.status == "ok", a.finished_at >= start, a.finished_at < end))
+        .where(and_(ANSWERED, a.finished_at >= start, a.finished_at < end))
         .group_by(a.model, a.suite)
         .order_by(a.model, a.suite)
     )
@@ -244,9 +248,7 @@ def spend_run_ids(store: Store, start: float, end: float) -> Sequence[str]:
     a = attempts.c
     query = (
         select(a.run_id)
-        .where(
-            and_(a.status == "ok", a.cached.is_(False), a.finished_at >= start, a.finished_at < end)
-        )
+        .where(and_(ANSWERED, a.cached.is_(False), a.finished_at >= start, a.finished_at < end))
         .distinct()
     )
     with store.engine.connect() as conn:
