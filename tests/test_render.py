@@ -37,3 +37,16 @@ def test_show_and_runs_at_80_columns_keep_every_name_and_number_whole(tmp_path: 
     # A wide terminal still gets one table.
     wide = cli("show", run_id, "--db", db, env={"COLUMNS": "200"}).stdout
     assert any("attempts" in line and "tokens in/out" in line for line in wide.splitlines())
+
+
+def test_compare_and_history_at_80_columns_keep_every_name_whole(tmp_path: Path) -> None:
+    first, db = _two_models_run(tmp_path)
+    second, _ = _two_models_run(tmp_path)
+    for args in (("compare", first, second), ("history", "quickstart")):
+        shown = cli(*args, "--db", db, env={"COLUMNS": "80"})
+        assert shown.returncode == 0, shown.stderr
+        text = shown.stdout
+        assert "…" not in text, text
+        assert all(len(line) <= 80 for line in text.splitlines()), text
+        for name in NAMES:
+            assert name in text, text

@@ -297,7 +297,6 @@ def _num(value: float | None) -> str:
 
 def print_factors(report: dict[str, Any]) -> None:
     """`show --by`: one table per model, levels as rows, then the paired uplifts."""
-    from rich.table import Table
 
     console = make_console()
     if report.get("scores_from"):
@@ -306,9 +305,9 @@ def print_factors(report: dict[str, Any]) -> None:
         console.print(describe_pass(report["scores_from"]), highlight=False)
     for entry in report["models"]:
         title = f"run {report['run_id']} · {entry['model']} · {report['scorer']} by {report['by']}"
-        table = Table(title=title, title_justify="left")
-        for col in ("level", "n", "mean", "95% CI", "method", "neg", "neu", "pos"):
-            table.add_column(col, justify="left" if col in ("level", "method") else "right")
+        table = new_table(
+            title, ["level", "n", "mean", "95% CI", "method", "neg", "neu", "pos"], left=("method",)
+        )
         for row in entry["levels"]:
             bins = row["bins"]
             table.add_row(
@@ -319,11 +318,13 @@ def print_factors(report: dict[str, Any]) -> None:
                 row["ci_method"] if row["ci95"] is not None else "-",
                 *(_pct(bins[b]) for b in ("neg", "neu", "pos")),
             )
-        console.print(table)
+        print_fitting(console, table)
         if "uplift" in entry:
-            uplift = Table(title=f"paired uplift by {report['paired_by']}", title_justify="left")
-            for col in ("levels", "sets", "mean", "95% CI", "method"):
-                uplift.add_column(col, justify="left" if col in ("levels", "method") else "right")
+            uplift = new_table(
+                f"paired uplift by {report['paired_by']}",
+                ["levels", "sets", "mean", "95% CI", "method"],
+                left=("method",),
+            )
             for pair, found in entry["uplift"].items():
                 uplift.add_row(
                     pair,
@@ -332,4 +333,4 @@ def print_factors(report: dict[str, Any]) -> None:
                     _interval(found["ci95"]),
                     found["ci_method"] if found["ci95"] is not None else "-",
                 )
-            console.print(uplift)
+            print_fitting(console, uplift)

@@ -97,21 +97,20 @@ STYLE = {
 }
 
 
-def print_comparison(data: dict[str, Any]) -> None:
-    from rich.table import Table
+COMPARE_HEAD = ["model", "paired", "A", "B", "Δ pp", "95% CI pp", "p", "verdict", "MDE pp"]
+COMPARE_HEAD += ["cost A → B", "p50 ms A → B"]
 
+
+def print_comparison(data: dict[str, Any]) -> None:
     from benchlab import render
 
     console = render.make_console()
-    table = Table(
-        title=f"{data['run_b']} against {data['run_a']} (alpha {data['alpha']:g}, "
+    table = render.new_table(
+        f"{data['run_b']} against {data['run_a']} (alpha {data['alpha']:g}, "
         f"p Holm-adjusted over models)",
-        title_justify="left",
+        COMPARE_HEAD,
+        left=("verdict",),
     )
-    for col in ("model", "paired", "A", "B", "Δ pp", "95% CI pp", "p", "verdict", "MDE pp"):
-        table.add_column(col, justify="left" if col in ("model", "verdict") else "right")
-    table.add_column("cost A → B", justify="right")
-    table.add_column("p50 ms A → B", justify="right")
     for m in data["models"]:
         lat_a, lat_b = m["latency_ms"]["a"] or {}, m["latency_ms"]["b"] or {}
         p50 = (
@@ -132,7 +131,7 @@ def print_comparison(data: dict[str, Any]) -> None:
             f"{_usd(m['cost_usd']['a'])} → {_usd(m['cost_usd']['b'])}",
             p50,
         )
-    console.print(table)
+    render.print_fitting(console, table)
     methods = sorted({m["ci_method"] for m in data["models"] if m.get("ci_method")})
     if methods:
         console.print(f"95% CI by {', '.join(methods)}", highlight=False)
@@ -146,12 +145,10 @@ def print_comparison(data: dict[str, Any]) -> None:
     for m in data["models"]:
         cats = m["by_category"]
         if cats:
-            cat_table = Table(
-                title=f"{m['model']} by category (p Benjamini-Hochberg-adjusted)",
-                title_justify="left",
+            cat_table = render.new_table(
+                f"{m['model']} by category (p Benjamini-Hochberg-adjusted)",
+                ["category", "paired", "A", "B", "Δ pp", "95% CI pp", "p", "verdict"],
             )
-            for col in ("category", "paired", "A", "B", "Δ pp", "95% CI pp", "p", "verdict"):
-                cat_table.add_column(col, justify="left" if col == "category" else "right")
             for name, c in cats.items():
                 cat_table.add_row(
                     name,
@@ -163,7 +160,7 @@ def print_comparison(data: dict[str, Any]) -> None:
                     _p(c["p_value_adjusted"]),
                     f"[{STYLE[c['verdict']]}]{c['verdict']}[/]",
                 )
-            console.print(cat_table)
+            render.print_fitting(console, cat_table)
         for key, arrow in (("pass_to_fail", "pass → fail"), ("fail_to_pass", "fail → pass")):
             ids = m["flips"][key]
             if ids:

@@ -27,8 +27,6 @@ def history(
 
 
 def print_history(data: dict[str, Any]) -> None:
-    from rich.table import Table
-
     from benchlab import render
     from benchlab.analysis.report import (
         HISTORY_HEAD,
@@ -56,12 +54,12 @@ def print_history(data: dict[str, Any]) -> None:
             highlight=False,
         )
     for entry in data["models"]:
-        table = Table(title=f"{entry['model']} on {data['suite']}", title_justify="left")
-        for col in HISTORY_HEAD:
-            table.add_column(col, justify="left" if col in ("run", "date", "verdict") else "right")
+        table = render.new_table(
+            f"{entry['model']} on {data['suite']}", list(HISTORY_HEAD), left=("date", "verdict")
+        )
         for row in history_rows(entry):
             table.add_row(*row)
-        console.print(table)
+        render.print_fitting(console, table)
     alerts = [
         {"suite": data["suite"], "model": entry["model"], **a}
         for entry in data["models"]
