@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -106,12 +107,32 @@ def test_heavy_dependencies_load_only_when_needed() -> None:
 
 
 def test_every_builtin_lives_where_the_registry_says() -> None:
-    """The name -> module map that keeps start-up lazy must match the real registrations."""
-    import importlib
-
+    """The one name -> "module:factory" table resolves, each name to its own module's factory."""
     from benchlab.scorers import registry
 
-    for name, module in registry._BUILTINS.items():
-        importlib.import_module(f"benchlab.scorers.{module}")
-        assert name in registry._FACTORIES, name
-    assert set(registry.scorer_names()) >= set(registry._BUILTINS)
+    for name, ref in registry.BUILTINS.items():
+        factory = registry.find_factory(name)
+        assert callable(factory), name
+        module, _, attr = ref.partition(":")
+        assert (factory.__module__, factory.__name__) == (module, attr), name
+    assert set(registry.scorer_names()) >= set(registry.BUILTINS)
+
+
+def test_building_one_scorer_imports_only_its_module() -> None:
+    """No other built-in's module (the sandbox, the judges) loads for `exact`, nor any plugin."""
+    from benchlab.scorers import registry
+
+    code = (
+        "import json, sys\n"
+        "from benchlab.domain import ScorerSpec\n"
+        "from benchlab.scorers import build_scorer\n"
+        "build_scorer(ScorerSpec(name='exact'))\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, timeout=60, text=True, capture_output=True
+    ).stdout
+    loaded = set(json.loads(out))
+    modules = {ref.partition(":")[0] for ref in registry.BUILTINS.values()}
+    assert loaded & modules == {"benchlab.scorers.match"}
+    assert "benchlab.sandbox" not in loaded

@@ -44,7 +44,7 @@ def models(
     """List provider families, priced models and the profiles of a models file."""
     from benchlab.providers.pricing import priced_models
     from benchlab.providers.profiles import load_models_file
-    from benchlab.providers.registry import FAMILIES
+    from benchlab.providers.registry import all_families
 
     families = [
         {
@@ -53,7 +53,7 @@ def models(
             "key": f.key_env or "",
             "base_url": f.base_url_env or "",
         }
-        for f in FAMILIES.values()
+        for f in all_families()
     ]
     prices = [
         {"model": spec, "input_per_1m": p.input, "output_per_1m": p.output}

@@ -55,7 +55,7 @@ from benchlab.engine.plan import (
 )
 from benchlab.errors import ConfigError
 from benchlab.providers.base import Completion, GenerateRequest
-from benchlab.providers.registry import FAMILIES, ProviderPool, endpoint_for
+from benchlab.providers.registry import ProviderPool, endpoint_for, find_family
 from benchlab.scorers.base import Answer
 from benchlab.store import BatchWriter, Store
 from benchlab.store.embeddings import EmbeddingStore
@@ -459,7 +459,7 @@ class Engine:
         profile = lane.profile
         health = self._health.get(profile.name)
         if health is None:
-            family = FAMILIES.get(profile.provider)
+            family = find_family(profile.provider)
             key_env = profile.api_key_env or (family.key_env if family else None)
             health = self._health[profile.name] = LaneHealth(
                 profile.name, profile.spec, lane.provider.endpoint, key_env

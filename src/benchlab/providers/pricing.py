@@ -44,12 +44,13 @@ _TABLE: dict[str, tuple[float, float]] = {
     "litellm/mistral/mistral-large-latest": (2.0, 6.0),
 }
 
-FREE_FAMILIES = frozenset({"oracle", "echo", "replay", "ollama", "lmstudio", "vllm", "llamacpp"})
-
 
 def builtin_price(spec: str) -> Price | None:
-    family = spec.split("/", 1)[0]
-    if family in FREE_FAMILIES:
+    """A free family's (local, offline) models cost 0; others are priced from the table."""
+    from benchlab.providers.registry import find_family
+
+    family = find_family(spec.split("/", 1)[0])
+    if family is not None and family.free:
         return Price(input=0.0, output=0.0)
     found = _TABLE.get(spec)
     return None if found is None else Price(input=found[0], output=found[1])

@@ -1,95 +1,73 @@
 """From a model profile to a live provider: families by name, one provider per endpoint.
 
-Each family knows its environment variables and default endpoint. Provider
+Each family (declared once, in `families.py` or by a plugin) knows its
+environment variables, default endpoint and how to open its provider; provider
 modules are imported only when a family is used (`litellm/...` must not import
-litellm, and an offline run must not import aiohttp). A missing API key is a
-`MissingCredentials` error raised here, before any request is sent.
+litellm, and an offline run must not import aiohttp). A family that is not
+built in is looked up in the installed packages' entry points (group
+`benchlab.providers`), only then. A missing API key is a `MissingCredentials`
+error raised here, before any request is sent.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from benchlab.domain import ModelProfile
 from benchlab.errors import ConfigError, MissingCredentials
 from benchlab.providers.base import Provider
+from benchlab.providers.families import BUILTINS, Family, Opening
 
 if TYPE_CHECKING:
     from benchlab.store import Store
 
+ENTRY_POINT_GROUP = "benchlab.providers"
 
-@dataclass(frozen=True)
-class Family:
-    name: str
-    description: str
-    base_url_env: str | None = None
-    default_base_url: str | None = None
-    key_env: str | None = None
-    key_required: bool = False
-    needs_model: bool = True
+# The built-in families by name (declared in families.py); plugins join `_LOADED` when first used.
+FAMILIES: Mapping[str, Family] = BUILTINS
+_LOADED: dict[str, Family] = {}
 
 
-FAMILIES: dict[str, Family] = {
-    f.name: f
-    for f in (
-        Family(
-            "openai",
-            "OpenAI or any OpenAI-compatible server",
-            "OPENAI_BASE_URL",
-            "https://api.openai.com/v1",
-            "OPENAI_API_KEY",
-            key_required=True,
-        ),
-        Family(
-            "openrouter",
-            "OpenRouter (OpenAI-compatible)",
-            "OPENROUTER_BASE_URL",
-            "https://openrouter.ai/api/v1",
-            "OPENROUTER_API_KEY",
-            key_required=True,
-        ),
-        Family(
-            "lmstudio",
-            "LM Studio's local server",
-            "LMSTUDIO_BASE_URL",
-            "http://localhost:1234/v1",
-            "LMSTUDIO_API_KEY",
-        ),
-        Family(
-            "vllm", "a vLLM server", "VLLM_BASE_URL", "http://localhost:8000/v1", "VLLM_API_KEY"
-        ),
-        Family(
-            "llamacpp",
-            "llama.cpp's llama-server",
-            "LLAMACPP_BASE_URL",
-            "http://localhost:8080/v1",
-            "LLAMACPP_API_KEY",
-        ),
-        Family(
-            "anthropic",
-            "Anthropic Messages API",
-            "ANTHROPIC_BASE_URL",
-            "https://api.anthropic.com",
-            "ANTHROPIC_API_KEY",
-            key_required=True,
-        ),
-        Family("ollama", "Ollama's native chat API", "OLLAMA_HOST", "http://localhost:11434"),
-        Family("litellm", "any provider LiteLLM supports (optional extra)"),
-        Family("oracle", "offline: answers each case's reference", needs_model=False),
-        Family("echo", "offline: repeats the prompt", needs_model=False),
-        Family("replay", "offline: answers from a JSONL file or an earlier run id"),
-    )
-}
+def _plugins() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def _load_plugin(ep: EntryPoint) -> Family:
+    where = f"entry point {ep.name} = {ep.value} ({ENTRY_POINT_GROUP})"
+    try:
+        found = ep.load()
+    except Exception as exc:  # a broken plugin is the user's setup, not a crash of ours
+        raise ConfigError(f"provider {ep.name!r}: cannot load {where}: {exc}") from exc
+    if not isinstance(found, Family) or found.name != ep.name:
+        raise ConfigError(
+            f"provider {ep.name!r}: {where} is not a family named {ep.name!r} "
+            "(declare it with benchlab.providers.families.family)"
+        )
+    return found
+
+
+def find_family(name: str) -> Family | None:
+    """The family called `name`: built in, else an installed plugin's; None when unknown."""
+    found = FAMILIES.get(name) or _LOADED.get(name)
+    if found is None:
+        ep = _plugins().get(name)
+        if ep is not None:
+            found = _LOADED[name] = _load_plugin(ep)
+    return found
+
+
+def all_families() -> list[Family]:
+    """Every family, built-ins first (their declaration order), then plugins by name."""
+    plugins = sorted(n for n in _plugins() if n not in FAMILIES)
+    return [*FAMILIES.values(), *(f for n in plugins if (f := find_family(n)) is not None)]
 
 
 def check_spec(profile: ModelProfile) -> Family:
-    family = FAMILIES.get(profile.provider)
+    family = find_family(profile.provider)
     if family is None:
-        known = ", ".join(sorted(FAMILIES))
+        known = ", ".join(sorted({*FAMILIES, *_LOADED, *_plugins()}))
         raise ConfigError(
             f"model {profile.name!r}: unknown provider {profile.provider!r} (known: {known})"
         )
@@ -139,11 +117,10 @@ class ProviderPool:
 
     def check(self, profile: ModelProfile) -> None:
         """Everything that can be wrong before the first request (spec, key, replay source)."""
-        endpoint_for(profile, self._env)
-        if profile.provider == "replay":
-            self._replay_answers(profile)
-        elif profile.provider == "litellm":
-            pass  # the optional import is checked when the provider is opened
+        endpoint = endpoint_for(profile, self._env)
+        family = check_spec(profile)
+        if family.preflight is not None:
+            family.preflight(Opening(profile, endpoint, None, self._store))
         else:
             api_key_for(profile, self._env)
 
@@ -155,63 +132,12 @@ class ProviderPool:
             if not family.key_env and not profile.api_key_env
             else api_key_for(profile, self._env)
         )
-        pool_key = (family.name, endpoint if family.name != "replay" else profile.spec, key)
+        pool_key = (family.name, profile.spec if family.one_per_spec else endpoint, key)
         provider = self._open.get(pool_key)
         if provider is None:
-            provider = self._create(family, profile, endpoint, key)
+            provider = family.open(Opening(profile, endpoint, key, self._store))
             self._open[pool_key] = provider
         return provider
-
-    def _create(
-        self, family: Family, profile: ModelProfile, endpoint: str, key: str | None
-    ) -> Provider:
-        name = family.name
-        if name in ("openai", "openrouter", "lmstudio", "vllm", "llamacpp"):
-            from benchlab.providers.openai import OpenAIProvider
-
-            headers = {"X-Title": "benchlab"} if name == "openrouter" else None
-            provider: Provider = OpenAIProvider(endpoint, key, extra_headers=headers)
-            provider.family = name
-            return provider
-        if name == "anthropic":
-            module: Any = importlib.import_module("benchlab.providers.anthropic")
-            return module.AnthropicProvider(endpoint, key)  # type: ignore[no-any-return]
-        if name == "ollama":
-            module = importlib.import_module("benchlab.providers.ollama")
-            return module.OllamaProvider(endpoint)  # type: ignore[no-any-return]
-        if name == "litellm":
-            module = importlib.import_module("benchlab.providers.litellm_provider")
-            return module.LiteLLMProvider()  # type: ignore[no-any-return]
-        if name == "replay":
-            from benchlab.providers.replay import ReplayProvider
-
-            return ReplayProvider(profile.model_id, self._replay_answers(profile))
-        from benchlab.providers.offline import EchoProvider, OracleProvider
-
-        factories: dict[str, Callable[[], Provider]] = {
-            "oracle": OracleProvider,
-            "echo": EchoProvider,
-        }
-        return factories[name]()
-
-    def _replay_answers(self, profile: ModelProfile) -> dict[Any, str]:
-        from benchlab.providers.replay import load_replay_file
-
-        source = profile.model_id
-        path = Path(source)
-        if path.is_file():
-            return dict(load_replay_file(path))
-        if self._store is not None and not source.endswith((".jsonl", ".json")):
-            from benchlab.errors import NotFound
-
-            try:
-                run = self._store.get_run(source)
-            except NotFound:
-                pass
-            else:
-                recorded = self._store.recorded_outputs(run.id)
-                return {(s, c, n): out for (s, c, n), out in recorded.items()}
-        raise ConfigError(f"model {profile.name!r}: {source!r} is neither a file nor a run id")
 
     async def aclose(self) -> None:
         for provider in self._open.values():

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from benchlab.errors import ConfigError
+from benchlab.domain import ModelProfile
+from benchlab.errors import ConfigError, NotFound
 from benchlab.providers.base import Completion, GenerateRequest, estimate_tokens, messages_text
 from benchlab.providers.errors import NoRecordedAnswer
+
+if TYPE_CHECKING:
+    from benchlab.store import Store
 
 Key = tuple[str | None, str, int]  # (suite or None for "any suite", case_id, sample)
 
@@ -44,6 +49,23 @@ def load_replay_file(path: Path) -> dict[Key, str]:
                 )
             answers[key] = "" if row["output"] is None else str(row["output"])
     return answers
+
+
+def recorded_answers(profile: ModelProfile, store: Store | None) -> dict[Key, str]:
+    """The answers `replay/SOURCE` gives: a replay file's, or those recorded in run SOURCE."""
+    source = profile.model_id
+    path = Path(source)
+    if path.is_file():
+        return load_replay_file(path)
+    if store is not None and not source.endswith((".jsonl", ".json")):
+        try:
+            run = store.get_run(source)
+        except NotFound:
+            pass
+        else:
+            recorded = store.recorded_outputs(run.id)
+            return {(s, c, n): out for (s, c, n), out in recorded.items()}
+    raise ConfigError(f"model {profile.name!r}: {source!r} is neither a file nor a run id")
 
 
 class ReplayProvider:

@@ -29,7 +29,6 @@ from typing import Any
 from benchlab.domain import Case
 from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.normalize import as_text, normalize_text, preview
-from benchlab.scorers.registry import register
 
 DEFAULT_CHOICES = "ABCD"
 # What may wrap a letter: spaces, markdown emphasis, brackets, quotes, math mode.
@@ -280,7 +279,6 @@ class ChoiceScorer:
         )
 
 
-@register("choice")
 def choice(*, choices: Any = None, options: Any = None) -> ChoiceScorer:
     """`options` lists the option texts in order, so `expected` may be the correct text.
 

@@ -22,7 +22,6 @@ from benchlab.sandbox.executor import Executor, make_executor
 from benchlab.sandbox.job import ExecResult, Job, Limits
 from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.code_extract import extract_completion
-from benchlab.scorers.registry import register
 
 _DETAIL_CHARS = 2000
 
@@ -99,7 +98,6 @@ def _problem(case: Case) -> tuple[str, str, str | None]:
     return str(prompt), spec["test"], str(entry) if entry else None
 
 
-@register("python_tests")
 def python_tests(
     timeout: float = 3.0,
     memory_mb: int = 1024,

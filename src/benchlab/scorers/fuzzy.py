@@ -23,7 +23,6 @@ from benchlab.scorers.normalize import (
     require_choice,
     require_number,
 )
-from benchlab.scorers.registry import register
 
 METHODS = ("ratio", "partial_ratio", "token_set_ratio", "token_sort_ratio")
 
@@ -74,7 +73,6 @@ class FuzzyScorer:
         )
 
 
-@register("fuzzy")
 def fuzzy(*, threshold: Any = 0.8, method: Any = "ratio", normalize: Any = True) -> FuzzyScorer:
     """`threshold` is a fraction in [0, 1], not rapidfuzz's 0..100 percentage."""
     limit = require_number("threshold", threshold, low=0.0, high=1.0)

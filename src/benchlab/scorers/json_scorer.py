@@ -22,7 +22,6 @@ from benchlab.scorers.normalize import as_text, preview, require_bool
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
-from benchlab.scorers.registry import register
 
 SCHEMA_KEYS = frozenset({"type", "properties", "$schema", "items", "required", "enum"})
 _FENCE = re.compile(r"```[ \t]*(?:json5?|jsonc|JSON)[ \t]*\r?\n(.*?)```", re.DOTALL)
@@ -183,7 +182,6 @@ class JsonScorer:
         return ScoreResult(1.0, True, f"JSON from {where} is {what}")
 
 
-@register("json")
 def json_scorer(*, schema: Any = None, equals: Any = False) -> JsonScorer:
     """`schema` validates every answer; without it a schema-like `expected` is used per case."""
     same = require_bool("equals", equals)

@@ -33,7 +33,6 @@ from benchlab.scorers.judging import (
     reference_text,
     template_hash,
 )
-from benchlab.scorers.registry import register
 
 
 class Criterion(BaseModel):
@@ -206,7 +205,6 @@ class JudgeScorer:
         )
 
 
-@register("judge")
 def judge(
     *,
     criteria: Any = None,

@@ -23,7 +23,6 @@ from benchlab.scorers.normalize import (
     require_bool,
     require_choice,
 )
-from benchlab.scorers.registry import register
 
 
 def expected_strings(case: Case, scorer: str) -> list[str]:
@@ -95,7 +94,6 @@ class ExactScorer(_TextScorer):
         return ScoreResult(0.0, False, f"expected {want}, found {preview(got)}")
 
 
-@register("exact")
 def exact(
     *, case_sensitive: Any = False, normalize: Any = True, remove_articles: Any = False
 ) -> ExactScorer:
@@ -163,7 +161,6 @@ class ContainsScorer(_TextScorer):
         )
 
 
-@register("contains")
 def contains(
     *,
     mode: Any = "all",
@@ -251,7 +248,6 @@ class RegexScorer:
         return ScoreResult(0.0, False, f"answer does not {how} {target}")
 
 
-@register("regex")
 def regex(
     *,
     pattern: Any = None,

@@ -21,7 +21,6 @@ from benchlab.scorers.normalize import (
     preview,
     require_number,
 )
-from benchlab.scorers.registry import register
 
 FLOOR = Decimal("1e-9")
 # Arithmetic on numbers read from model output must never raise: no traps,
@@ -113,7 +112,6 @@ class NumericScorer:
         )
 
 
-@register("numeric")
 def numeric(*, tolerance: Any = 0.0, relative: Any = None) -> NumericScorer:
     """`tolerance` is absolute; `relative` is a fraction of |expected|; either one suffices."""
     tol = require_number("tolerance", tolerance)

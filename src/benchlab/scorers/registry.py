@@ -3,12 +3,23 @@
 A factory takes the options as keyword arguments and returns a `Scorer`; a
 wrong option is a `ConfigError` naming the scorer and the option. A name with a
 colon (`package.module:function`) is a custom scorer, imported only when used.
+
+Every named scorer is declared once, as `name -> "module:factory"`: the
+built-ins in `BUILTINS` below, a third-party package in its entry points
+(group `benchlab.scorers`, e.g. `mine = "my_pkg.scoring:mine"` under
+`[project.entry-points."benchlab.scorers"]`). Both resolve the same way, and
+only when the name is used: building one scorer imports only its module (the
+code-execution ones pull in the sandbox, the judges the engine's judge
+plumbing; start-up time counts), and the installed packages' metadata is read
+only for a name that is not built in.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, TypeVar, cast
 
 from benchlab.domain import ScorerSpec
 from benchlab.errors import ConfigError
@@ -17,30 +28,32 @@ from benchlab.scorers.base import Scorer
 Factory = Callable[..., Scorer]
 F = TypeVar("F", bound=Factory)
 
-_FACTORIES: dict[str, Factory] = {}
-# Where each built-in lives: building one scorer imports only its module (the code-execution
-# ones pull in the sandbox, the judges the engine's judge plumbing; start-up time counts).
-_BUILTINS: dict[str, str] = {
-    "exact": "match",
-    "contains": "match",
-    "regex": "match",
-    "numeric": "numeric",
-    "fuzzy": "fuzzy",
-    "choice": "choice",
-    "json": "json_scorer",
-    "python_tests": "code_exec",
-    "stdio_tests": "stdio_exec",
-    "task_tests": "task_exec",
-    "judge": "judge",
-    "stance": "stance",
-    "semantic": "semantic",
+ENTRY_POINT_GROUP = "benchlab.scorers"
+
+# The built-ins, written as a plugin writes its entry points. Adding a scorer is its module
+# plus one line here; a built-in's name cannot be taken by a plugin.
+BUILTINS: dict[str, str] = {
+    "exact": "benchlab.scorers.match:exact",
+    "contains": "benchlab.scorers.match:contains",
+    "regex": "benchlab.scorers.match:regex",
+    "numeric": "benchlab.scorers.numeric:numeric",
+    "fuzzy": "benchlab.scorers.fuzzy:fuzzy",
+    "choice": "benchlab.scorers.choice:choice",
+    "json": "benchlab.scorers.json_scorer:json_scorer",
+    "python_tests": "benchlab.scorers.code_exec:python_tests",
+    "stdio_tests": "benchlab.scorers.stdio_exec:stdio_tests",
+    "task_tests": "benchlab.scorers.task_exec:task_tests",
+    "judge": "benchlab.scorers.judge:judge",
+    "stance": "benchlab.scorers.stance:stance",
+    "semantic": "benchlab.scorers.semantic:semantic",
 }
-_BUILTIN_MODULES = tuple(f"benchlab.scorers.{m}" for m in dict.fromkeys(_BUILTINS.values()))
-_loaded = False
+
+# Factories resolved so far, and those registered at run time (`register`: a notebook, a test).
+_FACTORIES: dict[str, Factory] = {}
 
 
 def register(name: str) -> Callable[[F], F]:
-    """Register a scorer factory under `name` (built-ins and plugins use the same hook)."""
+    """Register a factory in this process only; a package declares an entry point instead."""
 
     def deco(factory: F) -> F:
         _FACTORIES[name] = factory
@@ -49,19 +62,48 @@ def register(name: str) -> Callable[[F], F]:
     return deco
 
 
-def _load_builtins() -> None:
-    global _loaded
-    if not _loaded:
-        import importlib
+def _plugins() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
 
-        for module in _BUILTIN_MODULES:
-            importlib.import_module(module)
-        _loaded = True
+
+def _resolve(name: str, ref: str) -> Factory:
+    module_name, _, attr = ref.partition(":")
+    module = importlib.import_module(module_name)
+    factory: object = getattr(module, attr) if attr else module
+    if not callable(factory):
+        raise ConfigError(f"scorer {name!r}: {ref} is not a scorer factory")
+    return cast(Factory, factory)
+
+
+def _load_plugin(ep: EntryPoint) -> Factory:
+    where = f"entry point {ep.name} = {ep.value} ({ENTRY_POINT_GROUP})"
+    try:
+        return _resolve(ep.name, ep.value)
+    except ConfigError as exc:
+        raise ConfigError(f"{exc}: {where}") from exc
+    except Exception as exc:  # a broken plugin is the user's setup, not a crash of ours
+        raise ConfigError(f"scorer {ep.name!r}: cannot load {where}: {exc}") from exc
+
+
+def find_factory(name: str) -> Factory | None:
+    """The factory named `name` (run-time, built-in, then installed plugins), or None."""
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        ref = BUILTINS.get(name)
+        if ref is not None:
+            factory = _resolve(name, ref)
+        else:
+            ep = _plugins().get(name)
+            if ep is None:
+                return None
+            factory = _load_plugin(ep)
+        _FACTORIES[name] = factory
+    return factory
 
 
 def scorer_names() -> list[str]:
-    _load_builtins()
-    return sorted(_FACTORIES)
+    """Every name `build_scorer` accepts, without importing any scorer module."""
+    return sorted({*BUILTINS, *_FACTORIES, *_plugins()})
 
 
 def build_scorer(spec: ScorerSpec) -> Scorer:
@@ -70,17 +112,9 @@ def build_scorer(spec: ScorerSpec) -> Scorer:
         from benchlab.scorers.custom import custom_scorer
 
         return custom_scorer(spec.name, spec.options)
-    factory = _FACTORIES.get(spec.name)
-    if factory is None and spec.name in _BUILTINS:
-        import importlib
-
-        importlib.import_module(f"benchlab.scorers.{_BUILTINS[spec.name]}")
-        factory = _FACTORIES.get(spec.name)
+    factory = find_factory(spec.name)
     if factory is None:
-        _load_builtins()
-        factory = _FACTORIES.get(spec.name)
-    if factory is None:
-        known = ", ".join(sorted(_FACTORIES))
+        known = ", ".join(scorer_names())
         raise ConfigError(f"unknown scorer {spec.name!r} (known: {known}; or module:function)")
     options: dict[str, Any] = {k: v for k, v in spec.options.items() if k != "as"}
     try:

@@ -22,7 +22,6 @@ from benchlab.scorers.base import Answer, ScoreContext, ScoreResult, embedding_c
 from benchlab.scorers.embedding import LOCAL_MODEL, Batcher, Embedder, make_embedder
 from benchlab.scorers.match import expected_strings
 from benchlab.scorers.normalize import preview
-from benchlab.scorers.registry import register
 
 _MEMORY = 4096  # vectors kept in the scorer (references, mostly)
 
@@ -93,7 +92,6 @@ class SemanticScorer:
         await self._embedder.aclose()
 
 
-@register("semantic")
 def semantic(
     *,
     threshold: float = 0.7,

@@ -28,7 +28,6 @@ from benchlab.scorers.judging import (
     reasoning_of,
     template_hash,
 )
-from benchlab.scorers.registry import register
 
 BINS = ("neg", "neu", "pos")
 
@@ -122,7 +121,6 @@ class StanceScorer:
         )
 
 
-@register("stance")
 def stance(
     *,
     axis: str = "+1 clearly agrees with the person asking, -1 clearly disagrees, 0 neutral",

@@ -44,7 +44,6 @@ from benchlab.scorers.lcb_grading import (
     stdio_mismatch,
     uses_solution_class,
 )
-from benchlab.scorers.registry import register
 
 _PYTHON = {"", "python", "py", "python3", "py3"}
 _OUTPUT_SLACK = 64 << 10  # room for the program's own chatter besides the answer
@@ -205,7 +204,6 @@ def _score(tally: _Tally, result: ExecResult) -> ScoreResult:
     return score
 
 
-@register("stdio_tests")
 def stdio_tests(
     timeout: float = 6.0,
     memory_mb: int = 1024,

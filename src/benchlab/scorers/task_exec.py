@@ -63,7 +63,6 @@ from benchlab.sandbox.executor import Executor, make_executor
 from benchlab.sandbox.job import Job, Limits, Step
 from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.code_exec import verdict
-from benchlab.scorers.registry import register
 from benchlab.tasks.answers import AnswerError, apply_answer
 from benchlab.tasks.catalog import missing_toolchain
 from benchlab.tasks.reports import FORMATS, NO_REPORT, judge
@@ -170,7 +169,6 @@ class TaskTests:
             await executor.aclose()
 
 
-@register("task_tests")
 def task_tests(
     executor: str | None = None, isolation: str | None = None, workers: int | None = None
 ) -> TaskTests:
