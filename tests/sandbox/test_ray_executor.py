@@ -13,6 +13,7 @@ from benchlab.sandbox import Job, Limits
 from benchlab.sandbox.executor import make_executor
 from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
+from benchlab.scorers.code_exec import PythonTests
 from benchlab.suites import load_suite
 
 ray = pytest.importorskip(
@@ -54,6 +55,7 @@ def test_humaneval_scorer_on_ray_gives_the_same_verdicts(local_ray: None) -> Non
 
     async def verdicts(executor: str) -> list[bool | None]:
         scorer = build_scorer(ScorerSpec(name="python_tests", options={"executor": executor}))
+        assert isinstance(scorer, PythonTests)
         try:
             out = []
             for i, case in enumerate(cases):
@@ -63,7 +65,7 @@ def test_humaneval_scorer_on_ray_gives_the_same_verdicts(local_ray: None) -> Non
                 )
             return out
         finally:
-            await scorer.aclose()  # type: ignore[attr-defined]
+            await scorer.aclose()
 
     on_ray = asyncio.run(verdicts("ray"))
     assert on_ray == asyncio.run(verdicts("local")) == [False, True] * 3
