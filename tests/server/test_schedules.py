@@ -117,7 +117,9 @@ def test_a_due_schedule_starts_one_tagged_run_and_never_back_fills(tmp_path: Pat
         # Asleep until the next morning: all that was due now has been started.
         clock.wait_for_sleeper(_utc(2025, 1, 10, 6))
         assert len(_runs_of(client, "tracker")) == 2
-        assert _item(client, "tracker")["next_run_at"] == "2025-01-10T06:00:00+00:00"
+        item = _item(client, "tracker")
+        assert item["next_run_at"] == "2025-01-10T06:00:00+00:00"
+        assert item["skipped"] == 0  # the missed mornings were not tried (and skipped) either
         assert _runs_of(client, "paused") == []
 
 
