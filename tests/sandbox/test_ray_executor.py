@@ -11,6 +11,7 @@ import pytest
 from benchlab.domain import ScorerSpec
 from benchlab.sandbox import Job, Limits
 from benchlab.sandbox.executor import make_executor
+from benchlab.sandbox.ray_executor import RayExecutor
 from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.code_exec import PythonTests
@@ -33,8 +34,9 @@ def local_ray() -> Iterator[None]:
 def test_jobs_run_on_ray_actors_with_their_isolation(local_ray: None) -> None:
     async def main() -> None:
         executor = make_executor("ray", workers=2)
+        assert isinstance(executor, RayExecutor)
         try:
-            labels = await executor.isolation_labels()  # type: ignore[attr-defined]
+            labels = await executor.isolation_labels()
             assert len(labels) == 2 and all("rlimits" in label for label in labels)
             jobs = [
                 Job.python("print(6 * 7)"),
