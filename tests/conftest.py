@@ -7,6 +7,7 @@ imported as ``support.<module>``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -41,13 +42,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture
-def db_url(request: pytest.FixtureRequest, tmp_path: pytest.TempPathFactory) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh database for one test: a SQLite file, or a PostgreSQL database of its own."""
     if request.param == "postgresql":
         with postgres_database() as url:
             yield url
         return
-    yield f"sqlite:///{tmp_path}/bench.db"  # type: ignore[str-bytes-safe]
+    yield f"sqlite:///{tmp_path}/bench.db"
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 import benchlab
-from benchlab import LoadedSuite, SuiteHeader
+from benchlab import LoadedSuite, ScorerSpec, SuiteHeader
 from benchlab.errors import ConfigError
 
 
 def _suite(name: str = "mine") -> LoadedSuite:
     cases = [{"id": f"c{i}", "input": f"{i}+0", "expected": str(i)} for i in range(5)]
-    return LoadedSuite.from_cases(SuiteHeader(name=name, scorers=["exact"]), cases)
+    return LoadedSuite.from_cases(SuiteHeader(name=name, scorers=[ScorerSpec(name="exact")]), cases)
 
 
 def _config(tmp_path: Path, *suites: str | LoadedSuite) -> benchlab.RunConfig:
@@ -56,7 +56,8 @@ def test_resuming_a_run_of_a_suite_built_in_code_needs_the_suite(tmp_path: Path)
     with pytest.raises(ConfigError, match=r"built in code \(mine\)"):
         benchlab.resume(result.run_id, db=db)
     changed = LoadedSuite.from_cases(
-        SuiteHeader(name="mine", scorers=["exact"]), [{"id": "x", "input": "1", "expected": "1"}]
+        SuiteHeader(name="mine", scorers=[ScorerSpec(name="exact")]),
+        [{"id": "x", "input": "1", "expected": "1"}],
     )
     with pytest.raises(ConfigError, match="changed since the run started"):
         benchlab.resume(result.run_id, db=db, suites=[changed])

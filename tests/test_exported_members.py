@@ -21,6 +21,26 @@ def test_all_exports_resolve() -> None:
     assert public <= set(benchlab.__all__) | {"annotations", "TYPE_CHECKING", "Any"}
 
 
+def test_all_is_the_lazy_exports_and_the_type_checking_imports() -> None:
+    """`__all__` is spelled out for type checkers: it must name exactly what resolves lazily
+    and what the TYPE_CHECKING block imports (so `mypy --strict` users see every export)."""
+    import ast
+    from pathlib import Path
+
+    assert benchlab.__file__ is not None
+    tree = ast.parse(Path(benchlab.__file__).read_text())
+    typed = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for imported in node.body
+        if isinstance(imported, ast.ImportFrom)
+        for alias in imported.names
+    }
+    assert len(benchlab.__all__) == len(set(benchlab.__all__))
+    assert set(benchlab.__all__) == {"__version__", *benchlab._EXPORTS} == {"__version__", *typed}
+
+
 def test_import_is_light() -> None:
     code = (
         "import benchlab, sys; "

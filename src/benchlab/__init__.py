@@ -67,7 +67,54 @@ _EXPORTS: dict[str, str] = {
 
 _ALIASES = {"register_scorer": "register"}
 
-__all__ = ["__version__", *sorted(_EXPORTS)]
+# Spelled out, not computed from _EXPORTS, so that type checkers see what is exported
+# (mypy reads only a literal `__all__`); tests/test_exported_members.py keeps the two equal.
+__all__ = [
+    "Attempt",
+    "AttemptFinished",
+    "Case",
+    "ConfigError",
+    "EventSink",
+    "GenerationParams",
+    "LoadedSuite",
+    "Message",
+    "ModelProfile",
+    "Price",
+    "Run",
+    "RunConfig",
+    "RunResult",
+    "Score",
+    "ScorerSpec",
+    "Store",
+    "SuiteError",
+    "SuiteHeader",
+    "UserError",
+    "__version__",
+    "apairwise",
+    "aresume",
+    "arun",
+    "ascore",
+    "build_cases",
+    "build_scorer",
+    "compare",
+    "export",
+    "gate",
+    "history",
+    "list_runs",
+    "load_models_file",
+    "load_suite",
+    "pairwise",
+    "plan",
+    "power",
+    "register_scorer",
+    "report",
+    "resolve_models",
+    "resume",
+    "run",
+    "score",
+    "show",
+    "spend",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -20,7 +20,7 @@ def tracked(tmp_path: Path, db_url: str) -> list[str]:
     s = suite(tmp_path, 40)
     good = replay(tmp_path / "good.jsonl", 40, failing=[0])
     bad = replay(tmp_path / "bad.jsonl", 40, failing=[0, *range(1, 40, 3)])
-    ids = []
+    ids: list[str] = []
     for answers in (good, good, bad, good):  # one profile name, whatever answers for it that day
         day = priced_models(tmp_path / f"day{len(ids)}.json", {"daily": (answers, 2.0)})
         ids.append(make_run(db_url, s, "daily", models_file=day).run_id)

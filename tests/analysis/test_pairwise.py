@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ class V:
         return self.outcome is not None and self.first != self.second
 
 
-def _verdicts(a: str, b: str, outcomes: list[tuple[str | None, str | None]]) -> list[V]:
+def _verdicts(a: str, b: str, outcomes: Sequence[tuple[str | None, str | None]]) -> list[V]:
     return [V("s", f"c{i}", 0, a, b, f, s) for i, (f, s) in enumerate(outcomes)]
 
 
@@ -90,9 +91,10 @@ def _direct_fit(wins: np.ndarray) -> np.ndarray:
                     total -= wins[i, j] * (full[i] - np.logaddexp(full[i], full[j]))
         return total
 
-    fitted = minimize(nll, np.zeros(k - 1), method="BFGS").x
+    fitted: np.ndarray = minimize(nll, np.zeros(k - 1), method="BFGS").x
     full = np.concatenate([[0.0], fitted])
-    return np.exp(full - full.mean())
+    strengths: np.ndarray = np.exp(full - full.mean())
+    return strengths
 
 
 def test_bradley_terry_matches_a_direct_maximum_likelihood_fit() -> None:

@@ -43,4 +43,4 @@ def test_detectable_difference_inverts_the_sample_size() -> None:
 )
 def test_bad_input_names_the_flag(kwargs: dict[str, float], flag: str) -> None:
     with pytest.raises(ConfigError, match=flag):
-        cases_needed(**kwargs)  # type: ignore[arg-type]
+        cases_needed(**kwargs)

@@ -37,9 +37,11 @@ def _stance_sets(
 
     def level(shift: float) -> np.ndarray:
         raw = dispute + shift + rng.normal(0.0, 0.25, size=(studies, k, samples))
-        return (np.round(np.clip(raw, -1.0, 1.0) / step) * step).mean(axis=-1)
+        means: np.ndarray = (np.round(np.clip(raw, -1.0, 1.0) / step) * step).mean(axis=-1)
+        return means
 
-    return level(lean) - level(0.0)
+    shifts: np.ndarray = level(lean) - level(0.0)
+    return shifts
 
 
 def _coverage(diffs: np.ndarray, truth: float) -> float:

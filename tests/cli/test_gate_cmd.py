@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from support.runs import assert_user_error, cli, make_run, priced_models, replay, suite
-from support.servers import Ok, Status, StubServer
+from support.servers import Behaviour, Ok, Status, StubServer
 
 
 def _junit_cases(path: Path) -> dict[str, dict[str, str]]:
@@ -49,7 +49,8 @@ def test_server_errors_fail_the_gate_as_errors_not_as_a_regression(tmp_path: Pat
         run += ["--db", db, "--json", "-q", "--no-cache"]
         base = cli(*run, "--tag", "branch=main", env=env)
         assert base.returncode == 0, base.stderr
-        server.script(*[Ok(), Ok(), Status(500)] * 10)  # a third of the requests fail
+        third_fails: list[Behaviour] = [Ok(), Ok(), Status(500)]
+        server.script(*third_fails * 10)  # a third of the requests fail
         cand = cli(*run, env=env)
         assert cand.returncode in (0, 3), cand.stderr  # 3: finished with errored attempts
         assert server.pending() == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,17 +10,7 @@ from pathlib import Path
 import pytest
 
 from benchlab.suites.humaneval import problems
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "benchlab", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={k: v for k, v in os.environ.items() if k != "BENCHLAB_DB"},
-    )
+from support.runs import cli
 
 
 def write_samples(path: Path, count: int = 6) -> Path:

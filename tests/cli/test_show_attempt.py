@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from benchlab.tasks.catalog import BUILTIN
-
-
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "benchlab", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env={k: v for k, v in os.environ.items() if k != "BENCHLAB_DB"},
-    )
+from support.runs import cli
 
 
 def test_artifacts_of_a_task_attempt(tmp_path: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import time
 
-from benchlab.engine.events import AttemptFinished, RunFinished, RunStarted, RunTotals
+from benchlab.engine.events import AttemptFinished, Event, RunFinished, RunStarted, RunTotals
 from benchlab.engine.progress import LogProgress, RichProgress
 
 
-def _events(n: int) -> list[object]:
-    out: list[object] = [RunStarted("r1", n, 0, ["m"], ["s"])]
+def _events(n: int) -> list[Event]:
+    out: list[Event] = [RunStarted("r1", n, 0, ["m"], ["s"])]
     for i in range(n):
         out.append(
             AttemptFinished(
@@ -35,7 +35,7 @@ def test_log_progress_prints_lines_not_per_event() -> None:
     stream = io.StringIO()
     sink = LogProgress(stream, every=3600)
     for event in _events(500):
-        sink.emit(event)  # type: ignore[arg-type]
+        sink.emit(event)
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("run r1: 500 attempts")
     assert "500/500 done, 1 errors" in lines[-2]
@@ -50,7 +50,7 @@ def test_rich_progress_renders_a_bar() -> None:
     out = io.StringIO()
     sink = RichProgress(Console(file=out, force_terminal=True, width=120))
     for event in _events(50):
-        sink.emit(event)  # type: ignore[arg-type]
+        sink.emit(event)
     text = out.getvalue()
     assert "run r1" in text and "50/50" in text and "err 1" in text
 
@@ -66,7 +66,7 @@ def test_rich_progress_keeps_its_counts_whole_at_80_columns() -> None:
     started = RunStarted("20261206-181750-caff19", 120_000, 0, ["m"], ["s"])
     sink.emit(started)
     for event in _events(12_345)[1:-1]:
-        sink.emit(event)  # type: ignore[arg-type]
+        sink.emit(event)
     sink._update(time.perf_counter())
     sink.emit(RunFinished(started.run_id, "interrupted", RunTotals(started.run_id, 120_000, 0)))
     text = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue()).replace("\r", "\n")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -120,10 +121,19 @@ async def test_a_rerun_asks_again_unless_cache_is_asked_for(
     block = reused.summary["cache"]
     assert block["used"] == 10
     # The newest answer to a request is the one kept: these are the second run's.
-    asked = sorted(a.finished_at.isoformat() for a in again.attempts())
-    reused_at = min(a.finished_at for a in reused.attempts()).isoformat()
+    asked = sorted(at.isoformat() for at in _finish_times(again))
+    reused_at = min(_finish_times(reused)).isoformat()
     assert asked[0] <= block["from"] <= block["to"] <= reused_at
-    assert max(a.finished_at for a in first.attempts()).isoformat() < block["from"]
+    assert max(_finish_times(first)).isoformat() < block["from"]
+
+
+def _finish_times(result: api.RunResult) -> list[datetime]:
+    """When each attempt of a finished run finished; every one of them has a time."""
+    times = []
+    for attempt in result.attempts():
+        assert attempt.finished_at is not None, attempt
+        times.append(attempt.finished_at)
+    return times
 
 
 async def test_a_tracker_sees_the_model_change(

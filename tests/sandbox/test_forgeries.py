@@ -27,6 +27,7 @@ from benchlab.sandbox.isolation import BACKENDS, available
 from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.code_exec import PythonTests
+from benchlab.scorers.stdio_exec import StdioTests
 from benchlab.suites.humaneval import problems
 
 FORGERIES = Path(__file__).with_name("forgeries")
@@ -214,6 +215,7 @@ async def test_livecodebench_functional_tests_are_not_forged() -> None:
         "class Solution:\n    def total(self, xs):\n        raise SystemExit(0)\n",
     ]
     scorer = build_scorer(ScorerSpec(name="stdio_tests", options={"timeout": 10}))
+    assert isinstance(scorer, StdioTests)
     try:
         verdicts = [
             (await scorer.score(case, Answer(output=code), NoModels())).passed

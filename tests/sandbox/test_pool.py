@@ -200,7 +200,12 @@ def test_a_server_killed_from_outside_does_not_fail_the_program() -> None:
         servers = children() - before
         assert servers, "the worker is a child of this process"
         job = Job.python("import time\ntime.sleep(1.0)\nprint('done')", limits=FAST)
-        threading.Timer(0.3, lambda: [os.kill(p, signal.SIGKILL) for p in servers]).start()
+
+        def kill_servers() -> None:
+            for pid in servers:
+                os.kill(pid, signal.SIGKILL)
+
+        threading.Timer(0.3, kill_servers).start()
         started = time.monotonic()
         result = executor.run_many([job])[0]
         assert result.outcome == "passed" and result.stdout == "done\n"

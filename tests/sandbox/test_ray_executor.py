@@ -11,8 +11,10 @@ import pytest
 from benchlab.domain import ScorerSpec
 from benchlab.sandbox import Job, Limits
 from benchlab.sandbox.executor import make_executor
+from benchlab.sandbox.ray_executor import RayExecutor
 from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
+from benchlab.scorers.code_exec import PythonTests
 from benchlab.suites import load_suite
 
 ray = pytest.importorskip(
@@ -32,8 +34,9 @@ def local_ray() -> Iterator[None]:
 def test_jobs_run_on_ray_actors_with_their_isolation(local_ray: None) -> None:
     async def main() -> None:
         executor = make_executor("ray", workers=2)
+        assert isinstance(executor, RayExecutor)
         try:
-            labels = await executor.isolation_labels()  # type: ignore[attr-defined]
+            labels = await executor.isolation_labels()
             assert len(labels) == 2 and all("rlimits" in label for label in labels)
             jobs = [
                 Job.python("print(6 * 7)"),
@@ -54,6 +57,7 @@ def test_humaneval_scorer_on_ray_gives_the_same_verdicts(local_ray: None) -> Non
 
     async def verdicts(executor: str) -> list[bool | None]:
         scorer = build_scorer(ScorerSpec(name="python_tests", options={"executor": executor}))
+        assert isinstance(scorer, PythonTests)
         try:
             out = []
             for i, case in enumerate(cases):
@@ -63,7 +67,7 @@ def test_humaneval_scorer_on_ray_gives_the_same_verdicts(local_ray: None) -> Non
                 )
             return out
         finally:
-            await scorer.aclose()  # type: ignore[attr-defined]
+            await scorer.aclose()
 
     on_ray = asyncio.run(verdicts("ray"))
     assert on_ray == asyncio.run(verdicts("local")) == [False, True] * 3

@@ -21,7 +21,10 @@ def program(output: str) -> str:
 def behaves(output: str) -> bool:
     namespace: dict[str, object] = {}
     exec(program(output), namespace)
-    return namespace["add"](2, 3) == 5  # type: ignore[operator]
+    add = namespace["add"]
+    assert callable(add)
+    result: object = add(2, 3)
+    return result == 5
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ def test_identical_after_normalisation_is_one() -> None:
 def test_small_typo_passes_default_threshold() -> None:
     result = run(fuzzy(), "Eiffel Tower", "Eifel Tower")
     assert result.passed
-    assert 0.9 < result.value < 1.0  # type: ignore[operator]
+    assert result.value is not None and 0.9 < result.value < 1.0
 
 
 def test_unrelated_text_fails() -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,11 +19,11 @@ from support.lab import ADMIN_KEY, Seed, auth, make_app
 from support.live_server import LiveServer
 
 
-def _document(seed: Seed, run_id: str) -> dict[str, object]:
+def _document(seed: Seed, run_id: str) -> dict[str, Any]:
     out = io.StringIO()
     with Store(seed.url) as store:
         export_run(store, run_id, "json", out)
-    doc: dict[str, object] = json.loads(out.getvalue())
+    doc: dict[str, Any] = json.loads(out.getvalue())
     return doc
 
 
@@ -78,8 +80,8 @@ def test_rate_limit_window_slides(seed: Seed) -> None:
 
 def test_import_is_validated_stored_and_idempotent(write_env: WriteEnv, seed: Seed) -> None:
     doc = _document(seed, seed.runs[1])
-    doc["run"]["id"] = "imported-run-1"  # type: ignore[index]
-    for a in doc["attempts"]:  # type: ignore[attr-defined]
+    doc["run"]["id"] = "imported-run-1"
+    for a in doc["attempts"]:
         a["run_id"] = "imported-run-1"
         a["id"] = a["id"] // 2  # fresh ids: the originals are in this database already
     c = write_env.client
@@ -111,13 +113,13 @@ def test_import_is_validated_stored_and_idempotent(write_env: WriteEnv, seed: Se
     ],
 )
 def test_bad_documents_are_422_and_write_nothing(
-    write_env: WriteEnv, seed: Seed, mutate: object, needle: str
+    write_env: WriteEnv, seed: Seed, mutate: Callable[[dict[str, Any]], object], needle: str
 ) -> None:
     doc = _document(seed, seed.runs[0])
-    doc["run"]["id"] = "bad-doc"  # type: ignore[index]
-    for a in doc["attempts"]:  # type: ignore[attr-defined]
+    doc["run"]["id"] = "bad-doc"
+    for a in doc["attempts"]:
         a["run_id"] = "bad-doc"
-    mutate(doc)  # type: ignore[operator]
+    mutate(doc)
     response = write_env.client.post("/api/results", json=doc, headers=auth())
     assert response.status_code == 422, response.text
     assert needle in response.text
@@ -137,8 +139,8 @@ def test_too_large_upload_is_413(seed: Seed) -> None:
 
 def test_colliding_attempt_ids_are_409(write_env: WriteEnv, seed: Seed) -> None:
     doc = _document(seed, seed.runs[0])
-    doc["run"]["id"] = "collides"  # type: ignore[index]
-    for a in doc["attempts"]:  # type: ignore[attr-defined]
+    doc["run"]["id"] = "collides"
+    for a in doc["attempts"]:
         a["run_id"] = "collides"
     response = write_env.client.post("/api/results", json=doc, headers=auth())
     assert response.status_code == 409

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -34,10 +35,10 @@ def env(seed_copy: Seed) -> Iterator[Env]:
         yield Env(c, seed_copy.runs[1])
 
 
-def _queue(env: Env, **params: object) -> dict[str, object]:
+def _queue(env: Env, **params: str | int) -> dict[str, Any]:
     response = env.client.get(f"/api/runs/{env.run_id}/labels/queue", params=params)
     assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body
 
 
@@ -165,7 +166,7 @@ def test_label_relabel_undo_and_the_queue(env: Env) -> None:
 def test_bad_labels_are_4xx_with_one_message(
     env: Env, body: dict[str, object], status: int, needle: str
 ) -> None:
-    attempt = _queue(env, limit=1)["items"][0]["attempt_id"]  # type: ignore[index]
+    attempt = _queue(env, limit=1)["items"][0]["attempt_id"]
     payload = {"attempt_id": attempt, "labeler": "ana", "label": "pass", **body}
     response = env.client.post(
         f"/api/runs/{env.run_id}/labels", json=payload, headers=auth(LABEL_KEY)

@@ -48,7 +48,8 @@ def test_cached_attempts_of_an_0005_database_cost_nothing(tmp_path: Path) -> Non
         columns = {c["name"] for c in inspect(store.engine).get_columns("attempts")}
         assert "cached_at" in columns
         with store.engine.connect() as conn:
-            costs = dict(conn.execute(text("SELECT id, cost_usd FROM attempts")).all())
+            rows = conn.execute(text("SELECT id, cost_usd FROM attempts")).all()
+            costs: dict[int, float] = {attempt: cost for attempt, cost in rows}
             stats = [r for (r,) in conn.execute(text("SELECT run_id FROM run_stats"))]
     assert costs == {1: 0.0, 2: 0.25, 3: 0.25}
     assert stats == ["r2"]  # r1's aggregates counted the cached cost: recomputed on read

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 ADMIN_KEY = "test-admin-key"
 GOOD = {
@@ -85,13 +89,13 @@ def make_seed(folder: Path, url: str | None = None) -> Seed:
     return Seed(db, folder, runs, db_url=url)
 
 
-def make_app(url: str, **options: object) -> object:
+def make_app(url: str, **options: Any) -> FastAPI:
     """The app with the test admin key and a fast live poll, unless told otherwise."""
     from benchlab.server import create_app
 
     options.setdefault("admin_key", ADMIN_KEY)
     options.setdefault("poll_interval", 0.05)
-    return create_app(url, **options)  # type: ignore[arg-type]
+    return create_app(url, **options)
 
 
 def auth(key: str = ADMIN_KEY) -> dict[str, str]:

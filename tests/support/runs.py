@@ -72,7 +72,12 @@ def make_run(
     return api.run(config, env=env)
 
 
-def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> Any:
+def cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`benchlab ARGS` as a user runs it, in a process of its own; `env` is added to an
+    environment without the machine's provider keys, base URLs and benchlab defaults,
+    so no test reaches a real provider or another test's database by accident."""
     base = {
         k: v
         for k, v in os.environ.items()
@@ -88,7 +93,8 @@ def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) 
     )
 
 
-def assert_user_error(result: Any, *needles: str) -> None:
+def assert_user_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
+    """Bad input: exit code 2 and one line on stderr naming what is wrong, no traceback."""
     assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.strip().splitlines() if line.strip()]

@@ -200,9 +200,10 @@ class Runner:
         for index, step in enumerate(spec["steps"]):
             name = step.get("id") or step.get("name") or step["uses"]
             env = dict(base)
-            env.update(
-                line.split("=", 1) for line in github_env.read_text().splitlines() if "=" in line
-            )
+            for line in github_env.read_text().splitlines():
+                key, sep, value = line.partition("=")
+                if sep:
+                    env[key] = value
             for scope in (self.workflow.get("env", {}), spec.get("env", {}), step.get("env", {})):
                 for key, value in scope.items():
                     env[key] = self.fill(str(value), ctx, env, outputs)
