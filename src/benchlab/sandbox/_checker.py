@@ -141,6 +141,10 @@ def run(
             _child.run_python(req["code"], serve=True)
         finally:
             os._exit(_child.EXIT_SETUP)
+    # The program keeps SIGPIPE as a normal program has it (the server's default); the
+    # checker must not die of it when it asks a program that has just exited: the write then
+    # fails with BrokenPipeError, which `Connection.ask` reads as the program's end (a fail).
+    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     for fd in (requests_r, replies_w, program_status_w, stdin_fd):
         os.close(fd)
     if ruleset is not None:
