@@ -2,8 +2,9 @@
 the history of each suite and model up to this run, and regression alerts.
 
 The data is built once (`build_report`) and rendered as markdown here or as a
-self-contained HTML page in `report_html`, so the two never disagree and the
-server can render the same document.
+self-contained HTML page in `report_html` (`report_formats.render_report`
+picks one), so the two never disagree and the server can render the same
+document.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from benchlab.analysis.failures import list_failures
 from benchlab.analysis.history import DEFAULT_LAST, history
 from benchlab.analysis.summary import summarize_run
-from benchlab.errors import ConfigError
 from benchlab.store import Store
 
 FORMATS = ("md", "html")
@@ -255,12 +255,3 @@ def report_markdown(report: dict[str, Any]) -> str:
 def ci_text_raw(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
 
-
-def render_report(report: dict[str, Any], fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    if fmt == "md":
-        return report_markdown(report)
-    from benchlab.analysis.report_html import report_html
-
-    return report_html(report)
