@@ -90,11 +90,9 @@ ROOT_MODULES: dict[str, str] = {
 # Imports that break the rules and need a move too big for the change that
 # found them. Each is "importer -> imported" (module names). This set must only
 # shrink: the test fails when a listed import is gone, so remove the line then.
-KNOWN_VIOLATIONS: set[str] = {
-    # `tasks.catalog.task_suite` builds a suite: it belongs in suites/ (a module
-    # move, left to the step that moves modules into their layers).
-    "benchlab.tasks.catalog -> benchlab.suites.loader",
-}
+# Empty today: keep it so (fix by moving the code where it belongs, e.g.
+# `task_suite` moved from tasks/catalog.py to suites/tasks.py).
+KNOWN_VIOLATIONS: set[str] = set()
 
 # The database libraries, which only store/ may import ("the store is reached
 # only through store/").

@@ -16,14 +16,14 @@ if TYPE_CHECKING:
 
 GENERATED: dict[str, str] = {
     "humaneval": "benchlab.suites.humaneval:humaneval_suite",
-    "tasks": "benchlab.tasks.catalog:task_suite",
+    "tasks": "benchlab.suites.tasks:task_suite",
 }
 
 
 # Suites read from a local file in a dataset's own format: `PREFIX:PATH`.
 FORMATS: dict[str, str] = {
     "livecodebench": "benchlab.suites.livecodebench:livecodebench_suite",
-    "tasks": "benchlab.tasks.catalog:task_suite",
+    "tasks": "benchlab.suites.tasks:task_suite",
 }
 
 
