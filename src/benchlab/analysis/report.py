@@ -254,4 +254,3 @@ def report_markdown(report: dict[str, Any]) -> str:
 
 def ci_text_raw(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
-
