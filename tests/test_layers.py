@@ -27,13 +27,14 @@ import benchlab
 
 SRC = Path(benchlab.__file__).parent
 
-# The foundation: the concepts and our exceptions.
-_BASE = {"domain", "errors"}
+# The foundation: the concepts, our exceptions, and how rates and money read.
+_BASE = {"domain", "errors", "format"}
 
 # layer -> the layers its modules may import (besides their own).
 ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "domain": {"errors"},
+    "format": set(),
     # SQLAlchemy tables, typed records, queries, migrations, artifacts.
     "store": _BASE,
     # Running untrusted code knows nothing of models, scorers or runs.
@@ -78,6 +79,7 @@ ROOT_MODULES: dict[str, str] = {
     "benchlab.__main__": "main",
     "benchlab.domain": "domain",
     "benchlab.errors": "errors",
+    "benchlab.format": "format",
     "benchlab.api": "api",
     "benchlab.remote": "api",  # pushes a stored run to a server: a library function
     "benchlab.import_samples": "suites",  # production samples -> cases

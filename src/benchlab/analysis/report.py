@@ -15,6 +15,7 @@ from typing import Any
 from benchlab.analysis.failures import list_failures
 from benchlab.analysis.history import DEFAULT_LAST, history
 from benchlab.analysis.summary import summarize_run
+from benchlab.format import money, percent
 from benchlab.store import Store
 
 FORMATS = ("md", "html")
@@ -55,16 +56,8 @@ def build_report(
     }
 
 
-def pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
 def ci_text(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
-
-
-def usd(x: float | None) -> str:
-    return "unknown" if x is None else f"${x:,.4f}"
 
 
 def ms(x: float | None) -> str:
@@ -78,12 +71,12 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 m["model"],
-                pct(m["pass_rate"]),
+                percent(m["pass_rate"]),
                 ci_text(m["ci95"]),
                 m.get("ci_method", "wilson"),
                 str(m["attempts"]),
                 str(m["errors"]),
-                usd(m["cost_usd"]),
+                money(m["cost_usd"]),
                 ms(lat["mean"]),
                 ms(lat["p50"]),
                 ms(lat["p95"]),
@@ -126,7 +119,7 @@ def category_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         for m in models:
             c = (m.get("by_category") or {}).get(name)
             row.append(
-                "-" if c is None else f"{pct(c['pass_rate'])} {ci_text(c['ci95'])} n={c['n']}"
+                "-" if c is None else f"{percent(c['pass_rate'])} {ci_text(c['ci95'])} n={c['n']}"
             )
         rows.append(row)
     return ["category", *(m["model"] for m in models)], rows
@@ -143,7 +136,7 @@ def history_rows(entry: dict[str, Any]) -> list[list[str]]:
                 p["run_id"],
                 p["created_at"][:16].replace("T", " "),
                 str(p["cases"]),
-                pct(p["pass_rate"]),
+                percent(p["pass_rate"]),
                 ci_text(p["ci95"]),
                 "-" if change is None else f"{100 * change['delta']:+.1f} pp",
                 "-" if p_adj is None else f"{p_adj:.3g}",
