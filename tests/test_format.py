@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import benchlab
-from benchlab.format import money, percent
+from benchlab.format import money, percent, points, points_interval
 
 
 @pytest.mark.parametrize(
@@ -40,10 +40,19 @@ def test_percent() -> None:
     assert percent(None, missing="\u2013") == "\u2013"
 
 
+def test_points() -> None:
+    assert points(0.012) == "+1.2 pp"
+    assert points(-0.05) == "-5.0 pp"
+    assert points(None) == "-"
+    assert points_interval([-0.01, 0.02]) == "[-1.0, +2.0] pp"
+    assert points_interval(None) == "-"
+
+
 def test_no_module_formats_money_or_percentages_by_hand() -> None:
-    """The copies this module replaced stay gone: no `$...:.4f` and no `_pct`/`_usd` helpers."""
+    """The copies this module replaced stay gone: no `$...:.4f`, no `...:+.1f} pp`, and no
+    `_pct`/`_usd`/`_pp` helpers."""
     root = Path(benchlab.__file__).parent
-    by_hand = re.compile(r"\$\{[^}]*:[,]?\.\d+f\}|def _?(pct|usd)\(|def _cost\(")
+    by_hand = re.compile(r"\$\{[^}]*:[,]?\.\d+f\}|:\+\.1f\}\]? pp|def _?(pct|usd|pp)\(|def _cost\(")
     found = [
         f"{path.relative_to(root)}:{number}"
         for path in sorted(root.rglob("*.py"))

@@ -1,4 +1,5 @@
-"""Rates and money as people read them: one spelling for the CLI, the server and the reports.
+"""Rates, their differences and money as people read them, spelled once for the CLI,
+the server and the reports.
 
 It lives beside `domain` and `errors` at the bottom of the import graph,
 because every layer that shows numbers to a person needs it (the engine's
@@ -22,6 +23,16 @@ UNKNOWN_MONEY = "unknown"
 def percent(rate: float | None, *, missing: str = "-") -> str:
     """A rate in [0, 1] as a percentage with one decimal: 0.8333 -> "83.3%"."""
     return missing if rate is None else f"{100 * rate:.1f}%"
+
+
+def points(delta: float | None, *, missing: str = "-") -> str:
+    """A difference of two rates in percentage points, signed: 0.012 -> "+1.2 pp"."""
+    return missing if delta is None else f"{100 * delta:+.1f} pp"
+
+
+def points_interval(ci: list[float] | tuple[float, float] | None, *, missing: str = "-") -> str:
+    """An interval of a difference of rates: [-0.01, 0.02] -> "[-1.0, +2.0] pp"."""
+    return missing if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
 
 
 def money(usd: float | None) -> str:

@@ -32,7 +32,7 @@ from benchlab.analysis.bootstrap import DEFAULT_SEED
 from benchlab.analysis.compare import Comparison, ModelComparison, PairedCase, compare_runs
 from benchlab.domain import Run
 from benchlab.errors import ConfigError, NotFound
-from benchlab.format import money, percent
+from benchlab.format import money, percent, points, points_interval
 from benchlab.store import Store
 
 
@@ -289,7 +289,7 @@ def _model_checks(e: dict[str, Any], o: GateOptions) -> list[Check]:
     significant = e["verdict"] == "regression"
     drop_ok = not significant or -delta <= o.max_drop
     detail = (
-        f"delta {100 * delta:+.1f} pp, 95% CI [{100 * lo:+.1f}, {100 * hi:+.1f}] pp, "
+        f"delta {points(delta)}, 95% CI {points_interval((lo, hi))}, "
         f"p = {e['p_value_adjusted']:.3g} (Holm) over {e['n_paired']} paired cases"
     )
     if significant and drop_ok:

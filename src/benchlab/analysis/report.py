@@ -15,7 +15,7 @@ from typing import Any
 from benchlab.analysis.failures import list_failures
 from benchlab.analysis.history import DEFAULT_LAST, history
 from benchlab.analysis.summary import summarize_run
-from benchlab.format import money, percent
+from benchlab.format import money, percent, points, points_interval
 from benchlab.store import Store
 
 FORMATS = ("md", "html")
@@ -138,7 +138,7 @@ def history_rows(entry: dict[str, Any]) -> list[list[str]]:
                 str(p["cases"]),
                 percent(p["pass_rate"]),
                 ci_text(p["ci95"]),
-                "-" if change is None else f"{100 * change['delta']:+.1f} pp",
+                "-" if change is None else points(change["delta"]),
                 "-" if p_adj is None else f"{p_adj:.3g}",
                 "-" if change is None else VERDICT[change["verdict"]],
             ]
@@ -151,7 +151,7 @@ def alert_lines(report: dict[str, Any]) -> list[str]:
         return ["No significant change between consecutive runs in the history shown."]
     return [
         f"{VERDICT[a['verdict']]}: {a['model']} on {a['suite']}, run {a['run_id']} against "
-        f"{a['previous_run_id']}: {100 * a['delta']:+.1f} pp, 95% CI {ci_pp(a['ci95'])}, "
+        f"{a['previous_run_id']}: {points(a['delta'])}, 95% CI {points_interval(a['ci95'])}, "
         f"p = {a['p_value_adjusted']:.3g} (BH), {a['flips']['pass_to_fail']} pass→fail, "
         f"{a['flips']['fail_to_pass']} fail→pass"
         for a in report["alerts"]
@@ -187,10 +187,6 @@ def failure_note(report: dict[str, Any]) -> str:
             f"`benchlab show {report['run']['run_id']} --failures`."
         )
     return note
-
-
-def ci_pp(ci: list[float] | None) -> str:
-    return "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:

@@ -37,7 +37,7 @@ def print_history(data: dict[str, Any]) -> None:
         ci_text,
         history_rows,
     )
-    from benchlab.format import percent
+    from benchlab.format import percent, points
 
     console = render.make_console()
     console.print(f"[bold]{data['suite']}[/bold]: last {len(data['runs'])} completed runs")
@@ -48,7 +48,7 @@ def print_history(data: dict[str, Any]) -> None:
         since = (
             ""
             if change is None
-            else f", {100 * change['delta']:+.1f} pp vs previous run ({VERDICT[change['verdict']]})"
+            else f", {points(change['delta'])} vs previous run ({VERDICT[change['verdict']]})"
         )
         console.print(
             f"  {entry['model']}: {percent(p['pass_rate'])} {ci_text(p['ci95'])} over {p['n']} "
