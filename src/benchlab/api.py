@@ -425,7 +425,8 @@ def history(
 
 def report(run_id: str, *, db: str | None = None, fmt: str = "md", last: int = 20) -> str:
     """A self-contained report of a run (markdown, or HTML with inline charts)."""
-    from benchlab.analysis.report import build_report, render_report
+    from benchlab.analysis.report import build_report
+    from benchlab.analysis.report_formats import render_report
 
     with Store(db) as store:
         return render_report(build_report(store, run_id, last=last), fmt)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchlab.format import money, percent
+
 
 def make_console() -> Any:
     """A console for stdout. Off a terminal (a pipe, a file, a CI log) rich assumes 80
@@ -80,10 +82,6 @@ def _sub_table(table: Any, columns: list[Any], title: Any) -> Any:
     return sub
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
-
-
 def _interval(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]"
 
@@ -94,10 +92,6 @@ def _ci(ci: list[float] | None) -> str:
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:,.0f}"
-
-
-def _usd(value: float | None) -> str:
-    return "unknown" if value is None else f"${value:,.4f}"
 
 
 def print_summary(summary: dict[str, Any]) -> None:
@@ -125,13 +119,13 @@ def print_summary(summary: dict[str, Any]) -> None:
             m["model"],
             str(m["attempts"]),
             str(m["errors"]),
-            _pct(m["pass_rate"]),
+            percent(m["pass_rate"]),
             _ci(m["ci95"]),
             _ms(lat["mean"]),
             _ms(lat["p50"]),
             _ms(lat["p95"]),
             f"{m['tokens']['input']:,}/{m['tokens']['output']:,}",
-            _usd(m["cost_usd"]),
+            money(m["cost_usd"]),
         )
     methods = sorted({str(m["ci_method"]) for m in summary["models"] if m.get("ci_method")})
     if methods:  # every interval says how it was made
@@ -149,7 +143,7 @@ def print_summary(summary: dict[str, Any]) -> None:
             continue
         cat_table = new_table(f"{m['model']} by category", ["category", "n", "pass rate", "95% CI"])
         for name, c in cats.items():
-            cat_table.add_row(name, str(c["n"]), _pct(c["pass_rate"]), _ci(c["ci95"]))
+            cat_table.add_row(name, str(c["n"]), percent(c["pass_rate"]), _ci(c["ci95"]))
         print_fitting(console, cat_table)
     _print_scores_and_judges(console, summary)
     if summary.get("error"):
@@ -205,7 +199,7 @@ def _print_scores_and_judges(console: Any, summary: dict[str, Any]) -> None:
         if "judge_calls" in m:
             tokens = m["judge_tokens"]
             console.print(
-                f"judge spend on {m['model']}: {_usd(m['judge_cost_usd'])} "
+                f"judge spend on {m['model']}: {money(m['judge_cost_usd'])} "
                 f"({m['judge_calls']} calls, {tokens['input']:,}/{tokens['output']:,} tokens)"
             )
     if summary.get("scores_from"):
@@ -264,24 +258,24 @@ def print_dry_run(report: Any) -> None:
         console.print(
             f"dry run: {data['cases']} cases, {data['requests']} requests "
             f"+ {data['judge_requests']} judge calls, estimated cost "
-            f"{_usd(data['total_cost_usd'])} (models {_usd(data['cost_usd'])}, "
-            f"judges {_usd(data['judge_cost_usd'])}; estimates: ~4 chars/token)"
+            f"{money(data['total_cost_usd'])} (models {money(data['cost_usd'])}, "
+            f"judges {money(data['judge_cost_usd'])}; estimates: ~4 chars/token)"
         )
     else:
         console.print(
             f"dry run: {data['cases']} cases, {data['requests']} requests, "
-            f"estimated cost {_usd(data['cost_usd'])} (estimates: ~4 chars/token)"
+            f"estimated cost {money(data['cost_usd'])} (estimates: ~4 chars/token)"
         )
     print_table(
         "Estimate per model",
         columns,
-        [{**m, "cost_usd": _usd(m["cost_usd"])} for m in data["models"]],
+        [{**m, "cost_usd": money(m["cost_usd"])} for m in data["models"]],
     )
     if data["judges"]:
         print_table(
             "Estimate per judge (one call per attempt and judging scorer, no re-asks)",
             ["model", "scorer", *columns[1:]],
-            [{**j, "cost_usd": _usd(j["cost_usd"])} for j in data["judges"]],
+            [{**j, "cost_usd": money(j["cost_usd"])} for j in data["judges"]],
         )
     if data["example_prompt"]:
         console.print("[bold]first prompt:[/bold]")
@@ -316,7 +310,7 @@ def print_factors(report: dict[str, Any]) -> None:
                 _num(row["mean"]),
                 _interval(row["ci95"]),
                 row["ci_method"] if row["ci95"] is not None else "-",
-                *(_pct(bins[b]) for b in ("neg", "neu", "pos")),
+                *(percent(bins[b]) for b in ("neg", "neu", "pos")),
             )
         print_fitting(console, table)
         if "uplift" in entry:

@@ -74,4 +74,4 @@ def test_rich_progress_keeps_its_counts_whole_at_80_columns() -> None:
     assert lines[0].startswith("run 20261206-181750-caff19: 120000 attempts")
     bar = lines[-1]
     assert "…" not in bar and len(bar) <= 80, bar
-    assert "12345/120000" in bar and "err 1" in bar and "$12.3440" in bar, bar
+    assert "12345/120000" in bar and "err 1" in bar and "$12.34" in bar, bar

@@ -13,6 +13,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from benchlab.format import money
 from server.conftest import WriteEnv
 from support.browser import Watched
 from support.lab import ADMIN_KEY
@@ -136,3 +137,19 @@ def test_unknown_pages_render_an_error(write_env: WriteEnv, watched: Watched) ->
     assert response is not None and response.status == 404
     expect(watched.page.locator(".notice.bad")).to_contain_text("nope")
     watched.errors.clear()  # Chromium logs the 404 of the document itself
+
+
+def test_the_pages_spell_money_as_the_python_formatter_does(
+    write_env: WriteEnv, watched: Watched
+) -> None:
+    """run.js (an attempt's cost) and live.js (a run's spend) format in the browser with
+    dom.js's `money`; it must read exactly as benchlab.format.money on the server's pages."""
+    page, base = watched.page, write_env.server.url
+    page.goto(base + "/")
+    amounts = [0.0, 0.499, 0.12345678, 0.0000123, 0.00004999, 0.99996, 1.0, 12.344, 1234.5]
+    shown = page.evaluate(
+        "async (amounts) => { const { money } = await import('/static/dom.js');"
+        " return [money(null), ...amounts.map(money)]; }",
+        amounts,
+    )
+    assert shown == [money(None), *map(money, amounts)]

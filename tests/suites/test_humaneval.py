@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from benchlab.suites import load_suite
-from benchlab.suites.generated import builtin_names
 from benchlab.suites.humaneval import problems
+from benchlab.suites.loader import builtin_names
 
 
 def test_humaneval_is_built_in_with_the_datasets_ids() -> None:

@@ -19,7 +19,8 @@ from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.task_exec import TaskTests
 from benchlab.suites import load_suite
-from benchlab.tasks.catalog import BUILTIN, as_files_answer, missing_toolchain, task_suite
+from benchlab.suites.tasks import task_suite
+from benchlab.tasks.catalog import BUILTIN, as_files_answer, missing_toolchain
 
 CASES = list(load_suite("tasks").iter_cases())
 

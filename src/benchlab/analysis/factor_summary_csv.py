@@ -37,7 +37,6 @@ from benchlab.errors import ConfigError
 from benchlab.store.store import Store
 from benchlab.suites.grid import level_text
 
-FORMAT = "summary-csv"
 COLUMNS = [
     "kind",
     "run_id",

@@ -32,6 +32,7 @@ from benchlab.analysis.bootstrap import DEFAULT_SEED
 from benchlab.analysis.compare import Comparison, ModelComparison, PairedCase, compare_runs
 from benchlab.domain import Run
 from benchlab.errors import ConfigError, NotFound
+from benchlab.format import money, percent, points, points_interval
 from benchlab.store import Store
 
 
@@ -282,32 +283,28 @@ def _errors_check(e: dict[str, Any], baseline: str, candidate: str, o: GateOptio
     return Check(e["model"], "errors", False, f"{detail}; {fix}")
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
 def _model_checks(e: dict[str, Any], o: GateOptions) -> list[Check]:
     model, delta = e["model"], e["delta"]
     lo, hi = e["ci95"]
     significant = e["verdict"] == "regression"
     drop_ok = not significant or -delta <= o.max_drop
     detail = (
-        f"delta {100 * delta:+.1f} pp, 95% CI [{100 * lo:+.1f}, {100 * hi:+.1f}] pp, "
+        f"delta {points(delta)}, 95% CI {points_interval((lo, hi))}, "
         f"p = {e['p_value_adjusted']:.3g} (Holm) over {e['n_paired']} paired cases"
     )
     if significant and drop_ok:
-        detail += f"; significant but within --max-drop {_pct(o.max_drop)}"
+        detail += f"; significant but within --max-drop {percent(o.max_drop)}"
     checks = [Check(model, "regression", drop_ok, detail)]
     if o.min_pass_rate is not None:
         rate = e["summary"]["b"].get("pass_rate")
         ok = rate is not None and rate >= o.min_pass_rate
-        shown = "none" if rate is None else _pct(rate)
+        shown = "none" if rate is None else percent(rate)
         checks.append(
             Check(
                 model,
                 "min_pass_rate",
                 ok,
-                f"pass rate {shown} {'>=' if ok else '<'} {_pct(o.min_pass_rate)}",
+                f"pass rate {shown} {'>=' if ok else '<'} {percent(o.min_pass_rate)}",
             )
         )
     if o.max_cost_increase is not None:
@@ -324,7 +321,8 @@ def _model_checks(e: dict[str, Any], o: GateOptions) -> list[Check]:
                     model,
                     "max_cost_increase",
                     ok,
-                    f"cost ${cb:.4f} vs ${ca:.4f} ({change}; limit +{_pct(o.max_cost_increase)})",
+                    f"cost {money(cb)} vs {money(ca)} "
+                    f"({change}; limit +{percent(o.max_cost_increase)})",
                 )
             )
     return checks

@@ -31,6 +31,7 @@ from benchlab.analysis.gate import (
     Check,
     GateResult,
 )
+from benchlab.format import money, percent, points, points_interval
 
 MAX_LISTED = 50
 VERDICT_MARK = {
@@ -46,18 +47,6 @@ OUTCOME_WORDS = {
     ERRORED: "errored (left out)",
     LEFT_OUT: "not compared",
 }
-
-
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
-def _pp(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:+.1f} pp"
-
-
-def _usd(x: float | None) -> str:
-    return "unknown" if x is None else f"${x:,.4f}"
 
 
 def _ms(x: float | None) -> str:
@@ -136,11 +125,11 @@ def gate_markdown(result: GateResult, base_url: str | None = None) -> str:
     for item in comp.models:
         e = item.entry
         ci = e["ci95"]
-        ci_text = "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
+        ci_text = points_interval(ci)
         p = e.get("p_value_adjusted")
         lines.append(
-            f"| {e['model']} | {e['n_paired']} | {_pct(e['a'])} | {_pct(e['b'])} | "
-            f"{_pp(e['delta'])} | {ci_text} | {'-' if p is None else f'{p:.3g}'} | "
+            f"| {e['model']} | {e['n_paired']} | {percent(e['a'])} | {percent(e['b'])} | "
+            f"{points(e['delta'])} | {ci_text} | {'-' if p is None else f'{p:.3g}'} | "
             f"{VERDICT_MARK[e['verdict']]} |"
         )
     lines += ["", "**Cases**", ""]
@@ -156,7 +145,7 @@ def gate_markdown(result: GateResult, base_url: str | None = None) -> str:
         e = item.entry
         la, lb = e["latency_ms"]["a"] or {}, e["latency_ms"]["b"] or {}
         lines.append(
-            f"| {e['model']} | {_usd(e['cost_usd']['a'])} | {_usd(e['cost_usd']['b'])} | "
+            f"| {e['model']} | {money(e['cost_usd']['a'])} | {money(e['cost_usd']['b'])} | "
             f"{_ms(la.get('p50'))} | {_ms(lb.get('p50'))} |"
         )
     for item in comp.models:

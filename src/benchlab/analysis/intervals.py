@@ -19,7 +19,7 @@ from benchlab.analysis.bootstrap import DEFAULT_SEED, bootstrap_rate
 from benchlab.analysis.stats import t_interval, wilson_interval
 from benchlab.domain import Run
 from benchlab.store import Store
-from benchlab.store.outcomes import CaseRow, ScoreMean, case_outcomes, iter_case_score_means
+from benchlab.store.outcomes import CaseRow, case_outcomes, iter_case_score_means
 
 
 def several_samples(rows: Sequence[CaseRow]) -> bool:
@@ -73,16 +73,6 @@ def mean_interval(
         if flat is not None:
             return list(flat), "t"
     return (found.as_list() if found else None), (found.method if found else "bootstrap")
-
-
-def score_summary(
-    means: Sequence[ScoreMean], *, seed: int = DEFAULT_SEED
-) -> dict[str, dict[str, Any]]:
-    """Per scorer: cases, mean over cases and its interval."""
-    values: dict[str, _ScorerValues] = {}
-    for m in means:
-        values.setdefault(m.scorer, _ScorerValues()).add(m.mean, m.n)
-    return {name: values[name].summary(seed) for name in sorted(values)}
 
 
 class _ScorerValues:

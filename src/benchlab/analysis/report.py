@@ -2,8 +2,9 @@
 the history of each suite and model up to this run, and regression alerts.
 
 The data is built once (`build_report`) and rendered as markdown here or as a
-self-contained HTML page in `report_html`, so the two never disagree and the
-server can render the same document.
+self-contained HTML page in `report_html` (`report_formats.render_report`
+picks one), so the two never disagree and the server can render the same
+document.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from benchlab.analysis.failures import list_failures
 from benchlab.analysis.history import DEFAULT_LAST, history
 from benchlab.analysis.summary import summarize_run
-from benchlab.errors import ConfigError
+from benchlab.format import money, percent, points, points_interval
 from benchlab.store import Store
 
 FORMATS = ("md", "html")
@@ -55,16 +56,8 @@ def build_report(
     }
 
 
-def pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
-
-
 def ci_text(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{100 * ci[0]:.1f}, {100 * ci[1]:.1f}]"
-
-
-def usd(x: float | None) -> str:
-    return "unknown" if x is None else f"${x:,.4f}"
 
 
 def ms(x: float | None) -> str:
@@ -78,12 +71,12 @@ def summary_rows(report: dict[str, Any]) -> list[list[str]]:
         rows.append(
             [
                 m["model"],
-                pct(m["pass_rate"]),
+                percent(m["pass_rate"]),
                 ci_text(m["ci95"]),
                 m.get("ci_method", "wilson"),
                 str(m["attempts"]),
                 str(m["errors"]),
-                usd(m["cost_usd"]),
+                money(m["cost_usd"]),
                 ms(lat["mean"]),
                 ms(lat["p50"]),
                 ms(lat["p95"]),
@@ -126,7 +119,7 @@ def category_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         for m in models:
             c = (m.get("by_category") or {}).get(name)
             row.append(
-                "-" if c is None else f"{pct(c['pass_rate'])} {ci_text(c['ci95'])} n={c['n']}"
+                "-" if c is None else f"{percent(c['pass_rate'])} {ci_text(c['ci95'])} n={c['n']}"
             )
         rows.append(row)
     return ["category", *(m["model"] for m in models)], rows
@@ -143,9 +136,9 @@ def history_rows(entry: dict[str, Any]) -> list[list[str]]:
                 p["run_id"],
                 p["created_at"][:16].replace("T", " "),
                 str(p["cases"]),
-                pct(p["pass_rate"]),
+                percent(p["pass_rate"]),
                 ci_text(p["ci95"]),
-                "-" if change is None else f"{100 * change['delta']:+.1f} pp",
+                "-" if change is None else points(change["delta"]),
                 "-" if p_adj is None else f"{p_adj:.3g}",
                 "-" if change is None else VERDICT[change["verdict"]],
             ]
@@ -158,7 +151,7 @@ def alert_lines(report: dict[str, Any]) -> list[str]:
         return ["No significant change between consecutive runs in the history shown."]
     return [
         f"{VERDICT[a['verdict']]}: {a['model']} on {a['suite']}, run {a['run_id']} against "
-        f"{a['previous_run_id']}: {100 * a['delta']:+.1f} pp, 95% CI {ci_pp(a['ci95'])}, "
+        f"{a['previous_run_id']}: {points(a['delta'])}, 95% CI {points_interval(a['ci95'])}, "
         f"p = {a['p_value_adjusted']:.3g} (BH), {a['flips']['pass_to_fail']} pass→fail, "
         f"{a['flips']['fail_to_pass']} fail→pass"
         for a in report["alerts"]
@@ -194,10 +187,6 @@ def failure_note(report: dict[str, Any]) -> str:
             f"`benchlab show {report['run']['run_id']} --failures`."
         )
     return note
-
-
-def ci_pp(ci: list[float] | None) -> str:
-    return "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
@@ -254,13 +243,3 @@ def report_markdown(report: dict[str, Any]) -> str:
 
 def ci_text_raw(ci: list[float] | None) -> str:
     return "-" if not ci else f"[{ci[0]:.3f}, {ci[1]:.3f}]"
-
-
-def render_report(report: dict[str, Any], fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    if fmt == "md":
-        return report_markdown(report)
-    from benchlab.analysis.report_html import report_html
-
-    return report_html(report)

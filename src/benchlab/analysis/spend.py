@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchlab.errors import ConfigError
+from benchlab.format import money
 from benchlab.store import Store
 from benchlab.store.outcomes import SpendRow, spend_rows, spend_run_ids
 
@@ -103,22 +104,15 @@ def monthly_spend(
     }
 
 
-def usd(value: float | None) -> str:
-    """Money as people read it; an unknown amount is "unknown", never $0.0000."""
-    if value is None:
-        return "unknown"
-    return f"${value:,.4f}" if value < 1 else f"${value:,.2f}"
-
-
 def spend_line(data: dict[str, Any]) -> str:
     """The month's spend in one line, the same words on the terminal and the dashboard."""
     total, known, unpriced = data["total_usd"], data["known_usd"], data["unpriced_requests"]
-    money = usd(total) if unpriced == 0 else f"unknown (at least {usd(known)})"
+    spent = money(total) if unpriced == 0 else f"unknown (at least {money(known)})"
     avg = data["avg_per_run_usd"]
     parts = [
-        f"{data['month']}: {money} over {data['runs']} run{'s' if data['runs'] != 1 else ''}",
+        f"{data['month']}: {spent} over {data['runs']} run{'s' if data['runs'] != 1 else ''}",
         f"{data['requests']:,} requests sent",
-        f"{'-' if avg is None else usd(avg)} per run",
+        f"{'-' if avg is None else money(avg)} per run",
     ]
     if unpriced:
         parts.append(f"{unpriced:,} request{'s' if unpriced != 1 else ''} without a known price")

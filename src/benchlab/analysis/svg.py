@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from benchlab.format import percent
+
 PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#4b5563")
 
 
@@ -31,10 +33,6 @@ class Point:
     high: float | None = None
     alert: str | None = None  # "regression" or "improvement" marks the point
     tick: str | None = None  # what the x axis shows for this run (default: the label)
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def rate_bars(bars: Sequence[Bar], *, title: str, width: int = 640) -> str:
@@ -57,7 +55,7 @@ def rate_bars(bars: Sequence[Bar], *, title: str, width: int = 640) -> str:
         )
         parts.append(
             f'<text x="{tx:.1f}" y="{height - 8}" class="a" text-anchor="middle">'
-            f"{_pct(tick)}</text>"
+            f"{percent(tick)}</text>"
         )
     for i, bar in enumerate(bars):
         y = top + i * row
@@ -67,9 +65,9 @@ def rate_bars(bars: Sequence[Bar], *, title: str, width: int = 640) -> str:
         )
         if bar.value is None:
             continue
-        tip = f"{bar.label}: {_pct(bar.value)}"
+        tip = f"{bar.label}: {percent(bar.value)}"
         if bar.low is not None and bar.high is not None:
-            tip += f" (95% CI {_pct(bar.low)} to {_pct(bar.high)})"
+            tip += f" (95% CI {percent(bar.low)} to {percent(bar.high)})"
         color = PALETTE[i % len(PALETTE)]
         parts.append(
             f'<rect x="{left}" y="{y + 4}" width="{x(bar.value) - left:.1f}" height="{row - 10}" '
@@ -116,7 +114,8 @@ def trend_chart(
             f'<line x1="{left}" y1="{ty:.1f}" x2="{width - right}" y2="{ty:.1f}" class="g"/>'
         )
         parts.append(
-            f'<text x="{left - 6}" y="{ty + 4:.1f}" class="a" text-anchor="end">{_pct(tick)}</text>'
+            f'<text x="{left - 6}" y="{ty + 4:.1f}" class="a" text-anchor="end">'
+            f"{percent(tick)}</text>"
         )
     every = max(1, math.ceil(len(labels) / max(1, plot_w // 90)))
     for i, label in enumerate(labels):
@@ -140,9 +139,9 @@ def trend_chart(
                 f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2"/>'
             )
         for p in known:
-            tip = f"{name} · {p.label}: {_pct(p.value or 0)}"
+            tip = f"{name} · {p.label}: {percent(p.value or 0)}"
             if p.low is not None and p.high is not None:
-                tip += f" (95% CI {_pct(p.low)} to {_pct(p.high)})"
+                tip += f" (95% CI {percent(p.low)} to {percent(p.high)})"
             if p.alert:
                 tip += f" · {p.alert}"
             ring = ' stroke="#111" stroke-width="2.5"' if p.alert else ""

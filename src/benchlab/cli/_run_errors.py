@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from benchlab.format import percent
+
 EXIT_ERRORS = 3
 
 
@@ -32,7 +34,7 @@ def error_lines(summary: dict[str, Any]) -> list[str]:
         lines += [f"error: {part}" for part in str(summary["error"]).splitlines()]
     if errors:
         attempts = int(summary.get("attempts") or 0)
-        share = f" ({errors / attempts:.1%})" if attempts else ""
+        share = f" ({percent(errors / attempts)})" if attempts else ""
         lines.append(f"{errors} of {attempts} attempts errored{share} and have no verdict:")
         for kind, info in (summary.get("errors_by_kind") or {}).items():
             lines.append(f"  {kind}: {info['count']} — first: {info['first_message']}")

@@ -13,7 +13,7 @@ from benchlab.cli.app import JsonOpt, app, print_json
 def suites(json_out: JsonOpt = False) -> None:
     """List the built-in suites."""
     from benchlab.suites import load_suite
-    from benchlab.suites.generated import builtin_names
+    from benchlab.suites.loader import builtin_names
 
     rows = []
     for name in builtin_names():

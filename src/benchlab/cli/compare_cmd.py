@@ -5,6 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+from benchlab.format import money, percent, points, points_interval
 
 AlphaOpt = Annotated[
     float, typer.Option("--alpha", help="Significance level for verdicts (after adjustment).")
@@ -69,24 +70,17 @@ def compare(
     print_comparison(data)
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
+# The table's headers carry the unit ("Δ pp"), so its cells drop it.
+def _delta_cell(x: float | None) -> str:
+    return points(x).removesuffix(" pp")
 
 
-def _pp(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:+.1f}"
-
-
-def _ci(ci: list[float] | None) -> str:
-    return "-" if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}]"
+def _ci_cell(ci: list[float] | None) -> str:
+    return points_interval(ci).removesuffix(" pp")
 
 
 def _p(x: float | None) -> str:
     return "-" if x is None else f"{x:.3g}"
-
-
-def _usd(x: float | None) -> str:
-    return "unknown" if x is None else f"${x:,.4f}"
 
 
 STYLE = {
@@ -121,14 +115,14 @@ def print_comparison(data: dict[str, Any]) -> None:
         table.add_row(
             m["model"],
             str(m["n_paired"]),
-            _pct(m["a"]),
-            _pct(m["b"]),
-            _pp(m["delta"]),
-            _ci(m["ci95"]),
+            percent(m["a"]),
+            percent(m["b"]),
+            _delta_cell(m["delta"]),
+            _ci_cell(m["ci95"]),
             _p(m.get("p_value_adjusted")),
             f"[{STYLE[m['verdict']]}]{m['verdict']}[/]",
             "-" if m["mde"] is None else f"±{100 * m['mde']:.1f}",
-            f"{_usd(m['cost_usd']['a'])} → {_usd(m['cost_usd']['b'])}",
+            f"{money(m['cost_usd']['a'])} → {money(m['cost_usd']['b'])}",
             p50,
         )
     render.print_fitting(console, table)
@@ -153,10 +147,10 @@ def print_comparison(data: dict[str, Any]) -> None:
                 cat_table.add_row(
                     name,
                     str(c["n_paired"]),
-                    _pct(c["a"]),
-                    _pct(c["b"]),
-                    _pp(c["delta"]),
-                    _ci(c["ci95"]),
+                    percent(c["a"]),
+                    percent(c["b"]),
+                    _delta_cell(c["delta"]),
+                    _ci_cell(c["ci95"]),
                     _p(c["p_value_adjusted"]),
                     f"[{STYLE[c['verdict']]}]{c['verdict']}[/]",
                 )

@@ -34,8 +34,8 @@ def print_history(data: dict[str, Any]) -> None:
         alert_lines,
         ci_text,
         history_rows,
-        pct,
     )
+    from benchlab.format import percent, points
 
     console = render.make_console()
     console.print(f"[bold]{data['suite']}[/bold]: last {len(data['runs'])} completed runs")
@@ -46,10 +46,10 @@ def print_history(data: dict[str, Any]) -> None:
         since = (
             ""
             if change is None
-            else f", {100 * change['delta']:+.1f} pp vs previous run ({VERDICT[change['verdict']]})"
+            else f", {points(change['delta'])} vs previous run ({VERDICT[change['verdict']]})"
         )
         console.print(
-            f"  {entry['model']}: {pct(p['pass_rate'])} {ci_text(p['ci95'])} over {p['n']} "
+            f"  {entry['model']}: {percent(p['pass_rate'])} {ci_text(p['ci95'])} over {p['n']} "
             f"attempts in run {p['run_id']}{since}",
             highlight=False,
         )

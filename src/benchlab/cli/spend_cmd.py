@@ -25,10 +25,11 @@ def spend(
     if json_out:
         print_json(data)
         return
-    from benchlab.analysis.spend import spend_line, usd
+    from benchlab.analysis.spend import spend_line
+    from benchlab.format import money
     from benchlab.render import make_console, print_table
 
     make_console().print(spend_line(data), highlight=False, markup=False)
     for key in ("model", "suite"):
-        rows = [{**r, "cost_usd": usd(r["cost_usd"])} for r in data[f"by_{key}"]]
+        rows = [{**r, "cost_usd": money(r["cost_usd"])} for r in data[f"by_{key}"]]
         print_table(f"By {key}", [key, "cost_usd", "requests", "unpriced_requests"], rows)

@@ -27,6 +27,7 @@ from typing import Any
 
 from benchlab.domain import ModelProfile, Price
 from benchlab.errors import ConfigError
+from benchlab.format import money
 
 STOPPED = "stopped_budget"
 MESSAGE_OVERHEAD = 4  # tokens a chat format adds per message (role markers, separators)
@@ -142,7 +143,7 @@ class Budget:
         """Resuming under a cap that already stopped the run could send nothing: say so."""
         if self.exhausted or (self.cap is not None and same_cap_stopped):
             raise ConfigError(
-                f"--max-cost {self.cap:g}: run {run_id} has already spent ${self.spent:.4f}; "
+                f"--max-cost {self.cap:g}: run {run_id} has already spent {money(self.spent)}; "
                 "resume with a higher --max-cost"
             )
 
@@ -152,7 +153,7 @@ def stop_line(run_id: str, spent: float, cap: float | None, not_sent: int) -> st
     cap_text = "?" if cap is None else f"{cap:.2f}"
     higher = 2 * (cap or spent or 1.0)
     return (
-        f"stopped at --max-cost: run {run_id} spent ${spent:.4f} of ${cap_text}; "
+        f"stopped at --max-cost: run {run_id} spent {money(spent)} of ${cap_text}; "
         f"{not_sent} attempt{'s' if not_sent != 1 else ''} not sent; to continue: "
         f"benchlab resume {run_id} --max-cost {higher:.2f}"
     )
@@ -166,7 +167,7 @@ def over_budget_warning(estimate: float | None, cap: float | None) -> str | None
         return f"warning: cost unknown for some model, cannot check against --max-cost {cap:g}"
     if estimate > cap:
         return (
-            f"warning: estimated cost ${estimate:.4f} exceeds --max-cost ${cap:g}; "
+            f"warning: estimated cost {money(estimate)} exceeds --max-cost ${cap:g}; "
             "the run would stop with status stopped_budget"
         )
     return None

@@ -8,8 +8,11 @@ renders does so on its own clock, not per event.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Protocol
+
+log = logging.getLogger("benchlab.events")
 
 
 @dataclass(slots=True)
@@ -70,7 +73,9 @@ class EventSink(Protocol):
 
 
 class EventBus:
-    """Fans events out to sinks; a failing sink is dropped, never allowed to stop a run."""
+    """Fans events out to sinks. A failing sink is never allowed to stop a run: it is
+    dropped (it would fail again on every attempt), and logged with its traceback, so
+    the bug in it is seen rather than the listener going quiet for no stated reason."""
 
     def __init__(self, sinks: list[EventSink] | None = None) -> None:
         self.sinks: list[EventSink] = list(sinks or [])
@@ -81,6 +86,12 @@ class EventBus:
                 sink.emit(event)
             except Exception:
                 self.sinks.remove(sink)
+                log.warning(
+                    "event listener %r failed on %s and was removed; the run goes on",
+                    sink,
+                    type(event).__name__,
+                    exc_info=True,
+                )
 
 
 class Recorder:

@@ -13,6 +13,7 @@ import time
 from typing import IO, Any
 
 from benchlab.engine.events import AttemptFinished, Event, RunFinished, RunStarted
+from benchlab.format import money
 
 
 class _Tally:
@@ -34,7 +35,7 @@ class _Tally:
 
     @property
     def spend(self) -> str:
-        return f"${self.cost:.4f}" if self.known else f"${self.cost:.4f}+?"
+        return money(self.cost) if self.known else f"{money(self.cost)}+?"
 
 
 class RichProgress:

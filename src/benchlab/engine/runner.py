@@ -3,9 +3,10 @@
 Each model profile gets its own lane of workers (as many as its concurrency
 bound), pulling work items from its own lazy stream, so a slow or throttled
 model never blocks a fast one; a global semaphore caps the total in flight and
-an adaptive limiter per endpoint backs off on 429s. Finished attempts go to a
-background writer thread, so the event loop only ever does network I/O,
-scoring and bookkeeping.
+an adaptive limiter per endpoint backs off on 429s. Finished attempts go to
+the store's `BatchWriter` without waiting; it writes them in one transaction
+per flush interval on this same event loop (store/writer.py says why not a
+thread), so a slow disk slows the run down instead of piling up rows.
 """
 
 from __future__ import annotations

@@ -12,8 +12,6 @@ from benchlab.providers._http import JsonHttpClient
 from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.providers.errors import BadResponse
 
-OPENAI_BASE_URL = "https://api.openai.com/v1"
-
 
 class OpenAIProvider:
     family = "openai"

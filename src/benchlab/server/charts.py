@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from benchlab.format import money
+
 MAX_SERIES = 8
 
 
@@ -62,7 +64,8 @@ def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
                 "text": [r["model"] for r in priced],
                 "textposition": "top center",
                 "marker": {"size": 11},
-                "hovertemplate": "%{text}: %{y:.1%} for $%{x:.4f}<extra></extra>",
+                "customdata": [money(r["cost_usd"]) for r in priced],  # as the tables spell it
+                "hovertemplate": "%{text}: %{y:.1%} for %{customdata}<extra></extra>",
             }
         ],
         "layout": {

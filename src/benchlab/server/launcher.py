@@ -1,9 +1,11 @@
 """Runs launched from the browser, each in its own thread with its own event loop.
 
 The engine is async, but running it on the server's loop would let a large
-run starve HTTP requests; a thread per run keeps them apart and lets the
-engine's writer thread work as it does under the CLI. Progress reaches the
-browser the same way a CLI run's does: through the store (see live.py).
+run starve HTTP requests, the more so as its batched store writes run on the
+loop that drives it (see store/writer.py). A thread per run keeps them apart:
+the engine, writer included, runs on that thread's loop exactly as it does
+under the CLI. Progress reaches the browser the same way a CLI run's does:
+through the store (see live.py).
 `launch` returns once the run exists (or failed validation), so a bad suite
 or model is a 400, not a run that dies later.
 """

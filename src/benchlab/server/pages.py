@@ -23,6 +23,7 @@ from benchlab import __version__
 from benchlab.analysis import overview
 from benchlab.analysis.summary import summarize_run
 from benchlab.errors import NotFound, UserError
+from benchlab.format import money, percent
 from benchlab.server import charts, schedules
 from benchlab.server.api_read import parse_tags
 from benchlab.server.compare import compare_runs
@@ -38,14 +39,8 @@ PAGE = 100
 DASH = "\u2013"  # shown for a missing value
 
 
-def _pct(value: float | None) -> str:
-    return DASH if value is None else f"{100 * value:.1f}%"
-
-
-def _cost(value: float | None) -> str:
-    if value is None:
-        return "?"
-    return f"${value:.4f}" if value < 1 else f"${value:,.2f}"
+def _rate(value: float | None) -> str:
+    return percent(value, missing=DASH)
 
 
 def _ms(value: float | None) -> str:
@@ -68,7 +63,7 @@ def _secs(value: float | None) -> str:
     return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
-templates.env.filters.update(pct=_pct, cost=_cost, ms=_ms, when=_when, secs=_secs)
+templates.env.filters.update(pct=_rate, cost=money, ms=_ms, when=_when, secs=_secs)
 templates.env.globals.update(version=__version__, describe_pass=describe_pass)
 
 

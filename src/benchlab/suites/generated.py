@@ -2,24 +2,28 @@
 
 Each is named `module:function` and imported only when asked for, so the
 dataset (and the package that ships it) costs nothing to other commands.
+This module imports nothing of the loader at run time (the loader asks it),
+so the two form no import cycle.
 """
 
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from benchlab.suites.loader import LoadedSuite, builtin_suites
+if TYPE_CHECKING:
+    from benchlab.suites.loader import LoadedSuite
 
 GENERATED: dict[str, str] = {
     "humaneval": "benchlab.suites.humaneval:humaneval_suite",
-    "tasks": "benchlab.tasks.catalog:task_suite",
+    "tasks": "benchlab.suites.tasks:task_suite",
 }
 
 
 # Suites read from a local file in a dataset's own format: `PREFIX:PATH`.
 FORMATS: dict[str, str] = {
     "livecodebench": "benchlab.suites.livecodebench:livecodebench_suite",
-    "tasks": "benchlab.tasks.catalog:task_suite",
+    "tasks": "benchlab.suites.tasks:task_suite",
 }
 
 
@@ -36,8 +40,3 @@ def generated_suite(name: str) -> LoadedSuite | None:
     module, _, function = ref.partition(":")
     suite: LoadedSuite = getattr(importlib.import_module(module), function)()
     return suite
-
-
-def builtin_names() -> list[str]:
-    """Every built-in suite name: packaged files and generated suites."""
-    return sorted({*builtin_suites(), *GENERATED})

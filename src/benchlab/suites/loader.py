@@ -156,6 +156,13 @@ def builtin_suites() -> dict[str, Path]:
     return {path.stem: path for path in sorted(_BUILTIN_DIR.glob("*.yaml"))}
 
 
+def builtin_names() -> list[str]:
+    """Every built-in suite name: packaged files and generated suites."""
+    from benchlab.suites.generated import GENERATED
+
+    return sorted({*builtin_suites(), *GENERATED})
+
+
 def load_suite(ref: str | Path) -> LoadedSuite:
     """Load a built-in suite (`quickstart`, `builtin:quickstart`) or a suite file.
 

@@ -14,20 +14,21 @@ compiles an installed package's .py files, the catalog's included) are not
 part of a task; any other non-text file is one clear error.
 
 Built in: `benchlab run tasks` (the catalog shipped in this package);
-any other folder of tasks: `benchlab run tasks:PATH`.
+any other folder of tasks: `benchlab run tasks:PATH` (the suite is made in
+`suites/tasks.py`, so this package, which the task scorer uses, imports no
+suite loader).
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from benchlab.domain import Case, ScorerSpec, SuiteHeader
+from benchlab.domain import Case
 from benchlab.errors import SuiteError
-from benchlab.suites.loader import LoadedSuite
 from benchlab.tasks.reports import DEFAULT_FORMAT
 
 BUILTIN = Path(__file__).with_name("catalog")
@@ -176,21 +177,3 @@ def load_task(folder: Path) -> Case:
 def missing_toolchain(language: str) -> str | None:
     """The first tool a language needs that is not installed here, if any."""
     return next((tool for tool in LANGUAGES[language][1] if shutil.which(tool) is None), None)
-
-
-def task_suite(path: str | Path | None = None) -> LoadedSuite:
-    """Every task folder under `path` (default: the built-in catalog), sorted by id."""
-    root = Path(path) if path else BUILTIN
-    display = f"tasks:{path}" if path else "builtin:tasks"
-    if not root.is_dir():
-        raise SuiteError(f"{display}: no such folder")
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
-    cases: list[Case | dict[str, Any]] = [load_task(folder) for folder in folders]
-    header = SuiteHeader(
-        name="tasks" if path is None else f"tasks-{root.name}",
-        description="Multi-language programming tasks: complete or repair a workspace, "
-        "then its tests run in the sandbox.",
-        scorers=[ScorerSpec(name="task_tests")],
-        metadata={"kind": "code", "source": str(root)},
-    )
-    return LoadedSuite.from_cases(header, cases, source=display)

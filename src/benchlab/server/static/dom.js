@@ -1,4 +1,4 @@
-// Small DOM helpers shared by the page modules (run.js, label.js).
+// Small DOM helpers shared by the page modules (run.js, label.js, live.js).
 
 // An element with attributes and children; null/undefined children are left out,
 // anything that is not a Node becomes text (never HTML).
@@ -15,4 +15,18 @@ export function h(tag, attrs = {}, ...children) {
 export function text(value) {
   if (value === null || value === undefined) return "";
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
+}
+
+// US dollars, spelled as benchlab/format.py spells them on the server's pages and in
+// the CLI: unknown -> "unknown", 4 decimals below $1 (2 significant digits when that
+// would read $0.0000), cents with separators from $1 up.
+export function money(usd) {
+  if (usd === null || usd === undefined) return "unknown";
+  const sign = usd < 0 ? "-" : "";
+  const amount = Math.abs(usd);
+  if (Math.round(amount * 1e4) / 1e4 >= 1) {
+    return `${sign}$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  }
+  if (amount === 0 || amount >= 0.00005) return `${sign}$${amount.toFixed(4)}`;
+  return `${sign}$${amount.toFixed(1 - Math.floor(Math.log10(amount)))}`;
 }

@@ -1,3 +1,5 @@
+import { money } from "./dom.js";
+
 // Follows a run over `WS /api/runs/{id}/events`; calls back on every message.
 export function followRun(runId, onMessage) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -8,7 +10,7 @@ export function followRun(runId, onMessage) {
 
 export function progressText(m) {
   const total = m.total ? ` / ${m.total}` : "";
-  const cost = m.cost_usd ? ` · $${m.cost_usd.toFixed(4)}` : "";
+  const cost = m.cost_usd ? ` · ${money(m.cost_usd)}` : "";
   return `${m.done}${total} attempts · ${m.passed} passed · ${m.errors} errors${cost}`;
 }
 

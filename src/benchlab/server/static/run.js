@@ -1,7 +1,7 @@
 // The Run page: the attempt panel (prompt, answer, expected, scores, tool calls, logs, diff)
 // and live progress while the run is still going.
 import { diffWords, renderDiff } from "./diff.js";
-import { h, text } from "./dom.js";
+import { h, money, text } from "./dom.js";
 import { followRun, progressText, setBar } from "./live.js";
 
 const panel = document.getElementById("attempt-panel");
@@ -39,7 +39,7 @@ function logs(a) {
     ["status", a.status], ["finish reason", a.finish_reason], ["retries", a.retries], ["cached", a.cached],
     ["tokens in / out", `${a.input_tokens ?? "–"} / ${a.output_tokens ?? "–"}`],
     ["latency", a.latency_ms === null ? "–" : `${a.latency_ms.toFixed(1)} ms`],
-    ["cost", a.cost_usd === null ? "–" : `$${a.cost_usd.toFixed(6)}`],
+    ["cost", a.cost_usd === null ? "–" : money(a.cost_usd)],
     ["finished", a.finished_at], ["error", a.error_type ? `${a.error_type}: ${a.error_message}` : null],
   ];
   return h("dl", { class: "kv" }, ...rows.filter(([, v]) => v !== null && v !== undefined)
