@@ -191,25 +191,10 @@ def _limit(limits: dict[str, Any], ctx: dict[str, Any]) -> None:
 
 
 def _child_frame() -> str:
-    import json
-    import struct
-
-    head = _read_exact(0, 4)
-    body = _read_exact(0, struct.unpack(">I", head)[0]) if head else None
-    if body is None:
+    frame = _rpc.read_frame(0)
+    if frame is None:
         os._exit(_child.EXIT_SETUP)
-    return str(json.loads(body)["check"])
-
-
-def _read_exact(fd: int, n: int) -> bytes | None:
-    chunks: list[bytes] = []
-    while n:
-        chunk = os.read(fd, n)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+    return str(frame["check"])
 
 
 def _judge(check: str, conn: Connection) -> str:

@@ -49,6 +49,27 @@ def send(fd: int, obj: Any) -> None:
         view = view[os.write(fd, view) :]
 
 
+def read_exact(fd: int, n: int) -> bytes | None:
+    """`n` bytes from `fd`, or None at end of input."""
+    chunks: list[bytes] = []
+    while n:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(fd: int) -> Any:
+    """One frame of a trusted peer (the pool, the server), uncapped; None at end of input."""
+    head = read_exact(fd, 4)
+    if head is None:
+        return None
+    body = read_exact(fd, struct.unpack(">I", head)[0])
+    return None if body is None else json.loads(body)
+
+
 def receive(fd: int) -> Any:
     """One frame, or None at end of input; ProtocolError on garbage or an oversized frame."""
     head = _read_exact(fd, 4)
@@ -67,17 +88,11 @@ def receive(fd: int) -> Any:
 
 
 def _read_exact(fd: int, n: int) -> bytes | None:
-    chunks: list[bytes] = []
-    while n:
-        try:
-            chunk = os.read(fd, min(n, 1 << 20))
-        except OSError:
-            return None
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+    """As `read_exact`, a read error (the program's end of the pipe gone) being an end too."""
+    try:
+        return read_exact(fd, n)
+    except OSError:
+        return None
 
 
 # --- values (both sides) -----------------------------------------------------------------------

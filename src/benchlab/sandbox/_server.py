@@ -28,18 +28,18 @@ import re
 import shutil
 import signal
 import stat
-import struct
 import sys
 import time
 import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from benchlab.sandbox import _checker, _child, _wait, landlock, seccomp
+    from benchlab.sandbox import _checker, _child, _rpc, _wait, landlock, seccomp
 else:  # run by path inside the sandbox, where benchlab itself need not be importable
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import _checker
     import _child
+    import _rpc
     import _wait
     import landlock
     import seccomp
@@ -53,30 +53,7 @@ _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC = 1, 2, 4, 32,
 _MS_PRIVATE = 1 << 18
 
 
-def read_frame(fd: int) -> Any:
-    head = _read_exact(fd, 4)
-    if head is None:
-        return None
-    body = _read_exact(fd, struct.unpack(">I", head)[0])
-    return None if body is None else json.loads(body)
-
-
-def write_frame(fd: int, obj: Any) -> None:
-    data = json.dumps(obj).encode()
-    view = memoryview(struct.pack(">I", len(data)) + data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _read_exact(fd: int, n: int) -> bytes | None:
-    chunks: list[bytes] = []
-    while n:
-        chunk = os.read(fd, n)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+read_frame, write_frame = _rpc.read_frame, _rpc.send  # the pool's wire, framed as the RPC's
 
 
 class Server:
