@@ -8,20 +8,13 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from benchlab.store import Store
-from benchlab.store.db import MIGRATIONS_DIR, SCHEMA_HEAD, create_db_engine, current_revision
+from benchlab.store.db import SCHEMA_HEAD, current_revision
+from support.migrations import database_at
 
 
 def test_cached_attempts_of_an_0005_database_cost_nothing(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_db_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    url, engine = database_at(tmp_path, "0005")
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
         for i, (run, cached) in enumerate((("r1", True), ("r1", False), ("r2", False))):
             conn.execute(
                 text(

@@ -19,6 +19,7 @@ from benchlab.providers.profiles import resolve_models
 from benchlab.store import Store, queries
 from benchlab.store import labels as stored
 from benchlab.store.db import SCHEMA_HEAD, current_revision
+from support.migrations import database_at
 
 
 @pytest.fixture
@@ -146,18 +147,7 @@ def test_export_rows_and_candidates(fresh: tuple[str, str]) -> None:
 
 
 def test_an_existing_0003_database_gains_the_labels_table(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from benchlab.store.db import MIGRATIONS_DIR, create_db_engine
-
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_db_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
+    url, engine = database_at(tmp_path, "0003")
     assert current_revision(engine) == "0003"
     assert "labels" not in inspect(engine).get_table_names()
     engine.dispose()

@@ -7,9 +7,10 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from benchlab.store import Store
-from benchlab.store.db import MIGRATIONS_DIR, SCHEMA_HEAD, create_db_engine, current_revision
+from benchlab.store.db import SCHEMA_HEAD, current_revision
 from benchlab.store.schema import attempts, runs
 from benchlab.store.stats import for_runs
+from support.migrations import database_at
 
 
 def _attempt(i: int, status: str, passed: bool, error_type: str | None) -> dict[str, object]:
@@ -32,16 +33,8 @@ def _attempt(i: int, status: str, passed: bool, error_type: str | None) -> dict[
 
 
 def test_an_0004_database_counts_its_errors_apart_after_upgrade(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_db_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    url, engine = database_at(tmp_path, "0004")
     with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
         conn.execute(
             insert(runs).values(
                 id="old",

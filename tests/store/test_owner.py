@@ -15,8 +15,10 @@ from sqlalchemy import inspect, select, update
 from benchlab import api
 from benchlab.errors import ConfigError
 from benchlab.store import Store
+from benchlab.store.db import SCHEMA_HEAD, current_revision
 from benchlab.store.owner import STALE_AFTER, this_host
 from benchlab.store.schema import runs
+from support.migrations import database_at
 
 
 def _running_run(store: Store, run_id: str = "r1") -> str:
@@ -106,18 +108,7 @@ def test_resume_refuses_a_run_whose_owner_is_alive(db_url: str) -> None:
 
 
 def test_an_existing_0006_database_gains_owners_and_64_bit_seeds(tmp_path: Path) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    from benchlab.store.db import MIGRATIONS_DIR, SCHEMA_HEAD, create_db_engine, current_revision
-
-    url = f"sqlite:///{tmp_path}/old.db"
-    engine = create_db_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
+    url, engine = database_at(tmp_path, "0006")
     assert "owner_pid" not in {c["name"] for c in inspect(engine).get_columns("runs")}
     engine.dispose()
     with Store(url) as store:  # opening migrates to head
