@@ -22,13 +22,14 @@ from typing import Any
 import pytest
 
 from benchlab.domain import Case, ScorerSpec
-from benchlab.sandbox import Job, Limits, LocalExecutor, SandboxError
-from benchlab.sandbox.isolation import BACKENDS, available
+from benchlab.sandbox import Job, Limits, LocalExecutor
+from benchlab.sandbox.isolation import BACKENDS
 from benchlab.scorers import build_scorer
 from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.code_exec import PythonTests
 from benchlab.scorers.stdio_exec import StdioTests
 from benchlab.suites.humaneval import problems
+from support.sandboxes import started_executor
 
 FORGERIES = Path(__file__).with_name("forgeries")
 # A plain function, a helper of the prompt used by the tests (poly, encode_cyclic), a list answer.
@@ -64,21 +65,9 @@ def samples(table: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
-def _executor(backend: str) -> LocalExecutor:
-    if not available(backend):
-        pytest.skip(f"{backend} is not installed on this machine")
-    executor = LocalExecutor(workers=2, isolation=backend)
-    try:
-        executor.start()
-    except SandboxError as exc:
-        executor.close()
-        pytest.skip(f"{backend} does not work here: {exc}")
-    return executor
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def ex(request: pytest.FixtureRequest) -> Iterator[LocalExecutor]:
-    with _executor(request.param) as executor:
+    with started_executor(request.param) as executor:
         yield executor
 
 

@@ -21,27 +21,16 @@ from pathlib import Path
 import pytest
 
 from benchlab.sandbox import ExecResult, Job, Limits, LocalExecutor, SandboxError
-from benchlab.sandbox.isolation import BACKENDS, available
+from benchlab.sandbox.isolation import BACKENDS
+from support.sandboxes import started_executor
 
 QUICK = Limits(timeout=2, memory=256 << 20)
 BENIGN = Job.python("print(sum(range(10)))", limits=QUICK)
 
 
-def _executor(backend: str) -> LocalExecutor:
-    if not available(backend):
-        pytest.skip(f"{backend} is not installed on this machine")
-    executor = LocalExecutor(workers=2, isolation=backend)
-    try:
-        executor.start()
-    except SandboxError as exc:
-        executor.close()
-        pytest.skip(f"{backend} does not work here: {exc}")
-    return executor
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def ex(request: pytest.FixtureRequest) -> Iterator[LocalExecutor]:
-    executor = _executor(request.param)
+    executor = started_executor(request.param)
     with executor:
         yield executor
 
@@ -162,7 +151,7 @@ def test_reading_the_parents_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         "print('\\n'.join(seen))\n"
     )
     for backend in BACKENDS:
-        with _executor(backend) as executor:
+        with started_executor(backend) as executor:
             result = run_with_benign(executor, code, Limits(timeout=5, output=1 << 22))
         assert result.outcome == "passed"
         assert secret not in result.stdout, backend
