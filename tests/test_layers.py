@@ -72,21 +72,13 @@ ALLOWED: dict[str, set[str]] = {
     "main": {"cli"},
 }
 
-# Modules still at the package root, by the layer they belong to (issue 12 moves
-# them into that layer's package; then these lines go).
+# The modules at the package root, by the layer they belong to; everything else lives in
+# the package of its layer (`benchlab.<layer>...`).
 ROOT_MODULES: dict[str, str] = {
     "benchlab": "facade",
     "benchlab.__main__": "main",
     "benchlab.domain": "domain",
     "benchlab.errors": "errors",
-    "benchlab.format": "format",
-    "benchlab.api": "api",
-    "benchlab.remote": "api",  # pushes a stored run to a server: a library function
-    "benchlab.import_samples": "suites",  # production samples -> cases
-    "benchlab.validation": "engine",  # checks a run's config before it starts
-    "benchlab.render": "cli",  # rich tables of the CLI
-    "benchlab.render_artifacts": "cli",
-    "benchlab.schedules": "server",  # cron schedules run by `serve --schedules`
 }
 
 # Imports that break the rules and need a move too big for the change that
@@ -312,6 +304,14 @@ def _cycle() -> list[str] | None:
     return None
 
 
+def test_the_package_root_holds_only_the_entry_points_and_the_foundation() -> None:
+    """Every other module lives in the package of its layer, where a newcomer looks for it."""
+    assert sorted(path.name for path in SRC.glob("*.py")) == sorted(
+        f"{module.rpartition('.')[2] if module != 'benchlab' else '__init__'}.py"
+        for module in ROOT_MODULES
+    )
+
+
 def test_no_import_cycle() -> None:
     cycle = _cycle()
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
@@ -321,6 +321,6 @@ def test_the_walk_sees_function_level_and_type_only_imports() -> None:
     """The checks above would pass vacuously if the walk missed the lazy imports."""
     seen = {(str(imp), imp.type_only) for imp in IMPORTS}
     # function-level: the CLI builds the progress bar only when a run starts
-    assert ("benchlab.cli.app -> benchlab.engine.progress", False) in seen
+    assert ("benchlab.cli.app -> benchlab.cli.display.progress", False) in seen
     # TYPE_CHECKING: the facade names the API for type checkers only
     assert ("benchlab -> benchlab.api", True) in seen

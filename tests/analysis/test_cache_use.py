@@ -13,7 +13,7 @@ import httpx
 
 from benchlab import api
 from benchlab.analysis.cache_use import cache_note
-from benchlab.remote import push_run
+from benchlab.cli.remote import push_run
 from support.lab import ADMIN_KEY, make_app
 from support.live_server import LiveServer
 from support.runs import cli, make_run, priced_models, replay, suite

@@ -133,7 +133,7 @@ def parse_tags(tags: list[str]) -> dict[str, str]:
 def progress_sinks(json_mode: bool, quiet: bool) -> list[EventSink]:
     if quiet:
         return []
-    from benchlab.engine.progress import LogProgress, RichProgress
+    from benchlab.cli.display.progress import LogProgress, RichProgress
 
     if sys.stderr.isatty():
         return [RichProgress()]

@@ -29,7 +29,7 @@ def suites(json_out: JsonOpt = False) -> None:
     if json_out:
         print_json(rows)
         return
-    from benchlab.render import print_table
+    from benchlab.cli.display.tables import print_table
 
     print_table("Built-in suites", ["name", "version", "cases", "description"], rows)
 
@@ -67,7 +67,7 @@ def models(
     if json_out:
         print_json({"providers": families, "prices": prices, "profiles": profiles})
         return
-    from benchlab.render import print_table
+    from benchlab.cli.display.tables import print_table
 
     print_table("Providers", ["provider", "description", "key", "base_url"], families)
     print_table(

@@ -96,7 +96,7 @@ COMPARE_HEAD += ["cost A → B", "p50 ms A → B"]
 
 
 def print_comparison(data: dict[str, Any]) -> None:
-    from benchlab import render
+    from benchlab.cli.display import tables as render
 
     console = render.make_console()
     table = render.new_table(

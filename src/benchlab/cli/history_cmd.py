@@ -27,7 +27,6 @@ def history(
 
 
 def print_history(data: dict[str, Any]) -> None:
-    from benchlab import render
     from benchlab.analysis.report import (
         HISTORY_HEAD,
         VERDICT,
@@ -35,6 +34,7 @@ def print_history(data: dict[str, Any]) -> None:
         ci_text,
         history_rows,
     )
+    from benchlab.cli.display import tables as render
     from benchlab.format import percent, points
 
     console = render.make_console()

@@ -37,7 +37,7 @@ def score(
 ) -> None:
     """Score a run's stored answers again, as a new pass kept beside the old ones."""
     from benchlab import api
-    from benchlab.validation import parse_scorer
+    from benchlab.engine.validation import parse_scorer
 
     specs = [parse_scorer(s) for s in scorer] if scorer else None
     if concurrency is not None and concurrency < 1:
@@ -62,7 +62,7 @@ def score(
     if json_out:
         print_json(summary)
         return
-    from benchlab.render import print_summary
+    from benchlab.cli.display.tables import print_summary
 
     print_summary(summary)
 
@@ -100,7 +100,7 @@ def pairwise(
     if json_out:
         print_json(report)
         return
-    from benchlab.render import print_table
+    from benchlab.cli.display.tables import print_table
 
     rows = [
         {

@@ -105,7 +105,7 @@ def _num(value: float | None, digits: int = 3) -> str:
 
 
 def _print(report: dict[str, Any]) -> None:
-    from benchlab.render import print_table
+    from benchlab.cli.display.tables import print_table
     from benchlab.store.passes import describe_pass
 
     labelers = ", ".join(f"{x['labeler']} ({x['labels']})" for x in report["labelers"])

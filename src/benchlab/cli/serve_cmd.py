@@ -71,7 +71,7 @@ def push(
     """Send a finished run to a server's POST /api/results (key from BENCHLAB_ADMIN_KEY).
 
     A server that answers 429/503 is asked again after its Retry-After (5 tries, 60 s)."""
-    from benchlab.remote import push_run
+    from benchlab.cli.remote import push_run
 
     def waiting(attempt: int, wait: float, reason: str) -> None:
         sys.stderr.write(f"{reason}; trying again in {wait:g}s (try {attempt + 1})\n")

@@ -26,8 +26,8 @@ def spend(
         print_json(data)
         return
     from benchlab.analysis.spend import spend_line
+    from benchlab.cli.display.tables import make_console, print_table
     from benchlab.format import money
-    from benchlab.render import make_console, print_table
 
     make_console().print(spend_line(data), highlight=False, markup=False)
     for key in ("model", "suite"):

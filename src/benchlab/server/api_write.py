@@ -97,8 +97,8 @@ class LaunchRequest(BaseModel):
 @router.post("/runs", status_code=202, responses=_ADMIN_ERRORS)
 def post_run(request: Request, body: LaunchRequest) -> dict[str, Any]:
     """Start a run in the server process; follow it on `WS /api/runs/{run_id}/events`."""
+    from benchlab.engine.validation import build_config
     from benchlab.providers.profiles import resolve_models
-    from benchlab.validation import build_config
 
     settings = request.app.state.settings
     allowed = launchable(settings)

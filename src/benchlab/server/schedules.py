@@ -35,8 +35,8 @@ from benchlab.errors import UserError
 from benchlab.store import Store, queries
 
 if TYPE_CHECKING:
-    from benchlab.schedules import Schedule, ScheduleFile
     from benchlab.server.launcher import Launcher
+    from benchlab.server.schedule_file import Schedule, ScheduleFile
     from benchlab.server.settings import Settings
 
 log = logging.getLogger("benchlab.schedules")
@@ -211,7 +211,7 @@ def from_settings(settings: Settings, launcher: Launcher, store: Store) -> Sched
     before the server starts), or None when the server has no schedules."""
     if settings.schedules is None:
         return None
-    from benchlab.schedules import load_schedules
+    from benchlab.server.schedule_file import load_schedules
 
     file = load_schedules(settings.schedules, env=settings.env)
     return Scheduler(file, launcher, store.url, settings.schedule_clock)

@@ -198,7 +198,7 @@ def load_suite(ref: str | Path) -> LoadedSuite:
 def _resolve(ref: str | Path) -> tuple[Path, str]:
     if isinstance(ref, str):
         name = ref.removeprefix("builtin:")
-        if ref.startswith("builtin:") or _looks_like_name(ref):
+        if ref.startswith("builtin:") or looks_like_name(ref):
             known = builtin_suites()
             if name not in known:
                 from benchlab.suites.generated import GENERATED
@@ -218,7 +218,9 @@ def _resolve(ref: str | Path) -> tuple[Path, str]:
     return path, display
 
 
-def _looks_like_name(ref: str) -> bool:
+def looks_like_name(ref: str) -> bool:
+    """A bare word names a built-in suite; anything with a suffix or a slash is a path (the
+    schedules file resolves its suite references by this same rule)."""
     return bool(ref) and not Path(ref).suffix and "/" not in ref and "\\" not in ref
 
 

@@ -17,7 +17,7 @@ export function text(value) {
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
-// US dollars, spelled as benchlab/format.py spells them on the server's pages and in
+// US dollars, spelled as benchlab/format/__init__.py spells them on the server's pages and in
 // the CLI: unknown -> "unknown", 4 decimals below $1 (2 significant digits when that
 // would read $0.0000), cents with separators from $1 up.
 export function money(usd) {

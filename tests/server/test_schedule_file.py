@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from benchlab.errors import ConfigError
-from benchlab.schedules import load_schedules, next_time, parse_cron
+from benchlab.server.schedule_file import load_schedules, next_time, parse_cron
 
 SUITE = """\
 name: local
@@ -292,7 +292,7 @@ def test_a_schedule_uses_its_own_zone(tmp_path: Path) -> None:
 
 
 def test_the_readme_example_loads(tmp_path: Path) -> None:
-    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
     section = readme.split("### Schedules", 1)[1]
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "suites").mkdir()

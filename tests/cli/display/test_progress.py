@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import time
 
+from benchlab.cli.display.progress import LogProgress, RichProgress
 from benchlab.engine.events import AttemptFinished, Event, RunFinished, RunStarted, RunTotals
-from benchlab.engine.progress import LogProgress, RichProgress
 
 
 def _events(n: int) -> list[Event]:

@@ -56,7 +56,7 @@ def test_push_does_not_wait_past_its_bound(tmp_path: Path) -> None:
     [("7", 7.0), (None, None), ("soon", None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
 )
 def test_retry_after_forms(header: str | None, expected: float | None) -> None:
-    from benchlab.remote import retry_after_seconds
+    from benchlab.cli.remote import retry_after_seconds
 
     assert retry_after_seconds(header) == expected
     assert retry_after_seconds("Thu, 01 Jan 2099 00:00:10 GMT", now=4070908800.0) == 10.0

@@ -22,7 +22,7 @@ schedule tracks the model as it is that day).
 Everything is checked when the file is loaded, before a server starts: cron
 expressions, time zones, suites (loaded, so a broken suite file is caught
 now and not at 6 a.m.), models and their API keys, and finally the whole
-`RunConfig`, built by the same `validation.build_config` that `benchlab run`
+`RunConfig`, built by the same `engine.validation.build_config` that `benchlab run`
 uses. A mistake is one `ConfigError` naming the file, the line and the
 schedule. `cronsim` (the cron engine healthchecks.io uses, with Debian cron's
 DST rules) is imported inside functions, so only `serve --schedules` pays
@@ -290,12 +290,13 @@ def _suite(where: _Where, ref: str) -> str:
     """The suite reference the engine gets (files made absolute), loaded once to check it."""
     from benchlab.suites import load_suite
     from benchlab.suites.generated import FORMATS
+    from benchlab.suites.loader import looks_like_name
 
     kind, sep, rest = ref.partition(":")
     key = "suite" if where.key_lines.get("suite") else "suites"
     if sep and kind in FORMATS:
         resolved = f"{kind}:{where.relative(rest)}"
-    elif ref.startswith("builtin:") or _looks_like_name(ref):
+    elif ref.startswith("builtin:") or looks_like_name(ref):
         resolved = ref
     else:
         resolved = where.relative(ref)
@@ -306,16 +307,11 @@ def _suite(where: _Where, ref: str) -> str:
     return resolved
 
 
-def _looks_like_name(ref: str) -> bool:
-    # The loader's own rule (suites/loader.py): a bare word is a built-in name, else a path.
-    return bool(ref) and not Path(ref).suffix and "/" not in ref and "\\" not in ref
-
-
 def _config(where: _Where, spec: _Spec, suites: list[str], env: Mapping[str, str]) -> RunConfig:
     """The run config, built exactly as `benchlab run` builds it."""
+    from benchlab.engine.validation import build_config, parse_scorer
     from benchlab.providers.profiles import resolve_models
     from benchlab.providers.registry import api_key_for
-    from benchlab.validation import build_config, parse_scorer
 
     if SCHEDULE_TAG in spec.tags:
         raise where.error("tags", f"tags: {SCHEDULE_TAG!r} is set by the scheduler")

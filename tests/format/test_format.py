@@ -56,7 +56,7 @@ def test_no_module_formats_money_or_percentages_by_hand() -> None:
     found = [
         f"{path.relative_to(root)}:{number}"
         for path in sorted(root.rglob("*.py"))
-        if path.name != "format.py"
+        if path.relative_to(root) != Path("format", "__init__.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if by_hand.search(line)
     ]
