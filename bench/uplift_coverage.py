@@ -27,8 +27,8 @@ import time
 
 import numpy as np
 
-from benchlab.analysis.bootstrap import percentile_bounds, ratio_distribution
-from benchlab.analysis.stats import t_critical
+from benchlab.analysis.stats.bootstrap import percentile_bounds, ratio_distribution
+from benchlab.analysis.stats.core import t_critical
 
 SETS = (3, 10, 36)
 

@@ -49,7 +49,10 @@ ALLOWED: dict[str, set[str]] = {
     "suites": _BASE | {"scorers", "tasks"},
     # The run loop: suites x models, asked through providers, scored, stored.
     "engine": _BASE | {"store", "sandbox", "providers", "tasks", "scorers", "suites"},
-    # Summaries, comparisons and reports read the store, never the engine.
+    # Summaries, comparisons and reports read the store, never the engine. Inside it,
+    # `analysis.stats` (intervals, bootstrap, paired tests, power, pass@k, agreement) takes
+    # plain numbers and `analysis.render` (markdown, HTML, SVG, JUnit) takes built documents:
+    # neither reads the store (test_statistics_and_renderers_import_nothing_of_the_store).
     "analysis": _BASE | {"store", "suites"},
     # Human labels: stored, compared with the scorers' verdicts.
     "labeling": _BASE | {"store", "scorers", "analysis"},
@@ -93,10 +96,6 @@ KNOWN_VIOLATIONS: set[str] = set()
 STORE_LIBRARIES = ("sqlalchemy", "alembic")
 # Modules outside store/ that still import them, by the same must-only-shrink rule.
 KNOWN_STORE_BYPASSES: set[str] = {
-    # Their SQL queries belong in store/ (issue 12 splits analysis/ into pure
-    # statistics, store queries and renderers; these move with that split).
-    "benchlab.analysis.cache_use",
-    "benchlab.analysis.factors",
     # Catches sqlalchemy's IntegrityError from `import_run` (a typed store error
     # belongs with the one-record write path of issue 12, step 1).
     "benchlab.server.api_write",
@@ -276,6 +275,54 @@ def test_only_the_store_talks_to_the_database() -> None:
 def test_known_store_bypasses_are_still_there() -> None:
     gone = sorted(KNOWN_STORE_BYPASSES - _store_bypasses())
     assert not gone, f"fixed, so remove from KNOWN_STORE_BYPASSES: {gone}"
+
+
+def _database_imports(module: str) -> list[str]:
+    """What `module` imports of the store's layer or of the database libraries."""
+    found = [
+        str(imp) for imp in IMPORTS if imp.importer == module and layer_of(imp.imported) == "store"
+    ]
+    for node in ast.walk(ast.parse(MODULES[module].read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        found += [f"{module} -> {n}" for n in names if n.split(".")[0] in STORE_LIBRARIES]
+    return found
+
+
+def test_statistics_and_renderers_import_nothing_of_the_store() -> None:
+    """Statistics take numbers and renderers take built documents: neither reads a run."""
+    pure = [
+        m for m in MODULES if m.startswith(("benchlab.analysis.stats", "benchlab.analysis.render"))
+    ]
+    assert "benchlab.analysis.stats.bootstrap" in pure and "benchlab.analysis.render.html" in pure
+    found = [line for module in pure for line in _database_imports(module)]
+    assert not found, found
+
+
+def test_statistics_import_only_statistics() -> None:
+    """`analysis.stats` stands alone (our errors aside): a formula is tested without a run,
+    and the summaries build on it, never the other way round."""
+    found = sorted(
+        str(imp)
+        for imp in IMPORTS
+        if imp.importer.startswith("benchlab.analysis.stats")
+        and not imp.imported.startswith("benchlab.analysis.stats")
+        and imp.imported != "benchlab.errors"
+    )
+    assert not found, found
+    assert any(imp.importer == "benchlab.analysis.stats.power" for imp in IMPORTS)
+
+
+def test_the_database_check_sees_the_store_and_sqlalchemy() -> None:
+    """The check above would pass vacuously if it missed either kind of import."""
+    assert "benchlab.analysis.summary -> benchlab.store" in _database_imports(
+        "benchlab.analysis.summary"
+    )
+    assert "benchlab.store.outcomes -> sqlalchemy" in _database_imports("benchlab.store.outcomes")
 
 
 def _cycle() -> list[str] | None:

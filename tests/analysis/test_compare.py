@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from benchlab import api
-from benchlab.analysis.multiple import holm
-from benchlab.analysis.paired import mcnemar_exact
+from benchlab.analysis.stats.multiple import holm
+from benchlab.analysis.stats.paired import mcnemar_exact
 from benchlab.errors import ConfigError, NotFound
 from support.runs import make_run, replay, suite
 

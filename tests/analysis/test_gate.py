@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchlab import api
-from benchlab.analysis.gate_output import gate_junit, gate_markdown
+from benchlab.analysis.render.gate_output import gate_junit, gate_markdown
 from benchlab.errors import ConfigError, NotFound
 from support.runs import make_run, priced_models, replay, suite
 

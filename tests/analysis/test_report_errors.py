@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from benchlab.analysis.render.formats import render_report
 from benchlab.analysis.report import build_report
-from benchlab.analysis.report_formats import render_report
 from benchlab.store import Store
 from support.lab import make_seed
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchlab.analysis.stats import t_interval
+from benchlab.analysis.stats.core import t_interval
 
 STUDIES = 4000
 TOLERANCE = 0.015

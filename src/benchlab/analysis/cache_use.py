@@ -12,10 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
-
 from benchlab.store import Store
-from benchlab.store.schema import attempts
+from benchlab.store.cached_answers import cached_answers
 
 
 def _iso(ts: float | None) -> str | None:
@@ -24,14 +22,7 @@ def _iso(ts: float | None) -> str | None:
 
 def cache_use(store: Store, run_id: str) -> tuple[dict[str, int], dict[str, Any] | None]:
     """(model -> reused answers, run-level {"used", "from", "to"} or None when none was)."""
-    a = attempts.c
-    query = (
-        select(a.model, func.count(), func.min(a.cached_at), func.max(a.cached_at))
-        .where(and_(a.run_id == run_id, a.cached.is_(True)))
-        .group_by(a.model)
-    )
-    with store.engine.connect() as conn:
-        rows = list(conn.execute(query))
+    rows = cached_answers(store, run_id)
     per_model = {m: int(n) for m, n, _lo, _hi in rows}
     if not per_model:
         return {}, None

@@ -22,10 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchlab.analysis.bootstrap import DEFAULT_SEED, LEVEL
-from benchlab.analysis.intervals import scale_of
-from benchlab.analysis.multiple import BH, HOLM, adjust
-from benchlab.analysis.paired import PairedResult, paired_test, verdict
+from benchlab.analysis.stats.bootstrap import DEFAULT_SEED, LEVEL
+from benchlab.analysis.stats.intervals import scale_of
+from benchlab.analysis.stats.multiple import BH, HOLM, adjust
+from benchlab.analysis.stats.paired import PairedResult, paired_test, verdict
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import Run
 from benchlab.errors import ConfigError

@@ -28,13 +28,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select
-
-from benchlab.analysis.stats import t_interval
+from benchlab.analysis.stats.core import t_interval
 from benchlab.errors import ConfigError
-from benchlab.store.pass_view import pass_clause
+from benchlab.store.pass_scores import pass_scores
 from benchlab.store.passes import resolve_pass
-from benchlab.store.schema import attempts, scores
 from benchlab.store.store import Store
 from benchlab.suites.grid import level_text
 
@@ -87,22 +84,6 @@ def _suite_factors(
     return factors, scorer_order, metadata
 
 
-def _score_rows(
-    store: Store, run_id: str, pass_no: int
-) -> list[tuple[str, str, str, str, float, str | None]]:
-    """(model, suite, case, scorer, value, details) of one scoring pass."""
-    a, s = attempts.c, scores.c
-    query = (
-        select(a.model, a.suite, a.case_id, s.scorer, s.value, s.details)
-        .select_from(scores.join(attempts, attempts.c.id == scores.c.attempt_id))
-        .where(and_(s.run_id == run_id, s.value.is_not(None)))
-        .order_by(a.model, a.suite, a.case_id, a.sample)
-    )
-    query = query.where(pass_clause(run_id, pass_no))
-    with store.engine.connect() as conn:
-        return [(m, su, c, sc, float(v), d) for m, su, c, sc, v, d in conn.execute(query)]
-
-
 CI_METHOD = "t"
 
 
@@ -130,7 +111,7 @@ def factor_report(
     by = by or paired_by  # `--paired-by F` alone also shows the levels of F
     if by is None:
         raise ConfigError("--by: give a factor (or --paired-by)")
-    rows = _score_rows(store, run.id, shown.pass_no)
+    rows = pass_scores(store, run.id, shown.pass_no)
     present = {r[3] for r in rows}
     scorer = (
         STANCE

@@ -28,8 +28,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchlab.analysis.bootstrap import DEFAULT_SEED
 from benchlab.analysis.compare import Comparison, ModelComparison, PairedCase, compare_runs
+from benchlab.analysis.stats.bootstrap import DEFAULT_SEED
 from benchlab.domain import Run
 from benchlab.errors import ConfigError, NotFound
 from benchlab.format import money, percent, points, points_interval

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from benchlab.analysis.bootstrap import DEFAULT_SEED
 from benchlab.analysis.compare import pair_cases, result_dict
-from benchlab.analysis.intervals import rate_interval
-from benchlab.analysis.multiple import BH, adjust
-from benchlab.analysis.paired import paired_test, verdict
+from benchlab.analysis.stats.bootstrap import DEFAULT_SEED
+from benchlab.analysis.stats.intervals import rate_interval
+from benchlab.analysis.stats.multiple import BH, adjust
+from benchlab.analysis.stats.paired import paired_test, verdict
 from benchlab.domain import Run
 from benchlab.errors import ConfigError, NotFound
 from benchlab.store import Store

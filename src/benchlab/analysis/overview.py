@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
-from benchlab.analysis.stats import wilson_interval
+from benchlab.analysis.stats.core import wilson_interval
 from benchlab.domain import Run
 from benchlab.store import Store
 from benchlab.store import stats as run_stats

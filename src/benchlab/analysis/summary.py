@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.analysis.cache_use import add_cache_use
-from benchlab.analysis.intervals import enrich_summary
 from benchlab.analysis.judge_spend import add_judge_spend
-from benchlab.analysis.pass_at_k import add_pass_at_k
-from benchlab.analysis.stats import mean, percentile, wilson_interval
+from benchlab.analysis.stats.core import mean, percentile, wilson_interval
+from benchlab.analysis.summary_intervals import enrich_summary
+from benchlab.analysis.summary_pass_at_k import add_pass_at_k
 from benchlab.store import Store
 from benchlab.store.error_kinds import by_kind, error_kinds
 

@@ -275,7 +275,7 @@ def write_factor_csv(report: dict[str, Any], out: IO[str], *, db: str | None = N
 
 def _write_code_artifacts(store: Store, run_id: str) -> None:
     """Code runs keep prompt.txt, response.txt, patch.diff, stdout.log, stderr.log per attempt."""
-    from benchlab.analysis.pass_at_k import is_code_run
+    from benchlab.analysis.summary_pass_at_k import is_code_run
     from benchlab.store import artifacts
 
     if is_code_run(store, store.get_run(run_id)):
@@ -425,8 +425,8 @@ def history(
 
 def report(run_id: str, *, db: str | None = None, fmt: str = "md", last: int = 20) -> str:
     """A self-contained report of a run (markdown, or HTML with inline charts)."""
+    from benchlab.analysis.render.formats import render_report
     from benchlab.analysis.report import build_report
-    from benchlab.analysis.report_formats import render_report
 
     with Store(db) as store:
         return render_report(build_report(store, run_id, last=last), fmt)
@@ -442,7 +442,7 @@ def power(
     discordance: float | None = None,
 ) -> dict[str, Any]:
     """Cases needed to detect a drop of `delta` from `rate`, or the drop `cases` can detect."""
-    from benchlab.analysis.power import cases_needed, detectable_for_cases
+    from benchlab.analysis.stats.power import cases_needed, detectable_for_cases
 
     if (delta is None) == (cases is None):
         raise ConfigError("power: give exactly one of --delta or --cases")
@@ -515,7 +515,7 @@ async def apairwise(
 ) -> dict[str, Any]:
     """Which model answered better, case by case, judged in both orders: win rates with
     intervals, the share of order-inconsistent verdicts, Bradley-Terry ratings (> 2 models)."""
-    from benchlab.analysis.pairwise import pairwise_report
+    from benchlab.analysis.stats.pairwise import pairwise_report
     from benchlab.engine.pairwise import judge_pairs
 
     with Store(db) as store:

@@ -73,7 +73,7 @@ def gate(
         max_cost_increase=max_cost_increase,
         allow_errors=allow_errors,
     )
-    from benchlab.analysis.gate_output import gate_junit, gate_markdown
+    from benchlab.analysis.render.gate_output import gate_junit, gate_markdown
     from benchlab.cli._files import write_text
 
     if markdown is not None:

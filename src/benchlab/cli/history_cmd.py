@@ -27,7 +27,7 @@ def history(
 
 
 def print_history(data: dict[str, Any]) -> None:
-    from benchlab.analysis.report import (
+    from benchlab.analysis.render.markdown import (
         HISTORY_HEAD,
         VERDICT,
         alert_lines,

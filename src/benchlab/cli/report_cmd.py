@@ -21,7 +21,7 @@ def report(
 ) -> None:
     """Summary with intervals, categories, cost and latency, history and alerts."""
     from benchlab import api
-    from benchlab.analysis.report import FORMATS
+    from benchlab.analysis.render.formats import FORMATS
     from benchlab.errors import ConfigError
 
     if fmt not in FORMATS:

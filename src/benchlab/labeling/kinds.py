@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from benchlab.analysis.agreement import Level
+from benchlab.analysis.stats.agreement import Level
 from benchlab.errors import ConfigError
 
 

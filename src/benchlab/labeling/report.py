@@ -19,7 +19,7 @@ from collections import defaultdict
 from itertools import combinations
 from typing import Any
 
-from benchlab.analysis.agreement import (
+from benchlab.analysis.stats.agreement import (
     LEVELS,
     cohen_kappa,
     confusion_matrix,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchlab.analysis.stats import mean, percentile, wilson_interval
+from benchlab.analysis.stats.core import mean, percentile, wilson_interval
 
 
 def _wilson(successes: int, n: int) -> tuple[float, float]:
@@ -47,7 +47,7 @@ def test_percentile_matches_linear_interpolation() -> None:
 def test_t_critical_matches_scipy() -> None:
     from scipy.stats import t as student
 
-    from benchlab.analysis.stats import t_critical
+    from benchlab.analysis.stats.core import t_critical
 
     for df in (1, 2, 3, 9, 35, 200):
         assert t_critical(0.95, df) == pytest.approx(student.ppf(0.975, df), rel=1e-9)
@@ -56,7 +56,7 @@ def test_t_critical_matches_scipy() -> None:
 def test_constant_continuous_paired_difference_gets_no_pass_fail_bound() -> None:
     """Issue 11: a continuous change the same in every case fell back to a Wilson bound
     ("wilson-bound"), wider than any noisy change's interval."""
-    from benchlab.analysis.bootstrap import paired_interval
+    from benchlab.analysis.stats.bootstrap import paired_interval
 
     steady = paired_interval([0.0, 0.25, 0.5], [0.5, 0.75, 1.0])
     noisy = paired_interval([0.0, 0.25, 0.5], [0.4, 0.8, 1.0])
@@ -70,7 +70,7 @@ def test_constant_continuous_paired_difference_gets_no_pass_fail_bound() -> None
 def test_a_constant_continuous_score_mean_is_not_less_certain_than_a_noisy_one() -> None:
     """Issue 11, in the summary's per-scorer means: every case judged +0.6 fell back to a
     Wilson interval on the rescaled value, wider than a noisy score's bootstrap interval."""
-    from benchlab.analysis.intervals import mean_interval
+    from benchlab.analysis.stats.intervals import mean_interval
 
     steady = mean_interval([0.6] * 12, clustered=False)
     noisy = mean_interval([0.5, 0.7] * 6, clustered=False)

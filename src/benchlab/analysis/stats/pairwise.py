@@ -16,7 +16,7 @@ import itertools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from benchlab.analysis.bootstrap import DEFAULT_SEED, bootstrap_rate, resample_counts
+from benchlab.analysis.stats.bootstrap import DEFAULT_SEED, bootstrap_rate, resample_counts
 
 if TYPE_CHECKING:
     import numpy as np

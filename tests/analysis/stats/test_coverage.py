@@ -45,10 +45,10 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from benchlab.analysis.bootstrap import rate_intervals
-from benchlab.analysis.paired import mcnemar_exact, sign_flip_p_value, verdict
-from benchlab.analysis.power import cases_needed
-from benchlab.analysis.stats import wilson_interval
+from benchlab.analysis.stats.bootstrap import rate_intervals
+from benchlab.analysis.stats.core import wilson_interval
+from benchlab.analysis.stats.paired import mcnemar_exact, sign_flip_p_value, verdict
+from benchlab.analysis.stats.power import cases_needed
 
 GRID = [(n, p) for n in (20, 100, 1000) for p in (0.05, 0.5, 0.95)]
 WILSON_RUNS = 20_000

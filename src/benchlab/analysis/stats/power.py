@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from benchlab.analysis.stats import normal_quantile
+from benchlab.analysis.stats.core import normal_quantile
 from benchlab.errors import ConfigError
 
 

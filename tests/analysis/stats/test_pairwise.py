@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from benchlab.analysis.pairwise import PRIOR, _fit, pair_rows, pairwise_report, ratings
+from benchlab.analysis.stats.pairwise import PRIOR, _fit, pair_rows, pairwise_report, ratings
 
 
 @dataclass

@@ -15,9 +15,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchlab.analysis.bootstrap import DEFAULT_RESAMPLES, DEFAULT_SEED, Interval, paired_interval
-from benchlab.analysis.power import detectable_difference, detectable_shift
-from benchlab.analysis.stats import wilson_interval
+from benchlab.analysis.stats.bootstrap import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    Interval,
+    paired_interval,
+)
+from benchlab.analysis.stats.core import wilson_interval
+from benchlab.analysis.stats.power import detectable_difference, detectable_shift
 
 EXACT_SIGN_FLIPS = 16  # up to 2**16 sign patterns enumerated; beyond, Monte Carlo
 SIGN_FLIP_DRAWS = 20_000

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchlab.analysis.power import (
+from benchlab.analysis.stats.power import (
     cases_needed,
     detectable_difference,
     detectable_for_cases,

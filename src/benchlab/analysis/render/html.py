@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from benchlab.analysis.report import (
+from benchlab.analysis.render.markdown import (
     ERRORS_HEAD,
     FAILURE_HEAD,
     HISTORY_HEAD,
@@ -25,7 +25,7 @@ from benchlab.analysis.report import (
     history_rows,
     summary_rows,
 )
-from benchlab.analysis.svg import Bar, Point, rate_bars, trend_chart
+from benchlab.analysis.render.svg import Bar, Point, rate_bars, trend_chart
 
 CSS = """
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from benchlab.analysis.stats import wilson_interval
+from benchlab.analysis.stats.core import wilson_interval
 
 if TYPE_CHECKING:
     import numpy as np
@@ -104,7 +104,7 @@ def rate_intervals(
     """
     import numpy as np
 
-    from benchlab.analysis.stats import normal_quantile
+    from benchlab.analysis.stats.core import normal_quantile
 
     num_a = np.asarray(num, dtype=np.float64)
     den_a = np.asarray(den, dtype=np.float64)
@@ -176,7 +176,7 @@ def paired_interval(
     point = float(diff.mean())
     if float(hi[0] - lo[0]) > 1e-12 * max(1.0, abs(point)):
         return Interval(float(lo[0]), float(hi[0]), "paired-bootstrap")
-    from benchlab.analysis.stats import normal_quantile, t_interval
+    from benchlab.analysis.stats.core import normal_quantile, t_interval
 
     found_t = t_interval([float(d) for d in diff], level)  # None for a single case
     if found_t is not None and not all(v in (0.0, 1.0) for v in (*a, *b)):

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import benchlab as api
-from benchlab.analysis.pass_at_k import allowed_ks, estimate, pass_at_k
+from benchlab.analysis.stats.pass_at_k import allowed_ks, estimate, pass_at_k
 
 
 @given(

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from benchlab.analysis.agreement import (
+from benchlab.analysis.stats.agreement import (
     LEVELS,
     Level,
     cohen_kappa,

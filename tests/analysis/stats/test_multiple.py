@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy.stats import false_discovery_control
 
-from benchlab.analysis.multiple import BH, HOLM, adjust, benjamini_hochberg, holm
+from benchlab.analysis.stats.multiple import BH, HOLM, adjust, benjamini_hochberg, holm
 
 
 def test_holm_by_hand() -> None:

@@ -64,7 +64,7 @@ def t_critical(level: float, df: int) -> float:
     Found by bisection on the closed-form tail of `agreement.student_t_two_sided`, so
     no scipy at run time; 200 halvings of [0, 1e6] are far below double precision.
     """
-    from benchlab.analysis.agreement import student_t_two_sided
+    from benchlab.analysis.stats.agreement import student_t_two_sided
 
     if df < 1:
         raise ValueError("degrees of freedom must be at least 1")
