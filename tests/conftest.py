@@ -20,7 +20,8 @@ from support.servers import StubServer
 settings.register_profile("benchlab", deadline=None)
 settings.load_profile("benchlab")
 
-# The packages whose tests run against every database kind that `backends()` offers.
+# The packages (top folders of tests/) whose tests run against every database kind that
+# `backends()` offers.
 STORE_PACKAGES = ("store", "engine", "analysis")
 
 
@@ -36,7 +37,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     SQLite and, where a server is configured, PostgreSQL; elsewhere SQLite is enough."""
     if "db_url" not in metafunc.fixturenames:
         return
-    package = metafunc.definition.path.parent.name
+    package = metafunc.definition.path.relative_to(Path(__file__).parent).parts[0]
     kinds = backends() if package in STORE_PACKAGES else ["sqlite"]
     metafunc.parametrize("db_url", kinds, indirect=True)
 
