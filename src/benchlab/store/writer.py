@@ -48,9 +48,10 @@ def insert_newest_wins(engine: Engine, table: Table) -> Any:
     name = engine.dialect.name
     key = [c.name for c in table.primary_key.columns]
     if name in ("sqlite", "postgresql"):
-        from sqlalchemy.dialects import postgresql, sqlite
-
-        dialect_insert = sqlite.insert if name == "sqlite" else postgresql.insert
+        if name == "sqlite":  # only the dialect in use: postgresql's costs ~50 ms to import
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
         stmt = dialect_insert(table)
         rest = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key}
         return stmt.on_conflict_do_update(index_elements=key, set_=rest)
