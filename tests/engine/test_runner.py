@@ -285,7 +285,7 @@ async def test_adaptive_concurrency_backs_off_on_429(
     with Store(db_url) as store:
         engine = Engine(_config(suite, db_url, concurrency=8), store, env=_env(stub_server))
         outcome = await engine.run()
-        (limiter,) = engine._endpoint_limits.values()
+        (limiter,) = engine.gateway._endpoint_limits.values()
     assert outcome.status == "completed" and outcome.totals.errors == 0
     assert limiter.limit < 8  # halved on the 429s, and not yet grown back to the bound
 
