@@ -165,6 +165,12 @@ class ModelGateway:
     def price(self, model: str) -> Price | None:
         return self.lane_for(model).profile.price
 
+    def check_judges(self, models: set[str]) -> None:
+        """Every judge resolvable, with its key: the same checks as the run's own models,
+        before anything is sent."""
+        for model in sorted(models):
+            self.pool.check(profile_for(model, self.config))
+
     # --- the answer cache --------------------------------------------------------------------
     def with_cache(self, lane: ModelLane, items: Iterator[WorkItem]) -> Iterator[WorkItem]:
         """Attach cached completions, looking keys up a chunk at a time (one SELECT each).

@@ -19,7 +19,6 @@ from typing import Any
 
 from benchlab.domain import Case
 from benchlab.engine.gateway import ModelGateway
-from benchlab.engine.judges import check_judges
 from benchlab.engine.rescore import stored_config
 from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
@@ -164,7 +163,7 @@ async def judge_pairs(
         overrides["judge_cache"] = False
     config = stored_config(store, run.id, overrides)
     gateway = ModelGateway(config, store, env=env)
-    check_judges({judge_model}, config, gateway.pool)
+    gateway.check_judges({judge_model})
     judge = PairwiseJudge(judge_model, options or JudgeOptions(judge_model), template)
     cases = _cases(store, run.id)
     answers: dict[Key, dict[str, str]] = {}

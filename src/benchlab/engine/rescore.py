@@ -21,7 +21,7 @@ from benchlab.domain import Case, ScorerSpec
 from benchlab.engine.attempt import overall_passed, score_answer, score_rows
 from benchlab.engine.config import RunConfig
 from benchlab.engine.gateway import ModelGateway
-from benchlab.engine.judges import check_judges, judge_models
+from benchlab.engine.judges import judge_models
 from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
 from benchlab.scorers.base import Answer, Scorer, close_scorers
@@ -115,9 +115,7 @@ async def score_pass(
     config = stored_config(store, run_id, overrides)
     cases = _Cases(store, run_id, scorers)
     gateway = ModelGateway(config, store, env=env)
-    check_judges(
-        judge_models(cases.all_scorers(), config.judge_model, run_id), config, gateway.pool
-    )
+    gateway.check_judges(judge_models(cases.all_scorers(), config.judge_model, run_id))
     pass_no = start_pass(
         store,
         run_id,

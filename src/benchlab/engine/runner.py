@@ -41,7 +41,7 @@ from benchlab.engine.budget import STOPPED
 from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
 from benchlab.engine.gateway import GatewayContext, ModelGateway
-from benchlab.engine.judges import check_judges, judge_models
+from benchlab.engine.judges import judge_models
 from benchlab.engine.plan import (
     SuitePlan,
     WorkItem,
@@ -120,7 +120,7 @@ class Engine:
         judges: set[str] = set()
         for plan in plans if self.config.score else []:
             judges |= judge_models(plan.built_scorers(), self.config.judge_model, plan.name)
-        check_judges(judges, self.config, self.gateway.pool)
+        self.gateway.check_judges(judges)
         self.warnings = _oracle_warnings(plans, self.config.models)
         return plans, n_cases
 
