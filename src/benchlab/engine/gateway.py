@@ -38,8 +38,10 @@ from benchlab.scorers.base import EmbeddingCache, EmbedRetry
 from benchlab.store import BatchWriter, Store
 from benchlab.store.embeddings import EmbeddingStore
 
-_EmbedLaneKey = tuple[str, str | None, str | None, EmbedRetry | None]
-EMBED_MAX_DELAY = 30.0  # seconds: an embedding retry never waited longer (scorers/embedding.py)
+_EmbedLaneKey = tuple[str, str | None, str | None, float | None, EmbedRetry | None]
+# Seconds an embedding retry waits at most (unless the server's Retry-After says longer):
+# the cap the `semantic` scorer's own retry loop had before it went through the gateway.
+EMBED_MAX_DELAY = 30.0
 
 
 class ModelGateway:
@@ -70,9 +72,7 @@ class ModelGateway:
         self.budget = Budget(config.max_cost) if budget is None else budget
         self.health: dict[str, LaneHealth] = {}
         self._lanes: dict[str, ModelLane] = {}
-        self._embed_lanes: dict[
-            tuple[str, str | None, str | None, EmbedRetry | None], ModelLane
-        ] = {}
+        self._embed_lanes: dict[_EmbedLaneKey, ModelLane] = {}
         self._endpoint_limits: dict[str, AdaptiveLimiter] = {}
         self._global: asyncio.Semaphore | None = None
         self._writer: BatchWriter | None = None
@@ -104,13 +104,13 @@ class ModelGateway:
         await self.pool.aclose()
 
     @contextlib.asynccontextmanager
-    async def session(self, *, executor: str | None = None) -> AsyncIterator[GatewayContext]:
+    async def session(self) -> AsyncIterator[GatewayContext]:
         """The gateway for scoring outside a run (scoring passes, pairwise judging): one
         global bound, cache rows written as they come, everything closed at the end."""
         self.bound_total()
         self.open_writer()
         try:
-            yield GatewayContext(self, executor=executor)
+            yield GatewayContext(self)
         finally:
             await self.close_writer()
             await self.aclose()
@@ -306,7 +306,7 @@ class ModelGateway:
         return outcome.completion
 
     def _embed_lane(self, model: ModelProfile, retry: EmbedRetry | None) -> ModelLane:
-        key = (model.spec, model.base_url, model.api_key_env, retry)
+        key = (model.spec, model.base_url, model.api_key_env, model.timeout, retry)
         lane = self._embed_lanes.get(key)
         if lane is None:
             policy = self._policy()
@@ -318,12 +318,13 @@ class ModelGateway:
 
 
 class GatewayContext:
-    """The `ScoreContext` lent to scorers: the gateway's model calls, and how to score."""
+    """The `ScoreContext` lent to scorers: the gateway's model calls, and how the run's
+    config says to score (its `--judge-model`, its `--executor`)."""
 
-    def __init__(self, gateway: ModelGateway, *, executor: str | None = None) -> None:
+    def __init__(self, gateway: ModelGateway) -> None:
         self._gateway = gateway
         self.judge_model = gateway.config.judge_model
-        self.executor = executor
+        self.executor = gateway.config.executor
         self.embeddings: EmbeddingCache | None = EmbeddingStore(gateway.store)
 
     def price(self, model: str) -> Price | None:

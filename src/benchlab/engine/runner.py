@@ -101,7 +101,7 @@ class Engine:
         self.store = store
         self.events = events or EventBus()
         self.gateway = ModelGateway(config, store, env=env)
-        self._ctx = GatewayContext(self.gateway, executor=config.executor)
+        self._ctx = GatewayContext(self.gateway)
         self._specs_json: dict[int, str] = {}
         self._totals_emitted = 0.0
         self._stored_suites: set[str] = set()

@@ -121,6 +121,8 @@ class HttpEmbedder:
             api_key_for(self.profile, environ)
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
+        # Asked where the cache key says, whatever environment the gateway reads.
+        self.profile = self.profile.model_copy(update={"base_url": self.endpoint})
         self.model_id = self.profile.model_id
         self.key = f"{self.endpoint}|{self.model_id}"
         self.retry = EmbedRetry(retries, retry_delay)
