@@ -285,7 +285,7 @@ async def test_adaptive_concurrency_backs_off_on_429(
     with Store(db_url) as store:
         engine = Engine(_config(suite, db_url, concurrency=8), store, env=_env(stub_server))
         outcome = await engine.run()
-        (limiter,) = engine._endpoint_limits.values()
+        (limiter,) = engine.gateway._endpoint_limits.values()
     assert outcome.status == "completed" and outcome.totals.errors == 0
     assert limiter.limit < 8  # halved on the 429s, and not yet grown back to the bound
 
@@ -461,3 +461,33 @@ async def test_judges_reuse_a_verdict_on_an_unchanged_answer(
     fresh = config.model_copy(update={"judge_cache": False})
     await api.arun(fresh, env=_env(stub_server))
     assert (calls("stub"), calls("judge")) == (12, 8)
+
+
+async def test_the_runs_executor_reaches_code_scorers_and_is_not_recorded(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--executor` is a choice of machinery: it travels in the config to the scorers'
+    context (an unknown one is the scorer's error), never through os.environ, and is not
+    stored with the run (which measures the same either way)."""
+    import json
+    import os
+
+    monkeypatch.delenv("BENCHLAB_EXECUTOR", raising=False)
+    suite = tmp_path / "code.jsonl"
+    case = {"id": "c", "input": "def f():\n", "expected": {"test": "assert True"}}
+    suite.write_text(json.dumps(case) + "\n")
+    config = RunConfig(
+        suites=[str(suite)],
+        models=[ModelProfile(name="echo", spec="echo")],
+        scorers=[ScorerSpec(name="python_tests")],
+        db=db_url,
+        executor="elsewhere",
+    )
+    result = await api.arun(config)
+    assert "BENCHLAB_EXECUTOR" not in os.environ
+    with Store(db_url) as store:
+        (attempt,) = store.iter_attempts(result.run_id)
+        stored = store.get_run(result.run_id).config
+    assert attempt.status == "error" and attempt.error_type == "scorer"
+    assert "unknown executor 'elsewhere'" in (attempt.error_message or "")
+    assert "executor" not in stored

@@ -76,6 +76,22 @@ async def test_verbatim_mode_does_not_extract() -> None:
         await built.aclose()
 
 
+async def test_the_runs_executor_comes_from_the_context(scorer: PythonTests) -> None:
+    """`--executor` reaches a scorer through its context (not the process environment)."""
+    with pytest.raises(ValueError, match="unknown executor 'elsewhere'"):
+        await scorer.score(CASE, Answer(output="    return a + b\n"), NoModels("elsewhere"))
+
+
+async def test_a_suites_own_executor_beats_the_runs() -> None:
+    built = build_scorer(ScorerSpec(name="python_tests", options={"executor": "local"}))
+    assert isinstance(built, PythonTests)
+    try:
+        result = await built.score(CASE, Answer(output="    return a + b\n"), NoModels("elsewhere"))
+        assert result.passed is True
+    finally:
+        await built.aclose()
+
+
 def test_bad_options_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="python_tests"):
         build_scorer(ScorerSpec(name="python_tests", options={"timeout": 0}))

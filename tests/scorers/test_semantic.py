@@ -63,10 +63,11 @@ async def test_embeddings_are_cached_in_the_store(stub_server: StubServer, db_ur
     assert list(found) == [answer.output] and len(found[answer.output]) == 64
 
 
-async def test_concurrent_scores_are_batched(stub_server: StubServer) -> None:
+async def test_concurrent_scores_are_batched(stub_server: StubServer, db_url: str) -> None:
     scorer = _semantic(stub_server, cache=False)
     answers = [Answer(output=f"answer number {i}") for i in range(40)]
-    results = await asyncio.gather(*(scorer.score(CASE, a, NoModels()) for a in answers))
+    async with judge_context(db_url, {}) as ctx:
+        results = await asyncio.gather(*(scorer.score(CASE, a, ctx) for a in answers))
     await scorer.aclose()
     assert all(r.value is not None for r in results)
     texts = sum(len(r["json"]["input"]) for r in stub_server.requests)
@@ -74,20 +75,33 @@ async def test_concurrent_scores_are_batched(stub_server: StubServer) -> None:
     assert stub_server.count <= 2
 
 
-async def test_rate_limits_are_retried(stub_server: StubServer) -> None:
+async def test_rate_limits_are_retried(stub_server: StubServer, db_url: str) -> None:
     stub_server.script(Status(429, retry_after=0.01), Status(500))
     scorer = _semantic(stub_server, cache=False, retry_delay=0.01)
-    result = await scorer.score(CASE, Answer(output="Paris"), NoModels())
+    async with judge_context(db_url, {}) as ctx:
+        result = await scorer.score(CASE, Answer(output="Paris"), ctx)
     await scorer.aclose()
     assert result.value is not None and stub_server.count == 3
 
 
-async def test_endpoint_that_keeps_failing_raises_for_score_answer(stub_server: StubServer) -> None:
+async def test_endpoint_that_keeps_failing_raises_for_score_answer(
+    stub_server: StubServer, db_url: str
+) -> None:
     stub_server.script(*[Status(429, retry_after=0.01)] * 3)
     scorer = _semantic(stub_server, cache=False, retries=1)
-    with pytest.raises(Exception, match="429"):
+    async with judge_context(db_url, {}) as ctx:
+        with pytest.raises(Exception, match="429"):
+            await scorer.score(CASE, Answer(output="Paris"), ctx)
+    await scorer.aclose()
+
+
+async def test_remote_embeddings_need_a_context_that_sends_them(stub_server: StubServer) -> None:
+    """Outside a run (no gateway) a remote embeddings model is a clear error, not a request."""
+    scorer = _semantic(stub_server, cache=False)
+    with pytest.raises(RuntimeError, match="no engine is attached"):
         await scorer.score(CASE, Answer(output="Paris"), NoModels())
     await scorer.aclose()
+    assert stub_server.count == 0
 
 
 async def test_batcher_splits_big_batches_and_shares_failures() -> None:

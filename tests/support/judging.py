@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from benchlab.engine.config import RunConfig
-from benchlab.engine.runner import Engine
+from benchlab.engine.gateway import ModelGateway
 from benchlab.providers.profiles import resolve_models
 from benchlab.scorers.base import ScoreContext
 from benchlab.store import Store
@@ -75,7 +75,7 @@ def garbage_judge(payload: dict[str, Any]) -> str:
 async def judge_context(
     db_url: str, env: dict[str, str], *, judge_model: str | None = None, retries: int = 3
 ) -> AsyncIterator[ScoreContext]:
-    """The engine's scorer context (lanes, retries, cache) with no run around it."""
+    """The gateway's scorer context (lanes, retries, cache) with no run around it."""
     config = RunConfig(
         suites=["quickstart"],
         models=resolve_models(["oracle"]),
@@ -86,6 +86,5 @@ async def judge_context(
         retry_max_delay=0.05,
     )
     with Store(db_url) as store:
-        engine = Engine(config, store, env=env)
-        async with engine.scoring_context() as ctx:
+        async with ModelGateway(config, store, env=env).session() as ctx:
             yield ctx

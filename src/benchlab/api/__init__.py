@@ -144,7 +144,7 @@ async def aresume(
 
     The run's own stored config is used (not today's flags or files), so the
     same cases are asked of the same model profiles; `overrides` may change
-    only how the run is executed (concurrency, timeout, retries, cache).
+    only how the run is executed (concurrency, timeout, retries, cache, executor).
     A run of suites built in code (recorded as `memory:NAME`) needs them again
     in `suites`; a suite whose content changed since is refused.
     """
@@ -159,6 +159,7 @@ async def aresume(
         "cache",
         "flush_interval",
         "max_cost",
+        "executor",
     }
     with Store(db) as store:
         stored = store.get_run(run_id)

@@ -97,9 +97,9 @@ def run(
     check_max_error_rate(max_error_rate)
 
     if executor is not None:
-        from benchlab.sandbox.executor import use_executor
+        from benchlab.sandbox.executor import check_executor
 
-        use_executor(executor)
+        check_executor(executor)
     profiles = resolve_models(model or [], models_file)
     overrides: dict[str, Any] = {}
     if temperature is not None:
@@ -125,6 +125,7 @@ def run(
             "max_cost": max_cost,
             "judge_model": judge_model,
             "score": not no_score,
+            "executor": executor,
         },
         param_overrides=overrides,
     )
@@ -274,11 +275,11 @@ def resume(
     from benchlab import api
 
     check_max_error_rate(max_error_rate)
-    if executor is not None:
-        from benchlab.sandbox.executor import use_executor
-
-        use_executor(executor)
     overrides: dict[str, Any] = {}
+    if executor is not None:
+        from benchlab.sandbox.executor import check_executor
+
+        overrides["executor"] = check_executor(executor)
     if concurrency is not None:
         overrides["concurrency"] = concurrency
     if cache is not None:

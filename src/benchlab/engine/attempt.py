@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from benchlab.domain import Case, ModelProfile
 from benchlab.engine._json import dumps_text
@@ -20,6 +21,9 @@ from benchlab.engine.retry import backoff_delay
 from benchlab.providers.base import Completion, GenerateRequest, Provider
 from benchlab.providers.errors import ProviderError, RateLimited
 from benchlab.scorers.base import Answer, ScoreContext, Scorer, ScoreResult
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Seeded from os.urandom once per process: ids differ across processes without paying a
 # system call per attempt (SystemRandom would).
@@ -31,9 +35,11 @@ def new_attempt_id() -> int:
     return _ids.getrandbits(63)
 
 
-@dataclass
-class CallOutcome:
-    completion: Completion | None
+@dataclass(slots=True)
+class CallOutcome(Generic[T]):
+    """One request after its retries: what came back (a completion, vectors) or the error."""
+
+    completion: T | None
     latency_ms: float | None
     retries: int
     error: BaseException | None = None
@@ -74,7 +80,22 @@ class ModelLane:
     def timeout(self) -> float:
         return self.profile.timeout or self.policy.timeout
 
-    async def call(self, request: GenerateRequest, est_tokens: int) -> CallOutcome:
+    async def call(self, request: GenerateRequest, est_tokens: int) -> CallOutcome[Completion]:
+        outcome = await self.send(self.provider.generate, request, est_tokens)
+        completion = outcome.completion
+        if completion is not None and self.rate.active and completion.output_tokens:
+            self.rate.charge(completion.output_tokens)
+        return outcome
+
+    async def send(
+        self, request_once: Callable[[R], Awaitable[T]], request: R, est_tokens: int
+    ) -> CallOutcome[T]:
+        """`request_once(request)` under the lane's limits, retried by its policy.
+
+        Every kind of request (a chat completion, an embedding batch) goes
+        through this one loop, so they share the endpoint's adaptive limit, the
+        run's global bound and the same backoff on 429s and 5xx.
+        """
         policy = self.policy
         tries = 0
         while True:
@@ -84,7 +105,7 @@ class ModelLane:
                 await self.endpoint_limit.acquire()
                 started = time.perf_counter()
                 try:
-                    completion = await self.provider.generate(request)
+                    result = await request_once(request)
                 except ProviderError as exc:
                     error: ProviderError | None = exc
                 except asyncio.CancelledError:
@@ -98,9 +119,7 @@ class ModelLane:
             latency = (time.perf_counter() - started) * 1000.0
             if error is None:
                 self.endpoint_limit.on_success()
-                if self.rate.active and completion.output_tokens:
-                    self.rate.charge(completion.output_tokens)
-                return CallOutcome(completion, latency, tries)
+                return CallOutcome(result, latency, tries)
             if isinstance(error, RateLimited):
                 self.endpoint_limit.on_rate_limited()
             if not error.retryable or tries >= policy.retries:

@@ -57,6 +57,9 @@ class RunConfig(BaseModel):
     # `judge_model` a suite gives its scorers, as flags beat files everywhere else.
     judge_model: str | None = Field(default=None, min_length=1)
     score: bool = Field(default=True, description="False: generation only (--no-score)")
+    # Where code-running scorers run (`--executor`: local, ray) unless a suite names one; a
+    # choice of machinery, not of what is measured, so it is not stored on the run.
+    executor: str | None = None
 
     @field_validator("models")
     @classmethod
@@ -75,5 +78,5 @@ class RunConfig(BaseModel):
         return [ref if isinstance(ref, str) else IN_MEMORY + ref.header.name for ref in suites]
 
     def stored(self) -> dict[str, Any]:
-        """The config as kept on the run (without where the database is)."""
-        return self.model_dump(mode="json", exclude={"db"})
+        """The config as kept on the run (without where the database is or code runs)."""
+        return self.model_dump(mode="json", exclude={"db", "executor"})

@@ -3,7 +3,8 @@
 A judging scorer (judge, stance) asks the run's `--judge-model` or else its own
 `judge_model` option. Finding out at the first verdict that neither is set, or
 that the judge's API key is missing, would waste a whole run's answers; so
-the plan step resolves every judge and checks it like the models themselves.
+the plan step resolves every judge and checks it like the models themselves
+(`ModelGateway.check_judges`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Iterable
 from benchlab.domain import ModelProfile
 from benchlab.engine.config import RunConfig
 from benchlab.errors import ConfigError
-from benchlab.providers.registry import ProviderPool
 from benchlab.scorers.base import Scorer
 
 
@@ -44,9 +44,3 @@ def judge_models(scorers: Iterable[Scorer], run_judge: str | None, where: str) -
             )
         models.add(str(model))
     return models
-
-
-def check_judges(models: set[str], config: RunConfig, pool: ProviderPool) -> None:
-    """Every judge resolvable, with its key: the same checks as the run's own models."""
-    for model in sorted(models):
-        pool.check(profile_for(model, config))

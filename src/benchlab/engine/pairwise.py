@@ -4,8 +4,9 @@ Judges prefer whichever answer they read first (or second) more often than
 the answers deserve, so every comparison is asked twice with the answers
 swapped. A verdict counts only when both orders agree; otherwise it is a tie
 and is counted as order-inconsistent, which makes the judge's position bias
-visible instead of letting it leak into the win rates. Calls go through the
-engine's lanes and response cache, so re-running a comparison is free.
+visible instead of letting it leak into the win rates. Calls go through a
+model gateway (gateway.py: lanes, retries, response cache), so re-running a
+comparison is free.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from benchlab.domain import Case
-from benchlab.engine.judges import check_judges
-from benchlab.engine.rescore import run_workers, stored_config
-from benchlab.engine.runner import Engine
+from benchlab.engine.gateway import ModelGateway
+from benchlab.engine.rescore import stored_config
+from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
 from benchlab.scorers import judge_prompts as prompts
 from benchlab.scorers.base import ScoreContext
@@ -161,8 +162,8 @@ async def judge_pairs(
     if not cache:
         overrides["judge_cache"] = False
     config = stored_config(store, run.id, overrides)
-    engine = Engine(config, store, env=env)
-    check_judges({judge_model}, config, engine.pool)
+    gateway = ModelGateway(config, store, env=env)
+    gateway.check_judges({judge_model})
     judge = PairwiseJudge(judge_model, options or JudgeOptions(judge_model), template)
     cases = _cases(store, run.id)
     answers: dict[Key, dict[str, str]] = {}
@@ -181,7 +182,7 @@ async def judge_pairs(
             verdict = Verdict(key[0], key[1], key[2], a, b)
             verdicts.append(verdict)
             jobs.append((case, verdict, got[a], got[b]))
-    async with engine.scoring_context() as ctx:
+    async with gateway.session() as ctx:
 
         async def worker(queue: Iterator[tuple[Case, Verdict, str, str]]) -> None:
             for case, verdict, answer_a, answer_b in queue:

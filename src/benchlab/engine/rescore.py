@@ -4,26 +4,27 @@ A new judge, a fixed scorer, a run made with `--no-score`: the answers are
 already paid for, so `benchlab score` reads them back, scores them with the
 scorers asked for (or each case's recorded ones) and keeps the verdicts as a
 new pass beside the old ones. The cases come from the store (what the run
-really asked), not from today's suite file. Judges go through the engine's
-lanes and response cache like in a run, so a pass that repeats an earlier
-judge's questions costs nothing.
+really asked), not from today's suite file. Judges go through a model gateway
+(gateway.py: lanes, retries, response cache) like in a run, so a pass that
+repeats an earlier judge's questions costs nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Coroutine, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.domain import Case, ScorerSpec
 from benchlab.engine.attempt import overall_passed, score_answer, score_rows
 from benchlab.engine.config import RunConfig
-from benchlab.engine.judges import check_judges, judge_models
-from benchlab.engine.runner import Engine
+from benchlab.engine.gateway import ModelGateway
+from benchlab.engine.judges import judge_models
+from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
-from benchlab.scorers.base import Answer, Scorer
+from benchlab.scorers.base import Answer, Scorer, close_scorers
 from benchlab.scorers.registry import build_scorer
 from benchlab.store import Store
 from benchlab.store.passes import StoredAnswer, add_scores, finish_pass, iter_answers, start_pass
@@ -113,8 +114,8 @@ async def score_pass(
         overrides["judge_cache"] = False
     config = stored_config(store, run_id, overrides)
     cases = _Cases(store, run_id, scorers)
-    engine = Engine(config, store, env=env)
-    check_judges(judge_models(cases.all_scorers(), config.judge_model, run_id), config, engine.pool)
+    gateway = ModelGateway(config, store, env=env)
+    gateway.check_judges(judge_models(cases.all_scorers(), config.judge_model, run_id))
     pass_no = start_pass(
         store,
         run_id,
@@ -126,7 +127,7 @@ async def score_pass(
     rows: list[dict[str, Any]] = []
     answers = iter_answers(store, run_id)
     try:
-        async with engine.scoring_context() as ctx:
+        async with gateway.session() as ctx:
 
             async def worker(queue: Iterator[StoredAnswer]) -> None:
                 for stored in queue:  # a shared generator: workers never get the same item
@@ -160,7 +161,7 @@ async def score_pass(
         outcome.status = "interrupted"
         raise
     finally:
-        await _close(cases.all_scorers())
+        await close_scorers(cases.all_scorers())
         finish_pass(
             store,
             run_id,
@@ -171,22 +172,3 @@ async def score_pass(
             errors=outcome.errors,
         )
     return outcome
-
-
-async def run_workers(coros: list[Coroutine[Any, Any, None]]) -> None:
-    """Run workers to the end; if one fails (or we are cancelled), stop the others first."""
-    tasks = [asyncio.create_task(c) for c in coros]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-
-
-async def _close(scorers: list[Scorer]) -> None:
-    for scorer in scorers:
-        close = getattr(scorer, "aclose", None)
-        if close is not None:
-            await close()

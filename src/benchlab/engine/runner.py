@@ -2,11 +2,13 @@
 
 Each model profile gets its own lane of workers (as many as its concurrency
 bound), pulling work items from its own lazy stream, so a slow or throttled
-model never blocks a fast one; a global semaphore caps the total in flight and
-an adaptive limiter per endpoint backs off on 429s. Finished attempts go to
-the store's `BatchWriter` without waiting; it writes them in one transaction
-per flush interval on this same event loop (store/writer.py says why not a
-thread), so a slow disk slows the run down instead of piling up rows.
+model never blocks a fast one. Requests go through the run's `ModelGateway`
+(gateway.py), which owns the lanes, limits, retries, answer cache and budget;
+an attempt is three steps here: ask (through the gateway), score, record.
+Finished attempts go to the store's `BatchWriter` without waiting; it writes
+them in one transaction per flush interval on this same event loop
+(store/writer.py says why not a thread), so a slow disk slows the run down
+instead of piling up rows.
 """
 
 from __future__ import annotations
@@ -15,21 +17,19 @@ import asyncio
 import contextlib
 import gc
 import json
-import os
 import random
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from benchlab import __version__
-from benchlab.domain import Case, ModelProfile, Price
+from benchlab.domain import Case, ModelProfile
 from benchlab.engine._json import dumps_text
 from benchlab.engine.attempt import (
-    NO_LIMIT,
+    CallOutcome,
     ModelLane,
-    RetryPolicy,
     error_text,
     new_attempt_id,
     overall_passed,
@@ -37,29 +37,24 @@ from benchlab.engine.attempt import (
     score_rows,
     scoring_error,
 )
-from benchlab.engine.budget import STOPPED, Budget
+from benchlab.engine.budget import STOPPED
 from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
-from benchlab.engine.judges import check_judges, judge_models, profile_for
-from benchlab.engine.lane_health import LaneHealth
-from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
+from benchlab.engine.gateway import GatewayContext, ModelGateway
+from benchlab.engine.judges import judge_models
 from benchlab.engine.plan import (
-    CACHE_CHUNK,
     SuitePlan,
     WorkItem,
-    cache_key,
     estimate,
     plan_suites,
-    request_cache_key,
     validate_cases,
     work_items,
 )
+from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
 from benchlab.providers.base import Completion, GenerateRequest
-from benchlab.providers.registry import ProviderPool, endpoint_for, find_family
-from benchlab.scorers.base import Answer
-from benchlab.store import BatchWriter, Store
-from benchlab.store.embeddings import EmbeddingStore
+from benchlab.scorers.base import Answer, ScoreResult, close_scorers
+from benchlab.store import Store
 from benchlab.store.outcomes import run_spend
 from benchlab.store.owner import HEARTBEAT_SECONDS
 
@@ -83,72 +78,14 @@ TOTALS_EVERY = 0.25  # seconds between RunTotals events: live views need no more
 YIELD_EVERY = 16  # attempts a worker makes between turns it surely gives the event loop
 
 
-class _EngineContext:
-    """The ScoreContext lent to scorers: model calls through the run's lanes, with the
-    same limits, retries and response cache as the attempts (a judge's verdict on an
-    unchanged answer is not paid for twice)."""
+@dataclass(slots=True)
+class _Asked:
+    """What the ask step got for one item: an answer (or the error), however it came."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self.judge_model = engine.config.judge_model
-        self.embeddings = EmbeddingStore(engine.store)
-
-    def price(self, model: str) -> Price | None:
-        return self._engine.lane_for(model).profile.price
-
-    async def generate(self, model: str, request: GenerateRequest) -> Completion:
-        engine = self._engine
-        lane = engine.lane_for(model)
-        request.model = lane.profile.model_id
-        request.params = {**lane.profile.params.as_request_params(), **request.params}
-        if request.timeout is None:
-            request.timeout = lane.timeout
-        key = None
-        if engine.config.judge_cache:
-            extra = {"response_format": request.response_format, "tools": request.tools}
-            key = request_cache_key(
-                lane.provider.family,
-                lane.provider.endpoint,
-                request.model,
-                request.params,
-                request.messages,
-                request.sample,
-                extra,
-            )
-            hit = engine.store.cache_get_many([key]).get(key)
-            if hit is not None:
-                return Completion(**hit["completion"])
-        health = engine.health_for(lane)
-        if health.stopped is not None:  # this judge refuses every request: ask no more
-            health.skipped += 1
-            raise health.stopped
-        price = lane.profile.price
-        budget = engine.budget
-        # Judge spend counts against --max-cost like any request, held while in flight.
-        bound = budget.request_bound(
-            price, lane.profile.name, request.messages, request.params.get("max_tokens"), 256
-        )
-        budget.hold(bound)
-        outcome = None
-        try:
-            outcome = await lane.call(request, 0)
-        finally:
-            done = None if outcome is None else outcome.completion
-            budget.settle(
-                bound,
-                None
-                if done is None or price is None
-                else price.cost(done.input_tokens, done.output_tokens),
-            )
-        health.observe(outcome.error)
-        if outcome.completion is None:
-            assert outcome.error is not None
-            raise outcome.error
-        if key is not None and engine.writer is not None:
-            engine.writer.add_cache(
-                _cache_row(key, lane.profile.spec, outcome.completion, outcome.latency_ms)
-            )
-        return outcome.completion
+    completion: Completion | None
+    latency_ms: float | None
+    retries: int
+    error: BaseException | None
 
 
 class Engine:
@@ -163,93 +100,34 @@ class Engine:
         self.config = config
         self.store = store
         self.events = events or EventBus()
-        self.env = os.environ if env is None else env
-        self.pool = ProviderPool(self.env, store)
-        self._lanes: dict[str, ModelLane] = {}
-        self._endpoint_limits: dict[str, AdaptiveLimiter] = {}
-        self._global: asyncio.Semaphore | None = None
-        self._writer: BatchWriter | None = None
-        self._ctx = _EngineContext(self)
-        self._rng = random.Random(config.seed)
+        self.gateway = ModelGateway(config, store, env=env)
+        self._ctx = GatewayContext(self.gateway)
         self._specs_json: dict[int, str] = {}
         self._totals_emitted = 0.0
-        self._budget = Budget(config.max_cost)
         self._stored_suites: set[str] = set()
         self.warnings: list[str] = []  # for the user, found while planning (see prepare)
-        self._health: dict[str, LaneHealth] = {}
 
     # --- set-up ----------------------------------------------------------------------------
     def prepare(self) -> tuple[list[SuitePlan], int]:
         """Everything that can fail on bad input, before the run exists."""
         plans = plan_suites(self.config)
         for profile in self.config.models:
-            self.pool.check(profile)
-        self._budget.check_priced(self.config.models)
+            self.gateway.pool.check(profile)
+        self.gateway.budget.check_priced(self.config.models)
         n_cases = validate_cases(plans, self.config.models)
         if n_cases == 0:
             raise ConfigError("no cases selected")
         judges: set[str] = set()
         for plan in plans if self.config.score else []:
             judges |= judge_models(plan.built_scorers(), self.config.judge_model, plan.name)
-        check_judges(judges, self.config, self.pool)
+        self.gateway.check_judges(judges)
         self.warnings = _oracle_warnings(plans, self.config.models)
         return plans, n_cases
-
-    def _lane(self, profile: ModelProfile) -> ModelLane:
-        endpoint = endpoint_for(profile, self.env)
-        limiter = self._endpoint_limits.get(endpoint)
-        if limiter is None:
-            limiter = self._endpoint_limits[endpoint] = AdaptiveLimiter(self.config.concurrency)
-        return ModelLane(
-            profile=profile,
-            provider=self.pool.get(profile),
-            endpoint_limit=limiter,
-            global_limit=self._global if self._global is not None else NO_LIMIT,
-            rate=RateLimiter(profile.requests_per_minute, profile.tokens_per_minute),
-            policy=RetryPolicy(
-                retries=self.config.retries,
-                base_delay=self.config.retry_base_delay,
-                max_delay=self.config.retry_max_delay,
-                timeout=self.config.timeout,
-                rng=self._rng,
-            ),
-        )
-
-    def charge(self, cost: float | None) -> None:
-        """Money spent outside the attempts themselves (judges, embeddings)."""
-        self._budget.charge(cost)
-
-    @property
-    def budget(self) -> Budget:
-        return self._budget
-
-    @property
-    def writer(self) -> BatchWriter | None:
-        return self._writer
-
-    def lane_for(self, model: str) -> ModelLane:
-        lane = self._lanes.get(model)
-        if lane is None:
-            lane = self._lanes[model] = self._lane(profile_for(model, self.config))
-        return lane
-
-    @contextlib.asynccontextmanager
-    async def scoring_context(self) -> AsyncIterator[_EngineContext]:
-        """Scorers' model access outside `run` (scoring passes, pairwise judging): the same
-        lanes, limits, retries and response cache, with cache rows written as they come."""
-        self._global = asyncio.Semaphore(self.config.concurrency)
-        self._writer = self.store.writer(self.config.flush_interval)
-        self._writer.start()
-        try:
-            yield self._ctx
-        finally:
-            with contextlib.suppress(Exception):
-                await self._writer.aclose()
-            await self.pool.aclose()
 
     # --- running ---------------------------------------------------------------------------
     async def run(self, *, resume_id: str | None = None, retry_errors: bool = False) -> RunOutcome:
         config = self.config
+        gateway, budget = self.gateway, self.gateway.budget
         plans, n_cases = self.prepare()
         total = n_cases * len(config.models) * config.samples
         if resume_id is None:
@@ -267,9 +145,9 @@ class Engine:
         else:
             run_id = resume_id
             self._check_same_suites(run_id, plans)
-            self._budget.spent = run_spend(self.store, run_id)  # the cap is on the whole run
+            budget.spent = run_spend(self.store, run_id)  # the cap is on the whole run
             prior = self.store.get_run(run_id)
-            self._budget.check_room(
+            budget.check_room(
                 run_id,
                 same_cap_stopped=prior.status == STOPPED
                 and prior.config.get("max_cost") == config.max_cost,
@@ -285,19 +163,18 @@ class Engine:
                 run_id, total, len(done), [m.name for m in config.models], [p.name for p in plans]
             )
         )
-        self._writer = self.store.writer(config.flush_interval)
-        self._writer.start()
+        writer = gateway.open_writer()
         status = "failed"
         error: str | None = None
         heartbeat = asyncio.create_task(_heartbeat(self.store, run_id))
         try:
             if len(config.models) > 1:
-                self._global = asyncio.Semaphore(config.concurrency)
+                gateway.bound_total()
             with _fewer_collections():
                 await self._drive(run_id, plans, done, totals)
-            stopped = self._budget.exhausted and totals.done < totals.total
+            stopped = budget.exhausted and totals.done < totals.total
             status = STOPPED if stopped else "completed"
-            refused = [h.message() for h in self._health.values() if h.stopped is not None]
+            refused = [h.message() for h in gateway.health.values() if h.stopped is not None]
             if refused:  # a model refused every request (bad key, no such model)
                 status, error = "failed", "\n".join(refused)
         except (asyncio.CancelledError, KeyboardInterrupt):
@@ -308,22 +185,21 @@ class Engine:
             raise
         finally:
             heartbeat.cancel()
-            with contextlib.suppress(Exception):  # a failed write is in writer.error
-                await self._writer.aclose()
-            if self._writer.error is not None and status == "completed":
-                status, error = "failed", f"store write failed: {self._writer.error}"
+            await gateway.close_writer()  # a failed write is in writer.error
+            if writer.error is not None and status == "completed":
+                status, error = "failed", f"store write failed: {writer.error}"
             self.store.set_status(run_id, status, error=error)
-            await self.pool.aclose()
-            await _close_scorers(plans)
+            await gateway.aclose()
+            await close_scorers(s for plan in plans for s in plan.built_scorers())
             self.events.emit(RunFinished(run_id, status, totals))
-        if self._writer.error is not None:
-            raise self._writer.error
+        if writer.error is not None:
+            raise writer.error
         return RunOutcome(
             run_id,
             status,
             totals,
             error=error,
-            spent_usd=self._budget.spent,
+            spent_usd=budget.spent,
             warnings=self.warnings,
         )
 
@@ -337,7 +213,8 @@ class Engine:
                 )
 
     def _record_case(self, plan: SuitePlan, position: int, case: Case) -> None:
-        assert self._writer is not None
+        writer = self.gateway.writer
+        assert writer is not None
         if plan.suite.hash in self._stored_suites:
             return
         specs = plan.scorer_specs(case)
@@ -346,7 +223,7 @@ class Engine:
             scorers_json = json.dumps([s.model_dump() for s in specs])
             if not case.scorers:
                 self._specs_json[id(specs)] = scorers_json
-        self._writer.add_case(
+        writer.add_case(
             {
                 "suite_hash": plan.suite.hash,
                 "case_id": case.id,
@@ -371,7 +248,7 @@ class Engine:
         done: set[tuple[str, str, str, int]],
         totals: RunTotals,
     ) -> None:
-        tasks: list[asyncio.Task[None]] = []
+        workers: list[Coroutine[Any, Any, None]] = []
         # A suite version stored whole by an earlier run (cases are keyed by content hash)
         # is not written again: re-running the same suite, the usual case, writes up to a
         # third fewer rows per attempt.
@@ -379,63 +256,29 @@ class Engine:
             p.suite.hash for p in plans if self.store.count_cases(p.suite.hash) >= p.suite.n_cases
         }
         for index, profile in enumerate(self.config.models):
-            lane = self.lane_for(profile.name)
+            lane = self.gateway.lane_for(profile.name)
             on_case = self._record_case if index == 0 else None
-            items = self._with_cache(
+            items = self.gateway.with_cache(
                 lane, work_items(plans, profile, self.config.samples, done, on_case)
             )
-            workers = min(
-                profile.max_concurrency or self.config.concurrency, self.config.concurrency
-            )
-            for _ in range(workers):
-                tasks.append(asyncio.create_task(self._worker(run_id, lane, items, totals)))
-        try:
-            await asyncio.gather(*tasks)
-        except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-            raise
-
-    def _with_cache(self, lane: ModelLane, items: Iterator[WorkItem]) -> Iterator[WorkItem]:
-        """Attach cached completions, looking keys up a chunk at a time (one SELECT each).
-
-        Every answer is stored under its key (a later `--cache` run may reuse it); only
-        a run with `cache` on looks answers up instead of asking."""
-        endpoint, family = lane.provider.endpoint, lane.provider.family
-        if not self.config.cache:
-            for item in items:
-                item.cache_key = cache_key(endpoint, family, item)
-                yield item
-            return
-        chunk: list[WorkItem] = []
-        for item in items:
-            item.cache_key = cache_key(endpoint, family, item)
-            chunk.append(item)
-            if len(chunk) >= CACHE_CHUNK:
-                yield from self._lookup(chunk)
-                chunk = []
-        if chunk:
-            yield from self._lookup(chunk)
-
-    def _lookup(self, chunk: list[WorkItem]) -> list[WorkItem]:
-        found = self.store.cache_get_many([i.cache_key for i in chunk if i.cache_key])
-        for item in chunk:
-            if item.cache_key in found:
-                item.cached = found[item.cache_key]
-        return chunk
+            width = min(profile.max_concurrency or self.config.concurrency, self.config.concurrency)
+            workers.extend(self._worker(run_id, lane, items, totals) for _ in range(width))
+        await run_workers(workers)
 
     async def _worker(
         self, run_id: str, lane: ModelLane, items: Iterator[WorkItem], totals: RunTotals
     ) -> None:
-        health = self.health_for(lane)
+        gateway = self.gateway
+        health = gateway.health_for(lane)
+        budget, writer = gateway.budget, gateway.writer
+        assert writer is not None
         # A shared generator: next() never awaits, so workers don't collide.
         for count, item in enumerate(items, 1):
             if count % YIELD_EVERY == 0:
                 # An offline, cached or skipped item never suspends: without this a lane of
                 # them holds the loop for the whole run, and Ctrl-C/SIGTERM wait until it ends.
                 await asyncio.sleep(0)
-            if self._budget.exhausted:  # --max-cost reached: send nothing more
+            if budget.exhausted:  # --max-cost reached: send nothing more
                 return
             if health.stopped is not None:  # bad key / no such model: drain, send nothing
                 health.skipped += 1
@@ -453,87 +296,92 @@ class Engine:
             # the lane answered: the waiting workers go on at full concurrency
             if not sent and not await self._attempt(run_id, lane, item, totals):
                 return
-            if self._writer is not None and self._writer.error is not None:
-                raise self._writer.error
-
-    def health_for(self, lane: ModelLane) -> LaneHealth:
-        profile = lane.profile
-        health = self._health.get(profile.name)
-        if health is None:
-            family = find_family(profile.provider)
-            key_env = profile.api_key_env or (family.key_env if family else None)
-            health = self._health[profile.name] = LaneHealth(
-                profile.name, profile.spec, lane.provider.endpoint, key_env
-            )
-        return health
+            if writer.error is not None:
+                raise writer.error
 
     async def _attempt(
         self, run_id: str, lane: ModelLane, item: WorkItem, totals: RunTotals
     ) -> bool:
-        """Ask (or reuse) and score one item; False when --max-cost left no room to send it."""
-        case = item.case
-        profile = item.model
-        writer = self._writer
-        assert writer is not None
+        """Ask (or reuse), score and record one item; False when --max-cost left no room to
+        send it."""
+        asked = await self._ask(lane, item)
+        if asked is None:
+            return False
+        completion = asked.completion
+        results = [] if completion is None else await self._score(item, completion)
+        self._record(run_id, item, asked, results, totals)
+        return True
+
+    async def _ask(self, lane: ModelLane, item: WorkItem) -> CallOutcome[Completion] | None:
+        """The item's answer (or the error): reused from the cache, else asked through the
+        gateway once the budget has room for it (None: it has none, send nothing)."""
         if item.cached is not None:
             cached = item.cached
-            completion: Completion | None = Completion(**cached["completion"])
-            latency: float | None = cached.get("latency_ms")
-            retries, error = 0, None
-        else:
-            tokens_in, tokens_out = estimate(item)
-            bound = self._budget.request_bound(
-                profile.price,
-                profile.name,
-                item.messages,
-                item.params.get("max_tokens"),
-                tokens_out,
-            )
-            if not await self._budget.reserve(bound):
-                return False
-            request = GenerateRequest(
-                model=profile.model_id,
-                messages=item.messages,
-                params=item.params,
-                timeout=lane.timeout,
-                suite=item.suite.name,
-                case_id=case.id,
-                sample=item.sample,
-                reference=case.reference if case.reference is not None else case.expected,
-            )
-            outcome = None
-            try:
-                outcome = await lane.call(request, tokens_in if lane.rate.active else 0)
-            finally:
-                sent = None if outcome is None else outcome.completion
-                self._budget.settle(
-                    bound,
-                    None
-                    if sent is None or profile.price is None
-                    else profile.price.cost(sent.input_tokens, sent.output_tokens),
-                    profile.name,
-                    None if sent is None else sent.output_tokens,
-                )
-            completion, latency, retries, error = (
-                outcome.completion,
-                outcome.latency_ms,
-                outcome.retries,
-                outcome.error,
-            )
-        if item.cached is None:
-            self.health_for(lane).observe(error)
+            return CallOutcome(Completion(**cached["completion"]), cached.get("latency_ms"), 0)
+        gateway = self.gateway
+        profile = item.model
+        case = item.case
+        tokens_in, tokens_out = estimate(item)
+        bound = gateway.budget.request_bound(
+            profile.price,
+            profile.name,
+            item.messages,
+            item.params.get("max_tokens"),
+            tokens_out,
+        )
+        if not await gateway.budget.reserve(bound):
+            return None
+        request = GenerateRequest(
+            model=profile.model_id,
+            messages=item.messages,
+            params=item.params,
+            timeout=lane.timeout,
+            suite=item.suite.name,
+            case_id=case.id,
+            sample=item.sample,
+            reference=case.reference if case.reference is not None else case.expected,
+        )
+        outcome = await gateway.send(lane, request, bound, tokens_in if lane.rate.active else 0)
+        gateway.health_for(lane).observe(outcome.error)
+        return outcome
+
+    async def _score(self, item: WorkItem, completion: Completion) -> list[tuple[str, ScoreResult]]:
+        """Every scorer's verdict on an answer (none with `run --no-score`: answers now,
+        `benchlab score` later)."""
+        if not self.config.score:
+            return []
+        case = item.case
+        answer = Answer(
+            output=completion.text,
+            model=item.model.name,
+            sample=item.sample,
+            tool_calls=completion.tool_calls,
+            finish_reason=completion.finish_reason,
+        )
+        return await score_answer(case, answer, item.suite.scorers_for(case), self._ctx)
+
+    def _record(
+        self,
+        run_id: str,
+        item: WorkItem,
+        asked: CallOutcome[Completion],
+        results: list[tuple[str, ScoreResult]],
+        totals: RunTotals,
+    ) -> None:
+        """The attempt's row and score rows to the writer, its answer to the cache, and the
+        totals and events that report it."""
+        case = item.case
+        profile = item.model
+        writer = self.gateway.writer
+        assert writer is not None
+        completion, latency, retries, error = (
+            asked.completion,
+            asked.latency_ms,
+            asked.retries,
+            asked.error,
+        )
         attempt_id = new_attempt_id()
-        results: list[Any] = []
         if completion is not None:
-            answer = Answer(
-                output=completion.text,
-                model=profile.name,
-                sample=item.sample,
-                tool_calls=completion.tool_calls,
-                finish_reason=completion.finish_reason,
-            )
-            if self.config.score:  # `run --no-score`: answers now, `benchlab score` later
-                results = await score_answer(case, answer, item.suite.scorers_for(case), self._ctx)
             passed = overall_passed(results)
             price = profile.price
             cost = (
@@ -557,7 +405,7 @@ class Engine:
                 failed,
             )
             if item.cached is None and item.cache_key is not None:
-                writer.add_cache(_cache_row(item.cache_key, profile.spec, completion, latency))
+                self.gateway.remember(item.cache_key, profile.spec, completion, latency)
         else:
             assert error is not None
             passed, cost = None, None  # a request that failed has no verdict
@@ -607,7 +455,6 @@ class Engine:
                     error_message=row["error_message"],
                 )
             )
-        return True
 
     @staticmethod
     def _row(
@@ -703,41 +550,6 @@ def _fewer_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
-
-
-async def _close_scorers(plans: list[SuitePlan]) -> None:
-    """Scorers that hold resources (worker pools, sessions) may define `async aclose()`."""
-    seen: set[int] = set()
-    for plan in plans:
-        for scorer in plan.built_scorers():
-            close = getattr(scorer, "aclose", None)
-            if close is not None and id(scorer) not in seen:
-                seen.add(id(scorer))
-                await close()
-
-
-def _cache_row(
-    key: str, spec: str, completion: Completion, latency_ms: float | None
-) -> dict[str, Any]:
-    return {
-        "key": key,
-        "model": spec,
-        "completion": json.dumps(
-            {"completion": _completion_dict(completion), "latency_ms": latency_ms},
-            ensure_ascii=False,
-        ),
-        "created_at": time.time(),
-    }
-
-
-def _completion_dict(c: Completion) -> dict[str, Any]:
-    return {
-        "text": c.text,
-        "tool_calls": c.tool_calls,
-        "finish_reason": c.finish_reason,
-        "input_tokens": c.input_tokens,
-        "output_tokens": c.output_tokens,
-    }
 
 
 def _suite_info(plan: SuitePlan) -> dict[str, Any]:

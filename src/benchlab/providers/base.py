@@ -2,7 +2,8 @@
 
 A provider adapts one API family. It gets a `GenerateRequest` (OpenAI-style
 messages plus generation params), returns a `Completion`, and raises only the
-types in `providers.errors`. Retries, rate limits, caching and timing belong to
+types in `providers.errors`; one that serves embeddings also takes an
+`EmbedRequest`. Retries, rate limits, caching and timing belong to
 the engine, so a provider stays a thin translation of the wire format.
 """
 
@@ -38,6 +39,15 @@ class Completion:
     output_tokens: int | None = None
 
 
+@dataclass(slots=True)
+class EmbedRequest:
+    """Texts to embed with one model once (an OpenAI-style `/embeddings` call)."""
+
+    model: str
+    texts: list[str]
+    timeout: float | None = None
+
+
 @runtime_checkable
 class Provider(Protocol):
     """One API family at one endpoint; one HTTP session per endpoint."""
@@ -48,6 +58,20 @@ class Provider(Protocol):
     async def generate(self, request: GenerateRequest) -> Completion: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class EmbeddingProvider(Protocol):
+    """A provider that also serves embeddings (the OpenAI-compatible ones).
+
+    Like `generate`, `embed` is one request with no retry: the engine's gateway
+    sends both through the same limits and retries.
+    """
+
+    family: str
+    endpoint: str
+
+    async def embed(self, request: EmbedRequest) -> list[list[float]]: ...
 
 
 def estimate_tokens(text: str) -> int:

@@ -1,7 +1,8 @@
 """OpenAI-compatible chat completions: OpenAI itself, vLLM, llama.cpp, LM Studio, OpenRouter, ...
 
 Wire format: POST {base_url}/chat/completions with `model`, `messages` and the
-generation params; the answer is `choices[0].message` plus `usage`.
+generation params; the answer is `choices[0].message` plus `usage`. The same
+servers embed texts: POST {base_url}/embeddings with `model` and `input`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from benchlab.providers._http import JsonHttpClient
-from benchlab.providers.base import Completion, GenerateRequest
+from benchlab.providers.base import Completion, EmbedRequest, GenerateRequest
 from benchlab.providers.errors import BadResponse
 
 
@@ -35,6 +36,11 @@ class OpenAIProvider:
         data = await self._client.post_json("/chat/completions", payload, request.timeout)
         return parse_chat_completion(data)
 
+    async def embed(self, request: EmbedRequest) -> list[list[float]]:
+        payload = {"model": request.model, "input": request.texts, "encoding_format": "float"}
+        data = await self._client.post_json("/embeddings", payload, request.timeout)
+        return parse_embeddings(data, len(request.texts), self.endpoint)
+
     async def aclose(self) -> None:
         await self._client.aclose()
 
@@ -56,3 +62,18 @@ def parse_chat_completion(data: Any) -> Completion:
         input_tokens=usage.get("prompt_tokens"),
         output_tokens=usage.get("completion_tokens"),
     )
+
+
+def parse_embeddings(data: Any, n: int, endpoint: str) -> list[list[float]]:
+    """The `n` vectors of an embeddings response, in the order the texts were sent."""
+    rows = data.get("data") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or len(rows) != n:
+        raise BadResponse(f"{endpoint}/embeddings: expected {n} embeddings in 'data'")
+    ordered = sorted(rows, key=lambda r: r.get("index", 0) if isinstance(r, dict) else 0)
+    out: list[list[float]] = []
+    for row in ordered:
+        vector = row.get("embedding") if isinstance(row, dict) else None
+        if not isinstance(vector, list) or not vector:
+            raise BadResponse(f"{endpoint}/embeddings: an item has no 'embedding' list")
+        out.append([float(x) for x in vector])
+    return out

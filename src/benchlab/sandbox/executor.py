@@ -25,7 +25,7 @@ class Executor(Protocol):
 
 
 def make_executor(name: str | None = None, **options: Any) -> Executor:
-    """Build an executor by name (`local` by default, or `$BENCHLAB_EXECUTOR`).
+    """Build an executor by name (else `$BENCHLAB_EXECUTOR`, else `local`).
 
     `isolation` defaults to `$BENCHLAB_SANDBOX` or `auto`, so CI can insist on
     a backend (`BENCHLAB_SANDBOX=bwrap`) without touching any suite.
@@ -43,12 +43,12 @@ def make_executor(name: str | None = None, **options: Any) -> Executor:
     raise ValueError(f"unknown executor {chosen!r} (use {', '.join(EXECUTORS)})")
 
 
-def use_executor(name: str) -> None:
-    """Make `name` this process's default executor (the CLI's `--executor`).
+def check_executor(name: str) -> str:
+    """`name` if it can run here (the CLI's `--executor`), else a ConfigError.
 
-    Set in the environment, where `make_executor` looks when a scorer names
-    none, because scorers are built from the suite's specs and the flag is a
-    choice of where to run, not part of what is measured.
+    The choice then travels in the run's config to the scorers' context (it is
+    where to run, not what is measured, so it is not recorded on the run);
+    a scorer that names no executor of its own uses it.
     """
     from benchlab.errors import ConfigError
 
@@ -59,4 +59,4 @@ def use_executor(name: str) -> None:
 
         if importlib.util.find_spec("ray") is None:
             raise ConfigError("--executor ray: Ray is not installed (pip install 'benchlab[ray]')")
-    os.environ["BENCHLAB_EXECUTOR"] = name
+    return name

@@ -8,11 +8,11 @@ retries and cache as the attempts; scorers never import the engine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-from benchlab.domain import Case, Price
+from benchlab.domain import Case, ModelProfile, Price
 from benchlab.providers.base import Completion, GenerateRequest
 
 
@@ -38,18 +38,6 @@ class ScoreResult:
     details: dict[str, Any] | None = field(default=None)
 
 
-class ScoreContext(Protocol):
-    """What the engine lends a scorer: model calls with the run's limits, retries and cache.
-
-    The engine's context also offers `judge_model` (the run's `--judge-model`),
-    `price(model)` and `embeddings` (a store-backed `EmbeddingCache`); they are
-    read through the helpers below, so a context written for tests needs only
-    `generate`.
-    """
-
-    async def generate(self, model: str, request: GenerateRequest) -> Completion: ...
-
-
 class EmbeddingCache(Protocol):
     """Vectors kept across runs, keyed by (embedding model, text)."""
 
@@ -58,22 +46,51 @@ class EmbeddingCache(Protocol):
     def put_embeddings(self, model: str, vectors: Mapping[str, Sequence[float]]) -> None: ...
 
 
-def run_judge_model(ctx: ScoreContext) -> str | None:
-    """The judge the run was told to use (`--judge-model`), if any."""
-    value = getattr(ctx, "judge_model", None)
-    return value if isinstance(value, str) and value else None
+class ScoreContext(Protocol):
+    """What the engine lends a scorer: everything a scorer may use beyond (case, answer).
+
+    Model calls (`generate`, `embed`) go through the run's gateway, with its
+    limits, retries, response cache and budget; the rest says how the run was
+    asked to score. A context written for tests implements all of it (see
+    `NoModels`), so a scorer reads these members directly and never probes.
+    """
+
+    @property
+    def judge_model(self) -> str | None:
+        """The judge the run was told to use (`--judge-model`), if any."""
+        ...
+
+    @property
+    def executor(self) -> str | None:
+        """Where code runs (`--executor`: local, ray); None: the default."""
+        ...
+
+    @property
+    def embeddings(self) -> EmbeddingCache | None:
+        """Vectors stored across runs; None when there is no store."""
+        ...
+
+    def price(self, model: str) -> Price | None:
+        """What `model` costs, when known (a judge's spend is reported apart)."""
+        ...
+
+    async def generate(self, model: str, request: GenerateRequest) -> Completion: ...
+
+    async def embed(
+        self, model: ModelProfile, texts: list[str], *, retry: EmbedRetry | None = None
+    ) -> list[list[float]]:
+        """Vectors of `texts` from an embeddings endpoint, in order. `retry`, when given,
+        replaces the run's retry count and first delay for this model (the `semantic`
+        scorer's own options)."""
+        ...
 
 
-def model_price(ctx: ScoreContext, model: str) -> Price | None:
-    """What `model` costs, when the context knows (a judge's spend is reported apart)."""
-    price = getattr(ctx, "price", None)
-    found = price(model) if callable(price) else None
-    return found if isinstance(found, Price) else None
+@dataclass(frozen=True, slots=True)
+class EmbedRetry:
+    """How often and how soon an embedding request is tried again (the scorer's options)."""
 
-
-def embedding_cache(ctx: ScoreContext) -> EmbeddingCache | None:
-    found = getattr(ctx, "embeddings", None)
-    return found if found is not None and hasattr(found, "get_embeddings") else None
+    retries: int
+    delay: float
 
 
 @runtime_checkable
@@ -83,8 +100,42 @@ class Scorer(Protocol):
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult: ...
 
 
+@runtime_checkable
+class ClosingScorer(Protocol):
+    """A scorer that holds resources (worker pools, sessions) and releases them in `aclose`."""
+
+    async def aclose(self) -> None: ...
+
+
+async def close_scorers(scorers: Iterable[Scorer]) -> None:
+    """Release every scorer's resources once (a suite's scorers are shared by its cases)."""
+    seen: set[int] = set()
+    for scorer in scorers:
+        if isinstance(scorer, ClosingScorer) and id(scorer) not in seen:
+            seen.add(id(scorer))
+            await scorer.aclose()
+
+
 class NoModels:
-    """A ScoreContext for scoring outside a run: any model call is a clear error."""
+    """A ScoreContext for scoring outside a run: any model call is a clear error.
+
+    `executor` picks where code-running scorers run (None: the default)."""
+
+    judge_model: str | None = None
+    embeddings: EmbeddingCache | None = None
+
+    def __init__(self, executor: str | None = None) -> None:
+        self.executor = executor
+
+    def price(self, model: str) -> Price | None:
+        return None
 
     async def generate(self, model: str, request: GenerateRequest) -> Completion:
         raise RuntimeError(f"scorer asked for model {model!r} but no engine is attached")
+
+    async def embed(
+        self, model: ModelProfile, texts: list[str], *, retry: EmbedRetry | None = None
+    ) -> list[list[float]]:
+        raise RuntimeError(
+            f"scorer asked for embeddings from {model.spec!r} but no engine is attached"
+        )

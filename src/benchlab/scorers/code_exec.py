@@ -43,9 +43,11 @@ class PythonTests:
         self._executor_options = executor_options
         self._executor: Executor | None = None
 
-    def executor(self) -> Executor:
+    def executor(self, ctx: ScoreContext) -> Executor:
+        """Made on first use: the suite's `executor`, else the run's (`--executor`)."""
         if self._executor is None:
-            self._executor = make_executor(self._executor_name, **self._executor_options)
+            name = self._executor_name or ctx.executor
+            self._executor = make_executor(name, **self._executor_options)
         return self._executor
 
     def job(self, case: Case, output: str) -> tuple[Job, str]:
@@ -57,7 +59,7 @@ class PythonTests:
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         job, _ = self.job(case, answer.output)
-        result = await self.executor().run(job)
+        result = await self.executor(ctx).run(job)
         return verdict(result)
 
     async def aclose(self) -> None:

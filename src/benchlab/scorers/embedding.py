@@ -5,8 +5,9 @@ extra `benchlab[semantic]`, which needs torch) and never touches the
 network; it is loaded once per process, on first use, and runs in a worker
 thread so the event loop keeps serving the run's other requests. Remote
 models are named like chat models (`openai/text-embedding-3-small`,
-`vllm/BAAI/bge-small-en`) and reached through the same aiohttp plumbing and
-error mapping as the providers.
+`vllm/BAAI/bge-small-en`) and asked through the scorer's context
+(`ScoreContext.embed`): the run's model gateway sends them with the same
+provider, limits and retries as its chat requests.
 
 `Batcher` turns many scorers' one-or-two-text requests into batched calls:
 texts asked for within a couple of milliseconds of each other (a run's
@@ -25,7 +26,7 @@ from typing import Any, Protocol
 
 from benchlab.domain import ModelProfile
 from benchlab.errors import ConfigError
-from benchlab.providers.errors import BadResponse, ProviderError, RateLimited
+from benchlab.scorers.base import EmbedRetry, ScoreContext
 
 LOCAL_MODEL = "local/all-MiniLM-L6-v2"
 OPENAI_COMPATIBLE = ("openai", "openrouter", "lmstudio", "vllm", "llamacpp")
@@ -36,7 +37,7 @@ _local_models: dict[str, Any] = {}
 class Embedder(Protocol):
     key: str  # what the store's cache is keyed by: the model and where it runs
 
-    async def embed(self, texts: list[str]) -> list[list[float]]: ...
+    async def embed(self, texts: list[str], ctx: ScoreContext) -> list[list[float]]: ...
 
     async def aclose(self) -> None: ...
 
@@ -76,7 +77,7 @@ class LocalEmbedder:
         )
         return [[float(x) for x in row] for row in vectors]
 
-    async def embed(self, texts: list[str]) -> list[list[float]]:
+    async def embed(self, texts: list[str], ctx: ScoreContext) -> list[list[float]]:
         return await asyncio.to_thread(self._encode, texts)
 
     async def aclose(self) -> None:
@@ -84,7 +85,13 @@ class LocalEmbedder:
 
 
 class HttpEmbedder:
-    """An OpenAI-compatible `POST {base}/embeddings`, retried on 429s and 5xx."""
+    """An OpenAI-compatible `POST {base}/embeddings`, sent through the scorer's context.
+
+    Checked when the scorer is built (a known family, its key set), so a
+    suite with a bad embeddings model fails before the run; the requests
+    themselves, with their retries on 429s and 5xx (`retries` times, the
+    first after about `retry_delay` seconds), are the gateway's.
+    """
 
     def __init__(
         self,
@@ -105,62 +112,26 @@ class HttpEmbedder:
                 f"model {spec!r}: give {LOCAL_MODEL!r} or an OpenAI-compatible "
                 f"embeddings model ({', '.join(f + '/MODEL' for f in OPENAI_COMPATIBLE)})"
             )
-        profile = ModelProfile(name=spec, spec=spec, base_url=base_url, api_key_env=api_key_env)
+        self.profile = ModelProfile(
+            name=spec, spec=spec, base_url=base_url, api_key_env=api_key_env, timeout=timeout
+        )
         environ = os.environ if env is None else env
         try:
-            self.endpoint = endpoint_for(profile, environ)
-            self._api_key = api_key_for(profile, environ)
+            self.endpoint = endpoint_for(self.profile, environ)
+            api_key_for(self.profile, environ)
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
-        self.model_id = profile.model_id
+        # Asked where the cache key says, whatever environment the gateway reads.
+        self.profile = self.profile.model_copy(update={"base_url": self.endpoint})
+        self.model_id = self.profile.model_id
         self.key = f"{self.endpoint}|{self.model_id}"
-        self._timeout = timeout
-        self._retries = retries
-        self._retry_delay = retry_delay
-        self._client: Any = None
+        self.retry = EmbedRetry(retries, retry_delay)
 
-    def _http(self) -> Any:
-        if self._client is None:
-            from benchlab.providers._http import JsonHttpClient
-
-            headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
-            self._client = JsonHttpClient(self.endpoint, headers)
-        return self._client
-
-    async def embed(self, texts: list[str]) -> list[list[float]]:
-        payload = {"model": self.model_id, "input": texts, "encoding_format": "float"}
-        tries = 0
-        while True:
-            try:
-                data = await self._http().post_json("/embeddings", payload, self._timeout)
-                return _vectors(data, len(texts), self.endpoint)
-            except ProviderError as exc:
-                if not exc.retryable or tries >= self._retries:
-                    raise
-                wait = exc.retry_after if isinstance(exc, RateLimited) else None
-                await asyncio.sleep(
-                    min(30.0, wait if wait is not None else self._retry_delay * 2**tries)
-                )
-                tries += 1
+    async def embed(self, texts: list[str], ctx: ScoreContext) -> list[list[float]]:
+        return await ctx.embed(self.profile, texts, retry=self.retry)
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
-
-
-def _vectors(data: Any, n: int, endpoint: str) -> list[list[float]]:
-    rows = data.get("data") if isinstance(data, dict) else None
-    if not isinstance(rows, list) or len(rows) != n:
-        raise BadResponse(f"{endpoint}/embeddings: expected {n} embeddings in 'data'")
-    ordered = sorted(rows, key=lambda r: r.get("index", 0) if isinstance(r, dict) else 0)
-    out: list[list[float]] = []
-    for row in ordered:
-        vector = row.get("embedding") if isinstance(row, dict) else None
-        if not isinstance(vector, list) or not vector:
-            raise BadResponse(f"{endpoint}/embeddings: an item has no 'embedding' list")
-        out.append([float(x) for x in vector])
-    return out
+        return None  # the gateway owns the connection
 
 
 class Batcher:

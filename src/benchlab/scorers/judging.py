@@ -22,7 +22,7 @@ from benchlab.domain import Case
 from benchlab.errors import ConfigError
 from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.providers.errors import ProviderError
-from benchlab.scorers.base import ScoreContext, ScoreResult, model_price, run_judge_model
+from benchlab.scorers.base import ScoreContext, ScoreResult
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -142,7 +142,7 @@ class JudgeUsage:
         self.calls += 1
         self.input_tokens += completion.input_tokens or 0
         self.output_tokens += completion.output_tokens or 0
-        price = model_price(ctx, self.model)
+        price = ctx.price(self.model)
         if price is None:
             self.cost_usd = None
         elif self.cost_usd is not None:
@@ -178,7 +178,7 @@ class JudgeOptions:
 
     def model_for(self, ctx: ScoreContext, scorer: str) -> str:
         """The run's --judge-model beats the suite's `judge_model`; one of them must be set."""
-        model = run_judge_model(ctx) or self.judge_model
+        model = ctx.judge_model or self.judge_model
         if model is None:
             raise ConfigError(
                 f"scorer {scorer!r} needs a judge model: give it `judge_model:` or pass "

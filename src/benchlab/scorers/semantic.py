@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from benchlab.domain import Case
-from benchlab.scorers.base import Answer, ScoreContext, ScoreResult, embedding_cache
+from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.embedding import LOCAL_MODEL, Batcher, Embedder, make_embedder
 from benchlab.scorers.match import expected_strings
 from benchlab.scorers.normalize import preview
@@ -37,7 +37,9 @@ class SemanticScorer:
         self.name = "semantic"
         self.threshold = threshold
         self._embedder = embedder
-        self._batcher = Batcher(embedder.embed, size=batch)
+        self._batch = batch
+        self._batcher: Batcher | None = None
+        self._batching_for: ScoreContext | None = None
         self._use_cache = use_cache
         self._memory: OrderedDict[str, list[float]] = OrderedDict()
 
@@ -51,14 +53,14 @@ class SemanticScorer:
                 missing.append(text)
             else:
                 found[text] = vector
-        cache = embedding_cache(ctx) if self._use_cache else None
+        cache = ctx.embeddings if self._use_cache else None
         model = self._embedder.key
         if missing and cache is not None:
             stored = cache.get_embeddings(model, missing)
             found.update(stored)
             missing = [t for t in missing if t not in stored]
         if missing:
-            fresh = dict(zip(missing, await self._batcher.embed(missing), strict=True))
+            fresh = dict(zip(missing, await self._batcher_for(ctx).embed(missing), strict=True))
             found.update(fresh)
             if cache is not None:
                 cache.put_embeddings(model, fresh)
@@ -68,6 +70,19 @@ class SemanticScorer:
         while len(self._memory) > _MEMORY:
             self._memory.popitem(last=False)
         return found
+
+    def _batcher_for(self, ctx: ScoreContext) -> Batcher:
+        """One batcher per context (a run lends one for all its scores): batches are sent
+        through the context they were asked in."""
+        if self._batcher is None or self._batching_for is not ctx:
+            embedder = self._embedder
+
+            async def embed(texts: list[str]) -> list[list[float]]:
+                return await embedder.embed(texts, ctx)
+
+            self._batcher = Batcher(embed, size=self._batch)
+            self._batching_for = ctx
+        return self._batcher
 
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         # A written-out reference answer beats terse `expected` keywords for meaning.

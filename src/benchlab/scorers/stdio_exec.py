@@ -91,9 +91,12 @@ class StdioTests:
         self._executor_options = executor_options
         self._executor: Executor | None = None
 
-    def executor(self) -> Executor:
+    def executor(self, ctx: ScoreContext) -> Executor:
+        """Made on first use: the suite's `executor`, else the run's (`--executor`)."""
         if self._executor is None:
-            self._executor = make_executor(**self._executor_options)
+            options = dict(self._executor_options)
+            name = options.pop("name", None) or ctx.executor
+            self._executor = make_executor(name, **options)
         return self._executor
 
     def jobs(self, case: Case, output: str) -> list[Job]:
@@ -137,7 +140,7 @@ class StdioTests:
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         spec, tests = _tests_of(case)
         jobs, tag = self._plan(case, answer.output)
-        results = await asyncio.gather(*(self.executor().run(job) for job in jobs))
+        results = await asyncio.gather(*(self.executor(ctx).run(job) for job in jobs))
         tally = _Tally(total=len(tests))
         if spec.get("fn"):
             self._tally_calls(tally, tests, results[0], tag)

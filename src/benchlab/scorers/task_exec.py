@@ -86,9 +86,12 @@ class TaskTests:
         self._executor_options = executor_options
         self._executor: Executor | None = None
 
-    def executor(self) -> Executor:
+    def executor(self, ctx: ScoreContext) -> Executor:
+        """Made on first use: the suite's `executor`, else the run's (`--executor`)."""
         if self._executor is None:
-            self._executor = make_executor(**self._executor_options)
+            options = dict(self._executor_options)
+            name = options.pop("name", None) or ctx.executor
+            self._executor = make_executor(name, **options)
         return self._executor
 
     def job(self, task: Mapping[str, Any], files: Mapping[str, str]) -> Job:
@@ -137,7 +140,7 @@ class TaskTests:
                 explanation=f"failed: {exc}",
                 details={"outcome": "failed", "answer_error": str(exc), "patch": ""},
             )
-        result = await self.executor().run(self.job(task, applied.files))
+        result = await self.executor(ctx).run(self.job(task, applied.files))
         score = verdict(result)
         assert score.details is not None
         if result.outcome in ("passed", "failed", "runtime_error"):
