@@ -48,11 +48,15 @@ def insert_newest_wins(engine: Engine, table: Table) -> Any:
     name = engine.dialect.name
     key = [c.name for c in table.primary_key.columns]
     if name in ("sqlite", "postgresql"):
+        stmt: Any
         if name == "sqlite":  # only the dialect in use: postgresql's costs ~50 ms to import
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+            from sqlalchemy.dialects import sqlite
+
+            stmt = sqlite.insert(table)
         else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        stmt = dialect_insert(table)
+            from sqlalchemy.dialects import postgresql
+
+            stmt = postgresql.insert(table)
         rest = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key}
         return stmt.on_conflict_do_update(index_elements=key, set_=rest)
     return table.insert().prefix_with("IGNORE")
