@@ -44,7 +44,7 @@ def attach(app: FastAPI, state: ServerState) -> None:
 
 def server_state(connection: HTTPConnection) -> ServerState:
     """The state of the app serving this request (or WebSocket)."""
-    state = connection.app.state.benchlab
+    state = getattr(connection.app.state, "benchlab", None)
     if not isinstance(state, ServerState):  # only create_app builds apps with routes
         raise TypeError("the app has no ServerState: build it with create_app")
     return state
