@@ -1,9 +1,12 @@
 """The public read API: runs, attempts, models, suites, leaderboard, trends, compare, health.
 
-Handlers parse and validate parameters, call the library (`store.queries`,
-`analysis.*`) and shape JSON; no query logic lives here. Attempt ids are
-63-bit integers, beyond what JavaScript numbers hold exactly, so they leave
-as strings.
+Handlers parse and validate parameters, get the store through `StoreDep`
+(server/deps.py), call the library (`analysis.run_views`, `store.queries`,
+`analysis.*`) and shape JSON; no query logic lives here. The run list and a run
+answer with the library's typed views as `response_model`, and every route that
+takes parameters declares the errors it answers (`error_responses`), so
+/openapi.json documents them. Attempt ids are 63-bit integers, beyond what JavaScript numbers hold
+exactly, so they leave as strings.
 """
 
 from __future__ import annotations
@@ -190,7 +193,7 @@ def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
     response_class=FileResponse,
     responses={
         200: {"content": {"text/plain": {}, "application/octet-stream": {}}},
-        404: {"description": "no such attempt, or the attempt has no artifact of that name"},
+        **error_responses({404: "no such attempt, or the attempt has no artifact of that name"}),
     },
 )
 def get_artifact(
@@ -254,13 +257,13 @@ def list_cases(
     )
 
 
-@router.get("/leaderboard")
+@router.get("/leaderboard", responses=error_responses({}))
 def leaderboard(store: StoreDep, suite: Text = None) -> dict[str, Any]:
     """Per suite, each model's best completed run, with that run's cost and duration."""
     return {"suites": overview.leaderboard(store, suite=suite)}
 
 
-@router.get("/trends")
+@router.get("/trends", responses=error_responses({}))
 def trends(
     store: StoreDep,
     suite: Annotated[str, Query(max_length=300)],
@@ -273,7 +276,7 @@ def trends(
     return {"suite": suite, "metric": metric, "series": series}
 
 
-@router.get("/spend")
+@router.get("/spend", responses=error_responses({400: "`month` is no calendar month"}))
 def spend(
     store: StoreDep,
     month: Annotated[
