@@ -36,3 +36,16 @@ def test_runs_json_prints_the_rows_the_server_serves(tmp_path: Path) -> None:
     assert listed("--limit", "1") == [stopped.run_id]
     assert_user_error(cli("runs", "--db", db, "--status", "bogus"), "--status", "stopped_budget")
     assert_user_error(cli("runs", "--db", db, "--tag", "novalue"), "--tag 'novalue'")
+
+
+def test_runs_lists_a_database_it_may_only_read(tmp_path: Path) -> None:
+    """The rows' totals come from a cache the store fills on first read; a database opened
+    read-only (a colleague's file, a read-only role) is summed live instead of failing."""
+    db = tmp_path / "shared.db"
+    made = make_run(f"sqlite:///{db}", suite(tmp_path, 3), "oracle")
+    read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
+    result = cli("runs", "--json", "--db", read_only)
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["run_id"] == made.run_id and row["attempts"] == 3 and row["pass_rate"] == 1.0
+    assert json.loads(cli("runs", "--json", "--db", str(db)).stdout) == [row]  # as cached
