@@ -23,7 +23,15 @@ if TYPE_CHECKING:  # both read the state through this module
     from benchlab.server.auth import RateLimiter
     from benchlab.server.schedules import Scheduler
 
-__all__ = ["LauncherDep", "ServerState", "SettingsDep", "StoreDep", "attach", "server_state"]
+__all__ = [
+    "LauncherDep",
+    "ServerState",
+    "SettingsDep",
+    "StoreDep",
+    "attach",
+    "server_state",
+    "state_of",
+]
 
 
 @dataclass
@@ -42,12 +50,17 @@ def attach(app: FastAPI, state: ServerState) -> None:
     app.state.benchlab = state
 
 
-def server_state(connection: HTTPConnection) -> ServerState:
-    """The state of the app serving this request (or WebSocket)."""
-    state = getattr(connection.app.state, "benchlab", None)
+def state_of(app: FastAPI) -> ServerState:
+    """What `create_app` attached to `app` (`benchlab serve` announces its store from it)."""
+    state = getattr(app.state, "benchlab", None)
     if not isinstance(state, ServerState):  # only create_app builds apps with routes
         raise TypeError("the app has no ServerState: build it with create_app")
     return state
+
+
+def server_state(connection: HTTPConnection) -> ServerState:
+    """The state of the app serving this request (or WebSocket)."""
+    return state_of(connection.app)
 
 
 def _store(connection: HTTPConnection) -> Store:
