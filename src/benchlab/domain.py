@@ -10,12 +10,14 @@ per attempt, because validation per attempt is where harnesses lose their time.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Role = Literal["system", "user", "assistant", "tool"]
 RunStatus = Literal["running", "completed", "failed", "interrupted", "stopped_budget"]
+# Every status a run can have, in that order: filters and drop-downs offer these.
+RUN_STATUSES: tuple[RunStatus, ...] = get_args(RunStatus)
 
 
 class _Strict(BaseModel):

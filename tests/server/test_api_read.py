@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from benchlab.domain import RUN_STATUSES
 from benchlab.store.db import SCHEMA_HEAD
-from support.lab import Seed
+from support.lab import Seed, make_app
+from support.live_server import LiveServer
+from support.runs import make_run, priced_models, replay, suite
 
 
 def test_health_reports_schema_and_write_api(client: httpx.Client) -> None:
@@ -184,3 +188,78 @@ def test_openapi_docs_are_served(client: httpx.Client) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/runs", "/api/results", "/api/compare", "/api/leaderboard"):
         assert path in paths
+
+
+def test_runs_filter_by_every_status_a_run_can_have(tmp_path: Path) -> None:
+    """The server kept its own copy of the status list, without `stopped_budget` (it
+    answered 422); now the status filter is the domain's `RunStatus`, as the store's."""
+    db = f"sqlite:///{tmp_path}/budget.db"
+    s = suite(tmp_path, 20)
+    models = priced_models(tmp_path / "m.json", {"paid": (replay(tmp_path / "r.jsonl", 20), 1e3)})
+    stopped = make_run(db, s, "paid", models_file=models, max_cost=0.02, concurrency=1)
+    assert stopped.status == "stopped_budget"
+    done = make_run(db, s, "paid", models_file=models)
+    with LiveServer(make_app(db)) as live, httpx.Client(base_url=live.url, timeout=30) as c:
+        body = c.get("/api/runs", params={"status": "stopped_budget"}).json()
+        assert [r["run_id"] for r in body["items"]] == [stopped.run_id] and body["total"] == 1
+        assert body["items"][0]["status"] == "stopped_budget"
+        for status in RUN_STATUSES:
+            assert c.get("/api/runs", params={"status": status}).status_code == 200, status
+        page = c.get("/runs", params={"status": "stopped_budget"})
+        assert page.status_code == 200
+        assert stopped.run_id in page.text and done.run_id not in page.text
+        assert "<option selected>stopped_budget</option>" in page.text  # the drop-down offers it
+
+
+def _schema(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """`node` itself, or the component schema its `$ref` names."""
+    ref = node.get("$ref")
+    if ref is None:
+        return node
+    found: dict[str, Any] = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return found
+
+
+def _json_schema(spec: dict[str, Any], response: dict[str, Any]) -> dict[str, Any]:
+    return _schema(spec, response["content"]["application/json"]["schema"])
+
+
+def test_openapi_documents_every_field_of_the_run_list_and_a_run(
+    client: httpx.Client, seed: Seed
+) -> None:
+    spec = client.get("/openapi.json").json()
+    listing = spec["paths"]["/api/runs"]["get"]
+    page = _json_schema(spec, listing["responses"]["200"])
+    served = client.get("/api/runs").json()
+    assert set(page["properties"]) == set(served)
+    row = _schema(spec, page["properties"]["items"]["items"])
+    assert set(row["properties"]) == set(served["items"][0])  # every field, no more
+    per_model = _schema(spec, row["properties"]["per_model"]["items"])
+    assert set(per_model["properties"]) == set(served["items"][0]["per_model"][0])
+    (status,) = [p for p in listing["parameters"] if p["name"] == "status"]
+    offered = {v for choice in status["schema"]["anyOf"] for v in choice.get("enum", [])}
+    assert offered == set(RUN_STATUSES)
+    bad_tag = listing["responses"]["400"]["content"]["application/json"]["schema"]
+    assert bad_tag["$ref"].endswith("/ErrorBody")
+
+    one = spec["paths"]["/api/runs/{run_id}"]["get"]
+    detail = _json_schema(spec, one["responses"]["200"])
+    shown = client.get(f"/api/runs/{seed.runs[0]}").json()
+    assert set(detail["required"]) <= set(shown)  # what the schema promises is served
+    assert {"planned_total", "done", "facets", "models", "config"} <= set(detail["required"])
+    model = _schema(spec, detail["properties"]["models"]["items"])
+    assert set(model["required"]) <= set(shown["models"][0])
+
+
+def test_openapi_documents_the_errors_as_they_are_served(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    one = spec["paths"]["/api/runs/{run_id}"]["get"]["responses"]
+    assert {"404", "400", "422"} <= set(one)
+    error = _json_schema(spec, one["404"])
+    for path, code in (("/api/runs/nope", 404), ("/api/runs?tag=novalue", 400)):
+        body = client.get(path).json()
+        assert set(error["required"]) <= set(body) <= set(error["properties"]), path
+        assert body["status"] == code
+    invalid = client.get("/api/runs?limit=0").json()  # 422 has the same shape, plus problems
+    assert set(invalid) == set(error["properties"]) and invalid["problems"][0]["loc"]
+    assert _json_schema(spec, one["422"]) == error

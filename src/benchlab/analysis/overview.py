@@ -1,4 +1,4 @@
-"""Across runs: leaderboard, trends, spend, headline scores and enriched run lists.
+"""Across runs: leaderboard, trends, spend and headline scores (run lists: run_views.py).
 
 What the dashboard's overview shows and what a command line can print, built
 on the cached per-run aggregates in `store.stats`, so none of it rescans
@@ -12,11 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchlab.analysis.stats.core import wilson_interval
-from benchlab.domain import Run
 from benchlab.store import Store
 from benchlab.store import stats as run_stats
-from benchlab.store.queries import Page, run_times
-from benchlab.store.stats import ModelStat, combine
+from benchlab.store.stats import ModelStat
 
 METRICS = ("pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors")
 
@@ -56,43 +54,6 @@ def _metric(s: ModelStat, metric: str) -> float | None:
     if metric == "errors":
         return float(s.errors)
     return float(s.attempts)
-
-
-def run_rows(store: Store, page: Page) -> list[dict[str, Any]]:
-    """A page of runs with their per-model aggregates, for lists and tables."""
-    found: list[Run] = page.items
-    ids = [r.id for r in found]
-    by_run = run_stats.for_runs(store, ids)
-    times = run_times(store, ids)
-    out = []
-    for run in found:
-        per_model: dict[str, list[ModelStat]] = defaultdict(list)
-        for s in by_run.get(run.id, []):
-            per_model[s.model].append(s)
-        models = [
-            stat_dict(combine(v, run_id=run.id, model=m)) for m, v in sorted(per_model.items())
-        ]
-        total = combine(by_run.get(run.id, []), run_id=run.id)
-        start, end = times.get(run.id, (None, None))
-        out.append(
-            {
-                "run_id": run.id,
-                "status": run.status,
-                "suites": run.suites,
-                "models": run.models,
-                "tags": run.tags,
-                "seed": run.seed,
-                "created_at": run.created_at.isoformat(),
-                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-                "duration_s": None if start is None or end is None else end - start,
-                "attempts": total.attempts,
-                "errors": total.errors,
-                "pass_rate": total.pass_rate,
-                "cost_usd": total.cost,
-                "per_model": models,
-            }
-        )
-    return out
 
 
 def leaderboard(store: Store, *, suite: str | None = None) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ from benchlab.store import Store
 
 if TYPE_CHECKING:
     from benchlab.analysis.gate import GateResult
+    from benchlab.analysis.run_views import RunPage
     from benchlab.engine.dry_run import DryRunReport
     from benchlab.engine.runner import RunOutcome
     from benchlab.suites import LoadedSuite
@@ -332,10 +333,42 @@ def list_runs(
     limit: int | None = None,
     model: str | None = None,
     suite: str | None = None,
+    status: str | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> list[Run]:
-    """Runs newest first, optionally of one model or suite (a dead run reads interrupted)."""
+    """Runs newest first, optionally of one model, suite or status, with all of `tags`
+    (a dead run reads interrupted); the query `benchlab runs` and the server use too."""
+    from benchlab.store.run_query import RunFilter, find_runs
+
     with Store(db) as store:
-        return store.list_runs(limit=limit, model=model, suite=suite)
+        where = RunFilter(suite=suite, model=model, status=status, tags=dict(tags or {}))
+        return find_runs(store.engine, where, limit=limit)
+
+
+def run_rows(
+    *,
+    db: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    model: str | None = None,
+    suite: str | None = None,
+    status: str | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> RunPage:
+    """Runs newest first with their per-model totals (pass rate with interval, errors,
+    cost): the rows `benchlab runs --json` prints and `GET /api/runs` answers."""
+    from benchlab.analysis.run_views import run_list
+
+    with Store(db) as store:
+        return run_list(
+            store,
+            suite=suite,
+            model=model,
+            status=status,
+            tags=tags,
+            limit=limit,
+            offset=offset,
+        )
 
 
 def export(

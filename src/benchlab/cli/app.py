@@ -118,18 +118,6 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def parse_tags(tags: list[str]) -> dict[str, str]:
-    from benchlab.errors import ConfigError
-
-    out: dict[str, str] = {}
-    for tag in tags:
-        key, sep, value = tag.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"--tag {tag!r}: expected KEY=VALUE")
-        out[key.strip()] = value
-    return out
-
-
 def progress_sinks(json_mode: bool, quiet: bool) -> list[EventSink]:
     if quiet:
         return []

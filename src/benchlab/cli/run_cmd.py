@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from benchlab.cli._run_errors import check_max_error_rate, report_errors
-from benchlab.cli.app import DbOpt, JsonOpt, app, parse_tags, print_json, progress_sinks
+from benchlab.cli.app import DbOpt, JsonOpt, app, print_json, progress_sinks
 
 
 @app.command()
@@ -100,6 +100,8 @@ def run(
         from benchlab.sandbox.executor import check_executor
 
         check_executor(executor)
+    from benchlab.store.run_query import parse_tags
+
     profiles = resolve_models(model or [], models_file)
     overrides: dict[str, Any] = {}
     if temperature is not None:

@@ -17,26 +17,31 @@ def runs_cmd(
         str | None, typer.Option("--model", "-m", help="Only runs of this model.")
     ] = None,
     suite: Annotated[str | None, typer.Option(help="Only runs of this suite.")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            help="Only runs with this status: running, completed, failed, interrupted "
+            "or stopped_budget."
+        ),
+    ] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option(help="Only runs tagged KEY=VALUE (repeatable).")
+    ] = None,
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List runs, newest first."""
+    """List runs, newest first (--json: with per-model totals, as GET /api/runs)."""
     from benchlab import api
+    from benchlab.domain import RUN_STATUSES
+    from benchlab.errors import ConfigError
+    from benchlab.store.run_query import parse_tags
 
-    found = api.list_runs(db=db, limit=limit, model=model, suite=suite)
-    rows = [
-        {
-            "run_id": r.id,
-            "status": r.status,
-            "suites": r.suites,
-            "models": r.models,
-            "created_at": r.created_at.isoformat(),
-            "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-            "seed": r.seed,
-            "tags": r.tags,
-        }
-        for r in found
-    ]
+    if status is not None and status not in RUN_STATUSES:
+        raise ConfigError(f"--status: expected one of {', '.join(RUN_STATUSES)}, got {status!r}")
+    found = api.run_rows(
+        db=db, limit=limit, model=model, suite=suite, status=status, tags=parse_tags(tag or [])
+    )
+    rows = [row.model_dump(mode="json") for row in found.items]
     if json_out:
         print_json(rows)
         return

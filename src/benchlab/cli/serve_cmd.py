@@ -41,6 +41,7 @@ def serve(
 
     from benchlab.errors import ConfigError
     from benchlab.server import Settings, create_app
+    from benchlab.server.deps import state_of
 
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port {port}: expected 0-65535")
@@ -50,14 +51,15 @@ def serve(
         store_url=db, suite_dir=suite_dir, rate_limit=rate_limit, schedules=schedules
     )
     application = create_app(settings=settings)
+    state = state_of(application)
     sys.stderr.write(
-        f"benchlab: serving {application.state.store.display_url} on http://{host}:{port} "
+        f"benchlab: serving {state.store.display_url} on http://{host}:{port} "
         f"(write API {'on' if settings.write_enabled else 'off'})\n"
     )
-    if application.state.scheduler is not None:
+    if state.scheduler is not None:
         from benchlab.server.schedules import announce
 
-        announce(application.state.scheduler)
+        announce(state.scheduler)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

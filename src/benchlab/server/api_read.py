@@ -1,9 +1,12 @@
 """The public read API: runs, attempts, models, suites, leaderboard, trends, compare, health.
 
-Handlers parse and validate parameters, call the library (`store.queries`,
-`analysis.*`) and shape JSON; no query logic lives here. Attempt ids are
-63-bit integers, beyond what JavaScript numbers hold exactly, so they leave
-as strings.
+Handlers parse and validate parameters, get the store through `StoreDep`
+(server/deps.py), call the library (`analysis.run_views`, `store.queries`,
+`analysis.*`) and shape JSON; no query logic lives here. The run list and a run
+answer with the library's typed views as `response_model`, and every route that
+takes parameters declares the errors it answers (`error_responses`), so
+/openapi.json documents them. Attempt ids are 63-bit integers, beyond what JavaScript numbers hold
+exactly, so they leave as strings.
 """
 
 from __future__ import annotations
@@ -11,17 +14,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 
 from benchlab import __version__
 from benchlab.analysis import overview
-from benchlab.analysis.summary import summarize_run
-from benchlab.errors import ConfigError, NotFound
+from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
+from benchlab.domain import RunStatus
+from benchlab.errors import NotFound
 from benchlab.server.compare import compare_runs
+from benchlab.server.deps import SettingsDep, StoreDep
+from benchlab.server.errors import error_responses
 from benchlab.server.suites import suite_cases, suite_list
 from benchlab.store import Store, artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
+from benchlab.store.run_query import parse_tags
 
 router = APIRouter(prefix="/api", tags=["read"])
 
@@ -29,11 +36,7 @@ Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")
 Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=300)]
 MAX_ID = 2**63 - 1
-
-
-def store_of(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+NO_RUN = {404: "no run with that id (or unique prefix)"}
 
 
 def epoch(value: datetime | None) -> float | None:
@@ -45,63 +48,59 @@ def epoch(value: datetime | None) -> float | None:
     return value.timestamp()
 
 
-def parse_tags(tags: list[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for tag in tags:
-        key, sep, value = tag.partition("=")
-        if not sep or not key.strip():
-            raise ConfigError(f"tag {tag!r}: expected KEY=VALUE")
-        out[key.strip()] = value
-    return out
-
-
 def page_json(page: queries.Page, items: list[Any]) -> dict[str, Any]:
     return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
 
 
 @router.get("/health")
-def health(request: Request) -> dict[str, Any]:
-    store = store_of(request)
+def health(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
     return {
         "status": "ok",
         "version": __version__,
         "schema": SCHEMA_HEAD,
         "db": store.display_url,
-        "write_api": request.app.state.settings.write_enabled,
+        "write_api": settings.write_enabled,
     }
 
 
-@router.get("/runs")
+@router.get(
+    "/runs",
+    response_model=RunPage,
+    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
+)
 def list_runs(
-    request: Request,
+    store: StoreDep,
     suite: Text = None,
     model: Text = None,
-    status: Literal["running", "completed", "failed", "interrupted"] | None = None,
+    status: RunStatus | None = None,
     tag: Annotated[list[str], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> RunPage:
     """Runs newest first, with per-model pass rates; filters combine with AND."""
-    store = store_of(request)
-    page = queries.runs_page(
+    return run_list(
         store,
         suite=suite,
         model=model,
         status=status,
-        tags=parse_tags(tag),
+        tags=parse_tags(tag, flag="tag"),
         since=epoch(since),
         until=epoch(until),
         limit=limit,
         offset=offset,
     )
-    return page_json(page, overview.run_rows(store, page))
 
 
-@router.get("/runs/{run_id}")
+@router.get(
+    "/runs/{run_id}",
+    response_model=RunDetail,
+    response_model_exclude_unset=True,  # a summary's optional parts stay absent, not null
+    responses=error_responses({**NO_RUN, 400: "`pass` names no scoring pass of the run"}),
+)
 def get_run(
-    request: Request,
+    store: StoreDep,
     run_id: str,
     score_pass: Annotated[
         str | None,
@@ -111,24 +110,15 @@ def get_run(
             description="scoring pass: a number or judge=MODEL (default the latest completed)",
         ),
     ] = None,
-) -> dict[str, Any]:
+) -> RunDetail:
     """A run's per-model summary (pass rate with its 95% interval and `ci_method`, latency,
     tokens, cost), its verdicts and scores from one scoring pass (`scores_from` says which)."""
-    store = store_of(request)
-    run = store.get_run(run_id)
-    summary = summarize_run(store, run.id, score_pass=score_pass)
-    summary["models_requested"] = run.models
-    summary["config"] = run.config
-    summary["benchlab_version"] = run.benchlab_version
-    summary["planned_total"] = queries.planned_total(store, run)
-    summary["done"] = sum(m["attempts"] for m in summary["models"])
-    summary["facets"] = queries.attempt_facets(store, run.id)
-    return summary
+    return run_detail(store, run_id, score_pass=score_pass)
 
 
-@router.get("/runs/{run_id}/attempts")
+@router.get("/runs/{run_id}/attempts", responses=error_responses(NO_RUN))
 def list_attempts(
-    request: Request,
+    store: StoreDep,
     run_id: str,
     model: Text = None,
     suite: Text = None,
@@ -142,7 +132,6 @@ def list_attempts(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """A run's attempts in case order; `q` searches case ids and answers."""
-    store = store_of(request)
     run = store.get_run(run_id)
     page = queries.attempts_page(
         store,
@@ -168,12 +157,12 @@ def _iso(ts: float | None) -> str | None:
     return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
 
 
-@router.get("/attempts/{attempt_id}")
+@router.get("/attempts/{attempt_id}", responses=error_responses({404: "no such attempt"}))
 def get_attempt(
-    request: Request, attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)]
+    store: StoreDep, attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)]
 ) -> dict[str, Any]:
     """Everything about one attempt: prompt, answer, expected, scores, tool calls, logs."""
-    return attempt_detail(store_of(request), attempt_id)
+    return attempt_detail(store, attempt_id)
 
 
 def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
@@ -204,11 +193,11 @@ def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
     response_class=FileResponse,
     responses={
         200: {"content": {"text/plain": {}, "application/octet-stream": {}}},
-        404: {"description": "no such attempt, or the attempt has no artifact of that name"},
+        **error_responses({404: "no such attempt, or the attempt has no artifact of that name"}),
     },
 )
 def get_artifact(
-    request: Request,
+    store: StoreDep,
     attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
     name: Annotated[str, Path(min_length=1, max_length=255, description="e.g. stdout.log")],
     download: Annotated[
@@ -221,7 +210,6 @@ def get_artifact(
     joined to a path, so no name reaches outside the attempt's folder. Text is sent as
     `text/plain` with `nosniff`: a model's answer is shown as text, never run as a page.
     """
-    store = store_of(request)
     attempt, _ = queries.get_attempt(store, attempt_id)
     path = artifacts.lookup(store, attempt, name)
     return FileResponse(
@@ -234,20 +222,21 @@ def get_artifact(
 
 
 @router.get("/models")
-def list_models(request: Request) -> dict[str, Any]:
+def list_models(store: StoreDep) -> dict[str, Any]:
     """Every model that has run, with its run count and last run time."""
-    return {"items": queries.models_summary(store_of(request))}
+    return {"items": queries.models_summary(store)}
 
 
 @router.get("/suites")
-def list_suites(request: Request) -> dict[str, Any]:
+def list_suites(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
     """Stored suites (with their newest version) and built-in suites not yet run."""
-    return {"items": suite_list(store_of(request), request.app.state.settings)}
+    return {"items": suite_list(store, settings)}
 
 
-@router.get("/suites/{name}/cases")
+@router.get("/suites/{name}/cases", responses=error_responses({404: "no such suite"}))
 def list_cases(
-    request: Request,
+    store: StoreDep,
+    settings: SettingsDep,
     name: str,
     version: Text = None,
     category: Text = None,
@@ -257,8 +246,8 @@ def list_cases(
 ) -> dict[str, Any]:
     """A suite's cases in order, with case counts per category (its coverage)."""
     return suite_cases(
-        store_of(request),
-        request.app.state.settings,
+        store,
+        settings,
         name,
         version=version,
         category=category,
@@ -268,45 +257,48 @@ def list_cases(
     )
 
 
-@router.get("/leaderboard")
-def leaderboard(request: Request, suite: Text = None) -> dict[str, Any]:
+@router.get("/leaderboard", responses=error_responses({}))
+def leaderboard(store: StoreDep, suite: Text = None) -> dict[str, Any]:
     """Per suite, each model's best completed run, with that run's cost and duration."""
-    return {"suites": overview.leaderboard(store_of(request), suite=suite)}
+    return {"suites": overview.leaderboard(store, suite=suite)}
 
 
-@router.get("/trends")
+@router.get("/trends", responses=error_responses({}))
 def trends(
-    request: Request,
+    store: StoreDep,
     suite: Annotated[str, Query(max_length=300)],
     model: Text = None,
     metric: Literal["pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors"] = "pass_rate",
     since: datetime | None = None,
 ) -> dict[str, Any]:
     """A metric per completed run over time, one series per model."""
-    series = overview.trend(
-        store_of(request), suite=suite, model=model, metric=metric, since=epoch(since)
-    )
+    series = overview.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
     return {"suite": suite, "metric": metric, "series": series}
 
 
-@router.get("/spend")
+@router.get("/spend", responses=error_responses({400: "`month` is no calendar month"}))
 def spend(
-    request: Request,
+    store: StoreDep,
     month: Annotated[
         str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, UTC (default: now)")
     ] = None,
 ) -> dict[str, Any]:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""
-    return overview.spend(store_of(request), month)
+    return overview.spend(store, month)
 
 
-@router.get("/compare")
+@router.get(
+    "/compare",
+    responses=error_responses(
+        {404: "no such run", 400: "the two runs cannot be compared as asked"}
+    ),
+)
 def compare(
-    request: Request,
+    store: StoreDep,
     a: Annotated[str, Query(min_length=1, max_length=64, description="baseline run")],
     b: Annotated[str, Query(min_length=1, max_length=64, description="candidate run")],
     model: Text = None,
 ) -> dict[str, Any]:
     """Paired per-case comparison of run `b` against run `a`: deltas, flips, verdict."""
-    return compare_runs(store_of(request), a, b, model=model)
+    return compare_runs(store, a, b, model=model)

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from benchlab.errors import ConfigError
 from benchlab.server.auth import require_admin
+from benchlab.server.deps import LauncherDep, SettingsDep, StoreDep
 from benchlab.server.errors import error_response
 from benchlab.server.suites import launchable
 from benchlab.store.ingest import RunDocument, import_run
@@ -46,9 +47,9 @@ _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
         }
     },
 )
-async def post_results(request: Request) -> JSONResponse:
+async def post_results(request: Request, store: StoreDep, settings: SettingsDep) -> JSONResponse:
     """Import a run exported with `benchlab export RUN_ID --format json` (idempotent on run id)."""
-    limit = request.app.state.settings.max_upload_bytes
+    limit = settings.max_upload_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return error_response(413, f"document larger than {limit} bytes")
@@ -70,7 +71,7 @@ async def post_results(request: Request) -> JSONResponse:
         where = ".".join(str(p) for p in first["loc"]) or "body"
         return error_response(422, f"{where}: {first['msg']}", problems=problems)
     try:
-        created = await run_in_threadpool(import_run, request.app.state.store, doc)
+        created = await run_in_threadpool(import_run, store, doc)
     except IntegrityError:
         return error_response(409, "the document's attempt ids collide with stored attempts")
     body = {"run_id": doc.run.id, "created": created, "attempts": len(doc.attempts)}
@@ -95,12 +96,13 @@ class LaunchRequest(BaseModel):
 
 
 @router.post("/runs", status_code=202, responses=_ADMIN_ERRORS)
-def post_run(request: Request, body: LaunchRequest) -> dict[str, Any]:
+def post_run(
+    body: LaunchRequest, store: StoreDep, settings: SettingsDep, launcher: LauncherDep
+) -> dict[str, Any]:
     """Start a run in the server process; follow it on `WS /api/runs/{run_id}/events`."""
     from benchlab.engine.validation import build_config
     from benchlab.providers.profiles import resolve_models
 
-    settings = request.app.state.settings
     allowed = launchable(settings)
     unknown = [s for s in body.suites if s not in allowed]
     if unknown:
@@ -120,13 +122,13 @@ def post_run(request: Request, body: LaunchRequest) -> dict[str, Any]:
             "samples": body.samples,
             "concurrency": body.concurrency,
             "tags": {"source": "server", **body.tags},
-            "db": request.app.state.store.url,
+            "db": store.url,
         }
     )
-    run_id = request.app.state.launcher.launch(config)
+    run_id = launcher.launch(config)
     return {
         "run_id": run_id,
         "status": "running",
         "events": f"/api/runs/{run_id}/events",
-        "planned_total": request.app.state.launcher.total(run_id),
+        "planned_total": launcher.total(run_id),
     }

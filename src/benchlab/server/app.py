@@ -1,4 +1,4 @@
-"""`create_app`: the FastAPI application, its shared state and its routers.
+"""`create_app`: the FastAPI application, its shared state (server/deps.py) and its routers.
 
 One `Store` (one connection pool) per app; handlers that touch the database
 are plain `def`s, so they run in Starlette's thread pool and never block the
@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from benchlab import __version__
 from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
 from benchlab.server.auth import RateLimiter
+from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
 from benchlab.server.settings import Settings
 from benchlab.store import Store
@@ -53,11 +54,15 @@ def create_app(
         "admin endpoints need `Authorization: Bearer $BENCHLAB_ADMIN_KEY`.",
         lifespan=lifespan,
     )
-    app.state.settings = settings
-    app.state.store = store
-    app.state.launcher = launcher
-    app.state.scheduler = scheduler
-    app.state.rate_limiter = RateLimiter(settings.rate_limit, settings.rate_window)
+    state = ServerState(
+        settings=settings,
+        store=store,
+        launcher=launcher,
+        scheduler=scheduler,
+        rate_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
+        label_limiter=RateLimiter(labels.LABELS_PER_MINUTE, 60.0),
+    )
+    attach(app, state)  # handlers reach it through server/deps.py (StoreDep, SettingsDep)
     errors.install(app)
     app.include_router(api_read.router)
     app.include_router(api_write.router)

@@ -18,7 +18,7 @@ from collections import deque
 
 from fastapi import HTTPException, Request
 
-from benchlab.server.settings import Settings
+from benchlab.server.deps import server_state
 
 
 class RateLimiter:
@@ -63,8 +63,8 @@ def _limited(limiter: RateLimiter, who: str) -> None:
 
 def require_admin(request: Request) -> None:
     """FastAPI dependency: a valid admin key within its rate limit, or an HTTP error."""
-    settings: Settings = request.app.state.settings
-    limiter: RateLimiter = request.app.state.rate_limiter
+    state = server_state(request)
+    settings, limiter = state.settings, state.rate_limiter
     if settings.admin_key is None:
         raise HTTPException(403, "the write API is off: start the server with BENCHLAB_ADMIN_KEY")
     token = _bearer(request)

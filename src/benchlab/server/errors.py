@@ -14,9 +14,36 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from benchlab.errors import NotFound, UserError
+
+
+class Problem(BaseModel):
+    loc: list[str | int] = Field(description="where in the request: query, path, body, ...")
+    msg: str
+
+
+class ErrorBody(BaseModel):
+    """What every error response carries (the OpenAPI schema names it for 400/404/422)."""
+
+    error: str = Field(description="what went wrong, for a person")
+    status: int = Field(description="the HTTP status again")
+    problems: list[Problem] | None = Field(
+        default=None, description="422 only: every invalid parameter"
+    )
+
+
+def error_responses(described: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route: each status it may answer (400, 404) with why, in the
+    error body's shape; 422 (an invalid parameter) is always one, in our shape rather
+    than FastAPI's default (`detail`), since `install` below answers it so."""
+    out: dict[int | str, dict[str, Any]] = {
+        code: {"model": ErrorBody, "description": text} for code, text in described.items()
+    }
+    out[422] = {"model": ErrorBody, "description": "a parameter is invalid (see `problems`)"}
+    return out
 
 
 def error_response(status: int, message: str, **extra: Any) -> JSONResponse:

@@ -25,10 +25,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from benchlab import labeling
 from benchlab.errors import NotFound, UserError
 from benchlab.labeling.queue import MAX_QUEUE
-from benchlab.server.auth import RateLimiter, _bearer, _limited
+from benchlab.server.auth import _bearer, _limited
+from benchlab.server.deps import SettingsDep, StoreDep, server_state
 from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
-from benchlab.store import Store
 
 LABEL_KEY_ENV = "BENCHLAB_LABEL_KEY"
 LABELS_PER_MINUTE = 600  # per key and client address: one every 0.1 s, beyond any human
@@ -48,7 +48,6 @@ _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 
 def install(app: FastAPI) -> None:
     """Add the label page and the labels API to the app."""
-    app.state.label_limiter = RateLimiter(LABELS_PER_MINUTE, 60.0)
     app.include_router(api)
     app.include_router(page)
 
@@ -63,7 +62,8 @@ def labeling_enabled(settings: Settings) -> bool:
 
 def require_labeler(request: Request) -> None:
     """FastAPI dependency: the label key or the admin key, within the labeling budget."""
-    settings: Settings = request.app.state.settings
+    state = server_state(request)
+    settings = state.settings
     keys = [k for k in (label_key(settings), settings.admin_key) if k]
     if not keys:
         raise HTTPException(
@@ -76,19 +76,14 @@ def require_labeler(request: Request) -> None:
     # compare against every key (no early exit), so timing says nothing about which matched
     matches = [hmac.compare_digest((token or "").encode(), k.encode()) for k in keys]
     if token is None or not any(matches):
-        _limited(request.app.state.rate_limiter, f"addr:{client}")
+        _limited(state.rate_limiter, f"addr:{client}")
         raise HTTPException(
             401,
             f"missing or wrong key: send {LABEL_KEY_ENV} (or the admin key) as a bearer token",
             headers={"WWW-Authenticate": "Bearer"},
         )
     digest = hashlib.sha256(token.encode()).hexdigest()
-    _limited(request.app.state.label_limiter, f"label:{client}:{digest}")
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+    _limited(state.label_limiter, f"label:{client}:{digest}")
 
 
 # --- the JSON API -------------------------------------------------------------------------------
@@ -108,7 +103,7 @@ class LabelIn(BaseModel):
 
 @api.get("/labels/queue")
 def get_queue(
-    request: Request,
+    store: StoreDep,
     run_id: RunId,
     mode: Literal["random", "stratified", "disagreement"] = "random",
     by: Annotated[str | None, Query(max_length=200, description="stratum (stratified)")] = None,
@@ -121,7 +116,7 @@ def get_queue(
     scorer verdicts, no other labeler's labels and no model names (balanced over
     `model`, the levels are aliases: "model 1", ...)."""
     return labeling.label_queue(
-        _store(request),
+        store,
         run_id,
         mode=mode,
         by=by,
@@ -133,9 +128,8 @@ def get_queue(
 
 
 @api.get("/labels")
-def get_labels(request: Request, run_id: RunId, labeler: Labeler = None) -> dict[str, Any]:
+def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> dict[str, Any]:
     """A run's labels (one labeler's, if named)."""
-    store = _store(request)
     run = store.get_run(run_id)
     return {"run_id": run.id, "items": labeling.list_labels(store, run.id, labeler=labeler)}
 
@@ -146,10 +140,10 @@ def get_labels(request: Request, run_id: RunId, labeler: Labeler = None) -> dict
     dependencies=[Depends(require_labeler)],
     responses={200: {"description": "replaced this labeler's earlier label"}, **_WRITE_ERRORS},
 )
-def post_label(request: Request, run_id: RunId, body: LabelIn) -> JSONResponse:
+def post_label(store: StoreDep, run_id: RunId, body: LabelIn) -> JSONResponse:
     """Label one attempt as one labeler; labeling it again replaces the label (200)."""
     saved = labeling.add_label(
-        _store(request),
+        store,
         run_id,
         body.attempt_id,
         body.labeler,
@@ -166,13 +160,12 @@ def post_label(request: Request, run_id: RunId, body: LabelIn) -> JSONResponse:
     responses={404: {"description": "no such label"}, **_WRITE_ERRORS},
 )
 def delete_label(
-    request: Request,
+    store: StoreDep,
     run_id: RunId,
     attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
     labeler: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> dict[str, Any]:
     """Withdraw a labeler's label of an attempt (the label page's undo)."""
-    store = _store(request)
     run = store.get_run(run_id)
     if not labeling.remove_label(store, run.id, attempt_id, labeler):
         raise HTTPException(404, f"no label by {labeler!r} on attempt {attempt_id}")
@@ -181,7 +174,7 @@ def delete_label(
 
 @api.get("/agreement")
 def get_agreement(
-    request: Request,
+    store: StoreDep,
     run_id: RunId,
     scorer: Annotated[str | None, Query(max_length=200)] = None,
     score_pass: Annotated[
@@ -192,14 +185,14 @@ def get_agreement(
     """Krippendorff's alpha between labelers; Cohen's kappa, Spearman's rho and the confusion
     matrix of each scorer (of one scoring pass, default the latest) against the humans'
     consensus."""
-    return labeling.agreement_report(_store(request), run_id, scorer=scorer, score_pass=score_pass)
+    return labeling.agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
 
 
 # --- the page -----------------------------------------------------------------------------------
 @page.get("/runs/{run_id}/label", response_class=HTMLResponse)
-def label_page(request: Request, run_id: str) -> HTMLResponse:
-    store = _store(request)
-    settings: Settings = request.app.state.settings
+def label_page(
+    request: Request, run_id: str, store: StoreDep, settings: SettingsDep
+) -> HTMLResponse:
     try:
         run = store.get_run(run_id)
         kind = labeling.active_kind(store, run.id)

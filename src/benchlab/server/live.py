@@ -23,6 +23,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from benchlab.errors import NotFound
+from benchlab.server.deps import server_state
 from benchlab.store import Store, queries
 from benchlab.store import stats as run_stats
 
@@ -117,8 +118,8 @@ class _Follower:
 @router.websocket("/api/runs/{run_id}/events")
 async def run_events(websocket: WebSocket, run_id: str) -> None:
     await websocket.accept()
-    app = websocket.app
-    follower = _Follower(app.state.store, run_id, app.state.launcher.total(run_id))
+    state = server_state(websocket)
+    follower = _Follower(state.store, run_id, state.launcher.total(run_id))
     try:
         status, snapshot = await run_in_threadpool(follower.start)
     except NotFound as exc:
@@ -129,7 +130,7 @@ async def run_events(websocket: WebSocket, run_id: str) -> None:
         await websocket.send_json(snapshot)
         for row in follower.recent:
             await websocket.send_json(_attempt_message(row))
-        interval = app.state.settings.poll_interval
+        interval = state.settings.poll_interval
         while status == "running":
             if await _closed_within(websocket, interval):
                 return

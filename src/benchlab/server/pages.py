@@ -21,15 +21,18 @@ from fastapi.templating import Jinja2Templates
 
 from benchlab import __version__
 from benchlab.analysis import overview
+from benchlab.analysis.run_views import RunPage, run_list
 from benchlab.analysis.summary import summarize_run
+from benchlab.domain import RUN_STATUSES
 from benchlab.errors import NotFound, UserError
 from benchlab.format import money, percent
 from benchlab.server import charts, schedules
-from benchlab.server.api_read import parse_tags
 from benchlab.server.compare import compare_runs
+from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.suites import launchable, suite_cases, suite_list
-from benchlab.store import Store, queries
+from benchlab.store import queries
 from benchlab.store.passes import describe_pass, resolve_pass, run_passes
+from benchlab.store.run_query import parse_tags
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -67,9 +70,9 @@ templates.env.filters.update(pct=_rate, cost=money, ms=_ms, when=_when, secs=_se
 templates.env.globals.update(version=__version__, describe_pass=describe_pass)
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
+def _rows(page: RunPage) -> list[dict[str, Any]]:
+    """A page's runs as the JSON API writes them (the templates read these fields)."""
+    return [row.model_dump(mode="json") for row in page.items]
 
 
 def _render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
@@ -116,8 +119,9 @@ def favicon() -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request) -> HTMLResponse:
-    store = _store(request)
+def overview_page(
+    request: Request, store: StoreDep, scheduler: schedules.SchedulerDep
+) -> HTMLResponse:
     board = overview.leaderboard(store)
     suites = [entry["suite"] for entry in board]
     chosen = _text(request, "suite")
@@ -125,7 +129,7 @@ def overview_page(request: Request) -> HTMLResponse:
         chosen = suites[0] if suites else None
     rows: list[dict[str, Any]] = next((e["models"] for e in board if e["suite"] == chosen), [])
     series = overview.trend(store, suite=chosen) if chosen else []
-    recent = queries.runs_page(store, limit=10)
+    recent = run_list(store, limit=10)
     return _render(
         request,
         "overview.html",
@@ -138,24 +142,23 @@ def overview_page(request: Request) -> HTMLResponse:
         trend=charts.trend(series),
         trend_rows=charts.trend_rows(series),
         scatter=charts.scatter(rows),
-        runs=overview.run_rows(store, recent),
+        runs=_rows(recent),
         total_runs=recent.total,
-        schedules=schedules.page_rows(request.app.state.scheduler, store),
+        schedules=schedules.page_rows(scheduler, store),
     )
 
 
 @router.get("/runs", response_class=HTMLResponse)
-def runs_page(request: Request) -> HTMLResponse:
-    store = _store(request)
+def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
     params = {k: _text(request, k) for k in ("suite", "model", "status", "tag")}
     offset = _int(request, "offset")
     try:
-        page = queries.runs_page(
+        page = run_list(
             store,
             suite=params["suite"],
             model=params["model"],
             status=params["status"],
-            tags=parse_tags([params["tag"]]) if params["tag"] else None,
+            tags=parse_tags([params["tag"]], flag="tag") if params["tag"] else None,
             limit=50,
             offset=offset,
         )
@@ -165,8 +168,9 @@ def runs_page(request: Request) -> HTMLResponse:
         request,
         "runs.html",
         nav="runs",
-        runs=overview.run_rows(store, page),
+        runs=_rows(page),
         page=page,
+        statuses=RUN_STATUSES,
         params=params,
         qs=lambda **kw: _qs(params, **kw),
         suites=[s["name"] for s in queries.suites_summary(store)],
@@ -175,8 +179,7 @@ def runs_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, run_id: str) -> HTMLResponse:
-    store = _store(request)
+def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
     try:
         run = store.get_run(run_id)
         shown = resolve_pass(store, run.id, _text(request, "pass"), flag="pass")
@@ -223,8 +226,7 @@ def run_page(request: Request, run_id: str) -> HTMLResponse:
 
 
 @router.get("/compare", response_class=HTMLResponse)
-def compare_page(request: Request) -> HTMLResponse:
-    store = _store(request)
+def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
     a, b = _text(request, "a"), _text(request, "b")
     recent = queries.runs_page(store, limit=100).items
     result = None
@@ -257,20 +259,17 @@ def compare_page(request: Request) -> HTMLResponse:
 
 
 @router.get("/suites", response_class=HTMLResponse)
-def suites_page(request: Request) -> HTMLResponse:
-    settings = request.app.state.settings
-    return _render(
-        request, "suites.html", nav="suites", suites=suite_list(_store(request), settings)
-    )
+def suites_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
+    return _render(request, "suites.html", nav="suites", suites=suite_list(store, settings))
 
 
 @router.get("/suites/{name}", response_class=HTMLResponse)
-def suite_page(request: Request, name: str) -> HTMLResponse:
+def suite_page(request: Request, name: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     params = {k: _text(request, k) for k in ("category", "q", "version")}
     try:
         data = suite_cases(
-            _store(request),
-            request.app.state.settings,
+            store,
+            settings,
             name,
             version=params["version"],
             category=params["category"],
@@ -292,8 +291,7 @@ def suite_page(request: Request, name: str) -> HTMLResponse:
 
 
 @router.get("/launch", response_class=HTMLResponse)
-def launch_page(request: Request) -> HTMLResponse:
-    settings = request.app.state.settings
+def launch_page(request: Request, settings: SettingsDep) -> HTMLResponse:
     return _render(
         request,
         "launch.html",

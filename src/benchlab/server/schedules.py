@@ -27,11 +27,13 @@ import logging
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
+from starlette.requests import HTTPConnection
 
 from benchlab.errors import UserError
+from benchlab.server.deps import StoreDep, server_state
 from benchlab.store import Store, queries
 
 if TYPE_CHECKING:
@@ -236,12 +238,17 @@ def announce(scheduler: Scheduler) -> None:
         sys.stderr.write(f"benchlab:   {s.name} ({s.cron}, {s.timezone}): {when}\n")
 
 
+def _scheduler(connection: HTTPConnection) -> Scheduler | None:
+    return server_state(connection).scheduler
+
+
+SchedulerDep = Annotated[Scheduler | None, Depends(_scheduler)]
+
+
 @router.get("/schedules")
-def list_schedules(request: Request) -> dict[str, Any]:
+def list_schedules(scheduler: SchedulerDep, store: StoreDep) -> dict[str, Any]:
     """Schedules of `serve --schedules FILE`: cron, time zone, what they run, the next run
     time (UTC) and the last run; `items` is empty when the server has none."""
-    scheduler: Scheduler | None = request.app.state.scheduler
-    store: Store = request.app.state.store
     if scheduler is None:
         return {"timezone": None, "items": []}
     return {"timezone": scheduler.file.timezone, "items": scheduler.rows(store)}

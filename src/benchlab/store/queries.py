@@ -8,17 +8,18 @@ a bound parameter; a page is `(items, total)` so a client can draw a pager.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from benchlab.domain import Attempt, Run, Score
 from benchlab.errors import NotFound
 from benchlab.store.labels import human_scores
 from benchlab.store.owner import Owner
+from benchlab.store.run_query import RunFilter, count_runs, find_runs
 from benchlab.store.schema import (
     attempts,
     cases,
@@ -61,37 +62,17 @@ def runs_page(
     suite: str | None = None,
     model: str | None = None,
     status: str | None = None,
-    tags: dict[str, str] | None = None,
+    tags: Mapping[str, str] | None = None,
     since: float | None = None,
     until: float | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> Page:
-    """Runs newest first, filtered; `tags` must all match (KEY=VALUE)."""
+    """Runs newest first, filtered (the query of store/run_query.py); `tags` must all match."""
     limit, offset = _bounded(limit, offset)
-    conds: list[Any] = []
-    if model is not None:
-        conds.append(runs.c.id.in_(select(run_models.c.run_id).where(run_models.c.model == model)))
-    if suite is not None:
-        conds.append(runs.c.id.in_(select(run_suites.c.run_id).where(run_suites.c.suite == suite)))
-    if status is not None:
-        conds.append(runs.c.status == status)
-    for key, value in (tags or {}).items():
-        conds.append(runs.c.tags[key].as_string() == value)
-    if since is not None:
-        conds.append(runs.c.created_at >= since)
-    if until is not None:
-        conds.append(runs.c.created_at < until)
-    where = and_(*conds) if conds else None
-    query: Select[Any] = select(runs)
-    count = select(func.count()).select_from(runs)
-    if where is not None:
-        query, count = query.where(where), count.where(where)
-    query = query.order_by(runs.c.created_at.desc(), runs.c.id.desc()).limit(limit).offset(offset)
-    with store.engine.connect() as conn:
-        total = int(conn.execute(count).scalar_one())
-        items = [Store._run_from_row(r) for r in conn.execute(query).mappings()]
-    return Page(items, total, limit, offset)
+    where = RunFilter(suite, model, status, dict(tags or {}), since, until)
+    total = count_runs(store.engine, where)
+    return Page(find_runs(store.engine, where, limit=limit, offset=offset), total, limit, offset)
 
 
 def run_times(store: Store, run_ids: Sequence[str]) -> dict[str, tuple[float | None, float | None]]:

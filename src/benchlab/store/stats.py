@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, select
+from sqlalchemy.exc import DBAPIError
 
 from benchlab.store.schema import attempts, run_stats, runs
 from benchlab.store.store import Store
@@ -185,8 +186,13 @@ def for_runs(store: Store, run_ids: Iterable[str]) -> dict[str, list[ModelStat]]
     ids = list(dict.fromkeys(run_ids))
     if not ids:
         return {}
-    refresh(store)
     out: dict[str, list[ModelStat]] = {rid: [] for rid in ids}
+    try:
+        refresh(store)
+    except DBAPIError:  # a database we may only read (`benchlab runs --db` on a shared one)
+        for stat in compute(store, ids):  # what the cache would hold, summed now
+            out[stat.run_id].append(stat)
+        return out
     running: list[str] = []
     with store.engine.connect() as conn:
         for i in range(0, len(ids), _CHUNK):

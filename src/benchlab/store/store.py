@@ -25,6 +25,7 @@ from benchlab.errors import ConfigError, NotFound
 from benchlab.store.db import create_db_engine, migrate, resolve_url
 from benchlab.store.labels import human_scores
 from benchlab.store.owner import Owner, this_host
+from benchlab.store.run_query import RunFilter, find_runs, run_from_row
 from benchlab.store.schema import (
     attempts,
     cases,
@@ -249,7 +250,7 @@ class Store:
                 row = found[0] if len(found) == 1 else None
         if row is None:
             raise NotFound(f"no run {run_id!r} in {self.display_url}")
-        run = self._run_from_row(row)
+        run = run_from_row(row)
         if run.status != row["status"]:
             self._mark_interrupted(row)
         return run
@@ -290,42 +291,9 @@ class Store:
         suite: str | None = None,
         status: str | None = None,
     ) -> list[Run]:
-        query = select(runs).order_by(runs.c.created_at.desc(), runs.c.id.desc())
-        if model is not None:
-            query = query.where(
-                runs.c.id.in_(select(run_models.c.run_id).where(run_models.c.model == model))
-            )
-        if suite is not None:
-            query = query.where(
-                runs.c.id.in_(select(run_suites.c.run_id).where(run_suites.c.suite == suite))
-            )
-        if status is not None:
-            query = query.where(runs.c.status == status)
-        if limit is not None:
-            query = query.limit(limit)
-        with self.engine.connect() as conn:
-            return [self._run_from_row(r) for r in conn.execute(query).mappings()]
-
-    @staticmethod
-    def _run_from_row(row: Any) -> Run:
-        status, finished_at = row["status"], row["finished_at"]
-        if status == "running":
-            owner = Owner.of(row)
-            if owner is not None and owner.gone():
-                # Its process died without a word: interrupted, resumable (store/owner.py).
-                status, finished_at = "interrupted", owner.heartbeat_at
-        return Run(
-            id=row["id"],
-            status=status,
-            created_at=datetime.fromtimestamp(row["created_at"], UTC),
-            finished_at=_ts(finished_at),
-            suites=row["suites"],
-            models=row["models"],
-            seed=row["seed"],
-            tags=row["tags"] or {},
-            benchlab_version=row["benchlab_version"],
-            config=row["config"],
-        )
+        """Runs newest first (the one query of store/run_query.py)."""
+        where = RunFilter(model=model, suite=suite, status=status)
+        return find_runs(self.engine, where, limit=limit)
 
     # --- attempts ---------------------------------------------------------------------------
     def finished_keys(self, run_id: str, *, include_errors: bool = True) -> set[AttemptKey]:
