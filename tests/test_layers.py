@@ -105,9 +105,6 @@ KNOWN_STORE_BYPASSES: set[str] = {
     # statistics, store queries and renderers; these move with that split).
     "benchlab.analysis.cache_use",
     "benchlab.analysis.factors",
-    # Catches sqlalchemy's IntegrityError from `import_run` (a typed store error
-    # belongs with the one-record write path of issue 12, step 1).
-    "benchlab.server.api_write",
 }
 
 
