@@ -401,7 +401,9 @@ class Store:
                 score_query = select(scores).where(scores.c.attempt_id.in_(ids))
                 if shown >= 0:
                     score_query = score_query.where(pass_clause(run_id, shown))
-                for s in conn.execute(score_query.order_by(scores.c.pass_no)).mappings():
+                # by scorer within a pass: one order on every database (SQLite's key order)
+                ordered = score_query.order_by(scores.c.pass_no, scores.c.scorer)
+                for s in conn.execute(ordered).mappings():
                     by_attempt.setdefault(s["attempt_id"], []).append(
                         ScoreRecord.from_row(s).to_domain()
                     )
