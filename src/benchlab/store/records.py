@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any, ClassVar, Literal, Self
 
 from benchlab.domain import Attempt, Run, RunStatus, Score
@@ -66,22 +66,20 @@ def epoch(value: datetime | None) -> float | None:
     return None if value is None else float(value.timestamp())
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
 class StoredRecord:
     """What every record shares: its table's column names and the generic conversions."""
 
     __slots__ = ()
     COLUMNS: ClassVar[tuple[str, ...]]
     _values: ClassVar[Callable[[Any], tuple[Any, ...]]]
+    _items: ClassVar[Callable[[Any], tuple[Any, ...]]]
 
     @classmethod
     def _bind(cls) -> None:
         """Called once the dataclass exists: its fields, in order, are the columns."""
         cls.COLUMNS = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
         cls._values = attrgetter(*cls.COLUMNS)
+        cls._items = itemgetter(*cls.COLUMNS)
 
     def values(self) -> tuple[Any, ...]:
         """The row's values in column order (what a positional DBAPI insert takes)."""
@@ -94,7 +92,7 @@ class StoredRecord:
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> Self:
         """A row read back (a `RowMapping` of `select(table)`, or any mapping by column)."""
-        return cls(*[row[name] for name in cls.COLUMNS])
+        return cls(*cls._items(row))
 
 
 @dataclass(slots=True)
@@ -144,22 +142,32 @@ class AttemptRecord(StoredRecord):
 
     def to_domain(self, *, expected: Any, scores: list[Score]) -> Attempt:
         """The attempt as readers see it, with its case's expected answer and its scores."""
-        decode = self._DECODE
-        values = {
-            name: decode.get(name, _same)(value)
-            for name, value in zip(self.COLUMNS, self.values(), strict=True)
-            if name not in self.STORE_ONLY
-        }
-        return Attempt(**values, expected=expected, scores=scores)
+        return self._domain(_attempt_shown(self), expected, scores)
+
+    @classmethod
+    def domain_from_row(
+        cls, row: Mapping[Any, Any], *, expected: Any, scores: list[Score]
+    ) -> Attempt:
+        """`from_row(row).to_domain(...)` without the record in between: what reading a
+        run's attempts (exports, the API) does per attempt."""
+        return cls._domain(_attempt_shown_items(row), expected, scores)
+
+    @classmethod
+    def _domain(cls, shown: tuple[Any, ...], expected: Any, scores: list[Score]) -> Attempt:
+        values = dict(zip(_ATTEMPT_SHOWN, shown))  # noqa: B905 - one tuple of these columns
+        for name, decode in _ATTEMPT_DECODE:
+            values[name] = decode(values[name])
+        values["expected"] = expected
+        values["scores"] = scores
+        return Attempt.model_validate(values)
 
     @classmethod
     def from_domain(cls, attempt: Attempt, **override: Any) -> AttemptRecord:
         """An attempt (as an exported document holds it) as its row; `override` sets
         columns the caller decides (the run's id, a default finish time)."""
-        encode = cls._ENCODE
-        values: dict[str, Any] = {
-            name: encode.get(name, _same)(getattr(attempt, name)) for name in cls.COLUMNS
-        }
+        values = dict(zip(cls.COLUMNS, cls._values(attempt), strict=True))
+        for name, encode in cls._ENCODE.items():
+            values[name] = encode(values[name])
         values.update(override)
         return cls(**values)
 
@@ -316,6 +324,12 @@ class RunRecord(StoredRecord):
 
 for _cls in (AttemptRecord, ScoreRecord, CaseRecord, RunRecord):
     _cls._bind()
+
+# The attempt's columns the domain model holds as fields (all but the store-only ones).
+_ATTEMPT_SHOWN = tuple(c for c in AttemptRecord.COLUMNS if c not in AttemptRecord.STORE_ONLY)
+_attempt_shown = attrgetter(*_ATTEMPT_SHOWN)
+_attempt_shown_items = itemgetter(*_ATTEMPT_SHOWN)
+_ATTEMPT_DECODE = tuple(AttemptRecord._DECODE.items())
 
 # The tables these records stand for (tests/store/test_records.py holds them together).
 TABLES = {AttemptRecord: attempts, ScoreRecord: scores, CaseRecord: cases, RunRecord: runs}

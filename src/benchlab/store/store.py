@@ -45,7 +45,7 @@ AttemptKey = tuple[str, str, str, int]  # (suite, case_id, model, sample)
 
 def attempt_from_row(row: Any, *, expected: Any, scores: list[Score]) -> Attempt:
     """An `attempts` row (with its case's expected answer and its scores) as the domain model."""
-    return AttemptRecord.from_row(row).to_domain(expected=expected, scores=scores)
+    return AttemptRecord.domain_from_row(row, expected=expected, scores=scores)
 
 
 def case_from_row(row: Any) -> dict[str, Any]:
