@@ -46,30 +46,32 @@ def test_every_attempt_column_reaches_the_domain_model_or_is_declared_store_only
 
 
 def _attempt(**changes: object) -> AttemptRecord:
-    record = AttemptRecord(
-        id=2**62 + 7,
-        run_id="r1",
-        suite="s",
-        case_id="c",
-        model="m",
-        sample=1,
-        status="ok",
-        category="geo",
-        prompt=json_text([{"role": "user", "content": "Où est Canberra ?"}]) or "",
-        output="en Australie",
-        tool_calls=json_text([{"name": "look", "arguments": {"q": "x"}}]),
-        finish_reason="stop",
-        input_tokens=12,
-        output_tokens=3,
-        latency_ms=12.5,
-        cost_usd=0.25,
-        error_type=None,
-        error_message=None,
-        cached=True,
-        cached_at=1_700_000_000.25,
-        retries=2,
-        passed=True,
-        finished_at=1_700_000_100.5,
+    """Every column set (a column added later is None here until this names it)."""
+    record = AttemptRecord.from_row(
+        {
+            **dict.fromkeys(AttemptRecord.COLUMNS),
+            "id": 2**62 + 7,
+            "run_id": "r1",
+            "suite": "s",
+            "case_id": "c",
+            "model": "m",
+            "sample": 1,
+            "status": "ok",
+            "category": "geo",
+            "prompt": json_text([{"role": "user", "content": "Où est Canberra ?"}]),
+            "output": "en Australie",
+            "tool_calls": json_text([{"name": "look", "arguments": {"q": "x"}}]),
+            "finish_reason": "stop",
+            "input_tokens": 12,
+            "output_tokens": 3,
+            "latency_ms": 12.5,
+            "cost_usd": 0.25,
+            "cached": True,
+            "cached_at": 1_700_000_000.25,
+            "retries": 2,
+            "passed": True,
+            "finished_at": 1_700_000_100.5,
+        }
     )
     return dataclasses.replace(record, **changes)  # type: ignore[arg-type]
 

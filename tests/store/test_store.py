@@ -35,30 +35,29 @@ def _run(store: Store, run_id: str, *, model: str = "m", suite: str = "s") -> No
 
 
 def _attempt(run_id: str, attempt_id: int, case_id: str) -> AttemptRecord:
-    return AttemptRecord(
-        id=attempt_id,
-        run_id=run_id,
-        suite="s",
-        case_id=case_id,
-        model="m",
-        sample=0,
-        status="ok",
-        category=None,
-        prompt="[]",
-        output="x",
-        tool_calls=None,
-        finish_reason="stop",
-        input_tokens=1,
-        output_tokens=1,
-        latency_ms=1.0,
-        cost_usd=0.0,
-        error_type=None,
-        error_message=None,
-        cached=False,
-        cached_at=None,
-        retries=0,
-        passed=True,
-        finished_at=time.time(),
+    # Columns not named here are NULL, so that a new nullable column needs no edit here.
+    return AttemptRecord.from_row(
+        {
+            **dict.fromkeys(AttemptRecord.COLUMNS),
+            "id": attempt_id,
+            "run_id": run_id,
+            "suite": "s",
+            "case_id": case_id,
+            "model": "m",
+            "sample": 0,
+            "status": "ok",
+            "prompt": "[]",
+            "output": "x",
+            "finish_reason": "stop",
+            "input_tokens": 1,
+            "output_tokens": 1,
+            "latency_ms": 1.0,
+            "cost_usd": 0.0,
+            "cached": False,
+            "retries": 0,
+            "passed": True,
+            "finished_at": time.time(),
+        }
     )
 
 
