@@ -95,11 +95,8 @@ KNOWN_VIOLATIONS: set[str] = set()
 # only through store/").
 STORE_LIBRARIES = ("sqlalchemy", "alembic")
 # Modules outside store/ that still import them, by the same must-only-shrink rule.
-KNOWN_STORE_BYPASSES: set[str] = {
-    # Catches sqlalchemy's IntegrityError from `import_run` (a typed store error
-    # belongs with the one-record write path of issue 12, step 1).
-    "benchlab.server.api_write",
-}
+# Empty: keep it so.
+KNOWN_STORE_BYPASSES: set[str] = set()
 
 
 @dataclass(frozen=True)

@@ -29,3 +29,7 @@ class MissingCredentials(ConfigError):
 
 class NotFound(UserError):
     """A run, attempt or other stored thing does not exist."""
+
+
+class ImportConflict(UserError):
+    """An imported run collides with stored data (its attempt ids are another run's)."""

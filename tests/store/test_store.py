@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from benchlab.store import Store
 from benchlab.store.db import SCHEMA_HEAD, current_revision
+from benchlab.store.records import AttemptRecord
 from benchlab.store.schema import metadata
 
 
@@ -33,31 +34,31 @@ def _run(store: Store, run_id: str, *, model: str = "m", suite: str = "s") -> No
     )
 
 
-def _attempt(run_id: str, attempt_id: int, case_id: str) -> dict[str, object]:
-    return {
-        "id": attempt_id,
-        "run_id": run_id,
-        "suite": "s",
-        "case_id": case_id,
-        "model": "m",
-        "sample": 0,
-        "status": "ok",
-        "category": None,
-        "prompt": "[]",
-        "output": "x",
-        "tool_calls": None,
-        "finish_reason": "stop",
-        "input_tokens": 1,
-        "output_tokens": 1,
-        "latency_ms": 1.0,
-        "cost_usd": 0.0,
-        "error_type": None,
-        "error_message": None,
-        "cached": False,
-        "retries": 0,
-        "passed": True,
-        "finished_at": time.time(),
-    }
+def _attempt(run_id: str, attempt_id: int, case_id: str) -> AttemptRecord:
+    # Columns not named here are NULL, so that a new nullable column needs no edit here.
+    return AttemptRecord.from_row(
+        {
+            **dict.fromkeys(AttemptRecord.COLUMNS),
+            "id": attempt_id,
+            "run_id": run_id,
+            "suite": "s",
+            "case_id": case_id,
+            "model": "m",
+            "sample": 0,
+            "status": "ok",
+            "prompt": "[]",
+            "output": "x",
+            "finish_reason": "stop",
+            "input_tokens": 1,
+            "output_tokens": 1,
+            "latency_ms": 1.0,
+            "cost_usd": 0.0,
+            "cached": False,
+            "retries": 0,
+            "passed": True,
+            "finished_at": time.time(),
+        }
+    )
 
 
 def test_migrations_build_exactly_the_declared_schema(db_url: str) -> None:

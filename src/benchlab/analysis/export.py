@@ -15,12 +15,12 @@ from typing import IO, Any
 from benchlab.domain import Attempt
 from benchlab.errors import ConfigError
 from benchlab.store import Store
+from benchlab.store.ingest import DOCUMENT_FORMAT
 from benchlab.store.labels import HUMAN
 from benchlab.store.passes import PassInfo, resolve_pass
 
 # summary-csv: a grid run's per-level and uplift statistics (analysis/factor_summary_csv.py).
 FORMATS = ("jsonl", "csv", "json", "summary-csv")
-DOCUMENT_FORMAT = "benchlab.run/1"
 ROW_FIELDS = [
     "run_id",
     "suite",

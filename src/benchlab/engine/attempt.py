@@ -1,4 +1,4 @@
-"""One attempt: ask (with limits and retries), score, and turn the outcome into store rows.
+"""One attempt: ask (with limits and retries), score, and turn the outcome into store records.
 
 Kept free of orchestration: `ModelLane` is everything one model profile needs
 to send a request (provider, limits, retry policy); `Engine` in runner.py
@@ -12,7 +12,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from benchlab.domain import Case, ModelProfile
 from benchlab.engine._json import dumps_text
@@ -21,6 +21,7 @@ from benchlab.engine.retry import backoff_delay
 from benchlab.providers.base import Completion, GenerateRequest, Provider
 from benchlab.providers.errors import ProviderError, RateLimited
 from benchlab.scorers.base import Answer, ScoreContext, Scorer, ScoreResult
+from benchlab.store.records import ScoreRecord
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -185,18 +186,19 @@ def overall_passed(results: list[tuple[str, ScoreResult]]) -> bool | None:
 
 def score_rows(
     attempt_id: int, run_id: str, results: list[tuple[str, ScoreResult]], pass_no: int = 0
-) -> list[dict[str, Any]]:
+) -> list[ScoreRecord]:
+    """The verdicts as the store keeps them (store/records.py)."""
     return [
-        {
-            "attempt_id": attempt_id,
-            "scorer": name,
-            "pass_no": pass_no,
-            "run_id": run_id,
-            "value": r.value,
-            "passed": r.passed,
-            "explanation": r.explanation,
-            "details": None if r.details is None else dumps_text(r.details),
-        }
+        ScoreRecord(
+            attempt_id=attempt_id,
+            scorer=name,
+            pass_no=pass_no,
+            run_id=run_id,
+            value=r.value,
+            passed=r.passed,
+            explanation=r.explanation,
+            details=None if r.details is None else dumps_text(r.details),
+        )
         for name, r in results
     ]
 

@@ -28,6 +28,7 @@ from benchlab.scorers.base import Answer, Scorer, close_scorers
 from benchlab.scorers.registry import build_scorer
 from benchlab.store import Store
 from benchlab.store.passes import StoredAnswer, add_scores, finish_pass, iter_answers, start_pass
+from benchlab.store.records import ScoreRecord
 
 FLUSH_ROWS = 500
 
@@ -124,7 +125,7 @@ async def score_pass(
     )
     outcome = PassOutcome(run_id, pass_no, "failed")
     verdicts: dict[int, bool | None] = {}
-    rows: list[dict[str, Any]] = []
+    rows: list[ScoreRecord] = []
     answers = iter_answers(store, run_id)
     try:
         async with gateway.session() as ctx:

@@ -22,7 +22,7 @@ import time
 from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from benchlab import __version__
 from benchlab.domain import Case, ModelProfile
@@ -57,6 +57,7 @@ from benchlab.scorers.base import Answer, ScoreResult, close_scorers
 from benchlab.store import Store
 from benchlab.store.outcomes import run_spend
 from benchlab.store.owner import HEARTBEAT_SECONDS
+from benchlab.store.records import AttemptRecord, CaseRecord
 
 
 @dataclass
@@ -224,21 +225,21 @@ class Engine:
             if not case.scorers:
                 self._specs_json[id(specs)] = scorers_json
         writer.add_case(
-            {
-                "suite_hash": plan.suite.hash,
-                "case_id": case.id,
-                "position": position,
-                "input": dumps_text(
+            CaseRecord(
+                suite_hash=plan.suite.hash,
+                case_id=case.id,
+                position=position,
+                input=dumps_text(
                     case.input
                     if isinstance(case.input, str)
                     else [m.model_dump() for m in case.input],
                 ),
-                "context": case.context,
-                "expected": None if case.expected is None else dumps_text(case.expected),
-                "scorers": scorers_json,
-                "category": case.category,
-                "metadata": dumps_text(case.metadata) if case.metadata else "{}",
-            }
+                context=case.context,
+                expected=None if case.expected is None else dumps_text(case.expected),
+                scorers=scorers_json,
+                category=case.category,
+                metadata=dumps_text(case.metadata) if case.metadata else "{}",
+            )
         )
 
     async def _drive(
@@ -392,39 +393,39 @@ class Engine:
                 else price.cost(completion.input_tokens, completion.output_tokens)
             )
             failed = scoring_error(results)  # a scorer that raised: an error, not a fail
-            row = self._row(
-                run_id,
-                attempt_id,
+            record = _attempt_record(
                 item,
-                "ok" if failed is None else "error",
-                completion,
-                latency,
-                cost,
-                passed,
-                retries,
-                failed,
+                id=attempt_id,
+                run_id=run_id,
+                status="ok" if failed is None else "error",
+                completion=completion,
+                latency_ms=latency,
+                cost_usd=cost,
+                passed=passed,
+                retries=retries,
+                error=failed,
             )
             if item.cached is None and item.cache_key is not None:
                 self.gateway.remember(item.cache_key, profile.spec, completion, latency)
         else:
             assert error is not None
             passed, cost = None, None  # a request that failed has no verdict
-            row = self._row(
-                run_id,
-                attempt_id,
+            record = _attempt_record(
                 item,
-                "error",
-                None,
-                latency,
-                None,
-                None,
-                retries,
-                error_text(error),
+                id=attempt_id,
+                run_id=run_id,
+                status="error",
+                completion=None,
+                latency_ms=latency,
+                cost_usd=None,
+                passed=None,
+                retries=retries,
+                error=error_text(error),
             )
-        writer.add_attempt(row, score_rows(attempt_id, run_id, results))
+        writer.add_attempt(record, score_rows(attempt_id, run_id, results))
         totals.done += 1
         totals.per_model[profile.name] = totals.per_model.get(profile.name, 0) + 1
-        if row["status"] == "error":
+        if record.status == "error":
             totals.errors += 1
         if passed:
             totals.passed += 1
@@ -451,52 +452,54 @@ class Engine:
                     latency_ms=latency,
                     cost_usd=cost,
                     cached=item.cached is not None,
-                    error_type=row["error_type"],
-                    error_message=row["error_message"],
+                    error_type=record.error_type,
+                    error_message=record.error_message,
                 )
             )
 
-    @staticmethod
-    def _row(
-        run_id: str,
-        attempt_id: int,
-        item: WorkItem,
-        status: str,
-        completion: Completion | None,
-        latency: float | None,
-        cost: float | None,
-        passed: bool | None,
-        retries: int,
-        error: tuple[str, str] | None,
-    ) -> dict[str, Any]:
-        error_type, error_message = error if error is not None else (None, None)
-        return {
-            "id": attempt_id,
-            "run_id": run_id,
-            "suite": item.suite.name,
-            "case_id": item.case.id,
-            "model": item.model.name,
-            "sample": item.sample,
-            "status": status,
-            "category": item.case.category,
-            "prompt": item.prompt_json,
-            "output": None if completion is None else completion.text,
-            "tool_calls": None
-            if completion is None or not completion.tool_calls
-            else dumps_text(completion.tool_calls),
-            "finish_reason": None if completion is None else completion.finish_reason,
-            "input_tokens": None if completion is None else completion.input_tokens,
-            "output_tokens": None if completion is None else completion.output_tokens,
-            "latency_ms": latency,
-            "cost_usd": cost,
-            "error_type": error_type,
-            "error_message": error_message,
-            "cached": False if completion is None else item.cached is not None,
-            "cached_at": None if item.cached is None else item.cached.get("created_at"),
-            "retries": retries,
-            "passed": passed,
-            "finished_at": time.time(),
-        }
+
+def _attempt_record(
+    item: WorkItem,
+    *,
+    id: int,
+    run_id: str,
+    status: Literal["ok", "error"],
+    completion: Completion | None,
+    latency_ms: float | None,
+    cost_usd: float | None,
+    passed: bool | None,
+    retries: int,
+    error: tuple[str, str] | None,
+) -> AttemptRecord:
+    """What the store keeps of one finished attempt (store/records.py)."""
+    error_type, error_message = error if error is not None else (None, None)
+    return AttemptRecord(
+        id=id,
+        run_id=run_id,
+        suite=item.suite.name,
+        case_id=item.case.id,
+        model=item.model.name,
+        sample=item.sample,
+        status=status,
+        category=item.case.category,
+        prompt=item.prompt_json,
+        output=None if completion is None else completion.text,
+        tool_calls=None
+        if completion is None or not completion.tool_calls
+        else dumps_text(completion.tool_calls),
+        finish_reason=None if completion is None else completion.finish_reason,
+        input_tokens=None if completion is None else completion.input_tokens,
+        output_tokens=None if completion is None else completion.output_tokens,
+        latency_ms=latency_ms,
+        cost_usd=cost_usd,
+        error_type=error_type,
+        error_message=error_message,
+        cached=False if completion is None else item.cached is not None,
+        cached_at=None if item.cached is None else item.cached.get("created_at"),
+        retries=retries,
+        passed=passed,
+        finished_at=time.time(),
+    )
 
 
 def _oracle_warnings(plans: list[SuitePlan], models: list[ModelProfile]) -> list[str]:

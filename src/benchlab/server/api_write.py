@@ -12,10 +12,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
-from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from benchlab.errors import ConfigError
+from benchlab.errors import ConfigError, ImportConflict
 from benchlab.server.auth import require_admin
 from benchlab.server.deps import LauncherDep, SettingsDep, StoreDep
 from benchlab.server.errors import error_response
@@ -72,8 +71,8 @@ async def post_results(request: Request, store: StoreDep, settings: SettingsDep)
         return error_response(422, f"{where}: {first['msg']}", problems=problems)
     try:
         created = await run_in_threadpool(import_run, store, doc)
-    except IntegrityError:
-        return error_response(409, "the document's attempt ids collide with stored attempts")
+    except ImportConflict as exc:
+        return error_response(409, str(exc))
     body = {"run_id": doc.run.id, "created": created, "attempts": len(doc.attempts)}
     return JSONResponse(body, status_code=201 if created else 200)
 

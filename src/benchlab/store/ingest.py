@@ -9,29 +9,26 @@ retried upload after a timeout harmless.
 
 from __future__ import annotations
 
-import json
 import time
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from benchlab.domain import Attempt, Run
-from benchlab.store.schema import (
-    attempts,
-    cases,
-    models,
-    run_models,
-    run_suites,
-    runs,
-    scores,
-    suites,
-)
+from benchlab.errors import ImportConflict
+from benchlab.store.records import AttemptRecord, CaseRecord, RunRecord, ScoreRecord, epoch
+from benchlab.store.schema import attempts, cases, runs, score_passes, scores
 from benchlab.store.store import Store
 from benchlab.store.writer import insert_ignoring_duplicates
 
-DOCUMENT_FORMAT = "benchlab.run/1"
+__all__ = ["DOCUMENT_FORMAT", "DocumentFormat", "RunDocument", "ScoresFrom", "import_run"]
+
+# The export format's name and version, defined here once (analysis/export.py writes it).
+DocumentFormat = Literal["benchlab.run/1"]
+DOCUMENT_FORMAT: DocumentFormat = get_args(DocumentFormat)[0]
 
 
 class DocumentCase(BaseModel):
@@ -56,14 +53,25 @@ class DocumentSuite(BaseModel):
     cases: list[DocumentCase] = Field(default_factory=list)
 
 
+class ScoresFrom(BaseModel):
+    """Which scoring pass a document's scores come from (`store.passes.PassInfo.as_dict`)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    pass_no: int = Field(default=0, alias="pass")
+    judge_model: str | None = None
+    created_at: datetime | None = None
+
+
 class RunDocument(BaseModel):
     """The JSON run document, `benchlab.run/1`: a run, its suites with cases, its attempts."""
 
     model_config = ConfigDict(extra="ignore")
 
-    format: Literal["benchlab.run/1"]
+    format: DocumentFormat
     run: Run
     error: str | None = None
+    scores_from: ScoresFrom | None = None
     suites: list[DocumentSuite] = Field(default_factory=list)
     attempts: list[Attempt] = Field(default_factory=list)
 
@@ -87,178 +95,98 @@ class RunDocument(BaseModel):
         return self
 
 
-def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
-
-
-def _epoch(value: Any) -> float | None:
-    return None if value is None else float(value.timestamp())
+def _pass_numbers(a: Attempt) -> list[int]:
+    """Each score's pass: the one it says, unless two scores of the attempt would then share
+    a (scorer, pass) key; such a document (another harness's) numbers them 0, 1, 2..."""
+    keys = [(s.scorer, s.pass_no) for s in a.scores]
+    if len(set(keys)) == len(keys):
+        return [s.pass_no for s in a.scores]
+    return list(range(len(a.scores)))
 
 
 def import_run(store: Store, doc: RunDocument) -> bool:
-    """Store the run; False (and nothing written) when a run with its id already exists."""
+    """Store the run; False (and nothing written) when a run with its id already exists.
+
+    Raises `ImportConflict` (nothing written) when the document's attempt ids are
+    already used by stored attempts of another run.
+    """
     run = doc.run
     with store.engine.connect() as conn:
         if conn.execute(select(runs.c.id).where(runs.c.id == run.id)).first() is not None:
             return False
-    now = time.time()
-    created = _epoch(run.created_at) or now
+    record = RunRecord.from_domain(run, error=doc.error, finished_at=time.time())
+    created = record.created_at
     profiles = {
         p.get("name"): p
         for p in run.config.get("models", [])
         if isinstance(p, dict) and "name" in p
     }
-    model_rows: list[dict[str, Any]] = [
-        {
-            "name": name,
-            "spec": str(profiles.get(name, {}).get("spec", name)),
-            "profile": profiles.get(name, {"name": name, "spec": name}),
-        }
+    model_profiles = [
+        profiles.get(name, {"name": name, "spec": name})
         for name in dict.fromkeys([*run.models, *(a.model for a in doc.attempts)])
+    ]
+    suites_info = [
+        {
+            "name": s.name,
+            "hash": s.hash,
+            "version": s.version,
+            "source": s.source,
+            "header": s.header,
+            "n_cases": len(s.cases),
+        }
+        for s in doc.suites
+    ]
+    case_rows = [
+        CaseRecord.from_document(s.hash, pos, **c.model_dump()).to_row()
+        for s in doc.suites
+        for pos, c in enumerate(s.cases)
     ]
     attempt_rows = []
     score_rows = []
     for a in doc.attempts:
+        reused = a.cached and a.status == "ok"
         attempt_rows.append(
-            {
-                "id": a.id,
-                "run_id": run.id,
-                "suite": a.suite,
-                "case_id": a.case_id,
-                "model": a.model,
-                "sample": a.sample,
-                "status": a.status,
-                "category": a.category,
-                "prompt": json.dumps(a.prompt, ensure_ascii=False),
-                "output": a.output,
-                "tool_calls": _dumps(a.tool_calls),
-                "finish_reason": a.finish_reason,
-                "input_tokens": a.input_tokens,
-                "output_tokens": a.output_tokens,
-                "latency_ms": a.latency_ms,
-                "cost_usd": 0.0 if a.cached and a.status == "ok" else a.cost_usd,  # reused: free
-                "error_type": a.error_type,
-                "error_message": a.error_message,
-                "cached": a.cached,
-                "cached_at": _epoch(a.cached_at),
-                "retries": a.retries,
-                "passed": a.passed,
-                "finished_at": _epoch(a.finished_at) or created,
-            }
+            AttemptRecord.from_domain(
+                a,
+                run_id=run.id,
+                cost_usd=0.0 if reused else a.cost_usd,  # a reused answer is free
+                finished_at=epoch(a.finished_at) or created,
+            ).to_row()
         )
-        for pass_no, s in enumerate(a.scores):
+        for pass_no, s in zip(_pass_numbers(a), a.scores, strict=True):
             score_rows.append(
-                {
-                    "attempt_id": a.id,
-                    "scorer": s.scorer,
-                    "pass_no": pass_no,
-                    "run_id": run.id,
-                    "value": s.value,
-                    "passed": s.passed,
-                    "explanation": s.explanation,
-                    "details": _dumps(s.details),
-                }
+                ScoreRecord.from_domain(s, attempt_id=a.id, run_id=run.id, pass_no=pass_no).to_row()
             )
-    ignore = insert_ignoring_duplicates
+    shown = doc.scores_from
     try:
         with store.engine.begin() as conn:
-            conn.execute(
-                runs.insert().values(
-                    id=run.id,
-                    status=run.status,
-                    created_at=created,
-                    started_at=created,
-                    finished_at=_epoch(run.finished_at) or now,
-                    seed=run.seed,
-                    suites=run.suites,
-                    models=run.models,
-                    tags=run.tags,
-                    benchlab_version=run.benchlab_version,
-                    config=run.config,
-                    error=doc.error,
-                )
-            )
-            if doc.suites:
-                conn.execute(
-                    ignore(store.engine, suites),
-                    [
-                        {
-                            "hash": s.hash,
-                            "name": s.name,
-                            "version": s.version,
-                            "source": s.source,
-                            "header": s.header,
-                            "n_cases": len(s.cases),
-                            "first_seen": created,
-                        }
-                        for s in doc.suites
-                    ],
-                )
-                conn.execute(
-                    run_suites.insert(),
-                    [
-                        {
-                            "run_id": run.id,
-                            "suite": s.name,
-                            "suite_hash": s.hash,
-                            "created_at": created,
-                        }
-                        for s in doc.suites
-                    ],
-                )
-                case_rows = [
-                    {
-                        "suite_hash": s.hash,
-                        "case_id": c.id,
-                        "position": pos,
-                        "input": json.dumps(c.input, ensure_ascii=False),
-                        "context": c.context,
-                        "expected": _dumps(c.expected),
-                        "scorers": _dumps(c.scorers),
-                        "category": None
-                        if c.metadata.get("category") is None
-                        else str(c.metadata["category"]),
-                        "metadata": json.dumps(c.metadata, ensure_ascii=False, default=str),
-                    }
-                    for s in doc.suites
-                    for pos, c in enumerate(s.cases)
-                ]
-                if case_rows:
-                    conn.execute(ignore(store.engine, cases), case_rows)
-            if model_rows:
-                conn.execute(
-                    ignore(store.engine, models),
-                    [
-                        {
-                            "name": m["name"],
-                            "spec": m["spec"],
-                            "provider": m["spec"].split("/", 1)[0],
-                            "first_seen": created,
-                        }
-                        for m in model_rows
-                    ],
-                )
-                conn.execute(
-                    run_models.insert(),
-                    [
-                        {
-                            "run_id": run.id,
-                            "model": m["name"],
-                            "spec": m["spec"],
-                            "profile": m["profile"],
-                            "created_at": created,
-                        }
-                        for m in model_rows
-                    ],
-                )
+            store.insert_run(conn, record, suites_info, model_profiles)
+            if case_rows:
+                conn.execute(insert_ignoring_duplicates(store.engine, cases), case_rows)
             if attempt_rows:
                 conn.execute(attempts.insert(), attempt_rows)
             if score_rows:
                 conn.execute(scores.insert(), score_rows)
-    except IntegrityError:
+            if shown is not None and shown.pass_no > 0:
+                at = created if shown.created_at is None else shown.created_at.timestamp()
+                # The scores are a later pass's: record it, so that the run reads as exported.
+                conn.execute(
+                    score_passes.insert().values(
+                        run_id=run.id,
+                        pass_no=shown.pass_no,
+                        status="completed",
+                        scorers=None,
+                        judge_model=shown.judge_model,
+                        created_at=at,
+                        finished_at=at,
+                        scored=sum(1 for r in score_rows if r["pass_no"] == shown.pass_no),
+                        errors=0,
+                    )
+                )
+    except IntegrityError as exc:
         # Another upload of the same run won the race; or attempt ids collide with stored ones.
         with store.engine.connect() as conn:
             if conn.execute(select(runs.c.id).where(runs.c.id == run.id)).first() is not None:
                 return False
-        raise
+        raise ImportConflict("the document's attempt ids collide with stored attempts") from exc
     return True

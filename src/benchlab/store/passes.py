@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 
 from benchlab.store.pass_view import pass_clause
+from benchlab.store.records import AttemptRecord, ScoreRecord
 from benchlab.store.schema import attempts, run_stats, score_passes, scores
 from benchlab.store.store import Store
 from benchlab.store.writer import insert_ignoring_duplicates
@@ -38,6 +39,19 @@ class StoredAnswer:
     output: str
     tool_calls: list[dict[str, Any]] | None
     finish_reason: str | None
+
+    @classmethod
+    def of(cls, attempt: AttemptRecord) -> StoredAnswer:
+        return cls(
+            id=attempt.id,
+            suite=attempt.suite,
+            case_id=attempt.case_id,
+            model=attempt.model,
+            sample=attempt.sample,
+            output=attempt.output or "",
+            tool_calls=None if attempt.tool_calls is None else json.loads(attempt.tool_calls),
+            finish_reason=attempt.finish_reason,
+        )
 
 
 def start_pass(
@@ -67,11 +81,13 @@ def start_pass(
     return pass_no
 
 
-def add_scores(store: Store, rows: Sequence[dict[str, Any]]) -> None:
-    """Score rows (as `engine.attempt.score_rows` builds them), written in one transaction."""
-    if rows:
+def add_scores(store: Store, records: Sequence[ScoreRecord]) -> None:
+    """Score records (as `engine.attempt.score_rows` builds them), in one transaction."""
+    if records:
         with store.engine.begin() as conn:
-            conn.execute(insert_ignoring_duplicates(store.engine, scores), list(rows))
+            conn.execute(
+                insert_ignoring_duplicates(store.engine, scores), [r.to_row() for r in records]
+            )
 
 
 def finish_pass(
@@ -115,28 +131,16 @@ def iter_answers(store: Store, run_id: str) -> Iterator[StoredAnswer]:
     a = attempts.c
     last: int | None = None
     while True:
-        query = select(
-            a.id, a.suite, a.case_id, a.model, a.sample, a.output, a.tool_calls, a.finish_reason
-        ).where(and_(a.run_id == run_id, a.status == "ok"))
+        query = select(attempts).where(and_(a.run_id == run_id, a.status == "ok"))
         if last is not None:
             query = query.where(a.id > last)
         query = query.order_by(a.id).limit(_PAGE)
         with store.engine.connect() as conn:
-            page = conn.execute(query).all()
+            page = [AttemptRecord.from_row(r) for r in conn.execute(query).mappings()]
         if not page:
             return
-        for row in page:
-            yield StoredAnswer(
-                id=int(row[0]),
-                suite=row[1],
-                case_id=row[2],
-                model=row[3],
-                sample=int(row[4]),
-                output=row[5] or "",
-                tool_calls=None if row[6] is None else json.loads(row[6]),
-                finish_reason=row[7],
-            )
-        last = int(page[-1][0])
+        yield from (StoredAnswer.of(r) for r in page)
+        last = page[-1].id
 
 
 def judge_details(store: Store, run_id: str, pass_no: int) -> Iterator[tuple[str, str]]:

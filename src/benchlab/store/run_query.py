@@ -10,8 +10,7 @@ A run reads as the domain's `Run`; one whose `running` owner has died reads as
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, and_, func, select
@@ -19,6 +18,7 @@ from sqlalchemy import ColumnElement, Engine, and_, func, select
 from benchlab.domain import Run
 from benchlab.errors import ConfigError
 from benchlab.store.owner import Owner
+from benchlab.store.records import RunRecord
 from benchlab.store.schema import run_models, run_suites, runs
 
 __all__ = ["RunFilter", "count_runs", "find_runs", "parse_tags", "run_from_row"]
@@ -69,24 +69,13 @@ class RunFilter:
 
 def run_from_row(row: Any) -> Run:
     """A `runs` row as the domain's Run (a dead owner's `running` run reads interrupted)."""
-    status, finished_at = row["status"], row["finished_at"]
-    if status == "running":
+    run = RunRecord.from_row(row)
+    if run.status == "running":
         owner = Owner.of(row)
         if owner is not None and owner.gone():
             # Its process died without a word: interrupted, resumable (store/owner.py).
-            status, finished_at = "interrupted", owner.heartbeat_at
-    return Run(
-        id=row["id"],
-        status=status,
-        created_at=datetime.fromtimestamp(row["created_at"], UTC),
-        finished_at=None if finished_at is None else datetime.fromtimestamp(finished_at, UTC),
-        suites=row["suites"],
-        models=row["models"],
-        seed=row["seed"],
-        tags=row["tags"] or {},
-        benchlab_version=row["benchlab_version"],
-        config=row["config"],
-    )
+            run = replace(run, status="interrupted", finished_at=owner.heartbeat_at)
+    return run.to_domain()
 
 
 def find_runs(

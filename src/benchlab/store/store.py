@@ -11,12 +11,11 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, select, update
+from sqlalchemy import Connection, Engine, and_, delete, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -25,6 +24,7 @@ from benchlab.errors import ConfigError, NotFound
 from benchlab.store.db import create_db_engine, migrate, resolve_url
 from benchlab.store.labels import human_scores
 from benchlab.store.owner import Owner, this_host
+from benchlab.store.records import AttemptRecord, CaseRecord, RunRecord, ScoreRecord
 from benchlab.store.run_query import RunFilter, find_runs, run_from_row
 from benchlab.store.schema import (
     attempts,
@@ -43,54 +43,14 @@ from benchlab.store.writer import BatchWriter, insert_ignoring_duplicates
 AttemptKey = tuple[str, str, str, int]  # (suite, case_id, model, sample)
 
 
-def _ts(value: float | None) -> datetime | None:
-    return None if value is None else datetime.fromtimestamp(value, UTC)
-
-
-def _loads(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
-
-
 def attempt_from_row(row: Any, *, expected: Any, scores: list[Score]) -> Attempt:
     """An `attempts` row (with its case's expected answer and its scores) as the domain model."""
-    return Attempt(
-        id=row["id"],
-        run_id=row["run_id"],
-        suite=row["suite"],
-        case_id=row["case_id"],
-        model=row["model"],
-        sample=row["sample"],
-        status=row["status"],
-        prompt=json.loads(row["prompt"]),
-        output=row["output"],
-        tool_calls=_loads(row["tool_calls"]),
-        finish_reason=row["finish_reason"],
-        input_tokens=row["input_tokens"],
-        output_tokens=row["output_tokens"],
-        latency_ms=row["latency_ms"],
-        cost_usd=row["cost_usd"],
-        error_type=row["error_type"],
-        error_message=row["error_message"],
-        cached=bool(row["cached"]),
-        cached_at=_ts(row.get("cached_at")),
-        retries=row["retries"],
-        expected=expected,
-        category=row["category"],
-        finished_at=_ts(row["finished_at"]),
-        scores=scores,
-    )
+    return AttemptRecord.domain_from_row(row, expected=expected, scores=scores)
 
 
 def case_from_row(row: Any) -> dict[str, Any]:
     """A `cases` row as the case document exports and the API show."""
-    return {
-        "id": row["case_id"],
-        "input": json.loads(row["input"]),
-        "context": row["context"],
-        "expected": _loads(row["expected"]),
-        "scorers": _loads(row["scorers"]),
-        "metadata": json.loads(row["metadata"]),
-    }
+    return CaseRecord.from_row(row).to_document()
 
 
 class Store:
@@ -143,21 +103,43 @@ class Store:
         version: str,
     ) -> None:
         now = time.time()
+        run = RunRecord(
+            id=run_id,
+            status="running",
+            created_at=now,
+            started_at=now,
+            finished_at=None,
+            seed=seed,
+            suites=[s["name"] for s in suites_info],
+            models=[m["name"] for m in model_profiles],
+            tags=tags,
+            benchlab_version=version,
+            config=config,
+            error=None,
+            owner_pid=None,
+            owner_host=None,
+            heartbeat_at=None,
+        )
         with self.engine.begin() as conn:
-            conn.execute(
-                runs.insert().values(
-                    id=run_id,
-                    status="running",
-                    created_at=now,
-                    started_at=now,
-                    seed=seed,
-                    suites=[s["name"] for s in suites_info],
-                    models=[m["name"] for m in model_profiles],
-                    tags=tags,
-                    benchlab_version=version,
-                    config=config,
-                )
-            )
+            self.insert_run(conn, run, suites_info, model_profiles)
+
+    def insert_run(
+        self,
+        conn: Connection,
+        run: RunRecord,
+        suites_info: Sequence[Mapping[str, Any]],
+        model_profiles: Sequence[Mapping[str, Any]],
+    ) -> None:
+        """The one way a run is written, in the caller's transaction: `create_run` (a new
+        run) and `import_run` (a finished one from elsewhere) both come here. The run's
+        suites and models are recorded as first seen (and used by it) at its `created_at`.
+
+        `suites_info`: name, hash, version, source, header, n_cases per suite;
+        `model_profiles`: each model's profile (name, and spec unless it is the name).
+        """
+        now = run.created_at
+        conn.execute(runs.insert(), [run.to_row()])
+        if suites_info:
             conn.execute(
                 insert_ignoring_duplicates(self.engine, suites),
                 [
@@ -177,7 +159,7 @@ class Store:
                 run_suites.insert(),
                 [
                     {
-                        "run_id": run_id,
+                        "run_id": run.id,
                         "suite": s["name"],
                         "suite_hash": s["hash"],
                         "created_at": now,
@@ -185,29 +167,31 @@ class Store:
                     for s in suites_info
                 ],
             )
+        if model_profiles:
+            specs = [str(m.get("spec", m["name"])) for m in model_profiles]
             conn.execute(
                 insert_ignoring_duplicates(self.engine, models),
                 [
                     {
                         "name": m["name"],
-                        "spec": m["spec"],
-                        "provider": m["spec"].split("/", 1)[0],
+                        "spec": spec,
+                        "provider": spec.split("/", 1)[0],
                         "first_seen": now,
                     }
-                    for m in model_profiles
+                    for m, spec in zip(model_profiles, specs, strict=True)
                 ],
             )
             conn.execute(
                 run_models.insert(),
                 [
                     {
-                        "run_id": run_id,
+                        "run_id": run.id,
                         "model": m["name"],
-                        "spec": m["spec"],
-                        "profile": m,
+                        "spec": spec,
+                        "profile": dict(m),
                         "created_at": now,
                     }
-                    for m in model_profiles
+                    for m, spec in zip(model_profiles, specs, strict=True)
                 ],
             )
 
@@ -395,16 +379,11 @@ class Store:
                 score_query = select(scores).where(scores.c.attempt_id.in_(ids))
                 if shown >= 0:
                     score_query = score_query.where(pass_clause(run_id, shown))
-                for s in conn.execute(score_query.order_by(scores.c.pass_no)).mappings():
+                # by scorer within a pass: one order on every database (SQLite's key order)
+                ordered = score_query.order_by(scores.c.pass_no, scores.c.scorer)
+                for s in conn.execute(ordered).mappings():
                     by_attempt.setdefault(s["attempt_id"], []).append(
-                        Score(
-                            scorer=s["scorer"],
-                            value=s["value"],
-                            passed=s["passed"],
-                            explanation=s["explanation"] or "",
-                            details=_loads(s["details"]),
-                            pass_no=s["pass_no"],
-                        )
+                        ScoreRecord.from_row(s).to_domain()
                     )
                 for aid, score in (human_scores(conn, ids) if human else {}).items():
                     by_attempt.setdefault(aid, []).append(score)
@@ -433,7 +412,7 @@ class Store:
                 and_(cases.c.suite_hash == suite_hash, cases.c.case_id.in_(ids))
             )
             for case_id, value in conn.execute(query):
-                out[(suite, case_id)] = _loads(value)
+                out[(suite, case_id)] = None if value is None else json.loads(value)
         return out
 
     def run_suite_hashes(self, run_id: str) -> dict[str, str]:

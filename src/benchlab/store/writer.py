@@ -1,6 +1,6 @@
 """Batched, crash-safe persistence of finished attempts.
 
-The engine hands rows to `BatchWriter` without waiting; every `flush_interval`
+The engine hands records (store/records.py) to `BatchWriter` without waiting; every `flush_interval`
 seconds (100 ms by default) whatever has accumulated is written in one
 transaction with `executemany`. A `kill -9` therefore loses at most the
 attempts in flight plus those finished in the last interval — and `resume`
@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Engine, Table
 
+from benchlab.store.records import AttemptRecord, CaseRecord, ScoreRecord, StoredRecord
 from benchlab.store.schema import attempts, cases, response_cache, scores
 
 
@@ -67,7 +69,9 @@ class _DriverInsert:
 
     Our rows are already in the driver's types (text, numbers, booleans), so
     SQLAlchemy's per-row parameter processing buys nothing here and costs about
-    a third of the writer's time at thousands of attempts per second.
+    a third of the writer's time at thousands of attempts per second. Records
+    (store/records.py) go to the driver as their values: a tuple for a positional
+    driver (SQLite), a dict for a named one (psycopg).
     """
 
     def __init__(self, engine: Engine, table: Table, *, replace: bool = False) -> None:
@@ -83,16 +87,25 @@ class _DriverInsert:
             else None
         )
 
-    def execute(self, conn: Any, rows: list[dict[str, Any]]) -> None:
-        # A nullable column a row leaves out (one added by a later migration, like
-        # attempts.cached_at, that older producers do not know) is written as NULL.
+    def execute(self, conn: Any, rows: Sequence[dict[str, Any]]) -> None:
+        """Rows as dicts (the response cache's); a column a row leaves out is NULL."""
         if self.keys is None:
             if rows and any(k not in rows[0] for k in self.columns):
                 rows = [{**dict.fromkeys(self.columns), **row} for row in rows]
-            conn.exec_driver_sql(self.sql, rows)
+            conn.exec_driver_sql(self.sql, list(rows))
         else:
             keys = self.keys
             conn.exec_driver_sql(self.sql, [tuple([row.get(k) for k in keys]) for row in rows])
+
+    def execute_records(self, conn: Any, records: Sequence[StoredRecord]) -> None:
+        if self.keys is None:
+            conn.exec_driver_sql(self.sql, [r.to_row() for r in records])
+        elif records and tuple(self.keys) == records[0].COLUMNS:
+            conn.exec_driver_sql(self.sql, [r.values() for r in records])
+        else:
+            keys = self.keys
+            rows = [r.to_row() for r in records]
+            conn.exec_driver_sql(self.sql, [tuple([row[k] for k in keys]) for row in rows])
 
 
 class BatchWriter:
@@ -103,9 +116,9 @@ class BatchWriter:
     def __init__(self, engine: Engine, *, flush_interval: float = 0.1) -> None:
         self._engine = engine
         self.flush_interval = flush_interval
-        self._cases: list[dict[str, Any]] = []
-        self._attempts: list[dict[str, Any]] = []
-        self._scores: list[dict[str, Any]] = []
+        self._cases: list[CaseRecord] = []
+        self._attempts: list[AttemptRecord] = []
+        self._scores: list[ScoreRecord] = []
         self._cache: list[dict[str, Any]] = []
         self._statements = {
             name: _DriverInsert(engine, table, replace=name == "cache")
@@ -120,14 +133,14 @@ class BatchWriter:
         self.error: BaseException | None = None
         self.written_attempts = 0
 
-    def add_case(self, row: dict[str, Any]) -> None:
-        self._cases.append(row)
+    def add_case(self, record: CaseRecord) -> None:
+        self._cases.append(record)
         if len(self._cases) >= self.max_pending:
             self.flush()
 
-    def add_attempt(self, row: dict[str, Any], score_rows: list[dict[str, Any]]) -> None:
-        self._attempts.append(row)
-        self._scores.extend(score_rows)
+    def add_attempt(self, record: AttemptRecord, scores: list[ScoreRecord]) -> None:
+        self._attempts.append(record)
+        self._scores.extend(scores)
         if len(self._attempts) >= self.max_pending:
             self.flush()
 
@@ -136,25 +149,26 @@ class BatchWriter:
 
     def flush(self) -> None:
         """Write everything queued so far, in one transaction (attempts with their scores)."""
-        batch = {
+        records: dict[str, Sequence[StoredRecord]] = {
             "cases": self._cases,
             "attempts": self._attempts,
             "scores": self._scores,
-            "cache": self._cache,
         }
-        if not any(batch.values()):
+        cache = self._cache
+        if not cache and not any(records.values()):
             return
         self._cases, self._attempts, self._scores, self._cache = [], [], [], []
         try:
             with self._engine.begin() as conn:
-                for name in ("cases", "attempts", "scores", "cache"):
-                    rows = batch[name]
-                    if rows:
-                        self._statements[name].execute(conn, rows)
+                for name, batch in records.items():
+                    if batch:
+                        self._statements[name].execute_records(conn, batch)
+                if cache:
+                    self._statements["cache"].execute(conn, cache)
         except BaseException as exc:
             self.error = exc
             raise
-        self.written_attempts += len(batch["attempts"])
+        self.written_attempts += len(records["attempts"])
 
     async def _every_interval(self) -> None:
         while True:
