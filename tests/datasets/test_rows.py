@@ -97,3 +97,20 @@ def test_a_missing_path_and_an_unknown_split(tmp_path: Path) -> None:
         dataset_rows("gsm8k", data=tmp_path / "nope")
     with pytest.raises(DatasetError, match="no split 'dev'"):
         dataset_rows("gsm8k", ["dev"], data=tmp_path)
+
+
+def test_livecodebench_rows_are_what_the_existing_loader_reads(tmp_path: Path) -> None:
+    """The catalog's LiveCodeBench rows are the release format `livecodebench:FILE` reads, so
+    the coming suite renders them with the same `problem_case`."""
+    from benchlab.suites.livecodebench import problem_case
+
+    folder = write_folder("livecodebench", tmp_path / "lcb")
+    (row,) = dataset_rows("livecodebench", data=folder).rows()
+    case = problem_case(row)
+    assert case.id == "abc001_a"
+    assert case.metadata["category"] == "atcoder"
+    assert isinstance(case.expected, dict)
+    assert case.expected["tests"] == [
+        {"input": "1 2\n", "output": "3\n"},
+        {"input": "5 5\n", "output": "10\n"},
+    ]
