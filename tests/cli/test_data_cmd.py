@@ -108,8 +108,11 @@ def test_gated_needs_hf_token_and_the_hub_checks_it(hub: FakeHub, tmp_path: Path
     assert_user_error(
         without, "HF_TOKEN", "accept its terms at", f"{hub.url}/datasets/Idavidrein/gpqa"
     )
-    wrong = cli("data", "pull", "gpqa-diamond", env={**env, "HF_TOKEN": "hf_not_it"})
-    assert_user_error(wrong, "refused the token (HF_TOKEN)", "HTTP 403")
+    hub.accounts.add("hf_terms_not_accepted")
+    refused = cli("data", "pull", "gpqa-diamond", env={**env, "HF_TOKEN": "hf_terms_not_accepted"})
+    assert_user_error(refused, "refused the token (HF_TOKEN)", "HTTP 403")
+    invalid = cli("data", "pull", "gpqa-diamond", env={**env, "HF_TOKEN": "hf_garbage"})
+    assert_user_error(invalid, "refused the token (HF_TOKEN)", "HTTP 401")
     right = cli("data", "pull", "gpqa-diamond", env={**env, "HF_TOKEN": GATED_TOKEN})
     assert right.returncode == 0, right.stderr
     assert "gpqa-diamond: Idavidrein/gpqa@" in right.stdout

@@ -96,10 +96,27 @@ def test_gated_without_a_token_says_which_token_and_where(
 
 
 def test_gated_with_a_refused_token_and_with_the_right_one(hub: FakeHub, tmp_path: Path) -> None:
+    hub.accounts.add("hf_terms_not_accepted")
     with pytest.raises(DatasetError, match=r"refused the token \(HF_TOKEN\).*\(HTTP 403\)"):
-        pull(CATALOG["gpqa-diamond"], cache_dir=tmp_path, endpoint=hub.url, token="hf_wrong")
+        pull(
+            CATALOG["gpqa-diamond"],
+            cache_dir=tmp_path,
+            endpoint=hub.url,
+            token="hf_terms_not_accepted",
+        )
+    with pytest.raises(DatasetError, match=r"refused the token \(HF_TOKEN\).*\(HTTP 401\)"):
+        pull(CATALOG["gpqa-diamond"], cache_dir=tmp_path, endpoint=hub.url, token="hf_garbage")
     loaded = dataset_rows("gpqa-diamond", cache_dir=tmp_path, endpoint=hub.url, token=GATED_TOKEN)
     assert loaded.rows() == rows_of("gpqa-diamond", "train")
+
+
+def test_an_invalid_token_on_an_open_dataset_is_one_line(hub: FakeHub, tmp_path: Path) -> None:
+    with pytest.raises(DatasetError) as err:
+        pull(GSM8K, cache_dir=tmp_path, endpoint=hub.url, token="hf_expired")
+    assert str(err.value) == (
+        "gsm8k: the Hub refused the token (HF_TOKEN) for openai/gsm8k (HTTP 401): check the "
+        f"token, and that its account accepted the terms at {hub.url}/datasets/openai/gsm8k"
+    )
 
 
 def test_no_local_copy_and_no_hub_names_pull_and_data(tmp_path: Path) -> None:

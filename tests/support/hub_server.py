@@ -14,7 +14,8 @@ It answers what ``snapshot_download``/``hf_hub_download`` ask of a dataset repo:
 Errors carry the Hub's ``X-Error-Code`` (``RepoNotFound``, ``RevisionNotFound``,
 ``EntryNotFound``, ``GatedRepo``) so the client raises the exceptions it raises against the
 real Hub. A gated repo (``token`` set) wants ``Authorization: Bearer TOKEN`` on ``resolve``:
-none is a 401, another token a 403, as the Hub does.
+none is a 401, another valid token (``accounts``) a 403, as the Hub does; a token the Hub
+does not know is a 401 on every route (its "Invalid credentials").
 
 ``interrupt(path, ...)`` makes the next downloads of one file break: ``"cut"`` sends half
 the body and closes the connection, ``"empty"`` sends the headers and closes, ``"stall"``
@@ -71,6 +72,9 @@ class FakeHub:
 
     def __init__(self) -> None:
         self.repos: dict[str, HubRepo] = {}
+        # tokens of accounts the Hub knows besides the repos' own (valid, but not let into
+        # a gated repo: a 403 there)
+        self.accounts: set[str] = set()
         self.requests: list[tuple[str, str]] = []
         self._faults: dict[str, deque[str]] = {}
         self._release = threading.Event()
@@ -148,6 +152,14 @@ def _handler(hub: FakeHub, *, cdn: bool) -> type[BaseHTTPRequestHandler]:
             path = urlsplit(self.path).path
             with hub._lock:
                 hub.requests.append((self.command, path))
+            given = self.headers.get("Authorization")
+            known = {f"Bearer {t}" for t in hub.accounts} | {
+                f"Bearer {r.token}" for r in hub.repos.values() if r.token
+            }
+            if not cdn and given is not None and given not in known:
+                # the Hub answers an unknown token with a 401 on every route
+                self._error(401, "", "Invalid credentials in Authorization header")
+                return
             if cdn:
                 self._cdn(path, body)
                 return
@@ -287,7 +299,8 @@ def _handler(hub: FakeHub, *, cdn: bool) -> type[BaseHTTPRequestHandler]:
         def _error(self, status: int, code: str, message: str, repo: HubRepo | None = None) -> None:
             data = json.dumps({"error": message}).encode()
             self.send_response(status)
-            self.send_header("X-Error-Code", code)
+            if code:
+                self.send_header("X-Error-Code", code)
             self.send_header("X-Error-Message", message)
             if repo is not None:
                 self.send_header("X-Repo-Commit", repo.commit)

@@ -4,9 +4,13 @@ Each entry names the Hub dataset, the config, the files of each split as the
 Hub publishes them (glob patterns, so a re-sharded split still matches), the
 default revision it is pinned to, whether the Hub gates it, and the fields
 (with their types) that the suite reads, which is what `--data` files are
-checked against. Revisions are commit shas where the reference harnesses
-pin one (inspect_evals' pins), so a result names the exact bytes; `main`
-where no pin is known (GPQA, LiveCodeBench).
+checked against. Revisions are the commits the reference harnesses pin
+(inspect_evals' `*_DATASET_REVISION` constants for MMLU, MMLU-Pro, GSM8K,
+ARC, HellaSwag, TruthfulQA, IFEval and MBPP; the commit other harnesses pin
+for MATH-500), so a result names the exact bytes; `main` where no pin is
+known (GPQA, which inspect_evals reads from a CSV elsewhere, and
+LiveCodeBench, whose releases are files: v6 is test.jsonl .. test6.jsonl).
+`--revision` overrides the pin, and the provenance records the commit read.
 
 Several suites may share one dataset (TruthfulQA MC1 and MC2): the files are
 the same, so they are pulled and cached once.

@@ -205,9 +205,14 @@ def _pull_error(
         isinstance(exc, HfHubHTTPError) and status in (401, 403)
     ):
         if not (token or get_token()):
+            if spec.gated or isinstance(exc, GatedRepoError):
+                return DatasetError(
+                    f"{spec.name}: {spec.repo_id} is gated: accept its terms at {url} "
+                    f"and set HF_TOKEN to an access token of that account"
+                )
             return DatasetError(
-                f"{spec.name}: {spec.repo_id} is gated: accept its terms at {url} "
-                f"and set HF_TOKEN to an access token of that account"
+                f"{spec.name}: the Hub answered HTTP {status} for {spec.repo_id} without a "
+                f"token: set HF_TOKEN to an access token that can read {url}"
             )
         return DatasetError(
             f"{spec.name}: the Hub refused the token (HF_TOKEN) for {spec.repo_id} "
