@@ -41,3 +41,37 @@ def test_the_metadata_a_run_stores(tmp_path: Path) -> None:
         "default",
     )
     assert len(meta["sha256"]) == 64
+
+
+def test_a_run_stores_the_provenance_a_suite_puts_in_its_header(tmp_path: Path) -> None:
+    """Where provenance lives: a standard suite puts `as_metadata()` under its header's
+    metadata["dataset"], and the run stores the header with the suite (and the suite's hash
+    covers it, so other bytes are another suite version)."""
+    import benchlab
+    from benchlab.datasets import dataset_rows
+    from benchlab.domain import Case, ScorerSpec, SuiteHeader
+    from benchlab.store import Store
+    from benchlab.suites.loader import LoadedSuite
+    from support.hub_data import write_folder
+
+    loaded = dataset_rows("gsm8k", ["test"], data=write_folder("gsm8k", tmp_path / "data"))
+    header = SuiteHeader(
+        name="gsm8k-sample",
+        scorers=[ScorerSpec(name="exact")],
+        metadata={"dataset": loaded.provenance.as_metadata()},
+    )
+    cases = [
+        Case(id=f"main/test/{n}", input=row["question"], expected=row["answer"].split("#### ")[1])
+        for n, row in enumerate(loaded.rows())
+    ]
+    suite = LoadedSuite.from_cases(header, cases)
+    db = f"sqlite:///{tmp_path}/runs.db"
+    result = benchlab.run(
+        benchlab.RunConfig(suites=[suite], models=benchlab.resolve_models(["oracle"]), db=db)
+    )
+    assert result.status == "completed"
+    with Store(db) as store:
+        (suite_hash,) = store.run_suite_hashes(result.run_id).values()
+        stored = store.suite_record(suite_hash)["header"]["metadata"]["dataset"]
+    assert stored == loaded.provenance.as_metadata()
+    assert stored["sha256"] == loaded.provenance.sha256
