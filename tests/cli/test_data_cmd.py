@@ -92,6 +92,11 @@ def test_offline_the_local_copy_is_used_and_without_one_one_line(
     document = json.loads(loaded.stdout)
     assert document["rows"] == rows_of("gsm8k", "test")
     assert document["provenance"]["revision"] == GSM8K.revision
+    assert cli("data", "pull", "livecodebench", env=env).returncode == 0  # pinned to a branch
+    hub.requests.clear()
+    branch = cli("data", "pull", "livecodebench", env=offline)
+    assert branch.returncode == 0, branch.stderr
+    assert "livecodebench/code_generation_lite@" in branch.stdout
     missing = cli("data", "pull", "mmlu", env=offline)
     assert_user_error(missing, "benchlab data pull mmlu", "--data", "HF_HUB_OFFLINE")
     assert hub.requests == []

@@ -99,9 +99,13 @@ def pull(
 
     A revision that is a commit is immutable: a complete local copy of it is
     the answer, with no request at all. A branch (`main`) is asked for its
-    commit first. Before downloading, one request for the dataset's info
-    checks that the Hub answers (huggingface_hub would otherwise retry a dead
-    endpoint for half a minute) and that the revision exists.
+    commit first (offline, the local copy of the branch is the answer).
+    Progress bars show only on a terminal (they are switched off for the
+    process otherwise, so logs and CI output stay one line per event).
+
+    Before downloading, one request for the dataset's info checks that the
+    Hub answers (huggingface_hub would otherwise retry a dead endpoint for
+    half a minute) and that the revision exists.
     """
     from huggingface_hub import HfApi, snapshot_download
     from huggingface_hub.utils.tqdm import are_progress_bars_disabled, disable_progress_bars
@@ -109,7 +113,9 @@ def pull(
     rev = revision or spec.revision
     if _is_commit(rev) and (found := local_copy(spec, rev, cache_dir)) is not None:
         return found
-    if offline():
+    if offline():  # a branch cannot be asked for its latest commit: the copy there is, is it
+        if (found := local_copy(spec, rev, cache_dir)) is not None:
+            return found
         raise DatasetError(no_data_message(spec, "HF_HUB_OFFLINE is set"))
     if not os.isatty(2) and not are_progress_bars_disabled():
         disable_progress_bars()
