@@ -45,33 +45,37 @@ ALLOWED: dict[str, set[str]] = {
     "tasks": _BASE | {"sandbox"},
     # Scorers grade (case, answer); a judge asks a provider; code runs in the sandbox.
     "scorers": _BASE | {"providers", "sandbox", "tasks"},
-    # A built-in suite may use its grader's helpers (LiveCodeBench's prelude).
-    "suites": _BASE | {"scorers", "tasks"},
+    # The standard benchmarks' datasets (catalog, `data pull`, local copies, `--data` files):
+    # rows and their provenance, below the suites that render cases from them.
+    "datasets": _BASE,
+    # A built-in suite may use its grader's helpers (LiveCodeBench's prelude), and reads the
+    # standard datasets' rows.
+    "suites": _BASE | {"scorers", "tasks", "datasets"},
     # The run loop: suites x models, asked through providers, scored, stored.
-    "engine": _BASE | {"store", "sandbox", "providers", "tasks", "scorers", "suites"},
+    "engine": _BASE | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "datasets"},
     # Summaries, comparisons and reports read the store, never the engine. Inside it,
     # `analysis.stats` (intervals, bootstrap, paired tests, power, pass@k, agreement) takes
     # plain numbers and `analysis.render` (markdown, HTML, SVG, JUnit) takes built documents:
     # neither reads the store (test_statistics_and_renderers_import_nothing_of_the_store).
-    "analysis": _BASE | {"store", "suites"},
+    "analysis": _BASE | {"store", "suites", "datasets"},
     # Human labels: stored, compared with the scorers' verdicts.
     "labeling": _BASE | {"store", "scorers", "analysis"},
     # The Python API (`benchlab.api`), the library the CLI and the server share.
     "api": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"labeling"},
+    | {"labeling", "datasets"},
     # The web server: never imported by the library, only by `benchlab serve`.
     "server": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"labeling", "api"},
+    | {"labeling", "api", "datasets"},
     # The command line sits on top of everything.
     "cli": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"labeling", "api", "server"},
+    | {"labeling", "api", "server", "datasets"},
     # `benchlab/__init__.py`: the public names, re-exported lazily (strings at run time).
     "facade": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"api"},
+    | {"api", "datasets"},
     "main": {"cli"},
 }
 

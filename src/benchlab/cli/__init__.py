@@ -49,6 +49,7 @@ COMMANDS: dict[str, str] = {
     "spend": "spend_cmd",
     "doctor": "doctor_cmd",
     "import-samples": "samples_cmd",
+    "data": "data_cmd",
 }
 
 # Command modules register themselves on `app` when imported; this order (each module where its
