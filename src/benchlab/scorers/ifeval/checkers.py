@@ -25,6 +25,7 @@ from typing import Any
 from benchlab.scorers.ifeval.text import count_sentences, count_words, detect_language, word_tokens
 
 __all__ = [
+    "Builder",
     "Check",
     "capital_word_frequency",
     "constrained_response",
@@ -55,6 +56,7 @@ __all__ = [
 
 Check = Callable[[str], bool]
 Args = Mapping[str, Any]
+Builder = Callable[[Args], Check]
 
 LESS_THAN, AT_LEAST = "less than", "at least"
 _RELATIONS = (LESS_THAN, AT_LEAST)
@@ -290,10 +292,11 @@ def constrained_response(args: Args) -> Check:
 
 
 def highlighted_sections(args: Args) -> Check:
-    """At least N non-blank `*...*` spans on one line; each `**...**` span counts once more.
+    """At least N non-blank highlights on one line, `*italic*` or `**bold**`.
 
-    The second count is lm-evaluation-harness's (0.4.13): a bold span is both a
-    `*...*` match (its inner `*...*`) and a `**...**` match.
+    The bold count is lm-evaluation-harness's (0.4.13) addition to Google's
+    rule: the `*...*` pattern alone reads `**bold**` as two empty `**` pairs,
+    so bold spans went uncounted. `***x***` counts as both.
     """
     wanted = _int(args, "num_highlights")
 

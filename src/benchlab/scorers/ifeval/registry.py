@@ -8,15 +8,13 @@ gains an id this table lacks, so a new instruction cannot be graded as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from benchlab.scorers.ifeval import checkers
-from benchlab.scorers.ifeval.checkers import Check
+from benchlab.scorers.ifeval.checkers import Builder, Check
 
 __all__ = ["INSTRUCTIONS", "build_check"]
-
-Builder = Callable[[Mapping[str, Any]], Check]
 
 INSTRUCTIONS: dict[str, Builder] = {
     "keywords:existence": checkers.keywords_existence,
