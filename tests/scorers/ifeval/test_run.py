@@ -1,9 +1,9 @@
 """`benchlab run SUITE --scorer ifeval` end to end: a real process, a real SQLite store.
 
-Four cases in the Hub's IFEval shape (key, prompt, instruction ids, kwargs
-with nulls for unused arguments), answered by a replay file, so each verdict
-is known in advance: followed strictly, followed only loosely, not followed,
-and several instructions at once.
+Cases in the Hub's IFEval shape (key, prompt, instruction ids, kwargs with
+nulls for unused arguments), answered by a replay file, so each verdict is
+known in advance: followed strictly, followed only loosely, not followed,
+several instructions at once, and a malformed row (a scorer error).
 """
 
 from __future__ import annotations
@@ -50,6 +50,13 @@ CASES: list[dict[str, Any]] = [
         ],
         "reply": "Parks are good. Dr. Smith agrees. So do I. Any other questions?",
     },
+    {  # a row without its argument: the grader cannot judge, an error, not a fail
+        "key": 1099,
+        "prompt": "Answer in under some words.",
+        "ids": ["length_constraints:number_words"],
+        "kwargs": [{}],
+        "reply": "Short.",
+    },
 ]
 
 
@@ -75,13 +82,16 @@ def test_a_run_stores_the_four_ifeval_figures_per_case(tmp_path: Path, nltk_data
         "run", str(suite), "-m", f"replay/{replies}", "--scorer", "ifeval", "--db", db,
         env={"NLTK_DATA": str(nltk_data)},
     )  # fmt: skip
-    assert result.returncode == 0, (result.stdout, result.stderr)
-    assert "4/4 done, 0 errors" in result.stderr
+    assert result.returncode == 3, (result.stdout, result.stderr)  # 3: some attempts errored
+    assert "5/5 done, 1 errors" in result.stderr
 
     with Store(db) as store:
         (run,) = store.list_runs()
         attempts = {a.case_id: a for a in store.iter_attempts(run.id)}
-    assert sorted(attempts) == ["1000", "1001", "1005", "1012"]
+    assert sorted(attempts) == ["1000", "1001", "1005", "1012", "1099"]
+    unjudged = attempts.pop("1099").scores[0]
+    assert unjudged.value is None and unjudged.passed is None
+    assert "'length_constraints:number_words' needs an integer `num_words`" in unjudged.explanation
     details = {case_id: a.scores[0].details or {} for case_id, a in attempts.items()}
     verdicts = {case_id: a.scores[0].passed for case_id, a in attempts.items()}
     assert verdicts == {"1000": True, "1001": False, "1005": False, "1012": True}
