@@ -46,6 +46,7 @@ BUILTINS: dict[str, str] = {
     "judge": "benchlab.scorers.judge:judge",
     "stance": "benchlab.scorers.stance:stance",
     "semantic": "benchlab.scorers.semantic:semantic",
+    "ifeval": "benchlab.scorers.ifeval.scorer:ifeval",
 }
 
 # Factories resolved so far, and those registered at run time (`register`: a notebook, a test).
