@@ -315,6 +315,21 @@ def test_a_program_that_waits_then_answers_still_passes() -> None:
     assert all(600 <= r.duration_ms < 3000 for r in results)
 
 
+def test_no_extra_slot_without_the_memory_a_job_may_take() -> None:
+    """Jobs allowed more memory than the machine has left: waiting, they keep their core."""
+    import time
+
+    huge = Limits(timeout=0.5, memory=1 << 50)
+    jobs = [Job.python("import time\ntime.sleep(1e9)", limits=huge)] * 3
+    with LocalExecutor(workers=1, in_flight=4) as executor:
+        started = time.monotonic()
+        results = executor.run_many(jobs)
+        elapsed = time.monotonic() - started
+        assert len(executor._threads) == 1
+    assert [r.outcome for r in results] == ["timeout"] * 3
+    assert elapsed >= 1.5  # one after the other
+
+
 def test_in_flight_is_at_least_workers_and_at_most_64() -> None:
     assert LocalExecutor(workers=2).in_flight == 8
     assert LocalExecutor(workers=4, in_flight=2).in_flight == 4

@@ -73,6 +73,7 @@ DEFAULT_PRELOAD = (
 )
 _START_TIMEOUT = 30.0
 _MAX_SLOTS = 64  # the slot number is part of the program's uid (see _Worker.start)
+_SLOT_MEMORY = 1 << 30  # what a slot is reserved when its jobs have no memory limit
 _GRACE = 5.0  # beyond a job's own timeout, before its server is presumed wedged
 
 
@@ -230,6 +231,18 @@ class _Worker:
 _Item = tuple[Job, "concurrent.futures.Future[ExecResult]"] | None
 
 
+def _available_memory() -> int:
+    """The kernel's estimate of memory available without swapping (0 if it cannot say)."""
+    try:
+        with open("/proc/meminfo", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 class LocalExecutor:
     """Runs jobs in warm, isolated fork servers on this machine, `workers` computing at a time.
 
@@ -314,20 +327,27 @@ class LocalExecutor:
         self._threads.append(thread)
         thread.start()
 
-    def _more_slots(self) -> None:
+    def _more_slots(self, memory: int | None) -> None:
         """A job went waiting and gave its core back: make sure a slot is free to use it.
 
         Waiting jobs come in bursts (a suite's many samples of one problem) and
         a server takes a while to start, so as many start together as the
         queue could use if every job now waiting were joined by as many again.
+        Each new slot needs the machine to have a job's memory limit (`memory`,
+        1 GiB when unlimited) still available: a waiting program may hold all
+        of its own, and the next one may take as much.
         """
         with self._lock:
             self._waiting += 1
             free = len(self._threads) - self._busy
             wanted = max(1, min(self._queue.qsize(), self.workers + self._waiting))
-            while not self._closed and free < wanted and len(self._threads) < self.in_flight:
+            if self._closed or free >= wanted or len(self._threads) >= self.in_flight:
+                return
+            room = _available_memory() // (memory or _SLOT_MEMORY)
+            while free < wanted and len(self._threads) < self.in_flight and room > 0:
                 self._add_slot()
                 free += 1
+                room -= 1
 
     def _worker_config(self) -> dict[str, Any]:
         return dict(self._config)
@@ -423,11 +443,11 @@ class LocalExecutor:
                     continue
                 holding = [True]
 
-                def waiting(holding: list[bool] = holding) -> None:
+                def waiting(holding: list[bool] = holding, job: Job = job) -> None:
                     if holding[0]:
                         holding[0] = False
                         self._cores.release()
-                        self._more_slots()
+                        self._more_slots(job.limits.memory)
 
                 with self._lock:
                     self._busy += 1
