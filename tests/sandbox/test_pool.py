@@ -254,3 +254,83 @@ def test_a_program_cannot_claim_the_sandbox_failed(ex: LocalExecutor) -> None:
     plain = run(ex, Job.python(claim, limits=FAST))
     tested = run(ex, Job.python("def f():\n    return 2\n" + claim, check="assert f() == 1"))
     assert (plain.outcome, tested.outcome) == ("runtime_error", "runtime_error")
+
+
+# --- waiting programs do not hold a core ------------------------------------------------------
+WAITS_FOREVER = (
+    Job.python("import time\ntime.sleep(1e9)", limits=Limits(timeout=1)),
+    Job.python(
+        "def f():\n    import os\n    r, w = os.pipe()\n    os.read(r, 1)",
+        check="f()",
+        limits=Limits(timeout=1),
+    ),
+    Job.python("import threading\nthreading.Event().wait()", limits=Limits(timeout=1)),
+    Job.python("import time\ntime.sleep(1e9)", check="pass", limits=Limits(timeout=1)),
+)
+
+
+def test_waiting_programs_do_not_hold_a_core() -> None:
+    """Eight programs that wait past a 1 s time-out on two cores finish in about one time-out.
+
+    With one program per core they needed four time-outs (>= 4 s); the first
+    batch starts the extra slots, the second is timed.
+    """
+    import time
+
+    jobs = [*WAITS_FOREVER, *WAITS_FOREVER]
+    with LocalExecutor(workers=2, in_flight=8) as executor:
+        executor.run_many(jobs)
+        started = time.monotonic()
+        results = executor.run_many(jobs)
+        elapsed = time.monotonic() - started
+        assert len(executor._threads) <= 8  # never more slots than `in_flight`
+    assert [r.outcome for r in results] == ["timeout"] * 8
+    assert all(r.duration_ms >= 1000 for r in results)  # each waited its whole time-out
+    assert elapsed < 3.0
+
+
+def test_a_busy_loop_keeps_its_core_until_it_is_killed_at_its_timeout() -> None:
+    """A loop computes, so it is not waiting: with one core the next job starts only after it."""
+    import time
+
+    loop = Job.python("while True:\n    pass", limits=Limits(timeout=1))
+    after = Job.python("import time\nprint(time.time())", limits=FAST)
+    with LocalExecutor(workers=1, in_flight=4) as executor:
+        executor.start()
+        started = time.time()
+        looped, printed = executor.run_many([loop, after])
+    assert looped.outcome == "timeout"
+    assert 1000 <= looped.duration_ms < 3000
+    assert printed.outcome == "passed"
+    assert float(printed.stdout) - started >= 0.9
+
+
+def test_a_program_that_waits_then_answers_still_passes() -> None:
+    """Told apart as waiting, a program still gets its whole time-out and its own verdict."""
+    code = "def f():\n    import time\n    time.sleep(0.6)\n    return 42"
+    jobs = [Job.python(code, check="assert f() == 42", limits=Limits(timeout=3))] * 4
+    with LocalExecutor(workers=1, in_flight=4) as executor:
+        results = executor.run_many(jobs)
+    assert [r.outcome for r in results] == ["passed"] * 4
+    assert all(600 <= r.duration_ms < 3000 for r in results)
+
+
+def test_no_extra_slot_without_the_memory_a_job_may_take() -> None:
+    """Jobs allowed more memory than the machine has left: waiting, they keep their core."""
+    import time
+
+    huge = Limits(timeout=0.5, memory=1 << 50)
+    jobs = [Job.python("import time\ntime.sleep(1e9)", limits=huge)] * 3
+    with LocalExecutor(workers=1, in_flight=4) as executor:
+        started = time.monotonic()
+        results = executor.run_many(jobs)
+        elapsed = time.monotonic() - started
+        assert len(executor._threads) == 1
+    assert [r.outcome for r in results] == ["timeout"] * 3
+    assert elapsed >= 1.5  # one after the other
+
+
+def test_in_flight_is_at_least_workers_and_at_most_64() -> None:
+    assert LocalExecutor(workers=2).in_flight == 8
+    assert LocalExecutor(workers=4, in_flight=2).in_flight == 4
+    assert LocalExecutor(workers=3, in_flight=500).in_flight == 64

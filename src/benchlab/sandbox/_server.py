@@ -4,7 +4,8 @@ Started once per worker slot (inside bubblewrap or unshare when they work),
 it imports what programs commonly need, then serves requests read from
 stdin as length-prefixed JSON frames, one at a time: make a fresh directory,
 fork, confine the child (see _child.py), wait for it with a wall-clock
-deadline while capping its output, kill whatever it left behind, remove the
+deadline while capping its output (saying, if the pool asked, when it is
+only waiting: see _wait.IDLE_AFTER), kill whatever it left behind, remove the
 directory, reply on stdout. Forking a warm interpreter costs about a
 millisecond where starting one costs tens, which is the whole point.
 
@@ -224,7 +225,15 @@ class Server:
         if ruleset is not None and ruleset != self.ruleset:
             os.close(ruleset)
         cap = int(job["limits"]["output"])
-        waited = _wait.Waiter(pid, (out_r, err_r, st_r), cap, self._sweep)
+        on_idle = None
+        if job.get("notify_idle") and not job.get("idle_said"):
+            # Said once per job (a build step may have said it): the pool may then start
+            # another job beside this one, which no longer keeps a core busy.
+            def on_idle() -> None:
+                job["idle_said"] = True
+                write_frame(1, {"id": job.get("id"), "waiting": True})
+
+        waited = _wait.Waiter(pid, (out_r, err_r, st_r), cap, self._sweep, on_idle)
         status, rusage, timed_out = waited.wait(deadline)
         duration = (time.monotonic() - started) * 1000.0
         self._sweep()  # after a timeout too; idempotent

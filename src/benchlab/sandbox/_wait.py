@@ -16,6 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 DRAIN_SECONDS = 0.5
+# A job still running after IDLE_AFTER seconds is sampled every IDLE_TICK seconds; once its
+# processes used at most one clock tick of CPU over a sample and none of them is runnable,
+# it is waiting (asleep, blocked on a read), and `on_idle` tells the pool so, which lets it
+# start another job: a program that waits on its time-out must not keep a core idle.
+IDLE_AFTER = 0.1
+IDLE_TICK = 0.05
 _READ = 65536
 
 
@@ -23,10 +29,16 @@ class Waiter:
     """Wait for one child while reading its pipes; kill its group at the deadline."""
 
     def __init__(
-        self, pid: int, fds: tuple[int, int, int], cap: int, sweep: Callable[[], None]
+        self,
+        pid: int,
+        fds: tuple[int, int, int],
+        cap: int,
+        sweep: Callable[[], None],
+        on_idle: Callable[[], None] | None = None,
     ) -> None:
         self.pid = pid
         self.sweep = sweep
+        self.on_idle = on_idle
         self.fds = fds
         self.cap = cap
         self.buffers = (bytearray(), bytearray(), bytearray())
@@ -42,9 +54,11 @@ class Waiter:
         rusage: Any = None
         timed_out = False
         hard_stop = deadline
+        watch = _IdleWatch(self.pid) if self.on_idle is not None else None
         try:
             while open_fds or status is None:
-                remaining = hard_stop - time.monotonic()
+                now = time.monotonic()
+                remaining = hard_stop - now
                 if remaining <= 0:
                     if status is None:
                         timed_out = True
@@ -52,6 +66,12 @@ class Waiter:
                         status, rusage = _wait4(self.pid)
                         self._kill_group()
                     break
+                if watch is not None and status is None:
+                    if watch.idle(now):
+                        watch = None
+                        self.on_idle()  # type: ignore[misc]
+                    else:
+                        remaining = min(remaining, watch.next_sample - now)
                 for fd, _ in poller.poll(max(1, int(remaining * 1000) + 1)):
                     if fd == pidfd:
                         poller.unregister(pidfd)
@@ -87,6 +107,55 @@ class Waiter:
     def _kill_group(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.pid, signal.SIGKILL)
+
+
+class _IdleWatch:
+    """Whether one job's processes (the child and all its descendants) have stopped computing."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.next_sample = time.monotonic() + IDLE_AFTER
+        self.ticks: int | None = None
+
+    def idle(self, now: float) -> bool:
+        if now < self.next_sample:
+            return False
+        self.next_sample = now + IDLE_TICK
+        ticks, running = _tree_usage(self.pid)
+        before, self.ticks = self.ticks, ticks
+        return before is not None and not running and ticks - before <= 1
+
+
+def _tree_usage(pid: int) -> tuple[int, bool]:
+    """CPU clock ticks used so far by `pid` and its live descendants, and whether any is runnable.
+
+    Read from /proc (children through every thread's `children` list); a
+    process that vanishes while being read simply counts for nothing.
+    """
+    ticks = 0
+    running = False
+    todo = [pid]
+    seen: set[int] = set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            with open(f"/proc/{current}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+            tids = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        running = running or fields[0] == b"R"
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (all threads)
+        for tid in tids:
+            try:
+                with open(f"/proc/{current}/task/{tid}/children", "rb") as fh:
+                    todo.extend(int(child) for child in fh.read().split())
+            except (OSError, ValueError):
+                continue
+    return ticks, running
 
 
 def _wait4(pid: int) -> tuple[int, Any]:

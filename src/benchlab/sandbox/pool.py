@@ -1,11 +1,19 @@
-"""The local executor: one warm fork server per core, fed from one queue.
+"""The local executor: warm fork servers, one job computing per core, fed from one queue.
 
 Each worker slot is a thread that owns one fork server and runs one program
-at a time on it, so as many programs run at once as there are slots, and a
-program that kills its server (or wedges it) costs only its own execution:
-the slot starts a fresh server for the next one. Threads rather than asyncio
-so that the same pool serves the engine's event loop (`await run(job)`),
-plain scripts and benchmarks (`run_many`), and a Ray actor, alike.
+at a time on it, and a program that kills its server (or wedges it) costs
+only its own execution: the slot starts a fresh server for the next one.
+Threads rather than asyncio so that the same pool serves the engine's event
+loop (`await run(job)`), plain scripts and benchmarks (`run_many`), and a
+Ray actor, alike.
+
+Cores and slots are counted apart. A slot needs one of `workers` core
+tokens to take a job, and gives it back as soon as its server says the
+program is only waiting (asleep, blocked on a read: see _wait.IDLE_AFTER),
+so a program that sits on its time-out no longer keeps a core idle: another
+slot (started on demand, up to `in_flight`) takes the next job meanwhile.
+A program that computes keeps its token until it ends or is killed, by its
+CPU-time limit or its wall-clock time-out, whichever comes first.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import IO, Any
 
 from benchlab.sandbox.isolation import (
@@ -64,6 +72,8 @@ DEFAULT_PRELOAD = (
     "traceback",
 )
 _START_TIMEOUT = 30.0
+_MAX_SLOTS = 64  # the slot number is part of the program's uid (see _Worker.start)
+_SLOT_MEMORY = 1 << 30  # what a slot is reserved when its jobs have no memory limit
 _GRACE = 5.0  # beyond a job's own timeout, before its server is presumed wedged
 
 
@@ -126,33 +136,45 @@ class _Worker:
         return self.isolation
 
     def request(
-        self, frame: dict[str, Any] | None, timeout: float, *more: dict[str, Any] | None
+        self,
+        frame: dict[str, Any] | None,
+        timeout: float,
+        *more: dict[str, Any] | None,
+        on_waiting: Callable[[], None] | None = None,
     ) -> dict[str, Any] | None:
-        """Send frames (None: just read) and wait for the one reply; None if the server died."""
+        """Send frames (None: just read) and wait for the one reply; None if the server died.
+
+        A `waiting` notice the server sends before the reply (the program is
+        only waiting) goes to `on_waiting`.
+        """
         import json
 
         proc = self.proc
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
+        deadline = time.monotonic() + timeout
         try:
             for each in (frame, *more):
                 if each is not None:
                     data = json.dumps(each).encode()
                     proc.stdin.write(struct.pack(">I", len(data)) + data)
-            head = self._read(proc.stdout.fileno(), 4, timeout)
-            if head is None:
-                return None
-            body = self._read(proc.stdout.fileno(), struct.unpack(">I", head)[0], timeout)
+            while True:
+                head = self._read(proc.stdout.fileno(), 4, deadline)
+                if head is None:
+                    return None
+                body = self._read(proc.stdout.fileno(), struct.unpack(">I", head)[0], deadline)
+                if body is None:
+                    return None
+                reply: dict[str, Any] = json.loads(body)
+                if not reply.get("waiting"):
+                    return reply
+                if on_waiting is not None:
+                    on_waiting()
         except (BrokenPipeError, ConnectionResetError):
             return None
-        if body is None:
-            return None
-        reply: dict[str, Any] = json.loads(body)
-        return reply
 
     @staticmethod
-    def _read(fd: int, n: int, timeout: float) -> bytes | None:
+    def _read(fd: int, n: int, deadline: float) -> bytes | None:
         chunks: list[bytes] = []
-        deadline = time.monotonic() + timeout
         while n:
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
@@ -209,8 +231,25 @@ class _Worker:
 _Item = tuple[Job, "concurrent.futures.Future[ExecResult]"] | None
 
 
+def _available_memory() -> int:
+    """The kernel's estimate of memory available without swapping (0 if it cannot say)."""
+    try:
+        with open("/proc/meminfo", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
 class LocalExecutor:
-    """Runs jobs in warm, isolated fork servers on this machine, `workers` at a time.
+    """Runs jobs in warm, isolated fork servers on this machine, `workers` computing at a time.
+
+    `workers` (default: the cores) bounds the programs that compute at once;
+    `in_flight` (default 4x that, at least 8, at most 64) bounds those
+    started, waiting ones included: each waiting one holds a fork server, not
+    a core (see the module's docstring).
 
     `isolation` is `auto` (the strongest backend that starts), or one of
     bwrap / unshare / none to insist on it (a SandboxError if it cannot start).
@@ -230,10 +269,16 @@ class LocalExecutor:
         landlock: bool = True,
         seccomp: bool = True,
         env: Mapping[str, str] | None = None,
+        in_flight: int | None = None,
     ) -> None:
         if isolation != "auto" and isolation not in BACKENDS:
             raise ValueError(f"unknown isolation {isolation!r} (use auto, {', '.join(BACKENDS)})")
-        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.workers = min(_MAX_SLOTS, max(1, workers or os.cpu_count() or 1))
+        wanted = in_flight if in_flight is not None else max(4 * self.workers, 8)
+        self.in_flight = min(_MAX_SLOTS, max(self.workers, wanted))
+        self._cores = threading.Semaphore(self.workers)
+        self._busy = 0  # slots running a job
+        self._waiting = 0  # of which, jobs that gave their core back
         self.requested = isolation
         self.env = scrubbed_env(env)
         self._config = {
@@ -267,17 +312,42 @@ class LocalExecutor:
             if self._threads:
                 return
             first = self._first_worker()
-            self._threads = [
-                threading.Thread(
-                    target=self._serve,
-                    args=(first if slot == 0 else _Worker(slot, self._worker_config(), self.env),),
-                    name=f"benchlab-sandbox-{slot}",
-                    daemon=True,
-                )
-                for slot in range(self.workers)
-            ]
-            for thread in self._threads:
-                thread.start()
+            for slot in range(self.workers):
+                self._add_slot(first if slot == 0 else None)
+
+    def _add_slot(self, worker: _Worker | None = None) -> None:
+        """Start one more slot thread (under `_lock`); its server starts in that thread."""
+        slot = len(self._threads)
+        thread = threading.Thread(
+            target=self._serve,
+            args=(worker or _Worker(slot, self._worker_config(), self.env),),
+            name=f"benchlab-sandbox-{slot}",
+            daemon=True,
+        )
+        self._threads.append(thread)
+        thread.start()
+
+    def _more_slots(self, memory: int | None) -> None:
+        """A job went waiting and gave its core back: make sure a slot is free to use it.
+
+        Waiting jobs come in bursts (a suite's many samples of one problem) and
+        a server takes a while to start, so as many start together as the
+        queue could use if every job now waiting were joined by as many again.
+        Each new slot needs the machine to have a job's memory limit (`memory`,
+        1 GiB when unlimited) still available: a waiting program may hold all
+        of its own, and the next one may take as much.
+        """
+        with self._lock:
+            self._waiting += 1
+            free = len(self._threads) - self._busy
+            wanted = max(1, min(self._queue.qsize(), self.workers + self._waiting))
+            if self._closed or free >= wanted or len(self._threads) >= self.in_flight:
+                return
+            room = _available_memory() // (memory or _SLOT_MEMORY)
+            while free < wanted and len(self._threads) < self.in_flight and room > 0:
+                self._add_slot()
+                free += 1
+                room -= 1
 
     def _worker_config(self) -> dict[str, Any]:
         return dict(self._config)
@@ -362,34 +432,57 @@ class LocalExecutor:
                 worker.start(self._backend)
         try:
             while True:
+                self._cores.acquire()
                 item = self._queue.get()
                 if item is None:
+                    self._cores.release()
                     return
                 job, future = item
                 if not future.set_running_or_notify_cancel():
+                    self._cores.release()
                     continue
+                holding = [True]
+
+                def waiting(holding: list[bool] = holding, job: Job = job) -> None:
+                    if holding[0]:
+                        holding[0] = False
+                        self._cores.release()
+                        self._more_slots(job.limits.memory)
+
+                with self._lock:
+                    self._busy += 1
                 try:
-                    future.set_result(self._execute(worker, job))
+                    future.set_result(self._execute(worker, job, waiting))
                 except BaseException as exc:
                     future.set_exception(exc)
+                finally:
+                    with self._lock:
+                        self._busy -= 1
+                        self._waiting -= not holding[0]
+                    if holding[0]:
+                        self._cores.release()
         finally:
             worker.stop()
 
-    def _execute(self, worker: _Worker, job: Job) -> ExecResult:
+    def _execute(
+        self, worker: _Worker, job: Job, waiting: Callable[[], None] | None = None
+    ) -> ExecResult:
         """Run one job; a server that fails on its own (not the program's doing) gets one retry.
 
         A fork that fails, a full disk, a server that died between jobs: none
         of these is the program's fault, so the job runs again on a fresh
         server once before the failure is reported as the sandbox's.
         """
-        result = self._execute_once(worker, job)
+        result = self._execute_once(worker, job, waiting)
         if result is None:
-            result = self._execute_once(worker, job)
+            result = self._execute_once(worker, job, waiting)
         if result is None:
             raise SandboxError(f"sandbox server failed twice: {worker.last_words or 'no reply'}")
         return result
 
-    def _execute_once(self, worker: _Worker, job: Job) -> ExecResult | None:
+    def _execute_once(
+        self, worker: _Worker, job: Job, waiting: Callable[[], None] | None
+    ) -> ExecResult | None:
         if not worker.alive:
             assert self._backend is not None
             if worker.isolation is not None:
@@ -401,8 +494,10 @@ class LocalExecutor:
             self._ids += 1
             job_id = self._ids
         started = time.monotonic()
-        frame = job.wire(job_id, self.env)
-        reply = worker.request(frame, job.limits.timeout + _GRACE, job.check_frame())
+        frame = {**job.wire(job_id, self.env), "notify_idle": waiting is not None}
+        reply = worker.request(
+            frame, job.limits.timeout + _GRACE, job.check_frame(), on_waiting=waiting
+        )
         if reply is None:
             # The server died or wedged: this execution fails, the slot restarts. Whose fault
             # it was decides between a retry and a verdict on the program.
