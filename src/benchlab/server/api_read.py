@@ -19,14 +19,20 @@ from fastapi.responses import FileResponse
 
 from benchlab import __version__
 from benchlab.analysis import overview
+from benchlab.analysis.attempt_views import (
+    MAX_ATTEMPT_ID,
+    AttemptDetail,
+    AttemptPage,
+    attempt_detail,
+    attempt_list,
+)
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
 from benchlab.domain import RunStatus
-from benchlab.errors import NotFound
 from benchlab.server.compare import compare_runs
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import error_responses
 from benchlab.server.suites import suite_cases, suite_list
-from benchlab.store import Store, artifacts, queries
+from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
 from benchlab.store.run_query import parse_tags
 
@@ -35,7 +41,6 @@ router = APIRouter(prefix="/api", tags=["read"])
 Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=300)]
-MAX_ID = 2**63 - 1
 NO_RUN = {404: "no run with that id (or unique prefix)"}
 
 
@@ -116,7 +121,9 @@ def get_run(
     return run_detail(store, run_id, score_pass=score_pass)
 
 
-@router.get("/runs/{run_id}/attempts", responses=error_responses(NO_RUN))
+@router.get(
+    "/runs/{run_id}/attempts", response_model=AttemptPage, responses=error_responses(NO_RUN)
+)
 def list_attempts(
     store: StoreDep,
     run_id: str,
@@ -130,12 +137,11 @@ def list_attempts(
     q: Text = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> AttemptPage:
     """A run's attempts in case order; `q` searches case ids and answers."""
-    run = store.get_run(run_id)
-    page = queries.attempts_page(
+    return attempt_list(
         store,
-        run.id,
+        run_id,
         model=model,
         suite=suite,
         case_id=case,
@@ -147,45 +153,18 @@ def list_attempts(
         limit=limit,
         offset=offset,
     )
-    for row in page.items:
-        row["id"] = str(row["id"])
-        row["finished_at"] = _iso(row["finished_at"])
-    return {"run_id": run.id, **page_json(page, page.items)}
 
 
-def _iso(ts: float | None) -> str | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
-
-
-@router.get("/attempts/{attempt_id}", responses=error_responses({404: "no such attempt"}))
+@router.get(
+    "/attempts/{attempt_id}",
+    response_model=AttemptDetail,
+    responses=error_responses({404: "no such attempt"}),
+)
 def get_attempt(
-    store: StoreDep, attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)]
-) -> dict[str, Any]:
+    store: StoreDep, attempt_id: Annotated[int, Path(ge=0, le=MAX_ATTEMPT_ID)]
+) -> AttemptDetail:
     """Everything about one attempt: prompt, answer, expected, scores, tool calls, logs."""
     return attempt_detail(store, attempt_id)
-
-
-def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
-    if not 0 <= attempt_id <= MAX_ID:
-        raise NotFound(f"no attempt {attempt_id}")
-    attempt, case = queries.get_attempt(store, attempt_id)
-    data = attempt.model_dump(mode="json")
-    data["id"] = str(attempt.id)
-    data["passed"] = attempt.passed
-    data["case"] = case
-    data["logs"] = {
-        "finish_reason": attempt.finish_reason,
-        "retries": attempt.retries,
-        "cached": attempt.cached,
-        "error_type": attempt.error_type,
-        "error_message": attempt.error_message,
-    }
-    data["artifacts"] = list(artifacts.files(store, attempt))
-    data["others"] = [
-        {**o, "id": str(o["id"]), "passed": False if o["status"] == "error" else o["passed"]}
-        for o in queries.sibling_attempts(store, attempt)
-    ]
-    return data
 
 
 @router.get(
@@ -198,7 +177,7 @@ def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
 )
 def get_artifact(
     store: StoreDep,
-    attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
+    attempt_id: Annotated[int, Path(ge=0, le=MAX_ATTEMPT_ID)],
     name: Annotated[str, Path(min_length=1, max_length=255, description="e.g. stdout.log")],
     download: Annotated[
         bool, Query(description="save it (attachment) instead of showing it (inline)")
