@@ -26,7 +26,9 @@ from benchlab.analysis.attempt_views import (
     attempt_detail,
     attempt_list,
 )
+from benchlab.analysis.model_views import ModelList, model_list
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
+from benchlab.analysis.suite_views import CasePage, SuiteList
 from benchlab.domain import RunStatus
 from benchlab.server.compare import compare_runs
 from benchlab.server.deps import SettingsDep, StoreDep
@@ -200,19 +202,23 @@ def get_artifact(
     )
 
 
-@router.get("/models")
-def list_models(store: StoreDep) -> dict[str, Any]:
+@router.get("/models", response_model=ModelList)
+def list_models(store: StoreDep) -> ModelList:
     """Every model that has run, with its run count and last run time."""
-    return {"items": queries.models_summary(store)}
+    return model_list(store)
 
 
-@router.get("/suites")
-def list_suites(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
+@router.get("/suites", response_model=SuiteList)
+def list_suites(store: StoreDep, settings: SettingsDep) -> SuiteList:
     """Stored suites (with their newest version) and built-in suites not yet run."""
-    return {"items": suite_list(store, settings)}
+    return suite_list(store, settings)
 
 
-@router.get("/suites/{name}/cases", responses=error_responses({404: "no such suite"}))
+@router.get(
+    "/suites/{name}/cases",
+    response_model=CasePage,
+    responses=error_responses({404: "no such suite (or version)"}),
+)
 def list_cases(
     store: StoreDep,
     settings: SettingsDep,
@@ -222,7 +228,7 @@ def list_cases(
     q: Text = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> CasePage:
     """A suite's cases in order, with case counts per category (its coverage)."""
     return suite_cases(
         store,

@@ -260,7 +260,8 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/suites", response_class=HTMLResponse)
 def suites_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    return _render(request, "suites.html", nav="suites", suites=suite_list(store, settings))
+    suites = suite_list(store, settings).model_dump()["items"]
+    return _render(request, "suites.html", nav="suites", suites=suites)
 
 
 @router.get("/suites/{name}", response_class=HTMLResponse)
@@ -276,7 +277,7 @@ def suite_page(request: Request, name: str, store: StoreDep, settings: SettingsD
             q=params["q"],
             limit=PAGE,
             offset=_int(request, "offset"),
-        )
+        ).model_dump()
     except UserError as exc:
         return _failure(request, exc)
     return _render(
