@@ -18,7 +18,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 
 from benchlab import __version__
-from benchlab.analysis import overview
+from benchlab.analysis import overview_views
 from benchlab.analysis.attempt_views import (
     MAX_ATTEMPT_ID,
     AttemptDetail,
@@ -27,6 +27,7 @@ from benchlab.analysis.attempt_views import (
     attempt_list,
 )
 from benchlab.analysis.model_views import ModelList, model_list
+from benchlab.analysis.overview_views import Leaderboard, Metric, MonthlySpend, Trend
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
 from benchlab.analysis.suite_views import CasePage, SuiteList
 from benchlab.domain import RunStatus
@@ -242,35 +243,43 @@ def list_cases(
     )
 
 
-@router.get("/leaderboard", responses=error_responses({}))
-def leaderboard(store: StoreDep, suite: Text = None) -> dict[str, Any]:
+@router.get("/leaderboard", response_model=Leaderboard, responses=error_responses({}))
+def leaderboard(store: StoreDep, suite: Text = None) -> Leaderboard:
     """Per suite, each model's best completed run, with that run's cost and duration."""
-    return {"suites": overview.leaderboard(store, suite=suite)}
+    return overview_views.leaderboard(store, suite=suite)
 
 
-@router.get("/trends", responses=error_responses({}))
+@router.get(
+    "/trends",
+    response_model=Trend,
+    response_model_exclude_unset=True,  # only a pass rate's points carry an interval
+    responses=error_responses({}),
+)
 def trends(
     store: StoreDep,
     suite: Annotated[str, Query(max_length=300)],
     model: Text = None,
-    metric: Literal["pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors"] = "pass_rate",
+    metric: Metric = "pass_rate",
     since: datetime | None = None,
-) -> dict[str, Any]:
+) -> Trend:
     """A metric per completed run over time, one series per model."""
-    series = overview.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
-    return {"suite": suite, "metric": metric, "series": series}
+    return overview_views.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
 
 
-@router.get("/spend", responses=error_responses({400: "`month` is no calendar month"}))
+@router.get(
+    "/spend",
+    response_model=MonthlySpend,
+    responses=error_responses({400: "`month` is no calendar month"}),
+)
 def spend(
     store: StoreDep,
     month: Annotated[
         str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, UTC (default: now)")
     ] = None,
-) -> dict[str, Any]:
+) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""
-    return overview.spend(store, month)
+    return overview_views.monthly_spend(store, month)
 
 
 @router.get(
