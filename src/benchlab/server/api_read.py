@@ -26,12 +26,12 @@ from benchlab.analysis.attempt_views import (
     attempt_detail,
     attempt_list,
 )
+from benchlab.analysis.compare_view import CompareDocument, compare_view
 from benchlab.analysis.model_views import ModelList, model_list
 from benchlab.analysis.overview_views import Leaderboard, Metric, MonthlySpend, Trend
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
 from benchlab.analysis.suite_views import CasePage, SuiteList
 from benchlab.domain import RunStatus
-from benchlab.server.compare import compare_runs
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import error_responses
 from benchlab.server.suites import suite_cases, suite_list
@@ -284,6 +284,7 @@ def spend(
 
 @router.get(
     "/compare",
+    response_model=CompareDocument,
     responses=error_responses(
         {404: "no such run", 400: "the two runs cannot be compared as asked"}
     ),
@@ -293,6 +294,6 @@ def compare(
     a: Annotated[str, Query(min_length=1, max_length=64, description="baseline run")],
     b: Annotated[str, Query(min_length=1, max_length=64, description="candidate run")],
     model: Text = None,
-) -> dict[str, Any]:
+) -> CompareDocument:
     """Paired per-case comparison of run `b` against run `a`: deltas, flips, verdict."""
-    return compare_runs(store, a, b, model=model)
+    return compare_view(store, a, b, model=model)
