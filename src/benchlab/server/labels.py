@@ -27,6 +27,7 @@ from benchlab.errors import NotFound, UserError
 from benchlab.labeling.queue import MAX_QUEUE
 from benchlab.server.auth import _bearer, _limited
 from benchlab.server.deps import SettingsDep, StoreDep, server_state
+from benchlab.server.errors import error_responses
 from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
 
@@ -101,7 +102,15 @@ class LabelIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-@api.get("/labels/queue")
+_NO_RUN = {404: "no run with that id (or unique prefix)"}
+
+
+@api.get(
+    "/labels/queue",
+    responses=error_responses(
+        {**_NO_RUN, 400: "`by` is no stratum of the run, or `kind` differs from its labels'"}
+    ),
+)
 def get_queue(
     store: StoreDep,
     run_id: RunId,
@@ -127,7 +136,7 @@ def get_queue(
     )
 
 
-@api.get("/labels")
+@api.get("/labels", responses=error_responses(_NO_RUN))
 def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> dict[str, Any]:
     """A run's labels (one labeler's, if named)."""
     run = store.get_run(run_id)
@@ -172,7 +181,12 @@ def delete_label(
     return {"run_id": run.id, "attempt_id": str(attempt_id), "labeler": labeler, "deleted": True}
 
 
-@api.get("/agreement")
+@api.get(
+    "/agreement",
+    responses=error_responses(
+        {**_NO_RUN, 400: "`pass` names no scoring pass, or `scorer` no scorer of the run"}
+    ),
+)
 def get_agreement(
     store: StoreDep,
     run_id: RunId,
