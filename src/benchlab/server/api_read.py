@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 
 from benchlab import __version__
 from benchlab.analysis import overview_views
@@ -60,15 +61,27 @@ def page_json(page: queries.Page, items: list[Any]) -> dict[str, Any]:
     return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
 
 
-@router.get("/health")
-def health(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
-    return {
-        "status": "ok",
-        "version": __version__,
-        "schema": SCHEMA_HEAD,
-        "db": store.display_url,
-        "write_api": settings.write_enabled,
-    }
+class Health(BaseModel):
+    """That the server is up, and what it serves: its version, the database's schema."""
+
+    status: Literal["ok"]
+    version: str = Field(description="benchlab's version")
+    schema_: str = Field(alias="schema", description="the database's schema revision")
+    db: str = Field(description="the database URL, without its password")
+    write_api: bool = Field(description="POST /api/results and /api/runs are on (a key is set)")
+
+
+@router.get("/health", response_model=Health)
+def health(store: StoreDep, settings: SettingsDep) -> Health:
+    return Health.model_validate(
+        {
+            "status": "ok",
+            "version": __version__,
+            "schema": SCHEMA_HEAD,
+            "db": store.display_url,
+            "write_api": settings.write_enabled,
+        }
+    )
 
 
 @router.get(
