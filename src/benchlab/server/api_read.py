@@ -1,18 +1,20 @@
 """The public read API: runs, attempts, models, suites, leaderboard, trends, compare, health.
 
 Handlers parse and validate parameters, get the store through `StoreDep`
-(server/deps.py), call the library (`analysis.run_views`, `store.queries`,
-`analysis.*`) and shape JSON; no query logic lives here. The run list and a run
-answer with the library's typed views as `response_model`, and every route that
-takes parameters declares the errors it answers (`error_responses`), so
-/openapi.json documents them. Attempt ids are 63-bit integers, beyond what JavaScript numbers hold
-exactly, so they leave as strings.
+(server/deps.py) and call one library function per question (`analysis.run_views`,
+`attempt_views`, `model_views`, `suite_views`, `overview_views`, `compare_view`),
+whose typed answer is the route's `response_model`; no query logic and no JSON
+shaping lives here. Every route that takes parameters declares the errors it
+answers (`error_responses`), so /openapi.json documents every field and every
+404/400 (tests/server/test_api_read.py checks both against real answers).
+Attempt ids are 63-bit integers, beyond what JavaScript numbers hold exactly,
+so they leave as strings.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
@@ -55,10 +57,6 @@ def epoch(value: datetime | None) -> float | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.timestamp()
-
-
-def page_json(page: queries.Page, items: list[Any]) -> dict[str, Any]:
-    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
 
 
 class Health(BaseModel):
