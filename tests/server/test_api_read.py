@@ -13,6 +13,7 @@ from benchlab.domain import RUN_STATUSES
 from benchlab.store.db import SCHEMA_HEAD
 from support.lab import Seed, make_app
 from support.live_server import LiveServer
+from support.openapi import conforms
 from support.runs import make_run, priced_models, replay, suite
 
 
@@ -273,70 +274,16 @@ def test_openapi_documents_the_errors_as_they_are_served(client: httpx.Client) -
 UNTYPED: set[str] = set()
 
 
-def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = _schema(spec, node)
-    return node
-
-
-def _conforms(spec: dict[str, Any], node: dict[str, Any], value: Any, where: str) -> list[str]:
-    """Why `value` is not what the schema `node` documents (empty: it is), recursively:
-    an object carries every required property and none it does not document."""
-    node = _resolve(spec, node)
-    if "anyOf" in node:
-        problems: list[str] = []
-        for choice in node["anyOf"]:
-            found = _conforms(spec, choice, value, where)
-            if not found:
-                return []
-            problems.extend(found)
-        return problems or [f"{where}: no choice fits"]
-    kind = node.get("type")
-    if kind == "null":
-        return [] if value is None else [f"{where}: expected null, got {value!r}"]
-    if kind == "array":
-        if not isinstance(value, list):
-            return [f"{where}: expected an array"]
-        items = node.get("items", {})
-        return [p for i, v in enumerate(value) for p in _conforms(spec, items, v, f"{where}[{i}]")]
-    if kind == "object" or "properties" in node:
-        if not isinstance(value, dict):
-            return [f"{where}: expected an object, got {value!r}"]
-        props: dict[str, Any] = node.get("properties", {})
-        extra = node.get("additionalProperties")
-        out = [f"{where}: {k} missing" for k in node.get("required", []) if k not in value]
-        if props and not extra:
-            out += [f"{where}: {k} not documented" for k in value if k not in props]
-        for key, item in value.items():
-            if key in props:
-                out += _conforms(spec, props[key], item, f"{where}.{key}")
-            elif isinstance(extra, dict) and extra:
-                out += _conforms(spec, extra, item, f"{where}.{key}")
-        return out
-    types: dict[str, type | tuple[type, ...]] = {
-        "string": str,
-        "integer": int,
-        "number": (int, float),
-        "boolean": bool,
-    }
-    expected = types.get(str(kind))
-    if expected is not None and (
-        not isinstance(value, expected) or (kind != "boolean" and isinstance(value, bool))
-    ):
-        return [f"{where}: expected {kind}, got {value!r}"]
-    return []
-
-
 def test_the_conformance_check_sees_a_missing_and_an_undocumented_field(
     client: httpx.Client,
 ) -> None:
     spec = client.get("/openapi.json").json()
     page = spec["paths"]["/api/runs"]["get"]["responses"]["200"]["content"]["application/json"]
     body = client.get("/api/runs").json()
-    assert _conforms(spec, page["schema"], body, "runs") == []
+    assert conforms(spec, page["schema"], body, "runs") == []
     del body["items"][0]["per_model"][0]["tokens"]["input"]
     body["items"][0]["surprise"] = 1
-    assert sorted(_conforms(spec, page["schema"], body, "runs")) == [
+    assert sorted(conforms(spec, page["schema"], body, "runs")) == [
         "runs.items[0].per_model[0].tokens: input missing",
         "runs.items[0]: surprise not documented",
     ]
@@ -381,7 +328,7 @@ def test_openapi_documents_every_json_route_as_it_is_served(
                 params[p["name"]] = seed.runs[chosen] if isinstance(chosen, int) else chosen
         response = client.get(_fill(path, seed, attempt_id), params=params)
         assert response.status_code == 200, (path, response.text)
-        problems = _conforms(spec, schema, response.json(), path)
+        problems = conforms(spec, schema, response.json(), path)
         assert not problems, problems[:10]
     assert untyped == UNTYPED
     assert {"/api/runs/{run_id}/attempts", "/api/attempts/{attempt_id}", "/api/compare"} <= typed
