@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from benchlab.domain import RUN_STATUSES
 from benchlab.store.db import SCHEMA_HEAD
 from support.lab import Seed, make_app
 from support.live_server import LiveServer
+from support.openapi import conforms
 from support.runs import make_run, priced_models, replay, suite
 
 
@@ -156,26 +158,27 @@ def test_spend_this_month(client: httpx.Client) -> None:
     assert body["total_usd"] == 0.0 and body["unpriced_requests"] == 0  # offline models are free
 
 
-@pytest.mark.parametrize(
-    ("path", "status"),
-    [
-        ("/api/runs/nope", 404),
-        ("/api/runs/nope/attempts", 404),
-        ("/api/attempts/1", 404),
-        ("/api/attempts/abc", 422),
-        ("/api/attempts/99999999999999999999999", 422),
-        ("/api/runs?limit=0", 422),
-        ("/api/runs?limit=100000", 422),
-        ("/api/runs?status=bogus", 422),
-        ("/api/runs?since=yesterday", 422),
-        ("/api/runs?tag=novalue", 400),
-        ("/api/trends", 422),
-        ("/api/trends?suite=quickstart&metric=bogus", 422),
-        ("/api/compare?a=nope&b=nope", 404),
-        ("/api/suites/nope/cases", 404),
-        ("/api/runs?offset=-1", 422),
-    ],
-)
+BAD_REQUESTS: list[tuple[str, int]] = [
+    ("/api/runs/nope", 404),
+    ("/api/runs/nope/attempts", 404),
+    ("/api/attempts/1", 404),
+    ("/api/attempts/abc", 422),
+    ("/api/attempts/99999999999999999999999", 422),
+    ("/api/runs?limit=0", 422),
+    ("/api/runs?limit=100000", 422),
+    ("/api/runs?status=bogus", 422),
+    ("/api/runs?since=yesterday", 422),
+    ("/api/runs?tag=novalue", 400),
+    ("/api/trends", 422),
+    ("/api/trends?suite=quickstart&metric=bogus", 422),
+    ("/api/compare?a=nope&b=nope", 404),
+    ("/api/suites/nope/cases", 404),
+    ("/api/runs?offset=-1", 422),
+    ("/api/spend?month=2020-13", 400),
+]
+
+
+@pytest.mark.parametrize(("path", "status"), BAD_REQUESTS)
 def test_bad_requests_are_json_4xx(client: httpx.Client, path: str, status: int) -> None:
     response = client.get(path)
     assert response.status_code == status
@@ -263,3 +266,100 @@ def test_openapi_documents_the_errors_as_they_are_served(client: httpx.Client) -
     invalid = client.get("/api/runs?limit=0").json()  # 422 has the same shape, plus problems
     assert set(invalid) == set(error["properties"]) and invalid["problems"][0]["loc"]
     assert _json_schema(spec, one["422"]) == error
+
+
+# --- every JSON route, generically --------------------------------------------------------------
+# JSON GET routes that still answer an untyped dict (no named response model). The test below
+# fails when one of them gains a model (take it out of here) or a new untyped one appears.
+UNTYPED: set[str] = set()
+
+
+def test_the_conformance_check_sees_a_missing_and_an_undocumented_field(
+    client: httpx.Client,
+) -> None:
+    spec = client.get("/openapi.json").json()
+    page = spec["paths"]["/api/runs"]["get"]["responses"]["200"]["content"]["application/json"]
+    body = client.get("/api/runs").json()
+    assert conforms(spec, page["schema"], body, "runs") == []
+    del body["items"][0]["per_model"][0]["tokens"]["input"]
+    body["items"][0]["surprise"] = 1
+    assert sorted(conforms(spec, page["schema"], body, "runs")) == [
+        "runs.items[0].per_model[0].tokens: input missing",
+        "runs.items[0]: surprise not documented",
+    ]
+
+
+def _fill(path: str, seed: Seed, attempt_id: str) -> str:
+    values = {"run_id": seed.runs[1], "attempt_id": attempt_id, "name": "quickstart"}
+    for key, value in values.items():
+        path = path.replace("{" + key + "}", value)
+    return path
+
+
+# the query parameters a route requires, and a value that gives an answer
+_REQUIRED_QUERY = {"suite": "quickstart", "a": 0, "b": 1, "run_id": 1}
+
+
+def test_openapi_documents_every_json_route_as_it_is_served(
+    client: httpx.Client, seed: Seed
+) -> None:
+    """Every JSON GET route under /api names a response model (but the `UNTYPED` ones), and
+    a real request answers a body whose every object has exactly the documented properties
+    (every required one, none undocumented), recursively through nested models."""
+    spec = client.get("/openapi.json").json()
+    attempt_id = client.get(f"/api/runs/{seed.runs[1]}/attempts").json()["items"][0]["id"]
+    typed, untyped = set(), set()
+    for path, item in spec["paths"].items():
+        get = item.get("get")
+        if not path.startswith("/api/") or get is None:
+            continue
+        content = get["responses"]["200"].get("content", {})
+        if "application/json" not in content:
+            continue  # an artifact file
+        schema = content["application/json"]["schema"]
+        if "$ref" not in schema:
+            untyped.add(path)
+            continue
+        typed.add(path)
+        params: dict[str, Any] = {}
+        for p in get.get("parameters", []):
+            if p["in"] == "query" and p.get("required"):
+                chosen = _REQUIRED_QUERY[p["name"]]
+                params[p["name"]] = seed.runs[chosen] if isinstance(chosen, int) else chosen
+        response = client.get(_fill(path, seed, attempt_id), params=params)
+        assert response.status_code == 200, (path, response.text)
+        problems = conforms(spec, schema, response.json(), path)
+        assert not problems, problems[:10]
+    assert untyped == UNTYPED
+    assert {"/api/runs/{run_id}/attempts", "/api/attempts/{attempt_id}", "/api/compare"} <= typed
+
+
+def _route(spec: dict[str, Any], url: str) -> dict[str, Any]:
+    """The GET operation of the spec's path template that `url` matches."""
+    path = url.split("?")[0]
+    for template, item in spec["paths"].items():
+        pattern = re.sub(r"\{[^}]+\}", "[^/]+", template)
+        if re.fullmatch(pattern, path) and "get" in item:
+            found: dict[str, Any] = item["get"]
+            return found
+    raise AssertionError(f"no route for {url}")
+
+
+def test_openapi_declares_every_error_a_route_answers(client: httpx.Client) -> None:
+    """Each 4xx of `test_bad_requests_are_json_4xx` is documented on its route, in the
+    error body's shape; every route that takes a path parameter declares its 404, and every
+    route with parameters its 422."""
+    spec = client.get("/openapi.json").json()
+    for url, status in BAD_REQUESTS:
+        responses = _route(spec, url)["responses"]
+        assert str(status) in responses, url
+        assert _json_schema(spec, responses[str(status)])["title"] == "ErrorBody", url
+    for path, item in spec["paths"].items():
+        get = item.get("get")
+        if not path.startswith("/api/") or get is None:
+            continue
+        params = get.get("parameters", [])
+        if any(p["in"] == "path" for p in params):
+            assert "404" in get["responses"], path
+        if params:
+            assert "422" in get["responses"], path

@@ -90,6 +90,13 @@ def test_import_is_validated_stored_and_idempotent(write_env: WriteEnv, seed: Se
     assert first.json() == {"run_id": "imported-run-1", "created": True, "attempts": 36}
     again = c.post("/api/results", json=doc, headers=auth())
     assert again.status_code == 200 and again.json()["created"] is False
+    spec = c.get("/openapi.json").json()
+    answers = spec["paths"]["/api/results"]["post"]["responses"]
+    for code in ("201", "200"):  # both bodies documented, with exactly the served fields
+        ref = answers[code]["content"]["application/json"]["schema"]["$ref"]
+        documented = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
+        assert set(documented) == set(first.json()) == set(again.json())
+    assert {"409", "413", "422"} <= set(answers)
     summary = c.get("/api/runs/imported-run-1").json()
     assert summary["status"] == "completed"
     rates = {m["model"]: m["pass_rate"] for m in summary["models"]}
@@ -177,6 +184,11 @@ def test_launch_runs_in_the_server_and_finishes(write_env: WriteEnv) -> None:
     assert response.status_code == 202, response.text
     body = response.json()
     assert body["planned_total"] == 10
+    spec = c.get("/openapi.json").json()
+    launched = spec["paths"]["/api/runs"]["post"]["responses"]
+    ref = launched["202"]["content"]["application/json"]["schema"]["$ref"]
+    assert set(spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]) == set(body)
+    assert {"400", "422"} <= set(launched)
     run_id = body["run_id"]
     deadline = time.monotonic() + 30
     while c.get(f"/api/runs/{run_id}").json()["status"] == "running":

@@ -14,6 +14,7 @@ import pytest
 from server.conftest import Seed
 from support.lab import ADMIN_KEY, auth, make_app
 from support.live_server import LiveServer
+from support.openapi import conforms
 
 LABEL_KEY = "label-only-key"
 
@@ -148,6 +149,15 @@ def test_label_relabel_undo_and_the_queue(env: Env) -> None:
     assert [lv["level"] for lv in stratified["levels"]] == ["model 1", "model 2", "model 3"]
     assert all("model" not in i for i in stratified["items"])
     assert _queue(env, mode="disagreement", limit=2)["mode"] == "disagreement"
+    _documented(env, "/labels/queue", stratified)
+    _documented(env, "/labels", listed)
+
+
+def _documented(env: Env, route: str, body: Any) -> None:
+    """`body` has exactly the fields the route's OpenAPI schema documents, recursively."""
+    spec = env.client.get("/openapi.json").json()
+    ok = spec["paths"]["/api/runs/{run_id}" + route]["get"]["responses"]["200"]
+    assert conforms(spec, ok["content"]["application/json"]["schema"], body, route) == []
 
 
 @pytest.mark.parametrize(
@@ -213,6 +223,7 @@ def test_agreement_and_the_human_score_follow_the_labels(env: Env) -> None:
     assert report["between_labelers"]["percent_agreement"] == 0.5
     assert report["between_labelers"]["n_units"] == 4
     assert report["scorers"][0]["scorer"] == "verdict" and report["scorers"][0]["ties"] == 2
+    _documented(env, "/agreement", report)
 
     detail = env.client.get(f"/api/attempts/{ids[2]}").json()
     human = [s for s in detail["scores"] if s["scorer"] == "human"]

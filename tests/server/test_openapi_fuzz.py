@@ -1,4 +1,6 @@
-"""Schemathesis against the served OpenAPI schema: no generated request gets a 5xx.
+"""Schemathesis against the served OpenAPI schema: no generated request gets a 5xx, and
+every answer has a documented status and the documented body (its `response_model`,
+or the error body).
 
 Bounded in time: a few dozen examples per operation, over real HTTP, with the
 admin key so the write endpoints' validation is exercised too (their rate
@@ -14,7 +16,11 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import (
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from support.lab import ADMIN_KEY, Seed, make_app
 from support.live_server import LiveServer
@@ -48,7 +54,7 @@ def test_no_request_is_a_server_error(fuzz_server: LiveServer) -> None:
             case.call_and_validate(
                 base_url=fuzz_server.url,
                 headers={"Authorization": f"Bearer {ADMIN_KEY}"},
-                checks=[not_a_server_error],
+                checks=[not_a_server_error, status_code_conformance, response_schema_conformance],
                 timeout=30,
             )
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from benchlab.server.schedules import LastRun, ScheduleRow
 from support.clock import FakeClock
 from support.lab import make_app
 from support.live_server import LiveServer
@@ -43,6 +44,9 @@ def _until(check: Callable[[], T | None], timeout: float = 60.0) -> T:
 def _item(client: httpx.Client, name: str) -> dict[str, Any]:
     items = client.get("/api/schedules").json()["items"]
     found: dict[str, Any] = next(i for i in items if i["name"] == name)
+    assert set(found) == set(ScheduleRow.model_fields)  # what the OpenAPI schema documents
+    if found["last_run"] is not None:
+        assert set(found["last_run"]) == set(LastRun.model_fields)
     return found
 
 

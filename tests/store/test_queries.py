@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from benchlab.domain import Score
 from benchlab.errors import NotFound
 from benchlab.store import Store, queries
+from benchlab.store.passes import add_scores, start_pass
+from benchlab.store.records import ScoreRecord
 from support.lab import make_seed
 
 
@@ -29,3 +32,24 @@ def test_pages_filters_and_detail(tmp_path: Path) -> None:
             queries.get_attempt(store, 1)
         with pytest.raises(NotFound):
             queries.suite_hash(store, "nope")
+
+
+def test_an_attempts_scores_keep_their_scoring_pass(tmp_path: Path) -> None:
+    """`get_attempt` reads score rows through `ScoreRecord`, so a re-scored attempt's scores
+    say which pass they belong to (it built `Score` by hand before and left `pass_no` 0)."""
+    seed = make_seed(tmp_path)
+    with Store(seed.url) as store:
+        attempt_id = queries.attempts_page(store, seed.runs[1], model="echo").items[0]["id"]
+        pass_no = start_pass(store, seed.runs[1], scorers=None, judge_model=None)
+        again = Score(scorer="exact", value=1.0, passed=True, explanation="second look")
+        add_scores(
+            store,
+            [
+                ScoreRecord.from_domain(
+                    again, attempt_id=attempt_id, run_id=seed.runs[1], pass_no=pass_no
+                )
+            ],
+        )
+        one, _ = queries.get_attempt(store, attempt_id)
+        assert [s.pass_no for s in one.scores] == [0, pass_no] and pass_no >= 1
+        assert (one.scores[1].scorer, one.scores[1].explanation) == ("exact", "second look")

@@ -1,32 +1,44 @@
 """The public read API: runs, attempts, models, suites, leaderboard, trends, compare, health.
 
 Handlers parse and validate parameters, get the store through `StoreDep`
-(server/deps.py), call the library (`analysis.run_views`, `store.queries`,
-`analysis.*`) and shape JSON; no query logic lives here. The run list and a run
-answer with the library's typed views as `response_model`, and every route that
-takes parameters declares the errors it answers (`error_responses`), so
-/openapi.json documents them. Attempt ids are 63-bit integers, beyond what JavaScript numbers hold
-exactly, so they leave as strings.
+(server/deps.py) and call one library function per question (`analysis.run_views`,
+`attempt_views`, `model_views`, `suite_views`, `overview_views`, `compare_view`),
+whose typed answer is the route's `response_model`; no query logic and no JSON
+shaping lives here. Every route that takes parameters declares the errors it
+answers (`error_responses`), so /openapi.json documents every field and every
+404/400 (tests/server/test_api_read.py checks both against real answers).
+Attempt ids are 63-bit integers, beyond what JavaScript numbers hold exactly,
+so they leave as strings.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
 
 from benchlab import __version__
-from benchlab.analysis import overview
+from benchlab.analysis import overview_views
+from benchlab.analysis.attempt_views import (
+    MAX_ATTEMPT_ID,
+    AttemptDetail,
+    AttemptPage,
+    attempt_detail,
+    attempt_list,
+)
+from benchlab.analysis.compare_view import CompareDocument, compare_view
+from benchlab.analysis.model_views import ModelList, model_list
+from benchlab.analysis.overview_views import Leaderboard, Metric, MonthlySpend, Trend
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
+from benchlab.analysis.suite_views import CasePage, SuiteList
 from benchlab.domain import RunStatus
-from benchlab.errors import NotFound
-from benchlab.server.compare import compare_runs
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import error_responses
 from benchlab.server.suites import suite_cases, suite_list
-from benchlab.store import Store, artifacts, queries
+from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
 from benchlab.store.run_query import parse_tags
 
@@ -35,7 +47,6 @@ router = APIRouter(prefix="/api", tags=["read"])
 Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=300)]
-MAX_ID = 2**63 - 1
 NO_RUN = {404: "no run with that id (or unique prefix)"}
 
 
@@ -48,19 +59,27 @@ def epoch(value: datetime | None) -> float | None:
     return value.timestamp()
 
 
-def page_json(page: queries.Page, items: list[Any]) -> dict[str, Any]:
-    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
+class Health(BaseModel):
+    """That the server is up, and what it serves: its version, the database's schema."""
+
+    status: Literal["ok"]
+    version: str = Field(description="benchlab's version")
+    schema_: str = Field(alias="schema", description="the database's schema revision")
+    db: str = Field(description="the database URL, without its password")
+    write_api: bool = Field(description="POST /api/results and /api/runs are on (a key is set)")
 
 
-@router.get("/health")
-def health(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
-    return {
-        "status": "ok",
-        "version": __version__,
-        "schema": SCHEMA_HEAD,
-        "db": store.display_url,
-        "write_api": settings.write_enabled,
-    }
+@router.get("/health", response_model=Health)
+def health(store: StoreDep, settings: SettingsDep) -> Health:
+    return Health.model_validate(
+        {
+            "status": "ok",
+            "version": __version__,
+            "schema": SCHEMA_HEAD,
+            "db": store.display_url,
+            "write_api": settings.write_enabled,
+        }
+    )
 
 
 @router.get(
@@ -116,7 +135,9 @@ def get_run(
     return run_detail(store, run_id, score_pass=score_pass)
 
 
-@router.get("/runs/{run_id}/attempts", responses=error_responses(NO_RUN))
+@router.get(
+    "/runs/{run_id}/attempts", response_model=AttemptPage, responses=error_responses(NO_RUN)
+)
 def list_attempts(
     store: StoreDep,
     run_id: str,
@@ -130,12 +151,11 @@ def list_attempts(
     q: Text = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> AttemptPage:
     """A run's attempts in case order; `q` searches case ids and answers."""
-    run = store.get_run(run_id)
-    page = queries.attempts_page(
+    return attempt_list(
         store,
-        run.id,
+        run_id,
         model=model,
         suite=suite,
         case_id=case,
@@ -147,45 +167,18 @@ def list_attempts(
         limit=limit,
         offset=offset,
     )
-    for row in page.items:
-        row["id"] = str(row["id"])
-        row["finished_at"] = _iso(row["finished_at"])
-    return {"run_id": run.id, **page_json(page, page.items)}
 
 
-def _iso(ts: float | None) -> str | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat()
-
-
-@router.get("/attempts/{attempt_id}", responses=error_responses({404: "no such attempt"}))
+@router.get(
+    "/attempts/{attempt_id}",
+    response_model=AttemptDetail,
+    responses=error_responses({404: "no such attempt"}),
+)
 def get_attempt(
-    store: StoreDep, attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)]
-) -> dict[str, Any]:
+    store: StoreDep, attempt_id: Annotated[int, Path(ge=0, le=MAX_ATTEMPT_ID)]
+) -> AttemptDetail:
     """Everything about one attempt: prompt, answer, expected, scores, tool calls, logs."""
     return attempt_detail(store, attempt_id)
-
-
-def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
-    if not 0 <= attempt_id <= MAX_ID:
-        raise NotFound(f"no attempt {attempt_id}")
-    attempt, case = queries.get_attempt(store, attempt_id)
-    data = attempt.model_dump(mode="json")
-    data["id"] = str(attempt.id)
-    data["passed"] = attempt.passed
-    data["case"] = case
-    data["logs"] = {
-        "finish_reason": attempt.finish_reason,
-        "retries": attempt.retries,
-        "cached": attempt.cached,
-        "error_type": attempt.error_type,
-        "error_message": attempt.error_message,
-    }
-    data["artifacts"] = list(artifacts.files(store, attempt))
-    data["others"] = [
-        {**o, "id": str(o["id"]), "passed": False if o["status"] == "error" else o["passed"]}
-        for o in queries.sibling_attempts(store, attempt)
-    ]
-    return data
 
 
 @router.get(
@@ -198,7 +191,7 @@ def attempt_detail(store: Store, attempt_id: int) -> dict[str, Any]:
 )
 def get_artifact(
     store: StoreDep,
-    attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
+    attempt_id: Annotated[int, Path(ge=0, le=MAX_ATTEMPT_ID)],
     name: Annotated[str, Path(min_length=1, max_length=255, description="e.g. stdout.log")],
     download: Annotated[
         bool, Query(description="save it (attachment) instead of showing it (inline)")
@@ -221,19 +214,23 @@ def get_artifact(
     )
 
 
-@router.get("/models")
-def list_models(store: StoreDep) -> dict[str, Any]:
+@router.get("/models", response_model=ModelList)
+def list_models(store: StoreDep) -> ModelList:
     """Every model that has run, with its run count and last run time."""
-    return {"items": queries.models_summary(store)}
+    return model_list(store)
 
 
-@router.get("/suites")
-def list_suites(store: StoreDep, settings: SettingsDep) -> dict[str, Any]:
+@router.get("/suites", response_model=SuiteList)
+def list_suites(store: StoreDep, settings: SettingsDep) -> SuiteList:
     """Stored suites (with their newest version) and built-in suites not yet run."""
-    return {"items": suite_list(store, settings)}
+    return suite_list(store, settings)
 
 
-@router.get("/suites/{name}/cases", responses=error_responses({404: "no such suite"}))
+@router.get(
+    "/suites/{name}/cases",
+    response_model=CasePage,
+    responses=error_responses({404: "no such suite (or version)"}),
+)
 def list_cases(
     store: StoreDep,
     settings: SettingsDep,
@@ -243,7 +240,7 @@ def list_cases(
     q: Text = None,
     limit: Limit = 100,
     offset: Offset = 0,
-) -> dict[str, Any]:
+) -> CasePage:
     """A suite's cases in order, with case counts per category (its coverage)."""
     return suite_cases(
         store,
@@ -257,39 +254,48 @@ def list_cases(
     )
 
 
-@router.get("/leaderboard", responses=error_responses({}))
-def leaderboard(store: StoreDep, suite: Text = None) -> dict[str, Any]:
+@router.get("/leaderboard", response_model=Leaderboard, responses=error_responses({}))
+def leaderboard(store: StoreDep, suite: Text = None) -> Leaderboard:
     """Per suite, each model's best completed run, with that run's cost and duration."""
-    return {"suites": overview.leaderboard(store, suite=suite)}
+    return overview_views.leaderboard(store, suite=suite)
 
 
-@router.get("/trends", responses=error_responses({}))
+@router.get(
+    "/trends",
+    response_model=Trend,
+    response_model_exclude_unset=True,  # only a pass rate's points carry an interval
+    responses=error_responses({}),
+)
 def trends(
     store: StoreDep,
     suite: Annotated[str, Query(max_length=300)],
     model: Text = None,
-    metric: Literal["pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors"] = "pass_rate",
+    metric: Metric = "pass_rate",
     since: datetime | None = None,
-) -> dict[str, Any]:
+) -> Trend:
     """A metric per completed run over time, one series per model."""
-    series = overview.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
-    return {"suite": suite, "metric": metric, "series": series}
+    return overview_views.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
 
 
-@router.get("/spend", responses=error_responses({400: "`month` is no calendar month"}))
+@router.get(
+    "/spend",
+    response_model=MonthlySpend,
+    responses=error_responses({400: "`month` is no calendar month"}),
+)
 def spend(
     store: StoreDep,
     month: Annotated[
         str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, UTC (default: now)")
     ] = None,
-) -> dict[str, Any]:
+) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""
-    return overview.spend(store, month)
+    return overview_views.monthly_spend(store, month)
 
 
 @router.get(
     "/compare",
+    response_model=CompareDocument,
     responses=error_responses(
         {404: "no such run", 400: "the two runs cannot be compared as asked"}
     ),
@@ -299,6 +305,6 @@ def compare(
     a: Annotated[str, Query(min_length=1, max_length=64, description="baseline run")],
     b: Annotated[str, Query(min_length=1, max_length=64, description="candidate run")],
     model: Text = None,
-) -> dict[str, Any]:
+) -> CompareDocument:
     """Paired per-case comparison of run `b` against run `a`: deltas, flips, verdict."""
-    return compare_runs(store, a, b, model=model)
+    return compare_view(store, a, b, model=model)

@@ -7,7 +7,7 @@ a large upload. An import is validated whole before anything is written.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from benchlab.errors import ConfigError, ImportConflict
 from benchlab.server.auth import require_admin
 from benchlab.server.deps import LauncherDep, SettingsDep, StoreDep
-from benchlab.server.errors import error_response
+from benchlab.server.errors import ErrorBody, error_response, error_responses
 from benchlab.server.suites import launchable
 from benchlab.store.ingest import RunDocument, import_run
 
@@ -31,12 +31,23 @@ _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+class Imported(BaseModel):
+    """What an import did: 201 stored the run, 200 found it stored already."""
+
+    run_id: str
+    created: bool = Field(description="false: a run with this id was already stored")
+    attempts: int = Field(description="attempts in the document")
+
+
 @router.post(
     "/results",
     status_code=201,
+    response_model=Imported,
     responses={
-        200: {"description": "a run with this id is already stored; nothing changed"},
-        413: {"description": "the document is larger than the server accepts"},
+        200: {"model": Imported, "description": "a run with this id is already stored"},
+        409: {"model": ErrorBody, "description": "a stored run has this id but other content"},
+        413: {"model": ErrorBody, "description": "the document is larger than the server accepts"},
+        **error_responses({}),
         **_ADMIN_ERRORS,
     },
     openapi_extra={
@@ -73,8 +84,8 @@ async def post_results(request: Request, store: StoreDep, settings: SettingsDep)
         created = await run_in_threadpool(import_run, store, doc)
     except ImportConflict as exc:
         return error_response(409, str(exc))
-    body = {"run_id": doc.run.id, "created": created, "attempts": len(doc.attempts)}
-    return JSONResponse(body, status_code=201 if created else 200)
+    body = Imported(run_id=doc.run.id, created=created, attempts=len(doc.attempts))
+    return JSONResponse(body.model_dump(), status_code=201 if created else 200)
 
 
 class LaunchRequest(BaseModel):
@@ -94,10 +105,32 @@ class LaunchRequest(BaseModel):
     ] = Field(default_factory=dict, max_length=20)
 
 
-@router.post("/runs", status_code=202, responses=_ADMIN_ERRORS)
+class Launched(BaseModel):
+    """A run started in the server process."""
+
+    run_id: str
+    status: Literal["running"]
+    events: str = Field(description="the WebSocket path that streams its progress")
+    planned_total: int | None = Field(description="attempts it will make, if known")
+
+
+@router.post(
+    "/runs",
+    status_code=202,
+    response_model=Launched,
+    responses={
+        **error_responses(
+            {
+                400: "a suite is not launchable here, a model is no replay/RUN_ID, or the config"
+                " is invalid"
+            }
+        ),
+        **_ADMIN_ERRORS,
+    },
+)
 def post_run(
     body: LaunchRequest, store: StoreDep, settings: SettingsDep, launcher: LauncherDep
-) -> dict[str, Any]:
+) -> Launched:
     """Start a run in the server process; follow it on `WS /api/runs/{run_id}/events`."""
     from benchlab.engine.validation import build_config
     from benchlab.providers.profiles import resolve_models
@@ -125,9 +158,9 @@ def post_run(
         }
     )
     run_id = launcher.launch(config)
-    return {
-        "run_id": run_id,
-        "status": "running",
-        "events": f"/api/runs/{run_id}/events",
-        "planned_total": launcher.total(run_id),
-    }
+    return Launched(
+        run_id=run_id,
+        status="running",
+        events=f"/api/runs/{run_id}/events",
+        planned_total=launcher.total(run_id),
+    )

@@ -24,9 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from benchlab import labeling
 from benchlab.errors import NotFound, UserError
+from benchlab.labeling import views
 from benchlab.labeling.queue import MAX_QUEUE
+from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQueue, SavedLabel
 from benchlab.server.auth import _bearer, _limited
 from benchlab.server.deps import SettingsDep, StoreDep, server_state
+from benchlab.server.errors import error_responses
 from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
 
@@ -101,7 +104,17 @@ class LabelIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-@api.get("/labels/queue")
+_NO_RUN = {404: "no run with that id (or unique prefix)"}
+
+
+@api.get(
+    "/labels/queue",
+    response_model=LabelQueue,
+    response_model_exclude_unset=True,  # an item's stratum or disagreement: in its mode only
+    responses=error_responses(
+        {**_NO_RUN, 400: "`by` is no stratum of the run, or `kind` differs from its labels'"}
+    ),
+)
 def get_queue(
     store: StoreDep,
     run_id: RunId,
@@ -111,11 +124,11 @@ def get_queue(
     limit: Annotated[int, Query(ge=1, le=MAX_QUEUE)] = 20,
     seed: Annotated[int | None, Query(ge=0, le=2**31 - 1)] = None,
     kind: Literal["pass_fail", "scale", "stance"] | None = None,
-) -> dict[str, Any]:
+) -> LabelQueue:
     """The next attempts for `labeler` to label (their own labels left out), blind: no
     scorer verdicts, no other labeler's labels and no model names (balanced over
     `model`, the levels are aliases: "model 1", ...)."""
-    return labeling.label_queue(
+    return views.queue(
         store,
         run_id,
         mode=mode,
@@ -127,18 +140,24 @@ def get_queue(
     )
 
 
-@api.get("/labels")
-def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> dict[str, Any]:
+@api.get("/labels", response_model=LabelList, responses=error_responses(_NO_RUN))
+def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> LabelList:
     """A run's labels (one labeler's, if named)."""
-    run = store.get_run(run_id)
-    return {"run_id": run.id, "items": labeling.list_labels(store, run.id, labeler=labeler)}
+    return views.label_list(store, run_id, labeler=labeler)
 
 
 @api.post(
     "/labels",
     status_code=201,
+    response_model=SavedLabel,
     dependencies=[Depends(require_labeler)],
-    responses={200: {"description": "replaced this labeler's earlier label"}, **_WRITE_ERRORS},
+    responses={
+        200: {"model": SavedLabel, "description": "replaced this labeler's earlier label"},
+        **error_responses(
+            {**_NO_RUN, 400: "the label, kind, note or attempt id does not fit the run"}
+        ),
+        **_WRITE_ERRORS,
+    },
 )
 def post_label(store: StoreDep, run_id: RunId, body: LabelIn) -> JSONResponse:
     """Label one attempt as one labeler; labeling it again replaces the label (200)."""
@@ -156,23 +175,30 @@ def post_label(store: StoreDep, run_id: RunId, body: LabelIn) -> JSONResponse:
 
 @api.delete(
     "/labels/{attempt_id}",
+    response_model=DeletedLabel,
     dependencies=[Depends(require_labeler)],
-    responses={404: {"description": "no such label"}, **_WRITE_ERRORS},
+    responses={**error_responses({404: "no such run, or no such label"}), **_WRITE_ERRORS},
 )
 def delete_label(
     store: StoreDep,
     run_id: RunId,
     attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
     labeler: Annotated[str, Query(min_length=1, max_length=64)],
-) -> dict[str, Any]:
+) -> DeletedLabel:
     """Withdraw a labeler's label of an attempt (the label page's undo)."""
     run = store.get_run(run_id)
     if not labeling.remove_label(store, run.id, attempt_id, labeler):
         raise HTTPException(404, f"no label by {labeler!r} on attempt {attempt_id}")
-    return {"run_id": run.id, "attempt_id": str(attempt_id), "labeler": labeler, "deleted": True}
+    return DeletedLabel(run_id=run.id, attempt_id=str(attempt_id), labeler=labeler, deleted=True)
 
 
-@api.get("/agreement")
+@api.get(
+    "/agreement",
+    response_model=Agreement,
+    responses=error_responses(
+        {**_NO_RUN, 400: "`pass` names no scoring pass, or `scorer` no scorer of the run"}
+    ),
+)
 def get_agreement(
     store: StoreDep,
     run_id: RunId,
@@ -181,11 +207,11 @@ def get_agreement(
         str | None,
         Query(alias="pass", max_length=300, description="scoring pass: N or judge=MODEL"),
     ] = None,
-) -> dict[str, Any]:
+) -> Agreement:
     """Krippendorff's alpha between labelers; Cohen's kappa, Spearman's rho and the confusion
     matrix of each scorer (of one scoring pass, default the latest) against the humans'
     consensus."""
-    return labeling.agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
+    return views.agreement(store, run_id, scorer=scorer, score_pass=score_pass)
 
 
 # --- the page -----------------------------------------------------------------------------------

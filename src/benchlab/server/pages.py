@@ -21,13 +21,13 @@ from fastapi.templating import Jinja2Templates
 
 from benchlab import __version__
 from benchlab.analysis import overview
+from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.run_views import RunPage, run_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import NotFound, UserError
 from benchlab.format import money, percent
 from benchlab.server import charts, schedules
-from benchlab.server.compare import compare_runs
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.suites import launchable, suite_cases, suite_list
 from benchlab.store import queries
@@ -233,14 +233,14 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
     error = None
     if a and b:
         try:
-            result = compare_runs(
+            result = compare_view(
                 store,
                 a,
                 b,
                 model=_text(request, "model"),
                 pass_a=_text(request, "pass_a"),
                 pass_b=_text(request, "pass_b"),
-            )
+            ).model_dump()
         except UserError as exc:
             error = str(exc)
     elif recent and (a or b):
@@ -260,7 +260,8 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/suites", response_class=HTMLResponse)
 def suites_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    return _render(request, "suites.html", nav="suites", suites=suite_list(store, settings))
+    suites = suite_list(store, settings).model_dump()["items"]
+    return _render(request, "suites.html", nav="suites", suites=suites)
 
 
 @router.get("/suites/{name}", response_class=HTMLResponse)
@@ -276,7 +277,7 @@ def suite_page(request: Request, name: str, store: StoreDep, settings: SettingsD
             q=params["q"],
             limit=PAGE,
             offset=_int(request, "offset"),
-        )
+        ).model_dump()
     except UserError as exc:
         return _failure(request, exc)
     return _render(

@@ -30,8 +30,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
 from starlette.requests import HTTPConnection
 
+from benchlab.domain import RunStatus
 from benchlab.errors import UserError
 from benchlab.server.deps import StoreDep, server_state
 from benchlab.store import Store, queries
@@ -245,13 +247,50 @@ def _scheduler(connection: HTTPConnection) -> Scheduler | None:
 SchedulerDep = Annotated[Scheduler | None, Depends(_scheduler)]
 
 
-@router.get("/schedules")
-def list_schedules(scheduler: SchedulerDep, store: StoreDep) -> dict[str, Any]:
+class LastRun(BaseModel):
+    run_id: str
+    status: RunStatus
+    created_at: str | None = Field(description="ISO 8601, UTC")
+    finished_at: str | None
+
+
+class ScheduleRow(BaseModel):
+    """A schedule as `GET /api/schedules` lists it (`Scheduler.rows`)."""
+
+    name: str
+    cron: str
+    description: str = Field(description="the cron expression in words")
+    timezone: str
+    enabled: bool
+    suites: list[str]
+    models: list[str]
+    limit: int | None
+    seed: int
+    samples: int
+    tags: dict[str, str]
+    next_run_at: str | None = Field(description="ISO 8601, UTC; null: paused")
+    last_run: LastRun | None = Field(description="its newest run in the store, if any")
+    running: bool = Field(description="a run this server started for it is still going")
+    skipped: int = Field(description="due times skipped while its last run still ran")
+    last_skipped_at: str | None
+    last_error: str | None = Field(description="why the last launch failed, until one works")
+
+
+class ScheduleList(BaseModel):
+    """Schedules of `serve --schedules FILE`; `items` is empty when the server has none."""
+
+    timezone: str | None = Field(description="the file's default zone; null: no file")
+    items: list[ScheduleRow]
+
+
+@router.get("/schedules", response_model=ScheduleList)
+def list_schedules(scheduler: SchedulerDep, store: StoreDep) -> ScheduleList:
     """Schedules of `serve --schedules FILE`: cron, time zone, what they run, the next run
     time (UTC) and the last run; `items` is empty when the server has none."""
     if scheduler is None:
-        return {"timezone": None, "items": []}
-    return {"timezone": scheduler.file.timezone, "items": scheduler.rows(store)}
+        return ScheduleList(timezone=None, items=[])
+    rows = [ScheduleRow.model_validate(row) for row in scheduler.rows(store)]
+    return ScheduleList(timezone=scheduler.file.timezone, items=rows)
 
 
 def page_rows(scheduler: Scheduler | None, store: Store) -> list[dict[str, Any]]:

@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from benchlab.domain import Attempt, Run, Score
+from benchlab.domain import Attempt, Run
 from benchlab.errors import NotFound
 from benchlab.store.labels import human_scores
 from benchlab.store.owner import Owner
+from benchlab.store.records import ScoreRecord
 from benchlab.store.run_query import RunFilter, count_runs, find_runs
 from benchlab.store.schema import (
     attempts,
@@ -217,16 +218,7 @@ def get_attempt(store: Store, attempt_id: int) -> tuple[Attempt, dict[str, Any] 
         if r is None:
             raise NotFound(f"no attempt {attempt_id}")
         score_q = select(scores).where(scores.c.attempt_id == attempt_id).order_by(scores.c.pass_no)
-        found = [
-            Score(
-                scorer=s["scorer"],
-                value=s["value"],
-                passed=s["passed"],
-                explanation=s["explanation"] or "",
-                details=_loads(s["details"]),
-            )
-            for s in conn.execute(score_q).mappings()
-        ]
+        found = [ScoreRecord.from_row(s).to_domain() for s in conn.execute(score_q).mappings()]
         found.extend(human_scores(conn, [attempt_id]).values())
         case_q = (
             select(cases)
