@@ -300,7 +300,10 @@ def test_a_busy_loop_keeps_its_core_until_it_is_killed_at_its_timeout() -> None:
         started = time.time()
         looped, printed = executor.run_many([loop, after])
     assert looped.outcome == "timeout"
-    assert 1000 <= looped.duration_ms < 3000
+    # Killed at its 1 s by the CPU-time limit (SIGXCPU) or the wall clock, whichever comes
+    # first: the CPU limit can land a hair before 1000 ms of measured wall time (999.3 ms
+    # seen in a full run).
+    assert 950 <= looped.duration_ms < 3000
     assert printed.outcome == "passed"
     assert float(printed.stdout) - started >= 0.9
 
