@@ -33,11 +33,11 @@ from benchlab.analysis.compare_view import CompareDocument, compare_view
 from benchlab.analysis.model_views import ModelList, model_list
 from benchlab.analysis.overview_views import Leaderboard, Metric, MonthlySpend, Trend
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
-from benchlab.analysis.suite_views import CasePage, SuiteList
+from benchlab.analysis.suite_views import CasePage, SuiteList, suite_cases, suite_list
 from benchlab.domain import RunStatus
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import error_responses
-from benchlab.server.suites import suite_cases, suite_list
+from benchlab.server.suites import launchable
 from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
 from benchlab.store.run_query import parse_tags
@@ -223,7 +223,7 @@ def list_models(store: StoreDep) -> ModelList:
 @router.get("/suites", response_model=SuiteList)
 def list_suites(store: StoreDep, settings: SettingsDep) -> SuiteList:
     """Stored suites (with their newest version) and built-in suites not yet run."""
-    return suite_list(store, settings)
+    return suite_list(store, launchable(settings))
 
 
 @router.get(
@@ -244,7 +244,7 @@ def list_cases(
     """A suite's cases in order, with case counts per category (its coverage)."""
     return suite_cases(
         store,
-        settings,
+        launchable(settings),
         name,
         version=version,
         category=category,

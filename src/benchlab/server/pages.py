@@ -23,13 +23,14 @@ from benchlab import __version__
 from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.run_views import RunPage, run_list
+from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import NotFound, UserError
 from benchlab.format import money, percent
 from benchlab.server import charts, schedules
 from benchlab.server.deps import SettingsDep, StoreDep
-from benchlab.server.suites import launchable, suite_cases, suite_list
+from benchlab.server.suites import launchable
 from benchlab.store import queries
 from benchlab.store.passes import describe_pass, resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
@@ -260,7 +261,7 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
 
 @router.get("/suites", response_class=HTMLResponse)
 def suites_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    suites = suite_list(store, settings).model_dump()["items"]
+    suites = suite_list(store, launchable(settings)).model_dump()["items"]
     return _render(request, "suites.html", nav="suites", suites=suites)
 
 
@@ -270,7 +271,7 @@ def suite_page(request: Request, name: str, store: StoreDep, settings: SettingsD
     try:
         data = suite_cases(
             store,
-            settings,
+            launchable(settings),
             name,
             version=params["version"],
             category=params["category"],

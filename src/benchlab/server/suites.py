@@ -7,10 +7,7 @@ API must not become a way to read arbitrary files.
 
 from __future__ import annotations
 
-from benchlab.analysis import suite_views
-from benchlab.analysis.suite_views import CasePage, SuiteList
 from benchlab.server.settings import Settings
-from benchlab.store import Store
 
 SUITE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 
@@ -26,32 +23,3 @@ def launchable(settings: Settings) -> dict[str, str]:
             if path.suffix in SUITE_SUFFIXES and path.is_file():
                 out.setdefault(path.stem, str(path))
     return out
-
-
-def suite_list(store: Store, settings: Settings) -> SuiteList:
-    """Stored suites and the ones this server may launch (`analysis.suite_views`)."""
-    return suite_views.suite_list(store, launchable(settings))
-
-
-def suite_cases(
-    store: Store,
-    settings: Settings,
-    name: str,
-    *,
-    version: str | None = None,
-    category: str | None = None,
-    q: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> CasePage:
-    """A suite's cases: stored, or read from disk when this server may launch it."""
-    return suite_views.suite_cases(
-        store,
-        launchable(settings),
-        name,
-        version=version,
-        category=category,
-        q=q,
-        limit=limit,
-        offset=offset,
-    )
