@@ -97,6 +97,19 @@ class Case(_Strict):
         return None if value is None else str(value)
 
 
+class GenerationParams(_Strict):
+    """How a model is asked to generate (temperature, max_tokens, ...); None: its default."""
+
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, gt=0)
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    seed: int | None = None
+    stop: list[str] | None = None
+
+    def as_request_params(self) -> dict[str, Any]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class SuiteHeader(_Strict):
     """Everything about a suite except its cases, which are streamed."""
 
@@ -107,6 +120,9 @@ class SuiteHeader(_Strict):
     template: str = "{{ input }}"
     scorers: list[ScorerSpec] = Field(default_factory=list)
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # The generation settings the suite's reference asks for (stop sequences, temperature 0,
+    # as lm-eval's generation_kwargs); a model profile's own value of a setting wins.
+    params: GenerationParams | None = None
     # A factorial grid declares factors (name -> levels) and a template instead of cases;
     # see suites/grid.py. Cases that differ only outside `matched_by` form a matched set.
     factors: dict[str, list[str | int | float | bool]] | None = None
@@ -128,19 +144,6 @@ class Price(_Strict):
         if input_tokens is None and output_tokens is None:
             return None
         return ((input_tokens or 0) * self.input + (output_tokens or 0) * self.output) / 1e6
-
-
-class GenerationParams(_Strict):
-    """How a model is asked to generate (temperature, max_tokens, ...); None: its default."""
-
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, gt=0)
-    top_p: float | None = Field(default=None, gt=0, le=1)
-    seed: int | None = None
-    stop: list[str] | None = None
-
-    def as_request_params(self) -> dict[str, Any]:
-        return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
 class ModelProfile(_Strict):

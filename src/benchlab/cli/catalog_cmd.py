@@ -11,18 +11,37 @@ from benchlab.cli.app import JsonOpt, app, print_json
 
 @app.command()
 def suites(json_out: JsonOpt = False) -> None:
-    """List the built-in suites."""
+    """List the built-in suites: packaged ones, and the standard benchmarks with their size
+    and source dataset (built from the local copy, `benchlab data pull NAME`, or --data)."""
+    from benchlab.datasets import CATALOG, hub_url
     from benchlab.suites import load_suite
     from benchlab.suites.loader import builtin_names
+    from benchlab.suites.standard import FAMILIES
 
     rows = []
     for name in builtin_names():
+        family = FAMILIES.get(name)
+        if family is not None:
+            spec = CATALOG[family.dataset]
+            rows.append(
+                {
+                    "name": name,
+                    "version": "1",
+                    "cases": family.size,
+                    "source": spec.repo_id + (" (gated)" if spec.gated else ""),
+                    "url": hub_url(spec),
+                    "shots": family.default_shots,
+                    "description": family.description,
+                }
+            )
+            continue
         suite = load_suite(name)
         rows.append(
             {
                 "name": name,
                 "version": suite.header.version,
                 "cases": suite.n_cases,
+                "source": str(suite.header.metadata.get("source") or "packaged"),
                 "description": suite.header.description,
             }
         )
@@ -31,7 +50,7 @@ def suites(json_out: JsonOpt = False) -> None:
         return
     from benchlab.cli.display.tables import print_table
 
-    print_table("Built-in suites", ["name", "version", "cases", "description"], rows)
+    print_table("Built-in suites", ["name", "cases", "source", "description"], rows)
 
 
 @app.command()

@@ -6,6 +6,19 @@ from typing import Annotated, Any
 
 import typer
 
+from benchlab.cli._standard import (
+    CotOpt,
+    DataOpt,
+    ModeOpt,
+    MultiturnOpt,
+    ReleaseOpt,
+    RevisionOpt,
+    ShotsOpt,
+    SinceOpt,
+    SubsetOpt,
+    UntilOpt,
+    with_standard_options,
+)
 from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
 
 NoCacheOpt = Annotated[
@@ -136,10 +149,35 @@ def build(
         int | None, typer.Option(help="At most N cases (a grid keeps matched sets whole).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for sampling cases.")] = 0,
+    data: DataOpt = None,
+    revision: RevisionOpt = None,
+    shots: ShotsOpt = None,
+    subset: SubsetOpt = None,
+    cot: CotOpt = False,
+    fewshot_as_multiturn: MultiturnOpt = False,
+    mode: ModeOpt = None,
+    release: ReleaseOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
-    """Write a suite's cases as JSONL, a grid expanded (and sampled like `run` would)."""
+    """Write a suite's cases as JSONL: a grid expanded, a standard suite rendered from its
+    data (sampled like `run` would), so any suite can be read, diffed or frozen."""
     from benchlab import api
     from benchlab.errors import ConfigError
+
+    (suite,) = with_standard_options(
+        [suite],
+        data=data,
+        revision=revision,
+        shots=shots,
+        subset=subset,
+        cot=cot,
+        fewshot_as_multiturn=fewshot_as_multiturn,
+        mode=mode,
+        release=release,
+        since=since,
+        until=until,
+    )
 
     if limit is not None and limit < 1:
         raise ConfigError(f"--limit {limit}: must be at least 1")

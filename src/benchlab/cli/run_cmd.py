@@ -7,6 +7,19 @@ from typing import Annotated, Any
 import typer
 
 from benchlab.cli._run_errors import check_max_error_rate, report_errors
+from benchlab.cli._standard import (
+    CotOpt,
+    DataOpt,
+    ModeOpt,
+    MultiturnOpt,
+    ReleaseOpt,
+    RevisionOpt,
+    ShotsOpt,
+    SinceOpt,
+    SubsetOpt,
+    UntilOpt,
+    with_standard_options,
+)
 from benchlab.cli.app import DbOpt, JsonOpt, app, print_json, progress_sinks
 
 
@@ -86,12 +99,35 @@ def run(
             "summary here (as `export --format summary-csv`).",
         ),
     ] = None,
+    data: DataOpt = None,
+    revision: RevisionOpt = None,
+    shots: ShotsOpt = None,
+    subset: SubsetOpt = None,
+    cot: CotOpt = False,
+    fewshot_as_multiturn: MultiturnOpt = False,
+    mode: ModeOpt = None,
+    release: ReleaseOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
 ) -> None:
     """Run suites against models and store every attempt."""
     from benchlab import api
     from benchlab.engine.validation import build_config, parse_scorer
     from benchlab.providers.profiles import resolve_models
 
+    suites = with_standard_options(
+        suites,
+        data=data,
+        revision=revision,
+        shots=shots,
+        subset=subset,
+        cot=cot,
+        fewshot_as_multiturn=fewshot_as_multiturn,
+        mode=mode,
+        release=release,
+        since=since,
+        until=until,
+    )
     if summary_csv is not None:
         _check_summary_flags(summary_csv, suites, dry_run=dry_run, no_score=no_score)
     check_max_error_rate(max_error_rate)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchlab.domain import Case, ModelProfile, ScorerSpec, SuiteHeader
+from benchlab.domain import Case, GenerationParams, ModelProfile, ScorerSpec, SuiteHeader
 from benchlab.engine._json import dumps_canonical, dumps_text
 from benchlab.engine.config import RunConfig
 from benchlab.errors import ConfigError, SuiteError
@@ -171,8 +171,14 @@ def validate_cases(
     return total
 
 
-def request_params(profile: ModelProfile, sample: int) -> dict[str, Any]:
+def request_params(
+    profile: ModelProfile, sample: int, suite: GenerationParams | None = None
+) -> dict[str, Any]:
+    """The params sent: the suite's defaults (its reference's stop sequences, temperature),
+    then the profile's, which win setting by setting."""
     params = profile.params.as_request_params()
+    if suite is not None:
+        params = {**suite.as_request_params(), **params}
     if sample and "seed" in params:
         # Several samples with one fixed seed would be one sample repeated.
         params["seed"] = int(params["seed"]) + sample
@@ -218,9 +224,10 @@ def work_items(
     a pass over the suite file."""
     # Per sample, made when first needed: a list of every sample's params would be built
     # before the first request (and hold `samples` dicts) however few are left to ask.
-    params_by_sample: dict[int, dict[str, Any]] = {}
     name = model.name
     for plan in plans:
+        params_by_sample: dict[int, dict[str, Any]] = {}
+        suite_params = plan.suite.header.params
         renderer = plan.renderer(model.system)
         suite_name = plan.name
         for position, case in plan.cases():
@@ -236,7 +243,7 @@ def work_items(
                     prompt_json = dumps_text(messages)
                 params = params_by_sample.get(sample)
                 if params is None:
-                    params = params_by_sample[sample] = request_params(model, sample)
+                    params = params_by_sample[sample] = request_params(model, sample, suite_params)
                 yield WorkItem(
                     plan,
                     position,

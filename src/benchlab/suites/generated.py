@@ -20,6 +20,9 @@ GENERATED: dict[str, str] = {
 }
 
 
+# The standard benchmarks (mmlu, gsm8k, ...), named in benchlab.suites.standard.table.
+STANDARD = "benchlab.suites.standard.base:standard_suite"
+
 # Suites read from a local file in a dataset's own format: `PREFIX:PATH`.
 FORMATS: dict[str, str] = {
     "livecodebench": "benchlab.suites.livecodebench:livecodebench_suite",
@@ -29,6 +32,12 @@ FORMATS: dict[str, str] = {
 
 def generated_suite(name: str) -> LoadedSuite | None:
     """The generated suite `name` (a built-in name or `FORMAT:PATH`), or None if there is none."""
+    from benchlab.suites.standard.table import is_standard
+
+    if is_standard(name):  # mmlu, gsm8k?shots=8, ...: built from its dataset
+        module, _, function = STANDARD.partition(":")
+        standard: LoadedSuite = getattr(importlib.import_module(module), function)(name)
+        return standard
     kind, sep, path = name.partition(":")
     if sep and kind in FORMATS:
         module, _, function = FORMATS[kind].partition(":")

@@ -159,8 +159,9 @@ def builtin_suites() -> dict[str, Path]:
 def builtin_names() -> list[str]:
     """Every built-in suite name: packaged files and generated suites."""
     from benchlab.suites.generated import GENERATED
+    from benchlab.suites.standard.table import FAMILIES
 
-    return sorted({*builtin_suites(), *GENERATED})
+    return sorted({*builtin_suites(), *GENERATED, *FAMILIES})
 
 
 def load_suite(ref: str | Path) -> LoadedSuite:
@@ -201,9 +202,7 @@ def _resolve(ref: str | Path) -> tuple[Path, str]:
         if ref.startswith("builtin:") or looks_like_name(ref):
             known = builtin_suites()
             if name not in known:
-                from benchlab.suites.generated import GENERATED
-
-                names = ", ".join(sorted([*known, *GENERATED])) or "none"
+                names = ", ".join(builtin_names()) or "none"
                 raise SuiteError(
                     f"unknown built-in suite {name!r} (known: {names}; "
                     "or give the path of a .yaml, .json, .jsonl or .csv file)"

@@ -1,0 +1,53 @@
+"""A standard suite's entry in the table: its dataset, size, defaults and the options it takes.
+
+Kept apart from the building (`base.py`), which needs the suite loader: the
+loader lists the standard names from this table, so the table must not
+import the loader back.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from benchlab.datasets import DatasetRows
+from benchlab.domain import Case, SuiteHeader
+from benchlab.suites.standard.options import StandardOptions
+
+__all__ = ["COMMON_OPTIONS", "Built", "Family", "Loader"]
+
+# Options every family takes; the others only where a family lists them in `options`.
+COMMON_OPTIONS = frozenset({"data", "revision", "shots", "fewshot_seed"})
+
+Loader = Callable[[list[str]], DatasetRows]
+
+
+@dataclass(frozen=True)
+class Built:
+    """A family's output: the header (without provenance) and the cases in dataset order."""
+
+    header: SuiteHeader
+    cases: Iterable[Case]
+
+
+@dataclass(frozen=True)
+class Family:
+    """One standard suite as `benchlab suites` lists it and `benchlab run NAME` builds it."""
+
+    name: str
+    dataset: str  # the datasets catalog entry
+    size: int  # cases in the scored split as published
+    description: str
+    builder: str  # module:function taking (Loader, StandardOptions) -> Built
+    default_shots: int = 0
+    options: frozenset[str] = field(default_factory=frozenset)
+    modes: tuple[str, ...] = ("generate",)
+
+    def build(self, load: Loader, options: StandardOptions) -> Built:
+        module, _, function = self.builder.partition(":")
+        made: Built = getattr(importlib.import_module(module), function)(load, options, self)
+        return made
+
+    def shots(self, options: StandardOptions) -> int:
+        return self.default_shots if options.shots is None else options.shots

@@ -1,0 +1,114 @@
+"""A few-shot prompt as turns, rendered as text, one chat message, or a conversation.
+
+The reference harness builds a prompt the same way: an optional description,
+then each example as a (question, answer) pair, then the question asked. Each
+turn carries the delimiter that follows it when the prompt is flattened to
+text (" " between a question and its answer, a blank line between
+examples), so the one list of turns gives:
+
+- the plain text a completions endpoint scores (`--mode loglikelihood`);
+- a chat of one user message holding everything (the default), or
+- with `--fewshot-as-multiturn`, a conversation where each example's
+  answer is an assistant turn, the description a system message.
+
+This mirrors lm-evaluation-harness's `build_qa_turn` / `multiturn_to_singleturn`
+so a benchlab prompt is the prompt lm-eval sends for the same shots.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from benchlab.domain import Message
+
+__all__ = [
+    "Turn",
+    "as_messages",
+    "as_text",
+    "case_input",
+    "first_n",
+    "qa_turns",
+    "seeded_draws",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: str  # system, user, assistant
+    content: str
+    delimiter: str = ""
+
+    def text(self) -> str:
+        return self.content + self.delimiter
+
+
+def _joins(prefix: str, suffix: str) -> bool:
+    """Whether a delimiter goes between: neither side already has whitespace at the seam."""
+    return bool(prefix) and bool(suffix) and not (prefix[-1].isspace() or suffix[0].isspace())
+
+
+def qa_turns(
+    examples: Sequence[tuple[str, str]],
+    question: str,
+    *,
+    description: str = "",
+    target_delimiter: str = " ",
+    fewshot_delimiter: str = "\n\n",
+) -> list[Turn]:
+    """The turns of a prompt: description, each (question, answer) example, the question."""
+    turns: list[Turn] = []
+    if description:
+        turns.append(Turn("system", description))
+    for text, answer in examples:
+        turns.append(Turn("user", text, target_delimiter))
+        turns.append(Turn("assistant", answer, fewshot_delimiter))
+    turns.append(Turn("user", question))
+    return turns
+
+
+def as_text(turns: Sequence[Turn]) -> str:
+    """The prompt as one string, exactly as a base model (or a completions endpoint) sees it."""
+    return "".join(turn.text() for turn in turns)
+
+
+def as_messages(turns: Sequence[Turn], *, multiturn: bool) -> list[dict[str, Any]]:
+    """Chat messages: the description as the system message, then the examples as their
+    own user/assistant turns (`multiturn`) or, with the question, in one user message
+    (as lm-eval's chat formatting does with and without `--fewshot_as_multiturn`)."""
+    system = [{"role": t.role, "content": t.content} for t in turns if t.role == "system"]
+    rest = [turn for turn in turns if turn.role != "system"]
+    if multiturn:
+        return [*system, *({"role": t.role, "content": t.content} for t in rest)]
+    return [*system, {"role": "user", "content": as_text(rest)}]
+
+
+def case_input(turns: Sequence[Turn], *, multiturn: bool) -> str | list[Message]:
+    """A case's input: plain text when the prompt is one user message, else the chat."""
+    messages = as_messages(turns, multiturn=multiturn)
+    if len(messages) == 1:
+        return str(messages[0]["content"])
+    return [Message(role=m["role"], content=m["content"]) for m in messages]
+
+
+def first_n(pool: Sequence[T], n: int) -> list[T]:
+    """The first `n` examples in the split's order (MMLU's and MMLU-Pro's canonical shots)."""
+    return list(pool[:n])
+
+
+def seeded_draws(pool: Sequence[T], n: int, count: int, seed: int) -> list[list[T]]:
+    """`n` examples for each of `count` questions, drawn in order from one seeded generator.
+
+    lm-eval draws each document's shots from one `random.Random(seed)` that
+    advances from question to question; drawing for every question in dataset
+    order (whatever subset is later sampled) gives each question the same
+    shots in every run and for every model.
+    """
+    if n == 0:
+        return [[] for _ in range(count)]
+    rnd = random.Random(seed)
+    return [rnd.sample(list(pool), n) for _ in range(count)]
