@@ -201,6 +201,8 @@ class Attempt(BaseModel):
     status: Literal["ok", "error"]
     prompt: list[dict[str, Any]]
     output: str | None = None
+    # A reasoning model's thinking (the provider's reasoning field): shown, never scored.
+    reasoning: str | None = None
     tool_calls: list[dict[str, Any]] | None = None
     finish_reason: str | None = None
     input_tokens: int | None = None

@@ -196,6 +196,9 @@ class StubServer:
     cut the answer before the first one found, and ``max_tokens``
     (``max_completion_tokens``, ``num_predict``) cuts it to that many words
     with the family's length reason, so params mapping is observable.
+    ``reasoning`` optionally maps a request to a reasoning model's thinking,
+    returned where each family puts it (OpenAI-compatible servers'
+    `reasoning_content`, an Anthropic `thinking` block, Ollama's `thinking`).
     """
 
     def __init__(
@@ -206,7 +209,9 @@ class StubServer:
         delay: float = 0.0,
         embed: Callable[[str], list[float]] | None = None,
         usage: tuple[int, int] | None = None,
+        reasoning: Callable[[dict[str, Any]], str | None] | None = None,
     ) -> None:
+        self.reasoning = reasoning
         # (prompt, completion) tokens every OpenAI answer reports, whatever it says: a
         # provider's bill is its own count, not the client's estimate (budget tests).
         self.usage = usage
@@ -453,6 +458,9 @@ class StubServer:
         limit = payload.get("max_completion_tokens", payload.get("max_tokens"))
         text, reason, _, calls = self._reply(payload, limit, payload.get("stop"))
         message: dict[str, Any] = {"role": "assistant", "content": text, "refusal": None}
+        thinking = self.reasoning(payload) if self.reasoning is not None else None
+        if thinking is not None:  # vLLM's and DeepSeek's field for a reasoning model's thinking
+            message["reasoning_content"] = thinking
         finish = "length" if reason == "length" else "stop"
         if calls:
             message["content"] = text or None
@@ -531,6 +539,9 @@ class StubServer:
             payload, payload["max_tokens"], payload.get("stop_sequences")
         )
         content: list[dict[str, Any]] = [{"type": "text", "text": text}] if text else []
+        thinking = self.reasoning(payload) if self.reasoning is not None else None
+        if thinking is not None:  # extended thinking comes first, signed
+            content.insert(0, {"type": "thinking", "thinking": thinking, "signature": "c2lnbmVk"})
         content += [
             {
                 "type": "tool_use",
@@ -576,6 +587,9 @@ class StubServer:
             payload, options.get("num_predict"), options.get("stop")
         )
         message: dict[str, Any] = {"role": "assistant", "content": text}
+        thinking = self.reasoning(payload) if self.reasoning is not None else None
+        if thinking is not None:
+            message["thinking"] = thinking
         if calls:
             message["tool_calls"] = [
                 {"function": {"name": c["name"], "arguments": c["arguments"]}} for c in calls

@@ -360,4 +360,5 @@ def _completion_dict(c: Completion) -> dict[str, Any]:
         "finish_reason": c.finish_reason,
         "input_tokens": c.input_tokens,
         "output_tokens": c.output_tokens,
+        "reasoning": c.reasoning,
     }

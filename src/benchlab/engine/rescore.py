@@ -25,6 +25,7 @@ from benchlab.engine.judges import judge_models
 from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
 from benchlab.scorers.base import Answer, Scorer, close_scorers
+from benchlab.scorers.reasoning import answer_text
 from benchlab.scorers.registry import build_scorer
 from benchlab.store import Store
 from benchlab.store.passes import StoredAnswer, add_scores, finish_pass, iter_answers, start_pass
@@ -138,7 +139,7 @@ async def score_pass(
                         outcome.skipped.append(f"{stored.suite}/{stored.case_id}")
                         continue
                     answer = Answer(
-                        output=stored.output,
+                        output=answer_text(stored.output),
                         model=stored.model,
                         sample=stored.sample,
                         tool_calls=stored.tool_calls,

@@ -54,6 +54,7 @@ from benchlab.engine.workers import run_workers
 from benchlab.errors import ConfigError
 from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.scorers.base import Answer, ScoreResult, close_scorers
+from benchlab.scorers.reasoning import answer_text
 from benchlab.store import Store
 from benchlab.store.outcomes import run_spend
 from benchlab.store.owner import HEARTBEAT_SECONDS
@@ -353,7 +354,7 @@ class Engine:
             return []
         case = item.case
         answer = Answer(
-            output=completion.text,
+            output=answer_text(completion.text),
             model=item.model.name,
             sample=item.sample,
             tool_calls=completion.tool_calls,
@@ -484,6 +485,7 @@ def _attempt_record(
         category=item.case.category,
         prompt=item.prompt_json,
         output=None if completion is None else completion.text,
+        reasoning=None if completion is None else completion.reasoning,
         tool_calls=None
         if completion is None or not completion.tool_calls
         else dumps_text(completion.tool_calls),

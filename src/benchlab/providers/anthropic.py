@@ -155,11 +155,14 @@ def parse_message(data: Any) -> Completion:
     except (KeyError, TypeError) as exc:
         raise BadResponse(f"not an Anthropic message: missing content blocks ({exc!r})") from exc
     texts: list[str] = []
+    thoughts: list[str] = []
     calls: list[dict[str, Any]] = []
     for block in blocks:
         kind = block.get("type")
         if kind == "text":
             texts.append(block.get("text") or "")
+        elif kind == "thinking":
+            thoughts.append(block.get("thinking") or "")
         elif kind == "tool_use":
             calls.append(
                 {
@@ -185,6 +188,7 @@ def parse_message(data: Any) -> Completion:
         finish_reason=_FINISH.get(stop_reason, stop_reason),
         input_tokens=input_tokens,
         output_tokens=usage.get("output_tokens"),
+        reasoning="\n\n".join(t for t in thoughts if t) or None,
     )
 
 

@@ -37,6 +37,10 @@ class Completion:
     finish_reason: str | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+    # What a reasoning model returned apart from its answer (OpenAI-compatible
+    # `reasoning_content` / `reasoning`, Anthropic `thinking` blocks, Ollama `thinking`):
+    # stored with the attempt, never scored.
+    reasoning: str | None = None
 
 
 @dataclass(slots=True)

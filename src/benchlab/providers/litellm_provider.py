@@ -190,6 +190,7 @@ def parse_response(response: Any) -> Completion:
         finish_reason=getattr(choice, "finish_reason", None),
         input_tokens=getattr(usage, "prompt_tokens", None),
         output_tokens=getattr(usage, "completion_tokens", None),
+        reasoning=getattr(message, "reasoning_content", None) or None,
     )
 
 

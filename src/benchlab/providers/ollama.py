@@ -125,6 +125,7 @@ def parse_chat(data: Any) -> Completion:
         finish_reason=finish,
         input_tokens=data.get("prompt_eval_count"),
         output_tokens=data.get("eval_count"),
+        reasoning=message.get("thinking") or None,
     )
 
 

@@ -55,12 +55,14 @@ def parse_chat_completion(data: Any) -> Completion:
     content = message.get("content")
     if isinstance(content, list):  # some servers return content parts
         content = "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    reasoning = message.get("reasoning_content") or message.get("reasoning")
     return Completion(
         text=content or "",
         tool_calls=message.get("tool_calls") or None,
         finish_reason=choice.get("finish_reason"),
         input_tokens=usage.get("prompt_tokens"),
         output_tokens=usage.get("completion_tokens"),
+        reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
     )
 
 

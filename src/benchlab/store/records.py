@@ -109,6 +109,7 @@ class AttemptRecord(StoredRecord):
     category: str | None
     prompt: str  # JSON: the messages sent
     output: str | None
+    reasoning: str | None  # a reasoning model's thinking, kept apart from its answer
     tool_calls: str | None  # JSON
     finish_reason: str | None
     input_tokens: int | None

@@ -118,6 +118,8 @@ attempts = Table(
     Column("category", String(200)),
     Column("prompt", Text, nullable=False),
     Column("output", Text),
+    # What a reasoning model thought apart from its answer; kept, never scored.
+    Column("reasoning", Text),
     Column("tool_calls", Text),
     Column("finish_reason", String(50)),
     Column("input_tokens", Integer),
