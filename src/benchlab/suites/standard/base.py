@@ -22,13 +22,18 @@ __all__ = ["build_standard", "option_problem", "standard_suite"]
 
 def option_problem(family: Family, options: StandardOptions) -> str | None:
     """One line naming the first option this family does not take, or None."""
-    allowed = COMMON_OPTIONS | family.options
+    allowed = COMMON_OPTIONS | family.options | {"mode"}
     for name in options.given():
         if name not in allowed:
             return f"{flag_of(name)} does not apply to {family.name}"
-    if options.mode not in family.modes:
-        modes = " or ".join(family.modes)
-        return f"--mode {options.mode}: {family.name} runs in {modes} mode"
+    if options.mode is not None and options.mode not in family.modes:
+        from benchlab.suites.standard.table import FAMILIES
+
+        others = [f.name for f in FAMILIES.values() if options.mode in f.modes]
+        return (
+            f"--mode {options.mode}: {family.name} runs in {' or '.join(family.modes)} mode "
+            f"only ({options.mode} mode: {', '.join(others)})"
+        )
     return None
 
 
@@ -60,7 +65,7 @@ def build_standard(family: Family, ref: str) -> LoadedSuite:
                 k: list(v) if isinstance(v, tuple) else v for k, v in options.given().items()
             },
             "shots": family.shots(options),
-            "mode": options.mode,
+            "mode": family.mode(options),
         },
     }
     if read:

@@ -49,5 +49,9 @@ class Family:
         made: Built = getattr(importlib.import_module(module), function)(load, options, self)
         return made
 
+    def mode(self, options: StandardOptions) -> str:
+        """The mode asked for, else the family's first (TruthfulQA MC2 has only loglikelihood)."""
+        return options.mode or self.modes[0]
+
     def shots(self, options: StandardOptions) -> int:
         return self.default_shots if options.shots is None else options.shots

@@ -107,14 +107,14 @@ def _header(
     prompt: str,
 ) -> SuiteHeader:
     metadata: dict[str, Any] = {"kind": "multiple_choice", "prompt_format": prompt}
-    if options.mode == "loglikelihood":
+    if family.mode(options) == "loglikelihood":
         metadata["mode"] = "loglikelihood"
     return SuiteHeader(
         name=family.name,
         version="1",
         description=family.description,
         scorers=[scorer],
-        params=params if options.mode == "generate" else None,
+        params=params if family.mode(options) == "generate" else None,
         metadata=metadata,
     )
 
@@ -172,7 +172,7 @@ def mmlu(load: Loader, options: StandardOptions, family: Family) -> Built:
                 f"mmlu: --shots {shots}: the dev split has {len(devs.get(subject, []))} "
                 f"questions about {subject}"
             )
-    generate = options.mode == "generate"
+    generate = family.mode(options) == "generate"
 
     def cases() -> Iterator[Case]:
         for subject in subjects:
@@ -223,11 +223,15 @@ def _arc_question(row: dict[str, Any], split: str) -> Question:
 
 
 def _drawn_shots(
-    pool: list[Question], questions: list[Question], shots: int, options: StandardOptions
+    pool: list[Question],
+    questions: list[Question],
+    shots: int,
+    options: StandardOptions,
+    headroom: bool = False,
 ) -> list[list[Question]]:
     if shots > len(pool):
         raise SuiteError(f"--shots {shots}: the few-shot split has only {len(pool)} questions")
-    return seeded_draws(pool, shots, len(questions), options.fewshot_seed)
+    return seeded_draws(pool, shots, len(questions), options.fewshot_seed, headroom=headroom)
 
 
 def _simple_mc(
@@ -239,17 +243,18 @@ def _simple_mc(
     ll_continuations: Any,
     metric: str,
     description: str = "",
+    headroom: bool = False,
 ) -> Built:
     shots = family.shots(options)
-    draws = _drawn_shots(pool, questions, shots, options)
-    generate = options.mode == "generate"
+    draws = _drawn_shots(pool, questions, shots, options, headroom)
+    generate = family.mode(options) == "generate"
 
     def cases() -> Iterator[Case]:
         for q, examples in zip(questions, draws, strict=True):
             if generate:
                 yield _generate_case(q, examples, options, description)
             else:
-                shot_turns = [(ll_context(s), ll_continuations(s)[s.gold]) for s in examples]
+                shot_turns = [(ll_context(s), s.options[s.gold]) for s in examples]
                 turns = qa_turns(shot_turns, ll_context(q), description=description)
                 yield _ll_case(q, as_text(turns), ll_continuations(q))
 
@@ -325,8 +330,9 @@ def hellaswag(load: Loader, options: StandardOptions, family: Family) -> Built:
         lambda q: q.text,
         lambda q: [" " + o for o in q.options],
         "acc_norm",
+        headroom=True,  # lm-eval's hellaswag config names no test split: see seeded_draws
         description="Pick the most plausible continuation.\n\n"
-        if options.mode == "generate"
+        if family.mode(options) == "generate"
         else "",
     )
 
@@ -391,7 +397,7 @@ def _truthfulqa(load: Loader, options: StandardOptions, family: Family, targets:
                 labels=labels,
             )
         )
-    generate = options.mode == "generate"
+    generate = family.mode(options) == "generate"
 
     def cases() -> Iterator[Case]:
         for q in questions:

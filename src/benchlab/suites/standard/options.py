@@ -41,7 +41,7 @@ class StandardOptions:
     subset: tuple[str, ...] | None = None
     cot: bool = False
     fewshot_as_multiturn: bool = False
-    mode: Mode = "generate"
+    mode: Mode | None = None  # None: the family's own (generate, or its only mode)
     release: str | None = None
     since: str | None = None
     until: str | None = None
@@ -50,7 +50,7 @@ class StandardOptions:
     def __post_init__(self) -> None:
         if self.shots is not None and self.shots < 0:
             raise SuiteError(f"--shots {self.shots}: must be 0 or more")
-        if self.mode not in _MODES:
+        if self.mode is not None and self.mode not in _MODES:
             raise SuiteError(f"--mode {self.mode}: use one of {', '.join(_MODES)}")
         for flag, value in (("--since", self.since), ("--until", self.until)):
             if value is not None:

@@ -100,15 +100,25 @@ def first_n(pool: Sequence[T], n: int) -> list[T]:
     return list(pool[:n])
 
 
-def seeded_draws(pool: Sequence[T], n: int, count: int, seed: int) -> list[list[T]]:
+def seeded_draws(
+    pool: Sequence[T], n: int, count: int, seed: int, *, headroom: bool = False
+) -> list[list[T]]:
     """`n` examples for each of `count` questions, drawn in order from one seeded generator.
 
     lm-eval draws each document's shots from one `random.Random(seed)` that
     advances from question to question; drawing for every question in dataset
     order (whatever subset is later sampled) gives each question the same
     shots in every run and for every model.
+
+    `headroom`: lm-eval draws one more than needed and drops the question
+    itself when it may be in the pool (it decides so when the task names
+    neither a few-shot nor a test split, as HellaSwag's config does); the
+    extra draw moves the generator on, so matching its shots means doing
+    the same. Our pools never hold the question asked, so the first n stay.
     """
     if n == 0:
         return [[] for _ in range(count)]
     rnd = random.Random(seed)
-    return [rnd.sample(list(pool), n) for _ in range(count)]
+    items = list(pool)
+    k = n + 1 if headroom and n < len(items) else n
+    return [rnd.sample(items, k)[:n] for _ in range(count)]
