@@ -79,7 +79,8 @@ def _gsm8k() -> Rows:
         text = f"{total:,}" if total >= 1000 else str(total)
         return {
             "question": f"({split} {i}) A crate holds {a} boxes of {b} pens. How many pens?",
-            "answer": f"{a} boxes of {b} pens is {a}*{b}=<<{a}*{b}={total}>>{total} pens.\n#### {text}",
+            "answer": f"{a} boxes of {b} pens is {a}*{b}=<<{a}*{b}={total}>>{total} pens."
+            f"\n#### {text}",
         }
 
     return {
