@@ -10,7 +10,6 @@ messages as JSON lets us read them back). Test-only: src never imports lm-eval.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,19 @@ def lm_eval_requests(
 ) -> list[tuple[Any, Any]]:
     """(context, continuation or generation kwargs) per request, in lm-eval's order: one
     per document for generation, one per option for multiple choice."""
-    os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # No HF_*_OFFLINE here: huggingface_hub reads it once, at import, and it would then hold
+    # for every later test in this process. Local data files need no network anyway.
+    return _requests(task_yaml, data_files, num_fewshot, chat, multiturn, data_format)
+
+
+def _requests(
+    task_yaml: str,
+    data_files: dict[str, str],
+    num_fewshot: int | None,
+    chat: bool,
+    multiturn: bool,
+    data_format: str,
+) -> list[tuple[Any, Any]]:
     import lm_eval
     from lm_eval.api.task import ConfigurableTask
     from lm_eval.tasks._yaml_loader import load_yaml

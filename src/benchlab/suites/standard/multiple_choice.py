@@ -32,7 +32,7 @@ from benchlab.domain import Case, GenerationParams, ScorerSpec, SuiteHeader
 from benchlab.errors import SuiteError
 from benchlab.suites.standard.family import Built, Family, Loader
 from benchlab.suites.standard.options import StandardOptions
-from benchlab.suites.standard.turns import as_text, case_input, first_n, qa_turns, seeded_draws
+from benchlab.suites.standard.turns import Prefix, as_text, first_n, qa_turns, seeded_draws
 
 __all__ = ["arc", "gpqa", "hellaswag", "mmlu", "truthfulqa_mc1", "truthfulqa_mc2"]
 
@@ -59,18 +59,22 @@ def lettered(question: str, options: Sequence[str]) -> str:
     return "\n".join(lines) + "\nAnswer:"
 
 
+def _prefix(shots: list[Question], options: StandardOptions, description: str) -> Prefix:
+    examples = [(lettered(s.text, s.options), LETTERS[s.gold]) for s in shots]
+    return Prefix(examples, description=description, multiturn=options.fewshot_as_multiturn)
+
+
 def _generate_case(
     q: Question,
-    shots: list[Question],
+    shots: list[Question] | Prefix,
     options: StandardOptions,
     description: str,
     reference_extra: dict[str, Any] | None = None,
 ) -> Case:
-    examples = [(lettered(s.text, s.options), LETTERS[s.gold]) for s in shots]
-    turns = qa_turns(examples, lettered(q.text, q.options), description=description)
+    prefix = shots if isinstance(shots, Prefix) else _prefix(shots, options, description)
     return Case(
         id=q.id,
-        input=case_input(turns, multiturn=options.fewshot_as_multiturn),
+        input=prefix.input(lettered(q.text, q.options)),
         expected=LETTERS[q.gold],
         reference=LETTERS[q.gold],
         metadata={
@@ -181,9 +185,10 @@ def mmlu(load: Loader, options: StandardOptions, family: Family) -> Built:
                 f"{_subject_words(subject)}.\n\n"
             )
             examples = first_n(devs.get(subject, []), shots)
+            prefix = _prefix(examples, options, description)  # the same for the whole subject
             for q in tests[subject]:
                 if generate:
-                    yield _generate_case(q, examples, options, description)
+                    yield _generate_case(q, prefix, options, description)
                 else:
                     turns = qa_turns(
                         [(lettered(s.text, s.options), LETTERS[s.gold]) for s in examples],

@@ -20,11 +20,12 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from benchlab.domain import Message
 
 __all__ = [
+    "Prefix",
     "Turn",
     "as_messages",
     "as_text",
@@ -35,11 +36,12 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+Role = Literal["system", "user", "assistant"]
 
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    role: str  # system, user, assistant
+    role: Role
     content: str
     delimiter: str = ""
 
@@ -93,6 +95,47 @@ def case_input(turns: Sequence[Turn], *, multiturn: bool) -> str | list[Message]
     if len(messages) == 1:
         return str(messages[0]["content"])
     return [Message(role=m["role"], content=m["content"]) for m in messages]
+
+
+class Prefix:
+    """The part of a prompt shared by many questions (description and shots), made once.
+
+    MMLU asks 14,042 questions with the same five shots per subject: building
+    the shots' turns, text and messages once per subject instead of once per
+    question is most of the cost of loading the suite. `input(question)` gives
+    exactly what `case_input(qa_turns(examples, question, ...))` would.
+    """
+
+    __slots__ = ("_lead", "_multiturn", "_text")
+
+    def __init__(
+        self,
+        examples: Sequence[tuple[str, str]],
+        *,
+        description: str = "",
+        multiturn: bool = False,
+        target_delimiter: str = " ",
+        fewshot_delimiter: str = "\n\n",
+    ) -> None:
+        turns = qa_turns(
+            examples,
+            "",
+            description=description,
+            target_delimiter=target_delimiter,
+            fewshot_delimiter=fewshot_delimiter,
+        )[:-1]
+        self._multiturn = multiturn
+        shared = [t for t in turns if multiturn or t.role == "system"]
+        self._lead = [Message(role=t.role, content=t.content) for t in shared]
+        self._text = as_text([t for t in turns if t.role != "system"])
+
+    def input(self, question: str) -> str | list[Message]:
+        if self._multiturn:
+            return [*self._lead, Message(role="user", content=question)]
+        user = self._text + question
+        if not self._lead:
+            return user
+        return [*self._lead, Message(role="user", content=user)]
 
 
 def first_n(pool: Sequence[T], n: int) -> list[T]:
