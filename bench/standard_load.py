@@ -23,14 +23,12 @@ in the same run. Figures only, no asserts.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 # The real test split's size per subject (cais/mmlu, all/test), in subject order.
@@ -56,7 +54,7 @@ SIZES = {
     "sociology": 201, "us_foreign_policy": 100, "virology": 166, "world_religions": 171,
 }  # fmt: skip
 
-WORDS = "the of a to in is that for it as was with be by on not he this are or".split()
+WORDS = ("the of a to in is that for it as was with be by on not he this are or").split(" ")
 
 
 def _text(rnd: random.Random, words: int) -> str:
@@ -126,7 +124,10 @@ import pyarrow.parquet as pq
 folder, shots = Path(sys.argv[1]), int(sys.argv[2])
 tmp = folder / "lm_eval"
 tmp.mkdir(exist_ok=True)
-rows = {s: pq.read_table(folder / f"all/{s}-00000-of-00001.parquet").to_pylist() for s in ("test", "dev")}
+rows = {
+    s: pq.read_table(folder / f"all/{s}-00000-of-00001.parquet").to_pylist()
+    for s in ("test", "dev")
+}
 n = 0
 for subject in sorted({r["subject"] for r in rows["test"]}):
     files = {}
@@ -134,8 +135,12 @@ for subject in sorted({r["subject"] for r in rows["test"]}):
         path = tmp / f"{subject}-{split}.jsonl"
         path.write_text("".join(json.dumps(r) + "\\n" for r in rs if r["subject"] == subject))
         files[split] = str(path)
-    config = dict(load_yaml(Path(lm_eval.__file__).parent / f"tasks/mmlu/generative/mmlu_{subject}.yaml"))
-    config.update(dataset_path="json", dataset_name=None, dataset_kwargs={"data_files": files}, num_fewshot=shots)
+    yaml_path = Path(lm_eval.__file__).parent / f"tasks/mmlu/generative/mmlu_{subject}.yaml"
+    config = dict(load_yaml(yaml_path))
+    config.update(
+        dataset_path="json", dataset_name=None, dataset_kwargs={"data_files": files},
+        num_fewshot=shots,
+    )
     task = ConfigurableTask(config=config)
     task.build_all_requests(rank=0, world_size=1)
     n += len(task.instances)
@@ -178,7 +183,8 @@ def main() -> None:
         folder = write_mmlu(Path(tmp) / "mmlu")
         size = sum(p.stat().st_size for p in folder.rglob("*.parquet")) / 1e6
         print(
-            f"MMLU-shaped data: 14,042 test + 285 dev rows, {size:.1f} MB parquet, shots={args.shots}"
+            f"MMLU-shaped data: 14,042 test + 285 dev rows, {size:.1f} MB parquet, "
+            f"shots={args.shots}"
         )
         runs = {"a. pyarrow rows (floor)": (FLOOR, [str(folder)])}
         runs["b. benchlab load + render"] = (BENCHLAB, [str(folder), str(args.shots)])
