@@ -54,7 +54,7 @@ SIZES = {
     "sociology": 201, "us_foreign_policy": 100, "virology": 166, "world_religions": 171,
 }  # fmt: skip
 
-WORDS = ["the", "of", "a", "to", "in", "is", "that", "for", "it", "as", "was", "with", "be", "by", "on", "not", "he", "this", "are", "or"]
+WORDS = "the of a to in is that for it as was with be by on not he this are or".split(" ")
 
 
 def _text(rnd: random.Random, words: int) -> str:
