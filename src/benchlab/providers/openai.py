@@ -2,7 +2,10 @@
 
 Wire format: POST {base_url}/chat/completions with `model`, `messages` and the
 generation params; the answer is `choices[0].message` plus `usage`. The same
-servers embed texts: POST {base_url}/embeddings with `model` and `input`.
+servers embed texts: POST {base_url}/embeddings with `model` and `input`, and score
+continuations by log-likelihood: POST {base_url}/completions with the list of
+`context + continuation` prompts, `echo: true, logprobs: 1, max_tokens: 1,
+temperature: 0`, as lm-eval asks (`echo_logprobs.py` reads the answer).
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from typing import Any
 
 from benchlab.providers._http import JsonHttpClient
 from benchlab.providers.base import Completion, EmbedRequest, GenerateRequest
+from benchlab.providers.echo_logprobs import context_split, parse_echo_logprobs
 from benchlab.providers.errors import BadResponse
+from benchlab.providers.loglikelihood import LoglikelihoodRequest, Loglikelihoods
 
 
 class OpenAIProvider:
@@ -40,6 +45,20 @@ class OpenAIProvider:
         payload = {"model": request.model, "input": request.texts, "encoding_format": "float"}
         data = await self._client.post_json("/embeddings", payload, request.timeout)
         return parse_embeddings(data, len(request.texts), self.endpoint)
+
+    async def loglikelihood(self, request: LoglikelihoodRequest) -> Loglikelihoods:
+        """Every continuation of the request in one POST (the API takes a list of prompts)."""
+        prompts = [request.context + c for c in request.continuations]
+        payload = {
+            "model": request.model,
+            "prompt": prompts,
+            "max_tokens": 1,
+            "temperature": 0,
+            "logprobs": 1,
+            "echo": True,
+        }
+        data = await self._client.post_json("/completions", payload, request.timeout)
+        return parse_echo_logprobs(data, prompts, context_split(request.context), self.endpoint)
 
     async def aclose(self) -> None:
         await self._client.aclose()

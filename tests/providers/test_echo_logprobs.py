@@ -1,0 +1,154 @@
+"""Continuation logprobs from a completions endpoint that echoes its prompt: over real HTTP to
+the stub server, and on hand-written responses for the shapes a tokenizer can produce."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from benchlab.providers.echo_logprobs import context_split, parse_echo_logprobs
+from benchlab.providers.errors import BadResponse
+from benchlab.providers.loglikelihood import LoglikelihoodProvider, LoglikelihoodRequest
+from benchlab.providers.openai import OpenAIProvider
+from support.completions import ALTERNATIVE, alternative_logprob, tokenize
+from support.servers import Garbage, StubServer
+
+# What the stub's model thinks of each word (the prefix does not matter here).
+TABLE = {"Paris": -0.25, "is": -1.5, "in": -0.5, "France": -0.125, "London": -3.0}
+
+
+def table_logprob(prefix: str, token: str) -> float:
+    return TABLE.get(token.strip(), -6.0)
+
+
+@pytest.fixture
+async def provider(stub_server: StubServer) -> AsyncIterator[OpenAIProvider]:
+    p = OpenAIProvider(stub_server.openai_base_url, "sk-test")
+    yield p
+    await p.aclose()
+
+
+def ask(context: str, *continuations: str) -> LoglikelihoodRequest:
+    return LoglikelihoodRequest(
+        model="base-stub", context=context, continuations=list(continuations), timeout=5
+    )
+
+
+async def test_one_request_per_case_summing_only_the_continuation(
+    provider: OpenAIProvider, stub_server: StubServer
+) -> None:
+    stub_server.token_logprob = table_logprob
+    assert isinstance(provider, LoglikelihoodProvider)
+    got = await provider.loglikelihood(ask("The capital is", " Paris", " London", " Paris France"))
+
+    assert got.logprobs == [-0.25, -3.0, -0.25 + -0.125]
+    [received] = stub_server.requests  # every continuation in one POST
+    assert received["path"] == "/v1/completions"
+    body = received["json"]
+    assert body["prompt"] == [
+        "The capital is Paris",
+        "The capital is London",
+        "The capital is Paris France",
+    ]
+    assert (body["echo"], body["logprobs"], body["max_tokens"], body["temperature"]) == (
+        True,
+        1,
+        1,
+        0,
+    )
+    # The server's own counts: 4, 4 and 5 prompt tokens, one generated per prompt.
+    assert (got.input_tokens, got.output_tokens) == (13, 3)
+
+
+async def test_trailing_space_of_the_context_belongs_to_the_continuation(
+    provider: OpenAIProvider, stub_server: StubServer
+) -> None:
+    """lm-eval moves it before tokenising: "is " + "Paris" scores the token " Paris"."""
+    stub_server.token_logprob = table_logprob
+    spaced = await provider.loglikelihood(ask("The capital is ", "Paris", "London"))
+    plain = await provider.loglikelihood(ask("The capital is", " Paris", " London"))
+    assert spaced.logprobs == plain.logprobs == [-0.25, -3.0]
+
+
+async def test_greedy_when_each_token_is_the_best_one(
+    provider: OpenAIProvider, stub_server: StubServer
+) -> None:
+    # Every word but the alternative is less likely than it, except "Paris", always best.
+    stub_server.token_logprob = lambda prefix, token: 0.0 if token == " Paris" else -9.0
+    got = await provider.loglikelihood(ask("The capital is", " Paris", " Lyon", ALTERNATIVE))
+    assert got.is_greedy == [True, False, True]
+    assert alternative_logprob("The capital is") > -9.0
+
+
+async def test_default_logprobs_depend_on_context_and_are_stable(
+    provider: OpenAIProvider,
+) -> None:
+    a = await provider.loglikelihood(ask("Question: red or blue?\nAnswer:", " red", " blue"))
+    b = await provider.loglikelihood(ask("Question: red or blue?\nAnswer:", " red", " blue"))
+    c = await provider.loglikelihood(ask("Question: blue or red?\nReply:", " red", " blue"))
+    assert a == b
+    assert a.logprobs != c.logprobs
+    assert all(-8 < lp < 0 for lp in a.logprobs)
+
+
+async def test_an_endpoint_without_prompt_logprobs_is_a_bad_response(
+    provider: OpenAIProvider, stub_server: StubServer
+) -> None:
+    stub_server.script(Garbage())
+    with pytest.raises(BadResponse, match="unparseable"):
+        await provider.loglikelihood(ask("Q", " a", " b"))
+
+
+def _choice(index: int, tokens: list[str], logprobs: list[float | None]) -> dict[str, Any]:
+    offsets, at = [], 0
+    for token in tokens:
+        offsets.append(at)
+        at += len(token)
+    return {
+        "index": index,
+        "text": "".join(tokens),
+        "logprobs": {
+            "tokens": tokens,
+            "token_logprobs": logprobs,
+            "top_logprobs": [None]
+            + [{t: lp} for t, lp in zip(tokens[1:], logprobs[1:], strict=True)],
+            "text_offset": offsets,
+        },
+    }
+
+
+def test_a_token_across_the_split_counts_for_the_continuation() -> None:
+    """A tokenizer that merges the context's last characters with the continuation's first
+    ("A:" + "B" -> ":B"): the merged token carries continuation text, so it is counted."""
+    data = {
+        "choices": [
+            _choice(0, ["Q", " A", ":B", " x"], [None, -1.0, -2.0, -4.0]),
+        ]
+    }
+    got = parse_echo_logprobs(data, ["Q A:B"], context_split("Q A:"), "stub")
+    assert got.logprobs == [-2.0]  # not " A" (the context's), not " x" (generated)
+
+
+def test_choices_come_back_in_index_order_and_must_all_come() -> None:
+    first = _choice(0, ["Q", " a"], [None, -1.0])
+    second = _choice(1, ["Q", " b"], [None, -2.0])
+    got = parse_echo_logprobs({"choices": [second, first]}, ["Q a", "Q b"], 1, "stub")
+    assert got.logprobs == [-1.0, -2.0]
+    with pytest.raises(BadResponse, match="expected 2 choices"):
+        parse_echo_logprobs({"choices": [first]}, ["Q a", "Q b"], 1, "stub")
+
+
+def test_no_logprobs_or_a_null_one_in_the_continuation_is_a_bad_response() -> None:
+    bare = {"choices": [{"index": 0, "text": "Q a", "logprobs": None}]}
+    with pytest.raises(BadResponse, match="echo with logprobs"):
+        parse_echo_logprobs(bare, ["Q a"], 1, "stub")
+    null = {"choices": [_choice(0, [" a"], [None])]}
+    with pytest.raises(BadResponse, match="has no logprob"):
+        parse_echo_logprobs(null, [" a"], 0, "stub")
+
+
+def test_the_stub_tokenizes_words_with_their_leading_space() -> None:
+    assert tokenize("The capital is Paris") == ["The", " capital", " is", " Paris"]
+    assert tokenize("A: ") == ["A:", " "]
