@@ -17,6 +17,7 @@ from benchlab.errors import ConfigError
 from benchlab.store import Store
 from benchlab.suites import LoadedSuite
 from support.completions import alternative_logprob
+from support.runs import assert_user_error, cli
 from support.servers import StubServer
 
 # What the stub's model thinks of each word of a continuation (context words: -2).
@@ -199,3 +200,31 @@ def test_a_dry_run_estimates_every_continuation(db_url: str) -> None:
     assert model["output_tokens"] == 2 + 2 + 2 + 3  # one generated token per continuation
     assert model["input_tokens"] > 0
     assert report["example_prompt"] == [{"role": "user", "content": "Q: capital of France?\nA:"}]
+
+
+SUITE_FILE = """\
+name: mcq
+metadata: {mode: loglikelihood}
+scorers: [loglikelihood]
+cases:
+  - id: a
+    input: "Q: capital of France?"
+    expected: {gold: 0}
+    metadata:
+      loglikelihood: {context: "Q: capital of France?\\nA:", continuations: [" Paris", " Lyon"]}
+"""
+
+
+def test_the_command_line_refuses_a_chat_provider_in_one_line(tmp_path: Path) -> None:
+    """A suite file whose header says the mode: exit 2, one line, no request."""
+    suite_file = tmp_path / "mcq.yaml"
+    suite_file.write_text(SUITE_FILE)
+    db = f"sqlite:///{tmp_path}/cli.db"
+    with StubServer() as server:
+        env = {"OLLAMA_HOST": server.url}
+        refused = cli("run", str(suite_file), "-m", "ollama/llama3", "--db", db, env=env)
+        assert server.count == 0
+    assert_user_error(refused, "provider 'ollama' cannot give", "echo + logprobs")
+    done = cli("run", str(suite_file), "-m", "oracle", "--db", db, "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["models"][0]["pass_rate"] == 1.0

@@ -45,15 +45,16 @@ class SuitePlan:
     scoring: bool = True  # False: `run --no-score`, no scorer is built or needed
     _renderers: dict[str | None, PromptRenderer] = field(default_factory=dict)
     _scorers: dict[str, list[Scorer]] = field(default_factory=dict)
+    # Its cases are asked for the logprobs of their continuations (engine/loglikelihood.py);
+    # read once here, as every work item asks.
+    loglikelihood: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loglikelihood = is_loglikelihood_mode(self.suite.header.metadata)
 
     @property
     def name(self) -> str:
         return self.suite.header.name
-
-    @property
-    def loglikelihood(self) -> bool:
-        """Its cases are asked for the logprobs of their continuations (engine/loglikelihood.py)."""
-        return is_loglikelihood_mode(self.suite.header.metadata)
 
     def cases(self) -> Iterator[tuple[int, Case]]:
         """(position in the suite, case) of the selected cases, streamed from the source."""
