@@ -149,6 +149,26 @@ def test_no_logprobs_or_a_null_one_in_the_continuation_is_a_bad_response() -> No
         parse_echo_logprobs(null, [" a"], 0, "stub")
 
 
+def test_a_server_that_ignores_echo_is_a_bad_response_not_a_chance_score() -> None:
+    """llama.cpp's server answers echo + logprobs with the generated token alone: every
+    choice would get that token's logprob."""
+    generated_only = {
+        "index": 0,
+        "text": " x",
+        "logprobs": {
+            "tokens": [" x"],
+            "token_logprobs": [-0.5],
+            "top_logprobs": [{" x": -0.5}],
+            "text_offset": [0],
+        },
+    }
+    with pytest.raises(BadResponse, match="not echoed"):
+        parse_echo_logprobs({"choices": [generated_only]}, ["Q: a"], 2, "stub")
+    del generated_only["text"]
+    with pytest.raises(BadResponse, match="no token of the context"):
+        parse_echo_logprobs({"choices": [generated_only]}, ["Q: a"], 2, "stub")
+
+
 def test_the_stub_tokenizes_words_with_their_leading_space() -> None:
     assert tokenize("The capital is Paris") == ["The", " capital", " is", " Paris"]
     assert tokenize("A: ") == ["A:", " "]

@@ -18,6 +18,12 @@ send text, so the split comes from the offsets instead:
 - the logprob is the plain sum of those tokens' logprobs, in order (as
   lm-eval sums `token_logprobs[ctxlen:-1]`), and the continuation is greedy
   when each token's logprob is the best of its `top_logprobs`.
+
+A server that ignores `echo` and sends the generated token's logprobs alone
+(llama.cpp's server does, see ggml-org/llama.cpp#27174) would make every
+choice score the same number and the accuracy chance, silently; such an
+answer (a `text` that does not start with the prompt, or no token of the
+context) is a `BadResponse` instead.
 """
 
 from __future__ import annotations
@@ -53,7 +59,11 @@ def parse_echo_logprobs(data: Any, prompts: list[str], split: int, where: str) -
     logprobs: list[float] = []
     greedy: list[bool | None] = []
     for number, (choice, prompt) in enumerate(zip(ordered, prompts, strict=True)):
-        total, is_greedy = _continuation(choice, len(prompt), split, f"{where} choice {number}")
+        place = f"{where} choice {number}"
+        text = choice.get("text") if isinstance(choice, dict) else None
+        if isinstance(text, str) and not text.startswith(prompt):
+            raise BadResponse(f"{place}: the prompt is not echoed (does the server honour echo?)")
+        total, is_greedy = _continuation(choice, len(prompt), split, place)
         logprobs.append(total)
         greedy.append(is_greedy)
     usage = data.get("usage") or {}
@@ -89,12 +99,13 @@ def _continuation(choice: Any, end: int, split: int, where: str) -> tuple[float,
         top = None
     total: float = 0
     is_greedy: bool | None = True
-    seen = 0
+    seen = context = 0
     for i, offset in enumerate(offsets):
         if not isinstance(offset, int) or offset >= end:
             continue
         next_offset = offsets[i + 1] if i + 1 < len(offsets) else end
         if offset < split and not (isinstance(next_offset, int) and next_offset > split):
+            context += 1
             continue  # wholly the context's
         value = token_logprobs[i]
         if not isinstance(value, int | float) or isinstance(value, bool):
@@ -110,6 +121,9 @@ def _continuation(choice: Any, end: int, split: int, where: str) -> tuple[float,
                 is_greedy = None  # the server did not say what the best token was
         elif value != max(best.values()):
             is_greedy = False
-    if seen == 0:
-        raise BadResponse(f"{where}: no token of the continuation in the echoed prompt")
+    if seen == 0 or context == 0:
+        part = "continuation" if seen == 0 else "context"
+        raise BadResponse(
+            f"{where}: no token of the {part} in the echoed prompt (does the server honour echo?)"
+        )
     return float(total), is_greedy
