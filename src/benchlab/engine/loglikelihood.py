@@ -66,8 +66,8 @@ def check_providers(plans: list[SuitePlan], models: list[ModelProfile], pool: Pr
             raise ConfigError(
                 f"model {profile.name!r}: suite {scored[0]!r} is scored by log-likelihood, "
                 f"which provider {profile.provider!r} cannot give: it needs a completions "
-                "endpoint that returns prompt logprobs (echo + logprobs), e.g. vllm/MODEL, "
-                "llamacpp/MODEL or openai/MODEL with a compatible base URL"
+                "endpoint that returns prompt logprobs (echo + logprobs), e.g. vllm/MODEL "
+                "or openai/MODEL with the base URL of such a server"
             )
 
 

@@ -1,7 +1,7 @@
 """Reading a continuation's log-probability out of a completions response that echoes its prompt.
 
 Asked with `echo: true, logprobs: 1, max_tokens: 1`, an OpenAI-style
-completions endpoint (vLLM, llama.cpp's server, OpenAI's legacy models)
+completions endpoint (vLLM, OpenAI's legacy models)
 returns, per prompt, `choices[i].logprobs` = `tokens`, `token_logprobs` (the
 first one null: nothing predicts it), `top_logprobs` and `text_offset` (where
 each token starts in the text), for the prompt's tokens and then the one token

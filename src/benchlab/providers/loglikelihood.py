@@ -5,9 +5,9 @@ TruthfulQA) this way rather than by parsing a generated letter: the model is
 shown `context + continuation` for every choice and the log-probabilities of
 the continuation's tokens are summed. Only some endpoints can say those
 numbers (a completions API that echoes the prompt with its logprobs: vLLM,
-llama.cpp's server, an OpenAI-compatible server), so this is an optional
-capability beside `Provider`: the engine checks for it before anything is
-sent, and a provider without it is refused in one line.
+OpenAI's legacy completion models, llama.cpp's server once it honours `echo`),
+so this is an optional capability beside `Provider`: the engine checks for it
+before anything is sent, and a provider without it is refused in one line.
 
 One request carries every continuation of one case (one case, one attempt,
 one cache entry); a provider may send them in one HTTP request when its API
