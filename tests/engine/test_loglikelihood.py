@@ -105,8 +105,9 @@ async def test_scored_from_prompt_logprobs_over_http(tmp_path: Path, db_url: str
         assert stored["lengths"] == [4.0, 17.0]  # the choices' characters, no leading space
         # " blue" is greedy when the stub's best alternative after the context is less likely.
         assert stored["is_greedy"][0] is (alternative_logprob("Q: sky colour?\nA:") <= -1.0)
-        # The server's token counts: 4 context words + the continuation, per prompt.
-        assert (sky.input_tokens, sky.output_tokens) == (4 + 1 + 4 + 4, 2)
+        # The server's token counts: the context alone (4 words), then the context with
+        # each continuation (1 and 4 words); one token generated per prompt.
+        assert (sky.input_tokens, sky.output_tokens) == (4 + (4 + 1) + (4 + 4), 3)
 
         def scores(case_id: str) -> dict[str, float | None]:
             return {s.scorer: s.value for s in attempts[case_id].scores}
@@ -139,18 +140,19 @@ async def test_scored_from_prompt_logprobs_over_http(tmp_path: Path, db_url: str
 
 
 async def test_the_budget_holds_log_likelihood_requests(db_url: str) -> None:
-    """Priced at 1000 US$ per 1M tokens, each case costs about 0.015 US$ by the server's
-    count and holds a larger bound while in flight: a 0.1 US$ cap stops the run early."""
+    """Priced at 1000 US$ per 1M tokens, each case costs about 0.02 US$ by the server's
+    count and holds a bound of about 0.1 US$ while in flight (a byte per token): a 0.13 US$
+    cap sends the first two cases and stops."""
     priced = ModelProfile(name="base", spec="vllm/base-7b", price=Price(input=1000, output=1000))
-    capped = config(db_url, "vllm/base-7b", max_cost=0.1, concurrency=1)
+    capped = config(db_url, "vllm/base-7b", max_cost=0.13, concurrency=1)
     capped.models = [priced]
     with StubServer(token_logprob=word_logprob) as server:
         result = await api.arun(capped, env=vllm_env(server))
         sent = server.count
     assert result.status == "stopped_budget"
-    assert 0 < sent < 4
+    assert sent == 2
     [model] = result.summary["models"]
-    assert 0 < model["cost_usd"] <= 0.1
+    assert 0 < model["cost_usd"] <= 0.13
 
 
 async def test_oracle_scores_every_case_right(db_url: str) -> None:
@@ -197,7 +199,8 @@ def test_a_dry_run_estimates_every_continuation(db_url: str) -> None:
     report = api.plan(config(db_url, "vllm/base-7b")).as_dict()
     assert report["cases"] == 4 and report["requests"] == 4
     [model] = report["models"]
-    assert model["output_tokens"] == 2 + 2 + 2 + 3  # one generated token per continuation
+    # One generated token per prompt: the context alone, then each continuation.
+    assert model["output_tokens"] == 3 + 3 + 3 + 4
     assert model["input_tokens"] > 0
     assert report["example_prompt"] == [{"role": "user", "content": "Q: capital of France?\nA:"}]
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from benchlab.providers.echo_logprobs import context_split, parse_echo_logprobs
+from benchlab.providers.echo_logprobs import echo_prompts, parse_echo_logprobs
 from benchlab.providers.errors import BadResponse
 from benchlab.providers.loglikelihood import LoglikelihoodProvider, LoglikelihoodRequest
 from benchlab.providers.openai import OpenAIProvider
@@ -48,6 +48,7 @@ async def test_one_request_per_case_summing_only_the_continuation(
     assert received["path"] == "/v1/completions"
     body = received["json"]
     assert body["prompt"] == [
+        "The capital is",  # the context alone: its token count is where continuations start
         "The capital is Paris",
         "The capital is London",
         "The capital is Paris France",
@@ -58,8 +59,8 @@ async def test_one_request_per_case_summing_only_the_continuation(
         1,
         0,
     )
-    # The server's own counts: 4, 4 and 5 prompt tokens, one generated per prompt.
-    assert (got.input_tokens, got.output_tokens) == (13, 3)
+    # The server's own counts: 3, 4, 4 and 5 prompt tokens, one generated per prompt.
+    assert (got.input_tokens, got.output_tokens) == (16, 4)
 
 
 async def test_trailing_space_of_the_context_belongs_to_the_continuation(
@@ -102,6 +103,7 @@ async def test_an_endpoint_without_prompt_logprobs_is_a_bad_response(
 
 
 def _choice(index: int, tokens: list[str], logprobs: list[float | None]) -> dict[str, Any]:
+    """A choice as a server answers it, offsets computed from the tokens as vLLM does."""
     offsets, at = [], 0
     for token in tokens:
         offsets.append(at)
@@ -119,54 +121,72 @@ def _choice(index: int, tokens: list[str], logprobs: list[float | None]) -> dict
     }
 
 
-def test_a_token_across_the_split_counts_for_the_continuation() -> None:
+def test_the_context_is_split_off_by_its_own_token_count_as_lm_eval_does() -> None:
     """A tokenizer that merges the context's last characters with the continuation's first
-    ("A:" + "B" -> ":B"): the merged token carries continuation text, so it is counted."""
+    ("A:" + "B" -> ":B"): lm-eval counts the context's tokens alone (2) and sums the
+    rest of the whole prompt's, the generated token left out."""
+    prompts = echo_prompts("Q A:", ["B"])
+    assert prompts == ["Q A:", "Q A:B"]
     data = {
         "choices": [
-            _choice(0, ["Q", " A", ":B", " x"], [None, -1.0, -2.0, -4.0]),
+            _choice(0, ["Q", " A:", " x"], [None, -1.0, -4.0]),
+            _choice(1, ["Q", " A", ":B", " x"], [None, -1.0, -2.0, -4.0]),
         ]
     }
-    got = parse_echo_logprobs(data, ["Q A:B"], context_split("Q A:"), "stub")
-    assert got.logprobs == [-2.0]  # not " A" (the context's), not " x" (generated)
+    assert parse_echo_logprobs(data, prompts, "stub").logprobs == [-2.0]
+
+
+def test_offsets_that_drift_from_the_text_do_not_matter() -> None:
+    """SentencePiece tokens decoded alone lose their leading space ("Paris" for "▁Paris"),
+    so a server's text_offset drifts from the prompt's characters; counts do not."""
+    prompts = echo_prompts("The capital is ", ["Paris", "Lyon"])
+    words = ["The", "capital", "is"]
+    choices = [
+        _choice(0, [*words, "x"], [None, -1.0, -1.0, -9.0]),
+        _choice(1, [*words, "Paris", "x"], [None, -1.0, -1.0, -0.5, -9.0]),
+        _choice(2, [*words, "Lyon", "x"], [None, -1.0, -1.0, -2.5, -9.0]),
+    ]
+    for choice, prompt in zip(choices, prompts, strict=True):
+        choice["text"] = prompt + "x"  # the echo itself is the prompt, spaces and all
+    assert parse_echo_logprobs({"choices": choices}, prompts, "stub").logprobs == [-0.5, -2.5]
 
 
 def test_choices_come_back_in_index_order_and_must_all_come() -> None:
-    first = _choice(0, ["Q", " a"], [None, -1.0])
-    second = _choice(1, ["Q", " b"], [None, -2.0])
-    got = parse_echo_logprobs({"choices": [second, first]}, ["Q a", "Q b"], 1, "stub")
+    context = _choice(0, ["Q", " x"], [None, -9.0])
+    first = _choice(1, ["Q", " a", " x"], [None, -1.0, -9.0])
+    second = _choice(2, ["Q", " b", " x"], [None, -2.0, -9.0])
+    prompts = echo_prompts("Q", [" a", " b"])
+    got = parse_echo_logprobs({"choices": [second, context, first]}, prompts, "stub")
     assert got.logprobs == [-1.0, -2.0]
-    with pytest.raises(BadResponse, match="expected 2 choices"):
-        parse_echo_logprobs({"choices": [first]}, ["Q a", "Q b"], 1, "stub")
+    with pytest.raises(BadResponse, match="expected 3 choices"):
+        parse_echo_logprobs({"choices": [context, first]}, prompts, "stub")
 
 
 def test_no_logprobs_or_a_null_one_in_the_continuation_is_a_bad_response() -> None:
-    bare = {"choices": [{"index": 0, "text": "Q a", "logprobs": None}]}
+    context = _choice(0, ["Q", " x"], [None, -9.0])
+    bare = {"index": 1, "text": "Q a", "logprobs": None}
     with pytest.raises(BadResponse, match="echo with logprobs"):
-        parse_echo_logprobs(bare, ["Q a"], 1, "stub")
-    null = {"choices": [_choice(0, [" a"], [None])]}
-    with pytest.raises(BadResponse, match="has no logprob"):
-        parse_echo_logprobs(null, [" a"], 0, "stub")
+        parse_echo_logprobs({"choices": [context, bare]}, ["Q", "Q a"], "stub")
+    null = _choice(1, ["Q", " a", " x"], [None, None, -9.0])
+    with pytest.raises(BadResponse, match="token 1 of the continuation has no logprob"):
+        parse_echo_logprobs({"choices": [context, null]}, ["Q", "Q a"], "stub")
 
 
 def test_a_server_that_ignores_echo_is_a_bad_response_not_a_chance_score() -> None:
     """llama.cpp's server answers echo + logprobs with the generated token alone: every
     choice would get that token's logprob."""
-    generated_only = {
-        "index": 0,
-        "text": " x",
-        "logprobs": {
-            "tokens": [" x"],
-            "token_logprobs": [-0.5],
-            "top_logprobs": [{" x": -0.5}],
-            "text_offset": [0],
-        },
-    }
+
+    def generated_only(index: int) -> dict[str, Any]:
+        return {**_choice(index, [" x"], [-0.5]), "text": " x"}
+
+    prompts = echo_prompts("Q:", [" a"])
     with pytest.raises(BadResponse, match="not echoed"):
-        parse_echo_logprobs({"choices": [generated_only]}, ["Q: a"], 2, "stub")
-    del generated_only["text"]
-    with pytest.raises(BadResponse, match="no token of the context"):
-        parse_echo_logprobs({"choices": [generated_only]}, ["Q: a"], 2, "stub")
+        parse_echo_logprobs({"choices": [generated_only(0), generated_only(1)]}, prompts, "s")
+    untold = [generated_only(0), generated_only(1)]
+    for choice in untold:
+        del choice["text"]
+    with pytest.raises(BadResponse, match="the context echoed no token"):
+        parse_echo_logprobs({"choices": untold}, prompts, "s")
 
 
 def test_the_stub_tokenizes_words_with_their_leading_space() -> None:

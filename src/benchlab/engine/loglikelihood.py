@@ -89,11 +89,12 @@ def cache_parts(case: Case) -> list[dict[str, Any]]:
 
 
 def estimate_loglikelihood(case: Case) -> tuple[int, int]:
-    """(input, output) tokens: every continuation is sent with the context, and one token
-    is generated after each (as lm-eval asks)."""
+    """(input, output) tokens: the context alone and with every continuation (how the
+    OpenAI-compatible provider asks, providers/echo_logprobs.py), one token generated
+    after each prompt (as lm-eval asks)."""
     block = loglikelihood_case(case)
-    tokens_in = sum(estimate_tokens(block.context + c) for c in block.continuations)
-    return tokens_in, len(block.continuations)
+    prompts = [block.context, *(block.context + c for c in block.continuations)]
+    return sum(estimate_tokens(p) for p in prompts), len(prompts)
 
 
 def loglikelihood_request(item: WorkItem, timeout: float) -> LoglikelihoodRequest:
@@ -112,8 +113,11 @@ def loglikelihood_request(item: WorkItem, timeout: float) -> LoglikelihoodReques
 
 
 def prompts_for_budget(request: LoglikelihoodRequest) -> list[dict[str, Any]]:
-    """The request's prompts as messages, for the budget's bound on input tokens."""
-    return [{"content": request.context + c} for c in request.continuations]
+    """The request's prompts as messages, for the budget's bound on input tokens (the
+    context alone, then with each continuation; see `estimate_loglikelihood`)."""
+    return [{"content": request.context}] + [
+        {"content": request.context + c} for c in request.continuations
+    ]
 
 
 def as_completion(result: Loglikelihoods, case: Case) -> Completion:

@@ -3,9 +3,10 @@
 Wire format: POST {base_url}/chat/completions with `model`, `messages` and the
 generation params; the answer is `choices[0].message` plus `usage`. The same
 servers embed texts: POST {base_url}/embeddings with `model` and `input`, and score
-continuations by log-likelihood: POST {base_url}/completions with the list of
-`context + continuation` prompts, `echo: true, logprobs: 1, max_tokens: 1,
-temperature: 0`, as lm-eval asks (`echo_logprobs.py` reads the answer).
+continuations by log-likelihood: POST {base_url}/completions with the context
+and every `context + continuation` as a list of prompts, `echo: true,
+logprobs: 1, max_tokens: 1, temperature: 0`, as lm-eval asks
+(`echo_logprobs.py` says why the context goes too and reads the answer).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from benchlab.providers._http import JsonHttpClient
 from benchlab.providers.base import Completion, EmbedRequest, GenerateRequest
-from benchlab.providers.echo_logprobs import context_split, parse_echo_logprobs
+from benchlab.providers.echo_logprobs import echo_prompts, parse_echo_logprobs
 from benchlab.providers.errors import BadResponse
 from benchlab.providers.loglikelihood import LoglikelihoodRequest, Loglikelihoods
 
@@ -48,7 +49,7 @@ class OpenAIProvider:
 
     async def loglikelihood(self, request: LoglikelihoodRequest) -> Loglikelihoods:
         """Every continuation of the request in one POST (the API takes a list of prompts)."""
-        prompts = [request.context + c for c in request.continuations]
+        prompts = echo_prompts(request.context, request.continuations)
         payload = {
             "model": request.model,
             "prompt": prompts,
@@ -58,7 +59,7 @@ class OpenAIProvider:
             "echo": True,
         }
         data = await self._client.post_json("/completions", payload, request.timeout)
-        return parse_echo_logprobs(data, prompts, context_split(request.context), self.endpoint)
+        return parse_echo_logprobs(data, prompts, self.endpoint)
 
     async def aclose(self) -> None:
         await self._client.aclose()
