@@ -7,12 +7,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchlab.providers.echo_logprobs import echo_prompts, parse_echo_logprobs
 from benchlab.providers.errors import BadResponse
 from benchlab.providers.loglikelihood import LoglikelihoodProvider, LoglikelihoodRequest
 from benchlab.providers.openai import OpenAIProvider
-from support.completions import ALTERNATIVE, alternative_logprob, tokenize
+from support.completions import (
+    ALTERNATIVE,
+    alternative_logprob,
+    completion_response,
+    hashed_logprob,
+    tokenize,
+)
 from support.servers import Garbage, StubServer
 
 # What the stub's model thinks of each word (the prefix does not matter here).
@@ -192,3 +200,33 @@ def test_a_server_that_ignores_echo_is_a_bad_response_not_a_chance_score() -> No
 def test_the_stub_tokenizes_words_with_their_leading_space() -> None:
     assert tokenize("The capital is Paris") == ["The", " capital", " is", " Paris"]
     assert tokenize("A: ") == ["A:", " "]
+
+
+# --- parity with lm-eval's own reading of the same responses ---------------------------------
+
+WORD = st.text(alphabet="abcdeéxyz:?.", min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    context=st.lists(WORD, min_size=1, max_size=6).map(" ".join),
+    trailing=st.sampled_from(["", " "]),
+    continuations=st.lists(st.lists(WORD, min_size=1, max_size=4), min_size=2, max_size=5),
+)
+def test_the_same_sums_and_greediness_as_lm_eval_parse_logprobs(
+    context: str, trailing: str, continuations: list[list[str]]
+) -> None:
+    """lm-eval's `parse_logprobs` (local-completions) on the stub's answer, given the
+    context's token count as its tokenizer counts it: it must read what we read."""
+    from lm_eval.models.openai_completions import LocalCompletionsAPI
+
+    texts = [("" if trailing else " ") + " ".join(words) for words in continuations]
+    prompts = echo_prompts(context + trailing, texts)
+    payload = {"model": "m", "prompt": prompts, "echo": True, "logprobs": 1, "max_tokens": 1}
+    data = completion_response(payload, hashed_logprob, 1)
+    ours = parse_echo_logprobs(data, prompts, "stub")
+
+    ctxlen = len(tokenize(context))  # lm-eval's len(context_enc): the context, stripped
+    theirs_data = {**data, "choices": data["choices"][1:]}
+    theirs = LocalCompletionsAPI.parse_logprobs(theirs_data, ctxlens=[ctxlen] * len(texts))
+    assert list(zip(ours.logprobs, ours.is_greedy, strict=True)) == theirs
