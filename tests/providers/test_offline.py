@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from benchlab.providers.loglikelihood import LoglikelihoodRequest
+from benchlab.providers.offline import WRONG_LOGPROB, NoReference, OracleProvider
 from support.runs import cli
 
 
@@ -44,3 +48,16 @@ def test_oracle_on_a_complete_suite_says_nothing(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/runs.db"
     done = cli("run", "quickstart", "-m", "oracle", "--db", db, "--json", "-q")
     assert done.returncode == 0 and "warning" not in done.stderr
+
+
+async def test_oracle_gives_the_right_continuations_all_the_probability() -> None:
+    oracle = OracleProvider()
+    ask = LoglikelihoodRequest("", "Q:", [" a", " b", " c"], expected={"gold": 2})
+    assert (await oracle.loglikelihood(ask)).logprobs == [WRONG_LOGPROB, WRONG_LOGPROB, 0.0]
+    ask.expected = {"labels": [1, 0, 1]}
+    got = await oracle.loglikelihood(ask)
+    assert got.logprobs == [0.0, WRONG_LOGPROB, 0.0] and got.is_greedy == [True, False, True]
+    for wrong in (None, {"gold": 3}, {"labels": [1, 0]}, {"labels": [0, 0, 0]}, "a"):
+        ask.expected = wrong
+        with pytest.raises(NoReference, match="oracle cannot tell the right one"):
+            await oracle.loglikelihood(ask)

@@ -5,7 +5,9 @@ One aiohttp app on 127.0.0.1 answers three API families on one port:
 - OpenAI ``POST /v1/chat/completions`` (base url ``url + "/v1"``),
 - Anthropic ``POST /v1/messages`` (base url ``url``),
 - Ollama ``POST /api/chat`` (host ``url``),
-- OpenAI ``POST /v1/embeddings`` (vectors from ``embed``, bag-of-words by default).
+- OpenAI ``POST /v1/embeddings`` (vectors from ``embed``, bag-of-words by default),
+- OpenAI ``POST /v1/completions`` with ``echo`` and ``logprobs`` (prompt logprobs from
+  ``token_logprob``; see completions.py).
 
 It runs on its own event loop in a background thread so that the code under
 test can use any loop (pytest-asyncio's, ``asyncio.run`` in a CLI, or another
@@ -39,6 +41,13 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+
+from support.completions import (
+    TokenLogprob,
+    completion_response,
+    completions_problem,
+    hashed_logprob,
+)
 
 __all__ = [
     "Behaviour",
@@ -210,6 +219,7 @@ class StubServer:
         embed: Callable[[str], list[float]] | None = None,
         usage: tuple[int, int] | None = None,
         reasoning: Callable[[dict[str, Any]], str | None] | None = None,
+        token_logprob: TokenLogprob | None = None,
     ) -> None:
         self.reasoning = reasoning
         # (prompt, completion) tokens every OpenAI answer reports, whatever it says: a
@@ -217,6 +227,8 @@ class StubServer:
         self.usage = usage
         self.answer: Callable[[dict[str, Any]], str] = answer or echo_answer
         self.embed: Callable[[str], list[float]] = embed or bag_of_words
+        # (text before the token, token) -> the token's logprob on /v1/completions.
+        self.token_logprob: TokenLogprob = token_logprob or hashed_logprob
         self.tool_calls = tool_calls
         self.delay = delay
         # When no scripted behaviour is queued: a rule choosing one per request (None: answer).
@@ -335,6 +347,7 @@ class StubServer:
         app.router.add_post("/v1/messages", self._handle_anthropic)
         app.router.add_post("/api/chat", self._handle_ollama)
         app.router.add_post("/v1/embeddings", self._handle_embeddings)
+        app.router.add_post("/v1/completions", self._handle_completions)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
@@ -520,6 +533,16 @@ class StubServer:
                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
             }
         )
+
+    async def _handle_completions(self, request: web.Request) -> web.StreamResponse:
+        payload, behaviour = await self._receive(request)
+        failure = await self._misbehave(request, behaviour, _openai_error)
+        if failure is not None:
+            return failure
+        problem = completions_problem(payload)
+        if problem is not None:
+            return web.json_response(_openai_error(400, problem), status=400)
+        return web.json_response(completion_response(payload, self.token_logprob, next(self._ids)))
 
     # Anthropic
 

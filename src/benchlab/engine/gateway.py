@@ -33,6 +33,11 @@ from benchlab.engine.lane_health import LaneHealth
 from benchlab.engine.limits import AdaptiveLimiter, RateLimiter
 from benchlab.engine.plan import CACHE_CHUNK, WorkItem, cache_key, request_cache_key
 from benchlab.providers.base import Completion, EmbeddingProvider, EmbedRequest, GenerateRequest
+from benchlab.providers.loglikelihood import (
+    LoglikelihoodProvider,
+    LoglikelihoodRequest,
+    Loglikelihoods,
+)
 from benchlab.providers.registry import ProviderPool, endpoint_for, find_family
 from benchlab.scorers.base import EmbeddingCache, EmbedRetry
 from benchlab.store import BatchWriter, Store
@@ -49,7 +54,8 @@ class ModelGateway:
 
     `generate` asks a model as a scorer does (cached by request, budget held
     without refusing); `send` is the run loop's request, whose budget the
-    caller reserved first (it may be refused); `embed` embeds texts. All three
+    caller reserved first (it may be refused); `loglikelihood` is that request
+    in log-likelihood mode; `embed` embeds texts. All of them
     go through `ModelLane.send`, the one retry loop. Room is left for the next
     kinds of request, beside these: `submit_batch(requests)` (a provider's
     batch API: one upload, results polled, each result cached and charged like
@@ -228,6 +234,34 @@ class ModelGateway:
                 None if sent is None else sent.output_tokens,
             )
         assert outcome is not None
+        return outcome
+
+    async def loglikelihood(
+        self, lane: ModelLane, request: LoglikelihoodRequest, bound: float, est_tokens: int
+    ) -> CallOutcome[Loglikelihoods]:
+        """The run loop's log-likelihood request (engine/loglikelihood.py), sent and charged
+        like `send`: the lane's limits and retries, the `bound` the caller reserved."""
+        profile = lane.profile
+        provider = lane.provider
+        if not isinstance(provider, LoglikelihoodProvider):  # checked before the run: a bug
+            raise TypeError(f"model {profile.spec!r}: its provider scores no continuations")
+        outcome: CallOutcome[Loglikelihoods] | None = None
+        try:
+            outcome = await lane.send(provider.loglikelihood, request, est_tokens)
+        finally:
+            got = None if outcome is None else outcome.completion
+            self.budget.settle(
+                bound,
+                None
+                if got is None or profile.price is None
+                else profile.price.cost(got.input_tokens, got.output_tokens),
+                profile.name,
+                None if got is None else got.output_tokens,
+            )
+        assert outcome is not None
+        got = outcome.completion
+        if got is not None and lane.rate.active and got.output_tokens:
+            lane.rate.charge(got.output_tokens)
         return outcome
 
     async def generate(self, model: str, request: GenerateRequest) -> Completion:

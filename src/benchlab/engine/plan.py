@@ -18,9 +18,16 @@ from typing import Any
 from benchlab.domain import Case, GenerationParams, ModelProfile, ScorerSpec, SuiteHeader
 from benchlab.engine._json import dumps_canonical, dumps_text
 from benchlab.engine.config import RunConfig
+from benchlab.engine.loglikelihood import (
+    cache_parts,
+    check_case,
+    estimate_loglikelihood,
+    loglikelihood_messages,
+)
 from benchlab.errors import ConfigError, SuiteError
 from benchlab.providers.base import estimate_tokens, messages_text
 from benchlab.scorers.base import Scorer
+from benchlab.scorers.choice_logprobs import is_loglikelihood_mode
 from benchlab.scorers.registry import build_scorer
 from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, sample_suite
 
@@ -38,6 +45,12 @@ class SuitePlan:
     scoring: bool = True  # False: `run --no-score`, no scorer is built or needed
     _renderers: dict[str | None, PromptRenderer] = field(default_factory=dict)
     _scorers: dict[str, list[Scorer]] = field(default_factory=dict)
+    # Its cases are asked for the logprobs of their continuations (engine/loglikelihood.py);
+    # read once here, as every work item asks.
+    loglikelihood: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.loglikelihood = is_loglikelihood_mode(self.suite.header.metadata)
 
     @property
     def name(self) -> str:
@@ -54,7 +67,11 @@ class SuitePlan:
         """No case brings its own scorers and the template is the default: validating one
         case validates them all (the loader has already checked every case's fields)."""
         suite = self.suite
-        return not suite.own_scorers and suite.header.template == DEFAULT_TEMPLATE
+        return (
+            not suite.own_scorers
+            and suite.header.template == DEFAULT_TEMPLATE
+            and not self.loglikelihood  # each case brings its own context and continuations
+        )
 
     def check_uniform(self) -> int:
         """Build the shared scorers once; the number of cases this plan selects."""
@@ -163,8 +180,11 @@ def validate_cases(
         for position, case in plan.cases():
             if plan.scoring:
                 plan.scorers_for(case)
-            for system in systems:
-                plan.renderer(system).render(case)
+            if plan.loglikelihood:
+                check_case(plan, case)
+            else:
+                for system in systems:
+                    plan.renderer(system).render(case)
             if on_case is not None:
                 on_case(plan, position, case)
             total += 1
@@ -207,6 +227,11 @@ def request_cache_key(
 
 
 def cache_key(endpoint: str, family: str, item: WorkItem) -> str:
+    if item.suite.loglikelihood:
+        # Logprobs depend on the context and continuations, not on generation params.
+        return request_cache_key(
+            family, endpoint, item.model.model_id, {}, cache_parts(item.case), item.sample
+        )
     return request_cache_key(
         family, endpoint, item.model.model_id, item.params, item.messages, item.sample
     )
@@ -229,6 +254,7 @@ def work_items(
         params_by_sample: dict[int, dict[str, Any]] = {}
         suite_params = plan.suite.header.params
         renderer = plan.renderer(model.system)
+        render = loglikelihood_messages if plan.loglikelihood else renderer.render
         suite_name = plan.name
         for position, case in plan.cases():
             if on_case is not None:
@@ -239,7 +265,7 @@ def work_items(
                 if (suite_name, case.id, name, sample) in done:
                     continue
                 if messages is None:
-                    messages = renderer.render(case)
+                    messages = render(case)
                     prompt_json = dumps_text(messages)
                 params = params_by_sample.get(sample)
                 if params is None:
@@ -258,6 +284,8 @@ def work_items(
 
 def estimate(item: WorkItem) -> tuple[int, int]:
     """(input, output) token estimates for dry runs and tokens/min limiting."""
+    if item.suite.loglikelihood:
+        return estimate_loglikelihood(item.case)
     input_tokens = estimate_tokens(messages_text(item.messages))
     max_tokens = item.params.get("max_tokens")
     reference = item.case.reference if item.case.reference is not None else item.case.expected

@@ -42,6 +42,12 @@ from benchlab.engine.config import RunConfig
 from benchlab.engine.events import AttemptFinished, EventBus, RunFinished, RunStarted, RunTotals
 from benchlab.engine.gateway import GatewayContext, ModelGateway
 from benchlab.engine.judges import judge_models
+from benchlab.engine.loglikelihood import (
+    as_completion,
+    check_providers,
+    loglikelihood_request,
+    prompts_for_budget,
+)
 from benchlab.engine.plan import (
     SuitePlan,
     WorkItem,
@@ -115,6 +121,7 @@ class Engine:
         plans = plan_suites(self.config)
         for profile in self.config.models:
             self.gateway.pool.check(profile)
+        check_providers(plans, self.config.models, self.gateway.pool)
         self.gateway.budget.check_priced(self.config.models)
         n_cases = validate_cases(plans, self.config.models)
         if n_cases == 0:
@@ -320,6 +327,8 @@ class Engine:
         if item.cached is not None:
             cached = item.cached
             return CallOutcome(Completion(**cached["completion"]), cached.get("latency_ms"), 0)
+        if item.suite.loglikelihood:
+            return await self._ask_loglikelihood(lane, item)
         gateway = self.gateway
         profile = item.model
         case = item.case
@@ -346,6 +355,32 @@ class Engine:
         outcome = await gateway.send(lane, request, bound, tokens_in if lane.rate.active else 0)
         gateway.health_for(lane).observe(outcome.error)
         return outcome
+
+    async def _ask_loglikelihood(
+        self, lane: ModelLane, item: WorkItem
+    ) -> CallOutcome[Completion] | None:
+        """`_ask` for a log-likelihood suite: the continuations' logprobs, stored as the
+        document the scorers read (engine/loglikelihood.py)."""
+        gateway = self.gateway
+        profile = item.model
+        request = loglikelihood_request(item, lane.timeout)
+        tokens_in, tokens_out = estimate(item)
+        bound = gateway.budget.request_bound(
+            profile.price, profile.name, prompts_for_budget(request), tokens_out, tokens_out
+        )
+        if not await gateway.budget.reserve(bound):
+            return None
+        asked = await gateway.loglikelihood(
+            lane, request, bound, tokens_in if lane.rate.active else 0
+        )
+        gateway.health_for(lane).observe(asked.error)
+        if asked.completion is None:
+            return CallOutcome(None, asked.latency_ms, asked.retries, asked.error)
+        try:
+            completion = as_completion(asked.completion, item.case)
+        except ValueError as exc:  # the provider answered for the wrong number of choices
+            return CallOutcome(None, asked.latency_ms, asked.retries, exc)
+        return CallOutcome(completion, asked.latency_ms, asked.retries)
 
     async def _score(self, item: WorkItem, completion: Completion) -> list[tuple[str, ScoreResult]]:
         """Every scorer's verdict on an answer (none with `run --no-score`: answers now,

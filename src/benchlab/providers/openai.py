@@ -2,7 +2,11 @@
 
 Wire format: POST {base_url}/chat/completions with `model`, `messages` and the
 generation params; the answer is `choices[0].message` plus `usage`. The same
-servers embed texts: POST {base_url}/embeddings with `model` and `input`.
+servers embed texts: POST {base_url}/embeddings with `model` and `input`, and score
+continuations by log-likelihood: POST {base_url}/completions with the context
+and every `context + continuation` as a list of prompts, `echo: true,
+logprobs: 1, max_tokens: 1, temperature: 0`, as lm-eval asks
+(`echo_logprobs.py` says why the context goes too and reads the answer).
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ from typing import Any
 
 from benchlab.providers._http import JsonHttpClient
 from benchlab.providers.base import Completion, EmbedRequest, GenerateRequest
+from benchlab.providers.echo_logprobs import echo_prompts, parse_echo_logprobs
 from benchlab.providers.errors import BadResponse
+from benchlab.providers.loglikelihood import LoglikelihoodRequest, Loglikelihoods
 
 
 class OpenAIProvider:
@@ -40,6 +46,20 @@ class OpenAIProvider:
         payload = {"model": request.model, "input": request.texts, "encoding_format": "float"}
         data = await self._client.post_json("/embeddings", payload, request.timeout)
         return parse_embeddings(data, len(request.texts), self.endpoint)
+
+    async def loglikelihood(self, request: LoglikelihoodRequest) -> Loglikelihoods:
+        """Every continuation of the request in one POST (the API takes a list of prompts)."""
+        prompts = echo_prompts(request.context, request.continuations)
+        payload = {
+            "model": request.model,
+            "prompt": prompts,
+            "max_tokens": 1,
+            "temperature": 0,
+            "logprobs": 1,
+            "echo": True,
+        }
+        data = await self._client.post_json("/completions", payload, request.timeout)
+        return parse_echo_logprobs(data, prompts, self.endpoint)
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -47,6 +47,8 @@ BUILTINS: dict[str, str] = {
     "stance": "benchlab.scorers.stance:stance",
     "semantic": "benchlab.scorers.semantic:semantic",
     "ifeval": "benchlab.scorers.ifeval.scorer:ifeval",
+    "loglikelihood": "benchlab.scorers.loglikelihood:loglikelihood",
+    "mc2": "benchlab.scorers.mc2:mc2",
 }
 
 # Factories resolved so far, and those registered at run time (`register`: a notebook, a test).
