@@ -170,3 +170,44 @@ def test_build_writes_the_rendered_cases_and_they_run_as_they_are(tmp_path: Path
     assert all(isinstance(r["input"], list) and r["input"][0]["role"] == "system" for r in rows)
     summary = _run_json(tmp_path, str(out))
     assert summary["models"][0]["pass_rate"] == 1.0  # type: ignore[index]
+
+
+LOGLIKELIHOOD = ["mmlu", "arc-challenge", "hellaswag", "truthfulqa-mc1", "truthfulqa-mc2"]
+
+
+@pytest.mark.parametrize("name", LOGLIKELIHOOD)
+def test_loglikelihood_mode_oracle_and_a_vllm_server(tmp_path: Path, name: str) -> None:
+    """Oracle: every acc right and MC2 1.0. A vLLM-shaped server over HTTP: one request per
+    question, scored; the cached re-run sends nothing and scores the same."""
+    folder = write_dataset(name, tmp_path / name)
+    ref = f"{name}?data={folder}&mode=loglikelihood"
+    n_cases = load_suite(ref).n_cases
+    oracle = api.run(
+        RunConfig(
+            suites=[ref],
+            models=[ModelProfile(name="oracle", spec="oracle")],
+            db=f"sqlite:///{tmp_path}/o.db",
+        )
+    )
+    values = [s.value for a in oracle.attempts() for s in a.scores]
+    assert values == [1.0] * n_cases
+    with StubServer() as server:
+
+        def run() -> list[list[float | None]]:
+            result = api.run(
+                RunConfig(
+                    suites=[ref],
+                    models=[ModelProfile(name="base", spec="vllm/base-7b")],
+                    db=f"sqlite:///{tmp_path}/v.db",
+                    cache=True,
+                ),
+                env={"VLLM_BASE_URL": server.openai_base_url},
+            )
+            attempts = sorted(result.attempts(), key=lambda a: a.case_id)
+            assert all(a.status == "ok" for a in attempts), [a.error_message for a in attempts]
+            return [[s.value for s in a.scores] for a in attempts]
+
+        first = run()
+        sent = server.count
+        assert sent == n_cases and {r["path"] for r in server.requests} == {"/v1/completions"}
+        assert run() == first and server.count == sent
