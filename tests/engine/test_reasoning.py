@@ -78,3 +78,19 @@ def test_inline_think_blocks_are_stored_but_never_scored(tmp_path: Path) -> None
     assert by_case["q0"].passed and by_case["q1"].passed
     assert by_case["q2"].passed is False  # the letters it weighed are not its answer
     assert by_case["q2"].status == "ok"  # a model's unfinished answer is not an error
+
+
+def test_the_attempt_view_shows_the_reasoning_apart(tmp_path: Path) -> None:
+    from benchlab.analysis.attempt_views import attempt_detail
+    from benchlab.store import Store
+
+    db = f"sqlite:///{tmp_path}/r.db"
+    with StubServer(answer=lambda p: "B", reasoning=lambda p: THINKING) as server:
+        config = RunConfig(
+            suites=[_suite()], models=[ModelProfile(name="m", spec="openai/o")], db=db
+        )
+        result = asyncio.run(api.arun(config, env=_env(server)))
+    first = next(iter(result.attempts()))
+    with Store(db) as store:
+        detail = attempt_detail(store, first.id)
+    assert (detail.output, detail.reasoning) == ("B", THINKING)

@@ -156,6 +156,9 @@ class AttemptDetail(BaseModel):
     status: Literal["ok", "error"]
     prompt: list[dict[str, Any]]
     output: str | None
+    reasoning: str | None = Field(
+        default=None, description="a reasoning model's thinking, kept apart and never scored"
+    )
     tool_calls: list[dict[str, Any]] | None
     finish_reason: str | None
     input_tokens: int | None

@@ -89,6 +89,7 @@ async function openAttempt(id) {
   const parts = [
     section("Prompt", prompt(a.prompt)),
     section("Response", h("pre", { class: "answer-full" }, a.output ?? (a.error_message || "(no answer)"))),
+    a.reasoning ? section("Reasoning (not scored)", h("pre", { class: "answer-full" }, a.reasoning)) : null,
     section("Expected", h("pre", {}, a.expected === null || a.expected === undefined ? "(none)" : text(a.expected))),
     diffView(a),
     section("Scores", scores(a.scores)),
