@@ -4,7 +4,9 @@ Written by us (no dataset is downloaded): the column names and Arrow types are
 the ones each dataset's parquet files carry (MMLU's `answer` is an int64 class
 index, ARC's `choices` a struct of two string lists, HellaSwag's `ind` an
 int32, TruthfulQA's targets structs with int32 labels, MBPP's `task_id` an
-int32), JSONL datasets as JSON objects a line, GPQA as its CSV. `hub_files`
+int32), JSONL datasets as JSON objects a line, GPQA as its CSV; LiveCodeBench
+one problem in each release file (test.jsonl .. test6.jsonl), private tests
+compressed as most of the dataset's are. `hub_files`
 gives the repo's files (path -> bytes) at the catalog's paths, for
 `support.hub_server.HubRepo`; the suites' tests can render cases from the
 same rows.
