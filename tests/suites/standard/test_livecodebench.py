@@ -17,7 +17,7 @@ import pytest
 from benchlab.scorers.lcb_grading import lcb_prelude
 from benchlab.store import Store
 from benchlab.suites import load_suite
-from benchlab.suites.standard.livecodebench import release_splits
+from benchlab.suites.standard.livecodebench import SYSTEM, release_splits
 from support.hub_data import write_folder
 from support.runs import assert_user_error, cli
 
@@ -87,6 +87,31 @@ def test_the_default_release_v6_holds_every_file_with_platform_and_difficulty(da
     assert header.metadata["release"] == "release_v6"
     assert header.metadata["files"] == list(PROBLEMS)
     assert sorted(header.metadata["dataset"]["files"]) == sorted(PROBLEMS)
+
+
+def test_the_prompt_is_lcb_runners_generic_chat_prompt(data: Path) -> None:
+    stdin, call = list(load_suite(f"livecodebench?data={data}&release=v1_v2").iter_cases())
+    for case in (stdin, call):
+        assert isinstance(case.input, list)
+        assert [m.role for m in case.input] == ["system", "user"]
+        assert case.input[0].content == SYSTEM
+    assert isinstance(stdin.input, list) and isinstance(call.input, list)
+    assert stdin.input[1].content == (
+        "### Question:\nRead two integers and print their sum.\n\n"
+        "### Format: Read the inputs from stdin solve the problem and write the answer to "
+        "stdout (do not directly test on the sample inputs). Enclose your code within "
+        "delimiters as follows. Ensure that when the python program runs, it reads the "
+        "inputs, runs the algorithm and writes output to STDOUT.\n"
+        "```python\n# YOUR CODE HERE\n```\n\n"
+        "### Answer: (use the provided format with backticks)\n\n"
+    )
+    assert call.input[1].content == (
+        "### Question:\nReturn the sum of a and b.\n\n"
+        "### Format: You will use the following starter code to write the solution to the "
+        "problem and enclose your code within delimiters.\n"
+        "```python\nclass Solution:\n    def addTwo(self, a: int, b: int) -> int:\n        \n```"
+        "\n\n### Answer: (use the provided format with backticks)\n\n"
+    )
 
 
 def test_a_release_reads_only_its_files(data: Path) -> None:

@@ -16,7 +16,10 @@ midnight, so its `--end_date` leaves out contests later on that day).
 
 Each row becomes a case with the existing `livecodebench:PATH` loader's
 `problem_case` (stdin/stdout or call-based tests, graded by lcb_runner's
-rules), its prompt, and its scorer. The dataset has no reference solutions:
+rules) and its scorer. The prompt is lcb_runner's generic chat prompt, the
+one its leaderboard uses for chat models: its system message, then
+"### Question:", the format (starter code to complete, or read stdin and
+write stdout) and "### Answer:". The dataset has no reference solutions:
 the offline `oracle` cannot pass these cases (it answers with the tests'
 JSON, which fails); the tests feed known-correct programs through `replay`.
 """
@@ -30,13 +33,31 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from benchlab.domain import Case, GenerationParams, ScorerSpec, SuiteHeader
+from benchlab.domain import Case, GenerationParams, Message, ScorerSpec, SuiteHeader
 from benchlab.errors import SuiteError
-from benchlab.suites.livecodebench import TEMPLATE, problem_case
+from benchlab.suites.livecodebench import problem_case
 from benchlab.suites.standard.family import Built, Family, Loader
 from benchlab.suites.standard.options import StandardOptions
 
-__all__ = ["DEFAULT_RELEASE", "RELEASES", "livecodebench", "release_splits"]
+__all__ = ["DEFAULT_RELEASE", "RELEASES", "SYSTEM", "livecodebench", "question", "release_splits"]
+
+# lcb_runner's prompt for chat models (PromptConstants.SYSTEM_MESSAGE_GENERIC and
+# get_generic_question_template_answer), word for word: its figures are for this prompt.
+SYSTEM = (
+    "You are an expert Python programmer. You will be given a question (problem "
+    "specification) and will generate a correct Python program that matches the "
+    "specification and passes all tests."
+)
+_WITH_STARTER = (
+    "You will use the following starter code to write the solution to the problem and "
+    "enclose your code within delimiters."
+)
+_STDIN = (
+    "Read the inputs from stdin solve the problem and write the answer to stdout (do not "
+    "directly test on the sample inputs). Enclose your code within delimiters as follows. "
+    "Ensure that when the python program runs, it reads the inputs, runs the algorithm and "
+    "writes output to STDOUT."
+)
 
 DEFAULT_RELEASE = "release_v6"
 RELEASES = 6  # test.jsonl, test2.jsonl, ..., test6.jsonl
@@ -66,6 +87,24 @@ def release_splits(tag: str) -> list[str] | None:
         if 1 <= first < last <= RELEASES:
             return [_split(n) for n in range(first, last + 1)]
     return None
+
+
+def question(content: str, starter_code: str) -> str:
+    """The user turn of lcb_runner's generic prompt for one problem."""
+    text = f"### Question:\n{content}\n\n"
+    if starter_code:
+        text += f"### Format: {_WITH_STARTER}\n```python\n{starter_code}\n```\n\n"
+    else:
+        text += f"### Format: {_STDIN}\n```python\n# YOUR CODE HERE\n```\n\n"
+    return text + "### Answer: (use the provided format with backticks)\n\n"
+
+
+def _case(row: dict[str, object]) -> Case:
+    case = problem_case(row)
+    content = str(row.get("question_content") or "")
+    prompt = question(content, str(row.get("starter_code") or ""))
+    messages = [Message(role="system", content=SYSTEM), Message(role="user", content=prompt)]
+    return case.model_copy(update={"input": messages})
 
 
 def _day(value: object) -> dt.date:
@@ -113,7 +152,7 @@ def livecodebench(load: Loader, options: StandardOptions, family: Family) -> Bui
     def cases() -> Iterator[Case]:
         for row in rows:
             try:
-                yield problem_case(row)
+                yield _case(row)
             except (ValueError, KeyError, TypeError, pickle.UnpicklingError, zlib.error) as exc:
                 raise SuiteError(
                     f"livecodebench: problem {row.get('question_id')!r} is not a LiveCodeBench "
@@ -123,7 +162,6 @@ def livecodebench(load: Loader, options: StandardOptions, family: Family) -> Bui
     header = SuiteHeader(
         name=family.name,
         description=family.description,
-        template=TEMPLATE,
         scorers=[ScorerSpec(name="stdio_tests")],
         # lcb_runner's sampling defaults (it reports pass@1 over --n 10 such samples).
         params=GenerationParams(temperature=0.2, top_p=0.95, max_tokens=2000),
@@ -136,8 +174,8 @@ def livecodebench(load: Loader, options: StandardOptions, family: Family) -> Bui
             else [f"{split}.jsonl" for split in splits],
             "since": options.since,
             "until": options.until,
-            "prompt_format": "the problem, then its starter code to complete (call-based) or "
-            "'read stdin, print to stdout'; one ```python block",
+            "prompt_format": "lcb_runner's generic chat prompt: its system message, then "
+            "### Question: .. ### Format: (starter code, or stdin/stdout) ### Answer:",
             "references": "none: LiveCodeBench has no reference solutions; the oracle cannot "
             "pass it",
         },
