@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchlab.datasets import DatasetError, dataset_rows
+from benchlab.datasets import CATALOG, DatasetError, dataset_rows
 from benchlab.datasets.provenance import file_sha256
 from support.hub_data import hub_files, rows_of, write_folder
 from support.hub_server import FakeHub
@@ -114,3 +114,17 @@ def test_livecodebench_rows_are_what_the_existing_loader_reads(tmp_path: Path) -
         {"input": "1 2\n", "output": "3\n"},
         {"input": "5 5\n", "output": "10\n"},
     ]
+
+
+def test_each_livecodebench_release_file_is_a_split_read_alone(tmp_path: Path) -> None:
+    """A release reads its own files (release_v2: test.jsonl and test2.jsonl) and hashes
+    only those, so a v1 result does not change when test6.jsonl does."""
+    assert CATALOG["livecodebench"].splits == (
+        ("test", "test.jsonl"),
+        *((f"test{n}", f"test{n}.jsonl") for n in range(2, 7)),
+    )
+    folder = write_folder("livecodebench", tmp_path / "lcb")
+    loaded = dataset_rows("livecodebench", ["test", "test2"], data=folder)
+    assert loaded.rows("test") == rows_of("livecodebench", "test")
+    assert loaded.rows("test2") == rows_of("livecodebench", "test2")
+    assert sorted(name for name, _ in loaded.provenance.files) == ["test.jsonl", "test2.jsonl"]

@@ -59,3 +59,20 @@ def test_code_blocks_reads_tags_and_bodies() -> None:
 
 def test_the_canonical_continuation_is_returned_unchanged() -> None:
     assert extract_completion(PROMPT + BODY, PROMPT, "add") == BODY
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "```python\nR = 3\ndef cells(n):\n    return R * n\n```",
+        "Here it is:\n```python\nR = 3\r\ndef cells(n):\r\n    return R * n\r\n```\nDone.",
+        "R = 3\ndef cells(n):\n    return R * n",
+    ],
+)
+def test_with_no_prompt_to_complete_the_answer_is_the_whole_program(output: str) -> None:
+    """MBPP's cases have no prompt code: a program opening with a statement stays flush left
+    (as a body it would be indented under nothing and fail to compile)."""
+    namespace: dict[str, object] = {}
+    exec(extract_completion(output, ""), namespace)
+    cells = namespace["cells"]
+    assert callable(cells) and cells(2) == 6

@@ -4,7 +4,9 @@ Written by us (no dataset is downloaded): the column names and Arrow types are
 the ones each dataset's parquet files carry (MMLU's `answer` is an int64 class
 index, ARC's `choices` a struct of two string lists, HellaSwag's `ind` an
 int32, TruthfulQA's targets structs with int32 labels, MBPP's `task_id` an
-int32), JSONL datasets as JSON objects a line, GPQA as its CSV. `hub_files`
+int32), JSONL datasets as JSON objects a line, GPQA as its CSV; LiveCodeBench
+one problem in each release file (test.jsonl .. test6.jsonl), private tests
+compressed as most of the dataset's are. `hub_files`
 gives the repo's files (path -> bytes) at the catalog's paths, for
 `support.hub_server.HubRepo`; the suites' tests can render cases from the
 same rows.
@@ -12,9 +14,12 @@ same rows.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
+import pickle
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +110,159 @@ _LCB_ROW = {
     "public_test_cases": json.dumps([{"input": "1 2\n", "output": "3\n", "testtype": "stdin"}]),
     "private_test_cases": json.dumps([{"input": "5 5\n", "output": "10\n", "testtype": "stdin"}]),
     "metadata": "{}",
+}
+
+
+def _lcb_private(tests: list[dict[str, str]]) -> str:
+    """Private tests as the dataset stores most of them: base64(zlib(pickle(JSON text)))."""
+    return base64.b64encode(zlib.compress(pickle.dumps(json.dumps(tests)))).decode()
+
+
+def _lcb(question_id: str, date: str, **row: Any) -> dict[str, Any]:
+    return {
+        "question_title": row.get("question_title", question_id),
+        "question_content": row["question_content"],
+        "platform": row.get("platform", "atcoder"),
+        "question_id": question_id,
+        "contest_id": row.get("contest_id", question_id.split("_")[0]),
+        "contest_date": date,
+        "starter_code": row.get("starter_code", ""),
+        "difficulty": row.get("difficulty", "easy"),
+        "public_test_cases": json.dumps(row["public"]),
+        "private_test_cases": row.get("private", ""),
+        "metadata": row.get("metadata", "{}"),
+    }
+
+
+def _stdin(given: str, printed: str) -> dict[str, str]:
+    return {"input": given, "output": printed, "testtype": "stdin"}
+
+
+def _call(given: str, returned: str) -> dict[str, str]:
+    return {"input": given, "output": returned, "testtype": "functional"}
+
+
+# The problems each later release file adds (test2.jsonl .. test6.jsonl), in release order:
+# call-based (LeetCode, with starter code and func_name) and stdin ones, public and private
+# tests, contest dates at midnight and later in the day.
+_LCB_LATER = [
+    _lcb(
+        "3001",
+        "2024-09-15T10:30:00",
+        question_title="add-two-numbers",
+        question_content="Return the sum of a and b.",
+        platform="leetcode",
+        contest_id="weekly-contest-400",
+        starter_code="class Solution:\n    def addTwo(self, a: int, b: int) -> int:\n        ",
+        difficulty="easy",
+        public=[_call("1\n2", "3")],
+        private=_lcb_private([_call("-4\n10", "6")]),
+        metadata=json.dumps({"func_name": "addTwo"}),
+    ),
+    _lcb(
+        "abc370_b",
+        "2024-10-01T00:00:00",
+        question_content="Read two integers and print the larger one.",
+        difficulty="medium",
+        public=[_stdin("3 9\n", "9\n")],
+        private=_lcb_private([_stdin("-1 -5\n", "-1\n"), _stdin("7 7\n", "7\n")]),
+    ),
+    _lcb(
+        "1990A",
+        "2024-11-05T14:35:00",
+        question_content="Read a word and print it reversed.",
+        platform="codeforces",
+        contest_id="1990",
+        difficulty="hard",
+        public=[_stdin("abc\n", "cba\n")],
+        private=_lcb_private([_stdin("level\n", "level\n")]),
+    ),
+    _lcb(
+        "3400",
+        "2025-01-10T00:00:00",
+        question_content="Return the list of numbers sorted in ascending order.",
+        platform="leetcode",
+        contest_id="weekly-contest-430",
+        starter_code="class Solution:\n"
+        "    def sortNums(self, nums: List[int]) -> List[int]:\n        ",
+        difficulty="medium",
+        public=[_call("[3, 1, 2]", "[1, 2, 3]")],
+        metadata=json.dumps({"func_name": "sortNums"}),
+    ),
+    _lcb(
+        "abc400_a",
+        "2025-04-05T12:00:00",
+        question_content="Read n and print the sum 1 + 2 + ... + n.",
+        difficulty="easy",
+        public=[_stdin("4\n", "10\n")],
+        private=_lcb_private([_stdin("100\n", "5050\n")]),
+    ),
+]
+
+_MBPP_ROWS = {
+    "test": [
+        {
+            "source_file": "Benchmark Questions Verification V2.ipynb",
+            "task_id": 11,
+            "prompt": "Write a python function to remove the first and last occurrence",
+            "code": "def remove_Occ(s, ch):\n    return s.replace(ch, '', 1)[::-1]"
+            ".replace(ch, '', 1)[::-1]",
+            "test_imports": [],
+            "test_list": ['assert remove_Occ("hello","l") == "heo"'],
+        },
+        {
+            "source_file": "Mike's Copy of Benchmark Questions Verification V2.ipynb",
+            "task_id": 17,
+            "prompt": "Write a function that returns the perimeter of a square given its side.",
+            "code": "def square_perimeter(a):\r\n  perimeter=4*a\r\n  return perimeter",
+            "test_imports": [],
+            "test_list": [
+                "assert square_perimeter(10)==40",
+                "assert square_perimeter(5)==20",
+                "assert square_perimeter(4)==16",
+            ],
+        },
+        {  # code opening with a statement, tests needing an import
+            "source_file": "Benchmark Questions Verification V2.ipynb",
+            "task_id": 139,
+            "prompt": "Write a function to find the circumference of a circle.",
+            "code": "PI = 3.1415\r\ndef circle_circumference(r):\r\n  return 2*PI*r",
+            "test_imports": ["import math"],
+            "test_list": [
+                "assert math.isclose(circle_circumference(10), 62.830000000000005, rel_tol=0.001)",
+                "assert math.isclose(circle_circumference(5), 31.415000000000003, rel_tol=0.001)",
+            ],
+        },
+    ],
+    "prompt": [
+        {
+            "source_file": "Benchmark Questions Verification V2.ipynb",
+            "task_id": 2,
+            "prompt": "Write a python function to remove the first and last occurrence",
+            "code": "def remove_Occ(s, ch):\n    return s.replace(ch, '', 1)[::-1]"
+            ".replace(ch, '', 1)[::-1]",
+            "test_imports": [],
+            "test_list": ['assert remove_Occ("hello","l") == "heo"'],
+        },
+        {
+            "source_file": "Benchmark Questions Verification V2.ipynb",
+            "task_id": 3,
+            "prompt": "Write a python function to identify non-prime numbers.",
+            "code": "import math\r\ndef is_not_prime(n):\r\n    return any(n % i == 0 for i in "
+            "range(2, int(math.sqrt(n)) + 1))",
+            "test_imports": [],
+            "test_list": ["assert is_not_prime(2) == False", "assert is_not_prime(10) == True"],
+        },
+        {
+            "source_file": "Benchmark Questions Verification V2.ipynb",
+            "task_id": 4,
+            "prompt": "Write a function to find the n largest integers from a given list.",
+            "code": "import heapq as hq\r\ndef heap_queue_largest(nums,n):\r\n  return "
+            "hq.nlargest(n, nums)",
+            "test_imports": [],
+            "test_list": ["assert heap_queue_largest([25, 35, 22, 85], 2) == [85, 35]"],
+        },
+    ],
 }
 
 # name -> split -> (rows, Arrow schema or None for JSONL/CSV files)
@@ -200,7 +358,16 @@ SAMPLES: dict[str, dict[str, tuple[list[dict[str, Any]], pa.Schema | None]]] = {
                     "subject": "Prealgebra",
                     "level": 1,
                     "unique_id": "test/prealgebra/1.json",
-                }
+                },
+                {
+                    "problem": "If $2x = 1$, what is $x$? Express your answer as a common "
+                    "fraction.",
+                    "solution": "Dividing by 2, $x = \\boxed{\\frac{1}{2}}$.",
+                    "answer": "\\frac{1}{2}",
+                    "subject": "Algebra",
+                    "level": 2,
+                    "unique_id": "test/algebra/2.json",
+                },
             ],
             None,
         )
@@ -277,29 +444,38 @@ SAMPLES: dict[str, dict[str, tuple[list[dict[str, Any]], pa.Schema | None]]] = {
                         "length_constraints:number_words",
                     ],
                     "kwargs": [{}, {"relation": "at least", "num_words": 300}],
-                }
+                },
+                {
+                    "key": 1001,
+                    "prompt": "Describe a quiet park in all lowercase letters.",
+                    "instruction_id_list": ["change_case:english_lowercase"],
+                    "kwargs": [{}],
+                },
+                {
+                    "key": 1005,
+                    "prompt": "Give a title in double angular brackets, then exactly 2 "
+                    "markdown bullet points about parks, and end with 'Is there anything "
+                    "else I can help with?'.",
+                    "instruction_id_list": [
+                        "detectable_format:title",
+                        "detectable_format:number_bullet_lists",
+                        "startend:end_checker",
+                    ],
+                    "kwargs": [
+                        {},
+                        {"num_bullets": 2},
+                        {"end_phrase": "Is there anything else I can help with?"},
+                    ],
+                },
             ],
             None,
         )
     },
-    "mbpp": {
-        split: (
-            [
-                {
-                    "source_file": "Benchmark Questions Verification V2.ipynb",
-                    "task_id": 2 if split == "prompt" else 11,
-                    "prompt": "Write a python function to remove the first and last occurrence",
-                    "code": "def remove_Occ(s, ch):\n    return s.replace(ch, '', 1)[::-1]"
-                    ".replace(ch, '', 1)[::-1]",
-                    "test_imports": [],
-                    "test_list": ['assert remove_Occ("hello","l") == "heo"'],
-                }
-            ],
-            _MBPP,
-        )
-        for split in ("test", "prompt")
+    "mbpp": {split: (rows, _MBPP) for split, rows in _MBPP_ROWS.items()},
+    "livecodebench": {
+        "test": ([_LCB_ROW], None),
+        **{f"test{n}": ([row], None) for n, row in enumerate(_LCB_LATER, 2)},
     },
-    "livecodebench": {"test": ([_LCB_ROW], None)},
 }
 
 

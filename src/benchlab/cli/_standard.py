@@ -55,7 +55,12 @@ ModeOpt = Annotated[
     ),
 ]
 ReleaseOpt = Annotated[
-    str | None, typer.Option(help="livecodebench: the release (v1 .. v6; default v6).")
+    str | None,
+    typer.Option(
+        help="livecodebench: the dataset's version tag: release_v1 .. release_v6 (default "
+        "release_v6) or release_latest, every problem up to that release; vN, only the "
+        "problems release N added; vA_vB, those releases A to B added (e.g. v4_v6)."
+    ),
 ]
 SinceOpt = Annotated[
     str | None, typer.Option(help="livecodebench: problems from contests on or after DATE.")

@@ -9,7 +9,8 @@ checked against. Revisions are the commits the reference harnesses pin
 ARC, HellaSwag, TruthfulQA, IFEval and MBPP; the commit other harnesses pin
 for MATH-500), so a result names the exact bytes; `main` where no pin is
 known (GPQA, which inspect_evals reads from a CSV elsewhere, and
-LiveCodeBench, whose releases are files: v6 is test.jsonl .. test6.jsonl).
+LiveCodeBench, whose releases are files: each file is a split here,
+`test` .. `test6`, and release_v6 reads test.jsonl .. test6.jsonl).
 `--revision` overrides the pin, and the provenance records the commit read.
 
 Several suites may share one dataset (TruthfulQA MC1 and MC2): the files are
@@ -225,7 +226,8 @@ _SPECS = [
         "livecodebench",
         "livecodebench/code_generation_lite",
         "release_v6",
-        {"test": "test*.jsonl"},
+        # One split per release file: a release reads its files, and no others.
+        {"test": "test.jsonl", **{f"test{n}": f"test{n}.jsonl" for n in range(2, 7)}},
         "main",
         {
             "question_title": STR,

@@ -25,6 +25,10 @@ def code_blocks(text: str) -> list[tuple[str, str]]:
 def extract_completion(output: str, prompt: str, entry_point: str | None = None) -> str:
     """The text to append to `prompt` so that the program holds the model's function."""
     code = _pick_code(output, entry_point)
+    if not prompt.strip():
+        # Nothing to complete (MBPP's cases): the answer is the whole program, kept flush left
+        # even when it opens with a statement (`R = 3`) rather than a `def`.
+        return _without_prose(code) + "\n"
     for needle in (prompt, prompt.strip()):
         if needle.strip() and needle in code:
             # The model repeated the prompt (the oracle does; so do completion models).
