@@ -47,6 +47,7 @@ BUILTINS: dict[str, str] = {
     "stance": "benchlab.scorers.stance:stance",
     "semantic": "benchlab.scorers.semantic:semantic",
     "ifeval": "benchlab.scorers.ifeval.scorer:ifeval",
+    "gsm8k": "benchlab.scorers.gsm8k:gsm8k",
 }
 
 # Factories resolved so far, and those registered at run time (`register`: a notebook, a test).
