@@ -48,6 +48,7 @@ BUILTINS: dict[str, str] = {
     "semantic": "benchlab.scorers.semantic:semantic",
     "ifeval": "benchlab.scorers.ifeval.scorer:ifeval",
     "gsm8k": "benchlab.scorers.gsm8k:gsm8k",
+    "mmlu_pro": "benchlab.scorers.mmlu_pro:mmlu_pro",
 }
 
 # Factories resolved so far, and those registered at run time (`register`: a notebook, a test).
