@@ -135,6 +135,8 @@ _lm_eval_fragments = st.sampled_from(
         "Answer: ",
         ") Paris",
         "I think",
+        "</s>",
+        "</",
     ]
 )
 _lm_eval_noise = st.lists(_lm_eval_fragments, max_size=8).map("".join)

@@ -5,8 +5,8 @@ commits to anywhere in it. The published MMLU-style figures are not graded
 that way, and a figure meant to sit next to theirs must be read their way:
 
 - lm-evaluation-harness, `tasks/mmlu/generative` (`parse: lm-eval`): the
-  reply is the model's text up to its first newline (generation stops at
-  "\\n"); its filters keep that first line, stripped; `exact_match` with
+  reply is the model's text up to its first newline or "</s>" (the task's
+  stop sequences); its filters keep that first line, stripped; `exact_match` with
   `ignore_case` and `ignore_punctuation` compares it with the letter. So "B",
   "(b)", "**B**." and "'B'" are B; "B) Paris" and "The answer is B" are no
   answer at all.
@@ -45,7 +45,7 @@ def _exact_match_form(text: str) -> str:
 
 def extract_lm_eval(text: str, letters: str) -> tuple[str | None, str]:
     """The letter lm-eval's mmlu generative grading sees in `text`, and what it compared."""
-    first_line = text.split("\n", 1)[0].strip()
+    first_line = text.split("</s>", 1)[0].split("\n", 1)[0].strip()
     seen = _exact_match_form(first_line)
     for letter in letters:
         if seen == letter.lower():
