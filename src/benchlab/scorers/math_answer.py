@@ -31,23 +31,12 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from math_verify import ExprExtractionConfig, LatexExtractionConfig, parse, verify
-
 from benchlab.domain import Case
 from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
 from benchlab.scorers.normalize import as_text, preview
 
-__all__ = [
-    "GOLD_EXTRACTION",
-    "PREDICTION_EXTRACTION",
-    "MathScorer",
-    "gold_text",
-    "math_answer",
-    "timeouts",
-]
+__all__ = ["MathScorer", "gold_text", "math_answer", "timeouts"]
 
-GOLD_EXTRACTION = (LatexExtractionConfig(), ExprExtractionConfig())
-PREDICTION_EXTRACTION = (LatexExtractionConfig(boxed_match_priority=0), ExprExtractionConfig())
 _DEFAULT_TIMEOUT = 5  # math-verify's own default for parse and verify
 
 
@@ -73,10 +62,23 @@ def _shown(parsed: list[Any]) -> str | None:
 class MathScorer:
     """Pass when math-verify finds the reply's answer equal to the gold."""
 
-    __slots__ = ("_golds", "name")
+    __slots__ = ("_gold_config", "_golds", "_library", "_prediction_config", "name")
 
     def __init__(self) -> None:
+        # Imported here, not with the module: math-verify loads sympy (seconds), which
+        # only a run that grades with it should pay for, not a look-up of scorer names.
+        import math_verify
+
         self.name = "math"
+        self._library: Any = math_verify
+        self._gold_config = (
+            math_verify.LatexExtractionConfig(),
+            math_verify.ExprExtractionConfig(),
+        )
+        self._prediction_config = (
+            math_verify.LatexExtractionConfig(boxed_match_priority=0),
+            math_verify.ExprExtractionConfig(),
+        )
         self._golds: dict[str, list[Any]] = {}
 
     def gold(self, case: Case, seconds: int | None) -> list[Any]:
@@ -90,7 +92,7 @@ class MathScorer:
             )
         parsed = self._golds.get(raw)
         if parsed is None:
-            parsed = parse(gold_text(raw), GOLD_EXTRACTION, parsing_timeout=seconds)
+            parsed = self._library.parse(gold_text(raw), self._gold_config, parsing_timeout=seconds)
             if not parsed:
                 raise ValueError(f"case {case.id!r}: math-verify cannot read the answer {raw!r}")
             if len(self._golds) > 4096:
@@ -102,12 +104,14 @@ class MathScorer:
         seconds = timeouts()
         gold = self.gold(case, seconds)
         want = preview(case.expected, 40)
-        predicted = parse(as_text(answer.output), PREDICTION_EXTRACTION, parsing_timeout=seconds)
+        predicted = self._library.parse(
+            as_text(answer.output), self._prediction_config, parsing_timeout=seconds
+        )
         found = _shown(predicted)
         details = {"extracted": found, "gold": _shown(gold)}
         if not predicted:
             return ScoreResult(0.0, False, f"expected {want}, no answer found", details)
-        ok = bool(verify(gold, predicted, timeout_seconds=seconds))
+        ok = bool(self._library.verify(gold, predicted, timeout_seconds=seconds))
         shown = "an expression" if found is None else preview(found, 40)
         return ScoreResult(
             1.0 if ok else 0.0,
