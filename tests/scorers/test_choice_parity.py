@@ -309,3 +309,23 @@ def test_no_answer_is_said_and_the_option_is_checked() -> None:
         build_scorer(ScorerSpec(name="choice", options={"parse": "lm_eval"}))
     scorer = build_scorer(ScorerSpec(name="choice", options={"parse": "lm-eval"}))
     assert run(scorer, "B", "(b).").passed is True
+
+
+@pytest.mark.parametrize(
+    ("parse", "reference"),
+    [
+        ("benchlab", "{x}"),
+        ("benchlab", "ANSWER: {x}"),
+        ("lm-eval", "{x}"),
+        ("inspect", "ANSWER: {x}"),
+    ],
+)
+def test_the_oracle_reply_each_reading_needs(parse: str, reference: str) -> None:
+    """What a suite puts in `Case.reference` so the oracle scores 100% under each reading."""
+    scorer = choice(choices="ABCDEFGHIJ", parse=parse)
+    for letter in "ABCDEFGHIJ":
+        assert run(scorer, letter, reference.format(x=letter)).passed is True
+    if parse == "lm-eval":
+        assert run(scorer, "B", "ANSWER: B").passed is False
+    if parse == "inspect":
+        assert run(scorer, "B", "B").passed is False
