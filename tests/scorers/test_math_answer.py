@@ -8,6 +8,8 @@ extraction, boxed answers first, then `verify(gold, prediction)`.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -170,3 +172,23 @@ def test_works_in_an_event_loop_and_off_the_main_thread() -> None:
 
 def test_built_by_name() -> None:
     assert build_scorer(ScorerSpec(name="math", options={})).name == "math"
+
+
+def test_without_the_extra_building_says_what_to_install() -> None:
+    """A plain install has no math-verify (it is the `math` extra): one clear error."""
+    code = (
+        "import sys\n"
+        "sys.modules['math_verify'] = None  # as if not installed: importing it fails\n"
+        "from benchlab.domain import ScorerSpec\n"
+        "from benchlab.errors import ConfigError\n"
+        "from benchlab.scorers import build_scorer\n"
+        "try:\n"
+        "    build_scorer(ScorerSpec(name='math'))\n"
+        "except ConfigError as exc:\n"
+        "    print(exc)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert "scorer 'math'" in out.stdout
+    assert "pip install 'benchlab[math]'" in out.stdout

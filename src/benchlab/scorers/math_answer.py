@@ -16,6 +16,8 @@ way its README and lighteval do, and compares nothing itself:
 
 A reply from which nothing can be extracted fails ("no answer found"). A gold
 the library cannot read is the case's error, not the model's failure.
+The library comes with the `math` extra (`pip install 'benchlab[math]'`: it
+brings sympy); without it, building the scorer says so.
 
 Time-outs: math-verify bounds each parse and comparison with `signal.alarm`
 (5 s by default), which works only in the main thread. Called there (the
@@ -67,7 +69,12 @@ class MathScorer:
     def __init__(self) -> None:
         # Imported here, not with the module: math-verify loads sympy (seconds), which
         # only a run that grades with it should pay for, not a look-up of scorer names.
-        import math_verify
+        try:
+            import math_verify
+        except ImportError as exc:
+            raise ValueError(
+                "it grades with math-verify, which is not installed: pip install 'benchlab[math]'"
+            ) from exc
 
         self.name = "math"
         self._library: Any = math_verify
