@@ -16,6 +16,11 @@ evidence is ambiguous:
 
 A model that merely lists all options therefore scores no choice rather than
 "A".
+
+Option `parse` reads replies as a reference harness does instead, for figures
+that must compare with theirs: "lm-eval" (lm-evaluation-harness's mmlu
+generative grading) or "inspect" (inspect_ai's "ANSWER: X"); see
+`choice_parsers`.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ from typing import Any
 
 from benchlab.domain import Case
 from benchlab.scorers.base import Answer, ScoreContext, ScoreResult
-from benchlab.scorers.normalize import as_text, normalize_text, preview
+from benchlab.scorers.choice_parsers import PARSERS, extract_inspect, extract_lm_eval
+from benchlab.scorers.normalize import as_text, normalize_text, preview, require_choice
 
 DEFAULT_CHOICES = "ABCD"
 # What may wrap a letter: spaces, markdown emphasis, brackets, quotes, math mode.
@@ -219,12 +225,13 @@ _STRIP = " \t\r\n()[]{}*_.:"
 class ChoiceScorer:
     """Pass when the extracted letter equals the expected one."""
 
-    __slots__ = ("_letters", "_options", "name")
+    __slots__ = ("_letters", "_options", "_parse", "name")
 
-    def __init__(self, letters: str, options: list[str] | None) -> None:
+    def __init__(self, letters: str, options: list[str] | None, parse: str = "benchlab") -> None:
         self.name = "choice"
         self._letters = letters
         self._options = options
+        self._parse = parse
 
     def expected_letter(self, case: Case) -> str:
         """The case's correct letter from a letter, a 0-based index or the correct option's text."""
@@ -267,8 +274,23 @@ class ChoiceScorer:
             f"case {case.id!r}: expected {preview(raw)} is not one of the choices {letters}{where}"
         )
 
+    def _reference(self, want: str, text: str) -> ScoreResult:
+        """A verdict read the way a reference harness reads replies (`parse` option)."""
+        reader = extract_lm_eval if self._parse == "lm-eval" else extract_inspect
+        letter, read = reader(text, self._letters)
+        if letter is None:
+            return ScoreResult(
+                0.0, False, f"expected {want}, no answer found ({self._parse} read {preview(read)})"
+            )
+        ok = letter == want
+        return ScoreResult(
+            1.0 if ok else 0.0, ok, f"expected {want}, found {letter} (as {self._parse} reads it)"
+        )
+
     async def score(self, case: Case, answer: Answer, ctx: ScoreContext) -> ScoreResult:
         want = self.expected_letter(case)
+        if self._parse != "benchlab":
+            return self._reference(want, as_text(answer.output))
         got = extract_choice(as_text(answer.output), self._letters)
         if got.letter is None:
             detail = f" ({', '.join(got.candidates)})" if got.candidates else ""
@@ -279,11 +301,13 @@ class ChoiceScorer:
         )
 
 
-def choice(*, choices: Any = None, options: Any = None) -> ChoiceScorer:
+def choice(*, choices: Any = None, options: Any = None, parse: Any = "benchlab") -> ChoiceScorer:
     """`options` lists the option texts in order, so `expected` may be the correct text.
 
     Without `choices`, the letters are A-D, or as many as there are options.
+    `parse`: "benchlab" (default), "lm-eval" or "inspect" (see the module's docstring).
     """
+    reader = require_choice("parse", parse, PARSERS)
     opts: list[str] | None = None
     if options is not None:
         if not isinstance(options, list) or not all(isinstance(o, str) for o in options):
@@ -300,4 +324,4 @@ def choice(*, choices: Any = None, options: Any = None) -> ChoiceScorer:
                 f"option 'options' has {len(opts)} entries but choices {letters} "
                 f"only {len(letters)} letters"
             )
-    return ChoiceScorer(letters, opts)
+    return ChoiceScorer(letters, opts, reader)

@@ -49,6 +49,9 @@ BUILTINS: dict[str, str] = {
     "ifeval": "benchlab.scorers.ifeval.scorer:ifeval",
     "loglikelihood": "benchlab.scorers.loglikelihood:loglikelihood",
     "mc2": "benchlab.scorers.mc2:mc2",
+    "gsm8k": "benchlab.scorers.gsm8k:gsm8k",
+    "mmlu_pro": "benchlab.scorers.mmlu_pro:mmlu_pro",
+    "math": "benchlab.scorers.math_answer:math_answer",
 }
 
 # Factories resolved so far, and those registered at run time (`register`: a notebook, a test).
