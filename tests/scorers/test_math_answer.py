@@ -191,4 +191,4 @@ def test_without_the_extra_building_says_what_to_install() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert "scorer 'math'" in out.stdout
-    assert "pip install 'benchlab[math]'" in out.stdout
+    assert "pip install 'math-verify[antlr4_13_2]'" in out.stdout

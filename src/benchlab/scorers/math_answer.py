@@ -16,8 +16,8 @@ way its README and lighteval do, and compares nothing itself:
 
 A reply from which nothing can be extracted fails ("no answer found"). A gold
 the library cannot read is the case's error, not the model's failure.
-The library comes with the `math` extra (`pip install 'benchlab[math]'`: it
-brings sympy); without it, building the scorer says so.
+The library is a dependency of benchlab (it brings sympy); an install that
+left it out gets one line naming it when the scorer is built.
 
 Time-outs: math-verify bounds each parse and comparison with `signal.alarm`
 (5 s by default), which works only in the main thread. Called there (the
@@ -73,7 +73,7 @@ class MathScorer:
             import math_verify
         except ImportError as exc:
             raise ValueError(
-                "it grades with math-verify, which is not installed: pip install 'benchlab[math]'"
+                "it grades with math-verify, which is not installed: pip install 'math-verify[antlr4_13_2]'"
             ) from exc
 
         self.name = "math"

@@ -27,7 +27,9 @@ def test_first_use_pulls_then_the_local_copy_serves_offline(tmp_path: Path) -> N
     summary = json.loads(again.stdout)
     assert summary["models"][0]["pass_rate"] == 1.0
     header = _suite_header(db, summary["run_id"])
-    dataset = header["metadata"]["dataset"]
+    metadata = header["metadata"]
+    assert isinstance(metadata, dict)
+    dataset = metadata["dataset"]
     assert dataset["revision"] == CATALOG["arc-challenge"].revision
     assert dataset["source"] == "hub" and dataset["dataset"] == "allenai/ai2_arc"
 

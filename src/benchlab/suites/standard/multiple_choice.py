@@ -5,10 +5,14 @@ differ in how the dataset stores those and in the reference prompt. Two
 modes:
 
 - generate (default): the model reads the question with lettered options
-  and answers; the `choice` scorer reads the letter it commits to. MMLU uses
-  lm-eval's `mmlu_generative` prompt and stop sequences (description, then
-  "question\\nA. ...\\nAnswer:", shots from the subject's dev split in order);
-  the others the same lettered shape with shots drawn from their train split.
+  and answers; the `choice` scorer reads the letter it commits to. MMLU is
+  lm-eval's `mmlu_generative` throughout: its prompt and stop sequences
+  (description, then "question\\nA. ...\\nAnswer:", shots from the subject's
+  dev split in order) and its grading (`parse: lm-eval`: the first line, as
+  a letter), so the figure is the one lm-eval reports for the same replies.
+  GPQA asks for a last line "ANSWER: X" and reads it as inspect does; ARC,
+  HellaSwag and TruthfulQA MC1 (no generative reference) use the lettered
+  shape with shots from their train split and benchlab's careful reading.
 - loglikelihood (`--mode loglikelihood`): no generation; each option is a
   continuation of lm-eval's context for that task (MMLU's letters, ARC's and
   HellaSwag's option texts, TruthfulQA's answers after its QA primer), and the
@@ -123,8 +127,13 @@ def _header(
     )
 
 
-def _choice_scorer(n_options: int) -> ScorerSpec:
-    return ScorerSpec(name="choice", options={"choices": LETTERS[:n_options]})
+def _choice_scorer(n_options: int, parse: str | None = None) -> ScorerSpec:
+    """`choice` over the suite's letters; `parse` names a reference's reading (lm-eval's
+    first-line match for MMLU, inspect's `ANSWER: X` for GPQA), else benchlab's own."""
+    options: dict[str, Any] = {"choices": LETTERS[:n_options]}
+    if parse is not None:
+        options["parse"] = parse
+    return ScorerSpec(name="choice", options=options)
 
 
 def _ll_scorer(metric: str) -> ScorerSpec:
@@ -197,7 +206,7 @@ def mmlu(load: Loader, options: StandardOptions, family: Family) -> Built:
                     )
                     yield _ll_case(q, as_text(turns), [" " + L for L in LETTERS[:4]])
 
-    scorer = _choice_scorer(4) if generate else _ll_scorer("acc")
+    scorer = _choice_scorer(4, parse="lm-eval") if generate else _ll_scorer("acc")
     header = _header(
         family,
         options,
@@ -490,7 +499,7 @@ def gpqa(load: Loader, options: StandardOptions, family: Family) -> Built:
     header = SuiteHeader(
         name=family.name,
         description=family.description,
-        scorers=[_choice_scorer(4)],
+        scorers=[_choice_scorer(4, parse="inspect")],
         params=GenerationParams(temperature=0.0),
         metadata={
             "kind": "multiple_choice",
