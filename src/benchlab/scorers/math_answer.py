@@ -73,7 +73,8 @@ class MathScorer:
             import math_verify
         except ImportError as exc:
             raise ValueError(
-                "it grades with math-verify, which is not installed: pip install 'math-verify[antlr4_13_2]'"
+                "it grades with math-verify, which is not installed: "
+                "pip install 'math-verify[antlr4_13_2]'"
             ) from exc
 
         self.name = "math"
