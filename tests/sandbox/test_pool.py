@@ -337,3 +337,51 @@ def test_in_flight_is_at_least_workers_and_at_most_64() -> None:
     assert LocalExecutor(workers=2).in_flight == 8
     assert LocalExecutor(workers=4, in_flight=2).in_flight == 4
     assert LocalExecutor(workers=3, in_flight=500).in_flight == 64
+
+
+def test_one_checker_judges_job_after_job_until_a_job_leaves_it_in_doubt() -> None:
+    """The tests run in the worker's checker, kept while jobs end cleanly, fresh after a
+    broken wire; a timer or a folder the tests left does not reach the next job's tests."""
+    code = "def f():\n    return 1\n"
+    pid = "import os\nprint(os.getpid(), os.getcwd())\nassert f() == 1\n"
+    alarm = "import os, signal\nsignal.alarm(1)\nos.chdir('/')\nassert f() == 1\n"
+    slow = "def f():\n    import time\n    time.sleep(1.5)\n    return 1\n"
+    exits = "import os\nos._exit(0)\n"
+    with LocalExecutor(workers=1, in_flight=1) as executor:
+        first, armed, waited, second, broken, third = executor.run_many(
+            [
+                Job.python(code, check=pid, limits=FAST),
+                Job.python(code, check=alarm, limits=FAST),
+                Job.python(slow, check="assert f() == 1\n", limits=FAST),  # the alarm's time
+                Job.python(code, check=pid, limits=FAST),
+                Job.python(exits, check="assert f() == 1\n", limits=FAST),
+                Job.python(code, check=pid, limits=FAST),
+            ]
+        )
+    assert [r.outcome for r in (first, armed, waited, second, broken, third)] == [
+        "passed",
+        "passed",
+        "passed",
+        "passed",
+        "failed",
+        "passed",
+    ], [r.stderr for r in (armed, waited)]
+    assert first.stdout == second.stdout  # the same checker, back in its own folder
+    assert first.stdout.split()[0] != third.stdout.split()[0]  # retired after the broken wire
+
+
+def test_tests_that_leave_a_thread_get_a_fresh_checker_next() -> None:
+    """A thread of the tests could write to the next job's descriptors: its checker goes."""
+    code = "def f():\n    return 1\n"
+    pid = "import os\nprint(os.getpid())\nassert f() == 1\n"
+    thread = (
+        "import os, threading, time\nprint(os.getpid())\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+        "assert f() == 1\n"
+    )
+    with LocalExecutor(workers=1, in_flight=1) as executor:
+        left, after = executor.run_many(
+            [Job.python(code, check=thread, limits=FAST), Job.python(code, check=pid, limits=FAST)]
+        )
+    assert (left.outcome, after.outcome) == ("passed", "passed")
+    assert left.stdout != after.stdout

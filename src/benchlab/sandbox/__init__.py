@@ -13,12 +13,13 @@ The adversary is the model's program: it runs with everything Python offers
 earn, or to reach outside its job.
 
 How a pass is decided. A Python job with tests (`Job.python(code, check=...)`)
-runs in two processes (see _checker.py). The checker forks the program,
+runs in two processes (see _checker.py). The fork server forks the program,
 which is confined (rlimits, Landlock, seccomp, its own uid), loads the code
-and then only answers questions; after that fork the checker reads the
-tests from the server's input, so the tests never exist in the program's
-memory nor in the server that forks later programs (a later sample of the
-same problem cannot find them either). The checker runs the tests in its own
+and then only answers questions, and hands the wire to it to the server's
+checker (forked once, before any job, and kept from job to job); only then
+does the checker read the tests from the server's input, so the tests never
+exist in the program's memory nor in the server that forks later programs (a
+later sample of the same problem cannot find them either). The checker runs the tests in its own
 interpreter: each global name of the program is a `Remote` proxy, using it
 is a request over a pipe, and only plain data comes back as the checker's
 own copy (see _rpc.py). The verdict is the checker's alone, on a status pipe

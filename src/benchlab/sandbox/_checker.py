@@ -1,14 +1,22 @@
 """The checker: the one process whose word makes a program pass.
 
-For a Python job with tests, the fork server forks this checker instead of
-the program. The checker forks the program (confined as every program is,
-see _child.py) and only then reads the tests, straight from the server's
-input, so neither the program nor the server that forks later programs ever
-holds them. It runs the tests itself, in its own process, with every name of
-the program standing for a `Remote` (see _rpc.py), and reports on the
-server's status pipe, which the program never had: `passed` only when the
-tests ran to their end, no exception left them, and the program answered
-every question it was asked.
+Each fork server forks one checker before it runs any job, and keeps it for
+job after job (one fork, one exit and one warm-up less per program than a
+checker per job). For a Python job with tests, the server forks the program
+(confined as every program is, see _child.py), then hands the checker the
+wire to it; only then does the checker read the tests, straight from the
+server's input, so neither the program nor the server that forks later
+programs ever holds them. The checker runs the tests itself, in its own
+process, with every name of the program standing for a `Remote` (see
+_rpc.py), and gives its verdict on a pipe the program never had: `passed`
+only when the tests ran to their end, no exception left them, and the
+program answered every question it was asked.
+
+The checker never runs a program's code, and a program never gets a
+descriptor of it, its memory (it is not dumpable) or, under a uid of its
+own, a way to signal it; a job that left it in doubt (a broken wire, a
+timeout, an exception of its own) retires it, and the server forks a fresh
+one for the next job.
 
 Standard library only, imported by path inside the sandbox.
 """
@@ -32,6 +40,13 @@ else:  # imported by path by the fork server, whose sys.path holds this folder t
 
 _PR_SET_DUMPABLE = 4
 _PR_SET_PDEATHSIG = 1
+_TIMERS = (
+    (signal.ITIMER_REAL, signal.SIGALRM),
+    (signal.ITIMER_VIRTUAL, signal.SIGVTALRM),
+    (signal.ITIMER_PROF, signal.SIGPROF),
+)
+_COMPILED: dict[str, Any] = {}  # the tests' text -> code object, most recently used last
+_KEEP_COMPILED = 64
 READ_MARK = "read;"  # written once the tests are read: the server's input is in step again
 
 
@@ -121,85 +136,159 @@ class Remote:
         return f"<the program's object #{self._handle}>"
 
 
-def run(
-    req: dict[str, Any], fds: tuple[int, int, int, int, int | None], ctx: dict[str, Any]
-) -> None:
-    """In the checker (forked by the server): fork the program, read the tests, judge."""
-    stdin_fd, out_fd, err_fd, status_fd, ruleset = fds
+def serve(sock_fd: int, ctx: dict[str, Any]) -> None:
+    """The checker's life (forked by the server before any job): judge one job after another.
+
+    Each job arrives on `sock_fd` as a small header with the descriptors it
+    needs (the wire to the program, the job's output pipes, the verdict
+    pipe); its tests are read from the server's input only then, after the
+    server forked the program, which therefore never holds them. Between jobs
+    the checker holds no job's descriptor and writes nowhere.
+    """
+    import json
+    import socket
+
     libc = ctx["libc"]
     os.setsid()
     libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)  # no same-uid ptrace or /proc/PID/mem of this one
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    requests_r, requests_w = os.pipe()
-    replies_r, replies_w = os.pipe()
-    program_status_r, program_status_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the program; it never sees the tests, which are not read yet
-        try:
-            rpc = {_rpc.REQUEST_FD: requests_r, _rpc.REPLY_FD: replies_w}
-            _child.enter(req, (stdin_fd, out_fd, err_fd, program_status_w, ruleset), ctx, rpc)
-            _child.run_python(req["code"], serve=True)
-        finally:
-            os._exit(_child.EXIT_SETUP)
-    # The program keeps SIGPIPE as a normal program has it (the server's default); the
-    # checker must not die of it when it asks a program that has just exited: the write then
-    # fails with BrokenPipeError, which `Connection.ask` reads as the program's end (a fail).
+    # The checker must not die of SIGPIPE when it asks a program that has just exited: the
+    # write then fails with BrokenPipeError, which `Connection.ask` reads as the program's end.
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    for fd in (requests_r, replies_w, program_status_w, stdin_fd):
-        os.close(fd)
-    if ruleset is not None:
-        os.close(ruleset)
-    frame = _child_frame()  # the tests, from the server's input
-    os.write(status_fd, READ_MARK.encode())
-    # From here on nothing the tests do may reach the server's pipes: what they print is the
-    # job's output, and they read nothing (the server's input holds the next job).
-    null = os.open(os.devnull, os.O_RDONLY)
-    for target, fd in ((0, null), (1, out_fd), (2, err_fd)):
-        os.dup2(fd, target)
-    for fd in (null, out_fd, err_fd):
-        if fd > 2:
-            os.close(fd)
-    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (the process ends with them)
+    null = os.open(os.devnull, os.O_RDWR)
+    log = os.dup(2)  # the server's log, for the checker's own failures between jobs
+    source = os.dup(0)  # the server's input, where each job's tests come: never the tests'
+    os.dup2(null, 0)
+    os.dup2(null, 1)  # never the server's reply pipe
+    keep = sorted({0, 1, 2, sock_fd, null, log, source})
+    first = 0
+    for fd in keep:
+        if first < fd:
+            os.closerange(first, fd)
+        first = fd + 1
+    os.closerange(first, 1024)
+    sock = socket.socket(fileno=sock_fd)
+    home, path = os.getcwd(), list(sys.path)
+    while True:
+        try:
+            data, fds, _, _ = socket.recv_fds(sock, 1 << 16, 8)
+        except OSError:
+            os._exit(0)
+        if not data:  # the server is gone
+            os._exit(0)
+        if len(fds) != 5:
+            os.write(log, b"checker: a job came without its descriptors\n")
+            os._exit(_child.EXIT_SETUP)
+        try:
+            judge(json.loads(data), fds, source, ctx)
+        finally:
+            for fd in fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            os.dup2(null, 1)
+            os.dup2(log, 2)
+        if not _reset(home, path):
+            os._exit(0)  # the tests left a thread behind: the next job gets a fresh checker
+
+
+def _reset(home: str, path: list[str]) -> bool:
+    """Undo what tests commonly change in their process; False if that cannot be undone.
+
+    A timer the tests armed must not go off in a later job's, a folder they
+    entered or an import path they added must not outlive them, and a thread
+    they started could write to a later job's descriptors (the numbers are
+    reused): a checker left with one is not kept.
+    """
+    signal.alarm(0)
+    for timer, signum in _TIMERS:
+        signal.setitimer(timer, 0)
+        signal.signal(signum, signal.SIG_DFL)
+    with contextlib.suppress(OSError):
+        os.chdir(home)
+    sys.path[:] = path
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() <= 1
+
+
+def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any]) -> None:
+    """One job: read its tests, run them against the program, write the verdict.
+
+    The verdict pipe carries READ_MARK once the tests are read (the server's
+    input is in step again), then `outcome;why the wire broke` (empty when it
+    held). Output pipes are closed before the verdict is written: once the
+    verdict pipe ends, nothing of this job is left to read.
+    """
+    requests, replies, out_fd, err_fd, verdict_fd = fds
+    frame = _child_frame(source)  # the tests, from the server's input
+    os.write(verdict_fd, READ_MARK.encode())
+    # Nothing the tests do may reach the server's pipes: what they print is the job's
+    # output, and they read nothing (fd 0 is /dev/null: the server's input holds the next job).
+    os.dup2(out_fd, 1)
+    os.dup2(err_fd, 2)
+    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (replaced at the next job)
     sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-    _limit(req["limits"], ctx)
-    conn = Connection(requests_w, replies_r)
-    outcome = _judge(frame, conn)
-    os.close(requests_w)  # the program's loop ends on end of input
-    program = _finish(pid, program_status_r)
-    if conn.broken and program:
-        outcome = program  # the program said why it stopped answering: a failure of its own kind
-    elif conn.broken:
-        sys.stderr.write(f"{conn.broken}\n")
-    if program == "setup_error":
-        outcome = "setup_error"
+    _limit(job.get("memory"), ctx)
+    conn = Connection(requests, replies)
+    try:
+        outcome = _judge(frame, conn)
+    finally:
+        _unlimit()
+    os.close(requests)  # the program's loop ends on end of input
+    fds[0] = -1  # not closed twice by `serve` (the number may be reused by then)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    os.write(status_fd, outcome.encode())
-    os._exit(0 if outcome == "passed" else 1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
+    os.write(verdict_fd, f"{outcome};{conn.broken}".encode(errors="replace"))
 
 
-def _limit(limits: dict[str, Any], ctx: dict[str, Any]) -> None:
-    """CPU and memory caps as the program has: answers it sends are bounded, not its copies."""
+def _limit(memory: int | None, ctx: dict[str, Any]) -> None:
+    """A memory cap as the program has, for this job: answers it sends are bounded, not its copies.
+
+    Only the soft limit moves (the hard one could not come back up); the
+    wall-clock deadline, which the server keeps, bounds the checker's time.
+    """
     import resource
 
-    cpu = int(limits["cpu"])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    if limits.get("memory"):
-        cap = int(limits["memory"]) + ctx["base_vm"]
-        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
+    if memory:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        cap = int(memory) + ctx["vm_bytes"]()
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
 
 
-def _child_frame() -> str:
-    frame = _rpc.read_frame(0)
+def _unlimit() -> None:
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (hard, hard))
+
+
+def _child_frame(source: int) -> str:
+    frame = _rpc.read_frame(source)
     if frame is None:
         os._exit(_child.EXIT_SETUP)
     return str(frame["check"])
 
 
+def _compiled(check: str) -> Any:
+    """The tests' code object, compiled once per text: a suite's samples share their tests."""
+    tests = _COMPILED.pop(check, None)
+    if tests is None:
+        tests = compile(check, "tests.py", "exec")
+        while len(_COMPILED) >= _KEEP_COMPILED:
+            del _COMPILED[next(iter(_COMPILED))]  # the least recently used
+    _COMPILED[check] = tests
+    return tests
+
+
 def _judge(check: str, conn: Connection) -> str:
     try:
-        tests = compile(check, "tests.py", "exec")
+        tests = _compiled(check)
     except (SyntaxError, ValueError) as exc:
         sys.stderr.write(f"the tests do not compile: {exc}\n")
         return "check_error"
@@ -228,32 +317,6 @@ def _judge(check: str, conn: Connection) -> str:
     if conn.broken:  # the tests swallowed the program's death or garbage: still no pass
         return "failed" if outcome == "passed" else outcome
     return outcome
-
-
-def _finish(pid: int, status_fd: int) -> str:
-    """Stop the program (its work is done) and return what it said about itself, if anything.
-
-    It leaves by itself once its input ends; a moment is allowed for that, so
-    that what it printed last is flushed, then whatever is left is killed.
-    """
-    import select
-
-    with contextlib.suppress(OSError):
-        pidfd = os.pidfd_open(pid)
-        select.select([pidfd], [], [], 0.2)
-        os.close(pidfd)
-    for kill in (os.killpg, os.kill):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
-    os.set_blocking(status_fd, False)
-    try:
-        said = os.read(status_fd, 128).decode(errors="replace")
-    except (BlockingIOError, OSError):
-        said = ""
-    said = _child.said(said)
-    return said if said in _child.OUTCOMES_SAID else ""
 
 
 def _print_traceback() -> None:

@@ -28,10 +28,12 @@ import os
 import re
 import shutil
 import signal
+import socket
 import stat
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -52,6 +54,8 @@ RULESET_FD = 10
 REACH_FD = 20  # and up: see Server._reach
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_REMOUNT, _MS_BIND, _MS_REC = 1, 2, 4, 32, 4096, 16384
 _MS_PRIVATE = 1 << 18
+# A job ending so leaves the checker as it found it; any other end retires the checker.
+_CLEAN = ("passed", "failed", "runtime_error")
 
 
 read_frame, write_frame = _rpc.read_frame, _rpc.send  # the pool's wire, framed as the RPC's
@@ -68,10 +72,9 @@ class Server:
         self.netns = _network_isolated()
         self.seccomp = _working_filter(not self.netns) if config.get("seccomp", True) else None
         self.block_sockets = not self.netns and self.landlock < 4 and self.seccomp is None
-        if self.block_sockets:  # imported here once, not in every child that blocks them
-            import socket  # noqa: F401
         self.count = 0
         self.unread_tests = False
+        self.checker: tuple[socket.socket, int] | None = None  # see _checker.py
         self.me = os.getpid()
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -94,6 +97,7 @@ class Server:
             "reach": self.reach,
             "base_vm": _vm_bytes(),
             "nproc_base": _processes_of(self.uid if self.uid is not None else os.getuid()),
+            "vm_bytes": _vm_bytes,
         }
         gc.collect()
         gc.freeze()  # fewer copy-on-write faults in every forked child
@@ -195,23 +199,18 @@ class Server:
     def _run_one(
         self, job: dict[str, Any], step: dict[str, Any], deadline: float
     ) -> dict[str, Any]:
+        if not step.get("argv") and job.get("check"):
+            return self._run_checked(job, deadline)
         stdin_fd = _stdin_fd(job.get("stdin"))
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         st_r, st_w = os.pipe()
-        ruleset = self.ruleset if self.ruleset is not None else self._ruleset(job)
-        if os.environ != job["env"]:  # the child inherits it, warm
-            os.environ.clear()
-            os.environ.update(job["env"])
-        checked = not step.get("argv") and bool(job.get("check"))
+        ruleset = self._job_ruleset(job)
         started = time.monotonic()
         pid = os.fork()
-        if pid == 0:  # the child (or, for a job with tests, the checker): never returns
+        if pid == 0:  # the child: never returns
             try:
-                fds = (stdin_fd, out_w, err_w, st_w, ruleset)
-                if checked:
-                    _checker.run(job, fds, self.ctx)
-                _child.enter(job, fds, self.ctx)
+                _child.enter(job, (stdin_fd, out_w, err_w, st_w, ruleset), self.ctx)
                 if step.get("argv"):
                     _child.run_exec(step["argv"], job["env"])
                 else:
@@ -224,39 +223,175 @@ class Server:
             os.close(fd)
         if ruleset is not None and ruleset != self.ruleset:
             os.close(ruleset)
-        cap = int(job["limits"]["output"])
-        on_idle = None
-        if job.get("notify_idle") and not job.get("idle_said"):
-            # Said once per job (a build step may have said it): the pool may then start
-            # another job beside this one, which no longer keeps a core busy.
-            def on_idle() -> None:
-                job["idle_said"] = True
-                write_frame(1, {"id": job.get("id"), "waiting": True})
-
-        waited = _wait.Waiter(pid, (out_r, err_r, st_r), cap, self._sweep, on_idle)
+        waited = _wait.Waiter(
+            pid, (out_r, err_r, st_r), self._cap(job), self._sweep, self._on_idle(job)
+        )
         status, rusage, timed_out = waited.wait(deadline)
         duration = (time.monotonic() - started) * 1000.0
         self._sweep()  # after a timeout too; idempotent
         out, err, st = waited.buffers
-        reported = bytes(st).decode(errors="replace")
-        if checked and reported.startswith(_checker.READ_MARK):
-            self.unread_tests = False
-            reported = reported[len(_checker.READ_MARK) :]
-        elif checked:
-            reported = ""  # a checker that never read its tests said nothing worth hearing
-        else:
-            reported = _child.said(reported)
         return _wait.verdict(
             status=status,
             rusage=rusage,
             timed_out=timed_out,
-            reported=reported,
+            reported=_child.said(bytes(st).decode(errors="replace")),
             stdout=bytes(out),
             stderr=bytes(err),
             totals=waited.totals,
             duration_ms=duration,
             kind="exec" if step.get("argv") else "python",
         )
+
+    def _run_checked(self, job: dict[str, Any], deadline: float) -> dict[str, Any]:
+        """A program under test: forked here, judged by the checker (see _checker.py).
+
+        The program gets the wire's far ends and a status pipe of its own; the
+        checker gets the wire's near ends, the job's output pipes (what the
+        tests print is the job's output too) and the verdict pipe, which only
+        it ever holds. The verdict is the checker's; what the program said
+        about itself only names the way it failed, once the wire broke.
+        """
+        checker = self._live_checker()
+        stdin_fd = _stdin_fd(job.get("stdin"))
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        st_r, st_w = os.pipe()
+        requests_r, requests_w = os.pipe()
+        replies_r, replies_w = os.pipe()
+        verdict_r, verdict_w = os.pipe()
+        ruleset = self._job_ruleset(job)
+        started = time.monotonic()
+        pid = os.fork()
+        if pid == 0:  # the program: never returns
+            try:
+                fds = (stdin_fd, out_w, err_w, st_w, ruleset)
+                wire = {_rpc.REQUEST_FD: requests_r, _rpc.REPLY_FD: replies_w}
+                _child.enter(job, fds, self.ctx, wire)
+                _child.run_python(job["code"], serve=True)
+            except BaseException:
+                os.write(2, f"sandbox harness failed: {traceback.format_exc()}".encode())
+            finally:
+                os._exit(_child.EXIT_SETUP)
+        for fd in (stdin_fd, st_w, requests_r, replies_w):
+            os.close(fd)
+        if ruleset is not None and ruleset != self.ruleset:
+            os.close(ruleset)
+        handed = (requests_w, replies_r, out_w, err_w, verdict_w)
+        header = json.dumps({"id": job.get("id"), "memory": job["limits"].get("memory")})
+        try:
+            socket.send_fds(checker[0], [header.encode()], list(handed))
+        except OSError:  # the checker died between jobs: the sandbox's fault, not the program's
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+            raise
+        finally:
+            for fd in handed:  # the checker's now: the program's end of input is its close
+                os.close(fd)
+        waited = _wait.Waiter(
+            pid,
+            (out_r, err_r, st_r, verdict_r),
+            self._cap(job),
+            self._sweep,
+            self._on_idle(job),
+            verdict=3,
+            roots=(checker[1],),
+        )
+        status, rusage, timed_out = waited.wait(deadline)
+        duration = (time.monotonic() - started) * 1000.0
+        self._sweep()
+        out, err, st, said = (bytes(b) for b in waited.buffers)
+        words = said.decode(errors="replace")
+        if words.startswith(_checker.READ_MARK):
+            self.unread_tests = False
+            words = words[len(_checker.READ_MARK) :]
+        outcome, _, broken = words.partition(";")
+        if 3 not in waited.ended or not outcome or broken or outcome not in _CLEAN:
+            self._retire_checker()  # mid-job, or in doubt: the next job gets a fresh one
+        program = _child.said(st.decode(errors="replace"))
+        program = program if program in _child.OUTCOMES_SAID else ""
+        if 3 not in waited.ended or not outcome:
+            outcome = "runtime_error"
+            err += b"the checker ended without a verdict\n"
+        elif broken and program:
+            outcome = program  # the program said why it stopped answering: a failure of its own
+        elif broken:
+            err += f"{broken}\n".encode()
+        if program == "setup_error":
+            outcome = "setup_error"
+        result = _wait.verdict(
+            status=status,
+            rusage=rusage,
+            timed_out=timed_out,
+            reported="",
+            stdout=out,
+            stderr=err,
+            totals=waited.totals,
+            duration_ms=duration,
+            kind="python",
+        )
+        if result["outcome"] != "timeout":
+            result["outcome"] = outcome
+            result["exit_code"] = 0 if outcome == "passed" else 1
+            result["signal"] = None
+        return result
+
+    def _live_checker(self) -> tuple[socket.socket, int]:
+        """The checker of this server (see _checker.py), forked now if it has none alive."""
+        if self.checker is not None:
+            try:
+                done, _ = os.waitpid(self.checker[1], os.WNOHANG)
+            except ChildProcessError:
+                done = self.checker[1]
+            if done:
+                self.checker[0].close()
+                self.checker = None
+        if self.checker is None:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    ours.close()
+                    _checker.serve(theirs.detach(), self.ctx)
+                except BaseException:
+                    os.write(2, f"checker failed: {traceback.format_exc()}".encode())
+                finally:
+                    os._exit(_child.EXIT_SETUP)
+            theirs.close()
+            self.checker = (ours, pid)
+        return self.checker
+
+    def _retire_checker(self) -> None:
+        if self.checker is None:
+            return
+        sock, pid = self.checker
+        self.checker = None
+        sock.close()
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+    def _job_ruleset(self, job: dict[str, Any]) -> int | None:
+        if os.environ != job["env"]:  # the child inherits it, warm
+            os.environ.clear()
+            os.environ.update(job["env"])
+        return self.ruleset if self.ruleset is not None else self._ruleset(job)
+
+    @staticmethod
+    def _cap(job: dict[str, Any]) -> int:
+        return int(job["limits"]["output"])
+
+    def _on_idle(self, job: dict[str, Any]) -> Callable[[], None] | None:
+        if not job.get("notify_idle") or job.get("idle_said"):
+            return None
+
+        # Said once per job (a build step may have said it): the pool may then start another
+        # job beside this one, which no longer keeps a core busy.
+        def on_idle() -> None:
+            job["idle_said"] = True
+            write_frame(1, {"id": job.get("id"), "waiting": True})
+
+        return on_idle
 
     def _reach(self) -> list[tuple[int, str]]:
         """Descriptors on the import folders a program's uid cannot pass through to (see
@@ -290,15 +425,28 @@ class Server:
         return high
 
     def _sweep(self) -> None:
-        """Kill and reap every process the program left behind (they re-parent to us)."""
+        """Kill and reap every process the program left behind (they re-parent to us).
+
+        The checker, our one child meant to live on, is spared (and noted
+        gone if it died).
+        """
+        spared = self.checker[1] if self.checker is not None else None
         for _ in range(1000):
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
             except ChildProcessError:
                 return
             if pid:
+                if pid == spared:
+                    assert self.checker is not None
+                    self.checker[0].close()
+                    self.checker = None
+                    spared = None
                 continue
-            for child in _children_of(self.me):
+            left = [child for child in _children(self.me) if child != spared]
+            if not left:
+                return
+            for child in left:
                 for kill in (os.killpg, os.kill):
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         kill(child, signal.SIGKILL)
@@ -406,6 +554,19 @@ def _stdin_fd(data: str | None) -> int:
         payload = payload[os.write(fd, payload) :]
     os.lseek(fd, 0, os.SEEK_SET)
     return fd
+
+
+def _children(me: int) -> list[int]:
+    """Our live children, from the kernel's own list (a scan of /proc where it has none).
+
+    The list is read under the kernel's task-list lock: a process re-parented
+    to us (its parent died) is on it by the time that parent can be reaped.
+    """
+    try:
+        with open(f"/proc/{me}/task/{me}/children", "rb") as fh:
+            return [int(pid) for pid in fh.read().split()]
+    except (OSError, ValueError):
+        return _children_of(me)
 
 
 def _children_of(parent: int) -> list[int]:

@@ -23,26 +23,45 @@ DRAIN_SECONDS = 0.5
 IDLE_AFTER = 0.1
 IDLE_TICK = 0.05
 _READ = 65536
+_VERDICT = 4096  # what is kept of a checker's verdict (an outcome and why the wire broke)
+# Once the checker has judged, the program (told so by the end of its input) has this long
+# to leave by itself, flushing what it printed last; then it is stopped.
+VERDICT_GRACE = 0.2
 
 
 class Waiter:
-    """Wait for one child while reading its pipes; kill its group at the deadline."""
+    """Wait for one child while reading its pipes; kill its group at the deadline.
+
+    `fds` are its stdout and stderr (capped at `cap`), then small status
+    pipes. With `verdict` (the index of the checker's verdict pipe) the job is
+    over only once that pipe has ended too, however early the program left;
+    and once it has, the program gets VERDICT_GRACE to leave by itself before
+    it is stopped (its work is done: that is no timeout). `roots` are more
+    processes whose computing keeps the job from counting as idle (the
+    checker, which runs the tests).
+    """
 
     def __init__(
         self,
         pid: int,
-        fds: tuple[int, int, int],
+        fds: tuple[int, ...],
         cap: int,
         sweep: Callable[[], None],
         on_idle: Callable[[], None] | None = None,
+        *,
+        verdict: int | None = None,
+        roots: tuple[int, ...] = (),
     ) -> None:
         self.pid = pid
         self.sweep = sweep
         self.on_idle = on_idle
         self.fds = fds
         self.cap = cap
-        self.buffers = (bytearray(), bytearray(), bytearray())
+        self.buffers = tuple(bytearray() for _ in fds)
         self.totals = [0, 0]
+        self.verdict = verdict
+        self.roots = roots
+        self.ended: set[int] = set()  # indexes of the pipes read to their end
 
     def wait(self, deadline: float) -> tuple[int | None, Any, bool]:
         pidfd = os.pidfd_open(self.pid)
@@ -54,18 +73,25 @@ class Waiter:
         rusage: Any = None
         timed_out = False
         hard_stop = deadline
-        watch = _IdleWatch(self.pid) if self.on_idle is not None else None
+        judged: float | None = None if self.verdict is not None else 0.0  # when it ended
+        watch = _IdleWatch(self.pid, self.roots) if self.on_idle is not None else None
         try:
             while open_fds or status is None:
                 now = time.monotonic()
+                if status is None and judged and now >= judged + VERDICT_GRACE:
+                    poller.unregister(pidfd)  # judged, and lingering: stopped, not timed out
+                    status, rusage = self._stop()
+                    hard_stop = min(deadline, time.monotonic() + DRAIN_SECONDS)
+                    continue
                 remaining = hard_stop - now
                 if remaining <= 0:
-                    if status is None:
+                    if status is None or judged is None:
                         timed_out = True
-                        self._kill_group()
-                        status, rusage = _wait4(self.pid)
-                        self._kill_group()
+                    if status is None:
+                        status, rusage = self._stop()
                     break
+                if status is None and judged:
+                    remaining = min(remaining, judged + VERDICT_GRACE - now)
                 if watch is not None and status is None:
                     if watch.idle(now):
                         watch = None
@@ -78,9 +104,15 @@ class Waiter:
                         self._kill_group()  # stragglers holding the pipes die with the leader
                         status, rusage = _wait4(self.pid)
                         self.sweep()  # and so do escaped ones, re-parented to us by now
-                        hard_stop = min(deadline, time.monotonic() + DRAIN_SECONDS)
+                        if judged is not None:
+                            hard_stop = min(deadline, time.monotonic() + DRAIN_SECONDS)
                     else:
+                        index = open_fds[fd]
                         self._read(fd, open_fds, poller)
+                        if index == self.verdict and fd not in open_fds:
+                            judged = time.monotonic()
+                            if status is not None:
+                                hard_stop = min(deadline, judged + DRAIN_SECONDS)
         finally:
             os.close(pidfd)
             for fd in self.fds:
@@ -88,12 +120,19 @@ class Waiter:
                     os.close(fd)
         return status, rusage, timed_out
 
+    def _stop(self) -> tuple[int, Any]:
+        self._kill_group()
+        found = _wait4(self.pid)
+        self._kill_group()
+        return found
+
     def _read(self, fd: int, open_fds: dict[int, int], poller: select.poll) -> None:
         data = os.read(fd, _READ)
         index = open_fds[fd]
         if not data:
             poller.unregister(fd)
             del open_fds[fd]
+            self.ended.add(index)
             return
         buf = self.buffers[index]
         if index < 2:
@@ -101,7 +140,7 @@ class Waiter:
             room = self.cap - len(buf)
             if room > 0:
                 buf += data[:room]
-        elif len(buf) < 128:
+        elif len(buf) < (_VERDICT if index == self.verdict else 128):
             buf += data
 
     def _kill_group(self) -> None:
@@ -112,8 +151,9 @@ class Waiter:
 class _IdleWatch:
     """Whether one job's processes (the child and all its descendants) have stopped computing."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, pid: int, roots: tuple[int, ...] = ()) -> None:
         self.pid = pid
+        self.roots = roots
         self.next_sample = time.monotonic() + IDLE_AFTER
         self.ticks: int | None = None
 
@@ -122,6 +162,9 @@ class _IdleWatch:
             return False
         self.next_sample = now + IDLE_TICK
         ticks, running = _tree_usage(self.pid)
+        for root in self.roots:
+            more, busy = _tree_usage(root)
+            ticks, running = ticks + more, running or busy
         before, self.ticks = self.ticks, ticks
         return before is not None and not running and ticks - before <= 1
 
