@@ -12,6 +12,7 @@ committed here, nothing is downloaded).
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -255,15 +256,28 @@ CALL_ROWS = [
 ]
 
 
-def lcb_runner_checkout() -> Path:
-    """The LiveCodeBench checkout BENCHLAB_LCB_RUNNER names, or skip the test."""
-    root = os.environ.get("BENCHLAB_LCB_RUNNER")
-    if not root:
-        pytest.skip("set BENCHLAB_LCB_RUNNER to a LiveCodeBench checkout to compare with it")
-    if not (Path(root) / _UTIL).is_file():
-        pytest.fail(f"BENCHLAB_LCB_RUNNER={root}: no {_UTIL} there")
+def lcb_testing_util() -> Path:
+    """lcb_runner's `testing_util.py`: from the LiveCodeBench checkout BENCHLAB_LCB_RUNNER
+    names, else from the installed `nvidia-livecodebench` package (LiveCodeBench's
+    evaluation code as NVIDIA publishes it on PyPI; CI installs it with --no-deps and its
+    `livecodebench/evaluation/testing_util.py` is located, never imported as a package),
+    else the test is skipped. Both give the same verdicts on every row here (checked
+    against the checkout at commit 28fef95)."""
     pytest.importorskip("numpy")
-    return Path(root)
+    root = os.environ.get("BENCHLAB_LCB_RUNNER")
+    if root:
+        if not (Path(root) / _UTIL).is_file():
+            pytest.fail(f"BENCHLAB_LCB_RUNNER={root}: no {_UTIL} there")
+        return Path(root) / _UTIL
+    spec = importlib.util.find_spec("livecodebench")
+    if spec is not None and spec.submodule_search_locations:
+        packaged = Path(next(iter(spec.submodule_search_locations))) / "evaluation/testing_util.py"
+        if packaged.is_file():
+            return packaged
+    pytest.skip(
+        "no lcb_runner: pip install --no-deps nvidia-livecodebench, or set BENCHLAB_LCB_RUNNER "
+        "to a LiveCodeBench checkout"
+    )
 
 
 _UTIL = "lcb_runner/evaluation/testing_util.py"
@@ -287,7 +301,7 @@ verdict.close()
 """
 
 
-def lcb_runner_verdict(checkout: Path, row: Row, scratch: Path) -> bool:
+def lcb_runner_verdict(util: Path, row: Row, scratch: Path) -> bool:
     """What lcb_runner decides for `row`; a worker that dies or hangs is -1, as there (L42-50
     of compute_code_generation_metrics.py: the global timeout)."""
     verdict = scratch / f"{row.name}.json"
@@ -298,7 +312,7 @@ def lcb_runner_verdict(checkout: Path, row: Row, scratch: Path) -> bool:
         "program": row.program,
         "timeout": TIMEOUT,
     }
-    frame = json.dumps([payload, str(checkout / _UTIL), str(verdict)])
+    frame = json.dumps([payload, str(util), str(verdict)])
     try:
         subprocess.run(
             [sys.executable, "-c", _RUN],

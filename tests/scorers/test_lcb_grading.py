@@ -37,7 +37,7 @@ from benchlab.scorers.lcb_grading import (
     uses_solution_class,
 )
 
-from ._lcb_table import _UTIL, STDIO_ROWS, lcb_runner_checkout
+from ._lcb_table import STDIO_ROWS, lcb_testing_util
 
 
 def _printed(program: str) -> str:
@@ -62,7 +62,7 @@ def test_stdio_comparison(got: str, expected: str, passes: bool) -> None:
 def lcb_util() -> ModuleType:
     """lcb_runner's testing_util, loaded in this process (its grade_stdio runs only our
     harmless printing programs here)."""
-    spec = importlib.util.spec_from_file_location("lcb_testing_util", lcb_runner_checkout() / _UTIL)
+    spec = importlib.util.spec_from_file_location("lcb_testing_util", lcb_testing_util())
     assert spec is not None and spec.loader is not None
     util = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(util)

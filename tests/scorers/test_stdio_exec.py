@@ -20,7 +20,7 @@ from benchlab.scorers.base import Answer, NoModels
 from benchlab.scorers.lcb_grading import lcb_prelude
 from benchlab.scorers.stdio_exec import StdioTests
 
-from ._lcb_table import CALL_ROWS, STDIO_ROWS, TIMEOUT, Row, lcb_runner_checkout, lcb_runner_verdict
+from ._lcb_table import CALL_ROWS, STDIO_ROWS, TIMEOUT, Row, lcb_runner_verdict, lcb_testing_util
 
 TESTS = [{"input": "1 2\n", "output": "3\n"}, {"input": "10 -4\n", "output": "6"}]
 CASE = Case(id="sum", input="Add two numbers.", expected={"tests": TESTS})
@@ -63,8 +63,7 @@ async def test_verdict_is_lcb_runners(shared_scorer: StdioTests, row: Row) -> No
 @pytest.mark.parametrize("row", ROWS)
 def test_lcb_runner_agrees(row: Row, tmp_path: Path) -> None:
     """lcb_runner's own verdict on the same program: run only with a local checkout."""
-    checkout = lcb_runner_checkout()
-    assert lcb_runner_verdict(checkout, row, tmp_path) is row.passes
+    assert lcb_runner_verdict(lcb_testing_util(), row, tmp_path) is row.passes
 
 
 @pytest.mark.parametrize(
