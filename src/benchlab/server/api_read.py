@@ -65,8 +65,15 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str = Field(description="benchlab's version")
     schema_: str = Field(alias="schema", description="the database's schema revision")
-    db: str = Field(description="the database URL, without its password")
+    db: Literal["sqlite", "postgresql", "other"] = Field(
+        description="the kind of database (never its URL or file path)"
+    )
     write_api: bool = Field(description="POST /api/results and /api/runs are on (a key is set)")
+
+
+def _db_kind(url: str) -> str:
+    scheme = url.partition(":")[0].partition("+")[0].lower()
+    return scheme if scheme in ("sqlite", "postgresql") else "other"
 
 
 @router.get("/health", response_model=Health)
@@ -76,7 +83,7 @@ def health(store: StoreDep, settings: SettingsDep) -> Health:
             "status": "ok",
             "version": __version__,
             "schema": SCHEMA_HEAD,
-            "db": store.display_url,
+            "db": _db_kind(store.url),
             "write_api": settings.write_enabled,
         }
     )

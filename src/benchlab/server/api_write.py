@@ -1,8 +1,10 @@
 """The admin write API: import a finished run, launch a run in the server process.
 
-Both sit behind `require_admin` (bearer key + rate limit), which runs before
-the body is read, so an unauthenticated client cannot make the server parse
-a large upload. An import is validated whole before anything is written.
+Both sit behind `require_admin` (bearer key + rate limit), which the write
+guard (server/write_guard.py) checks from the headers before the body is read,
+so an unauthenticated client cannot make the server read a large upload, and
+a body past its cap is refused (413) as it streams. An import is validated
+whole before anything is written.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
 _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or wrong admin key"},
-    403: {"description": "the write API is off (no BENCHLAB_ADMIN_KEY)"},
-    429: {"description": "rate limited; see Retry-After"},
+    401: {"model": ErrorBody, "description": "missing or wrong admin key"},
+    403: {"model": ErrorBody, "description": "the write API is off (no BENCHLAB_ADMIN_KEY)"},
+    413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
+    429: {"model": ErrorBody, "description": "rate limited (the message names which limit)"},
 }
 
 

@@ -17,10 +17,12 @@ from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
 from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
-from benchlab.server.auth import RateLimiter
+from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
+from benchlab.server.security_headers import SecurityHeaders
 from benchlab.server.settings import Settings
+from benchlab.server.write_guard import WriteGuard, guard_rules
 from benchlab.store import Store
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -59,8 +61,9 @@ def create_app(
         store=store,
         launcher=launcher,
         scheduler=scheduler,
-        rate_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
-        label_limiter=RateLimiter(labels.LABELS_PER_MINUTE, 60.0),
+        rate_limiter=RateLimiter(settings.wrong_keys_allowed, settings.rate_window),
+        admin_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
+        label_limiter=RateLimiter(LABELS_PER_MINUTE, 60.0),
     )
     attach(app, state)  # handlers reach it through server/deps.py (StoreDep, SettingsDep)
     errors.install(app)
@@ -71,4 +74,13 @@ def create_app(
     app.include_router(pages.router)
     labels.install(app)  # the label page and the labels API
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Keys and body sizes are checked before any route reads a body (server/write_guard.py).
+    app.add_middleware(
+        WriteGuard,
+        rules=lambda: guard_rules(
+            app, settings.max_body_bytes, settings.max_upload_bytes, [api_write.post_results]
+        ),
+        body_limit=settings.max_body_bytes,
+    )
+    app.add_middleware(SecurityHeaders)
     return app
