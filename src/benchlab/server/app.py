@@ -22,7 +22,7 @@ from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
 from benchlab.server.security_headers import SecurityHeaders
 from benchlab.server.settings import Settings
-from benchlab.server.write_guard import WriteGuard, guard_rules
+from benchlab.server.write_guard import WriteGuard
 from benchlab.store import Store
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -76,11 +76,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Keys and body sizes are checked before any route reads a body (server/write_guard.py).
     app.add_middleware(
-        WriteGuard,
-        rules=lambda: guard_rules(
-            app, settings.max_body_bytes, settings.max_upload_bytes, [api_write.post_results]
-        ),
-        body_limit=settings.max_body_bytes,
+        WriteGuard, body_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
     app.add_middleware(SecurityHeaders)
     return app
