@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -36,7 +36,7 @@ from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
 from benchlab.analysis.suite_views import CasePage, SuiteList, suite_cases, suite_list
 from benchlab.domain import RunStatus
 from benchlab.server.deps import SettingsDep, StoreDep
-from benchlab.server.errors import error_responses
+from benchlab.server.errors import error_responses, redact_value
 from benchlab.server.suites import launchable
 from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
@@ -126,6 +126,7 @@ def list_runs(
     responses=error_responses({**NO_RUN, 400: "`pass` names no scoring pass of the run"}),
 )
 def get_run(
+    request: Request,
     store: StoreDep,
     run_id: str,
     score_pass: Annotated[
@@ -139,7 +140,9 @@ def get_run(
 ) -> RunDetail:
     """A run's per-model summary (pass rate with its 95% interval and `ci_method`, latency,
     tokens, cost), its verdicts and scores from one scoring pass (`scores_from` says which)."""
-    return run_detail(store, run_id, score_pass=score_pass)
+    detail = run_detail(store, run_id, score_pass=score_pass)
+    detail.config = redact_value(request, detail.config)  # a suite file's folder stays private
+    return detail
 
 
 @router.get(

@@ -36,7 +36,7 @@ from benchlab.labeling.queue import MAX_QUEUE
 from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQueue, SavedLabel
 from benchlab.server.auth import LABEL_KEY_ENV, Caller, require_labeler
 from benchlab.server.deps import SettingsDep, StoreDep
-from benchlab.server.errors import ErrorBody, error_responses
+from benchlab.server.errors import ErrorBody, error_responses, redact
 from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
 
@@ -233,7 +233,7 @@ def label_page(
         strata = labeling.strata_options(store, run.id)
     except UserError as exc:
         status = 404 if isinstance(exc, NotFound) else 400
-        context = {"nav": "runs", "message": str(exc), "status": status}
+        context = {"nav": "runs", "message": redact(request, str(exc)), "status": status}
         return templates.TemplateResponse(request, "error.html", context, status_code=status)
     context = {
         "nav": "runs",

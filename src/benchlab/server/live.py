@@ -26,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from benchlab.errors import NotFound
 from benchlab.server.deps import server_state
+from benchlab.server.errors import redact
 from benchlab.server.origins import origin_allowed
 from benchlab.store import Store, queries
 from benchlab.store import stats as run_stats
@@ -130,7 +131,8 @@ async def run_events(websocket: WebSocket, run_id: str) -> None:
     try:
         status, snapshot = await run_in_threadpool(follower.start)
     except NotFound as exc:
-        await websocket.send_json({"type": "error", "status": 404, "error": str(exc)})
+        message = redact(websocket, str(exc))
+        await websocket.send_json({"type": "error", "status": 404, "error": message})
         await websocket.close(code=4404)
         return
     try:
