@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from benchlab import __version__
 from benchlab.analysis import overview_views
@@ -48,6 +48,8 @@ Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")
 Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=300)]
 NO_RUN = {404: "no run with that id (or unique prefix)"}
+# KEY=VALUE with a key that is not blank: the schema says what parse_tags accepts
+TagText = Annotated[str, StringConstraints(pattern=r"^[^=]*[^=\s][^=]*=")]
 
 
 def epoch(value: datetime | None) -> float | None:
@@ -99,7 +101,7 @@ def list_runs(
     suite: Text = None,
     model: Text = None,
     status: RunStatus | None = None,
-    tag: Annotated[list[str], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Limit = 50,
@@ -295,7 +297,11 @@ def trends(
 def spend(
     store: StoreDep,
     month: Annotated[
-        str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, UTC (default: now)")
+        str | None,
+        Query(
+            pattern=r"^(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])$",
+            description="YYYY-MM, UTC (default: now)",
+        ),
     ] = None,
 ) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +32,30 @@ _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
     429: {"model": ErrorBody, "description": "rate limited (the message names which limit)"},
 }
+
+
+# The run document's schema, its nested models as components of their own (prefixed, so no
+# name meets a response model's): `install_document_schemas` adds them to /openapi.json,
+# where every `$ref` of the request body then resolves.
+_PREFIX = "RunDocument_"
+_DOCUMENT = RunDocument.model_json_schema(ref_template=f"#/components/schemas/{_PREFIX}{{model}}")
+_DOCUMENT_DEFS: dict[str, Any] = {
+    _PREFIX + name: body for name, body in _DOCUMENT.pop("$defs", {}).items()
+}
+
+
+def install_document_schemas(app: FastAPI) -> None:
+    """Make the app's OpenAPI schema carry the run document's nested schemas."""
+    built = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = built()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        for name, body in _DOCUMENT_DEFS.items():
+            schemas.setdefault(name, body)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class Imported(BaseModel):
@@ -56,7 +80,7 @@ class Imported(BaseModel):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": RunDocument.model_json_schema()}},
+            "content": {"application/json": {"schema": _DOCUMENT}},
         }
     },
 )

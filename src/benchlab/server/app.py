@@ -73,6 +73,7 @@ def create_app(
     app.include_router(live.router)
     app.include_router(pages.router)
     labels.install(app)  # the label page and the labels API
+    api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Keys and body sizes are checked before any route reads a body (server/write_guard.py).
     app.add_middleware(
