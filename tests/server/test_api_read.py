@@ -371,6 +371,7 @@ def test_no_response_discloses_the_database_url_or_a_server_path(
     import time
 
     from support.lab import auth
+
     folder = tmp_path / "private-suites"
     folder.mkdir()
     (folder / "arith.yaml").write_text(

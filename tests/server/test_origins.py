@@ -7,6 +7,7 @@ import json
 import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from server.conftest import Seed
 from support.lab import make_app
@@ -14,8 +15,7 @@ from support.live_server import LiveServer
 
 
 def _first(url: str, origin: str | None) -> dict[str, object]:
-    kwargs = {} if origin is None else {"origin": origin}
-    with connect(url, open_timeout=10, **kwargs) as ws:  # type: ignore[arg-type]
+    with connect(url, open_timeout=10, origin=None if origin is None else Origin(origin)) as ws:
         message: dict[str, object] = json.loads(ws.recv(timeout=10))
     return message
 
