@@ -30,7 +30,9 @@ CAP = 64 * 1024
 @pytest.fixture(scope="module")
 def guarded(seed: Seed) -> Iterator[LiveServer]:
     env = {"BENCHLAB_LABEL_KEY": "label-key"}
-    app = make_app(seed.url, env=env, max_body_bytes=CAP, max_upload_bytes=4 * CAP)
+    app = make_app(
+        seed.url, env=env, max_body_bytes=CAP, max_upload_bytes=4 * CAP, wrong_key_limit=1000
+    )
     with LiveServer(app) as live:
         yield live
 

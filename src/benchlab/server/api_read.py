@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema
 
 from benchlab import __version__
 from benchlab.analysis import overview_views
@@ -48,8 +48,17 @@ Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")
 Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=300)]
 NO_RUN = {404: "no run with that id (or unique prefix)"}
-# KEY=VALUE with a key that is not blank: the schema says what parse_tags accepts
-TagText = Annotated[str, StringConstraints(pattern=r"^[^=]*[^=\s][^=]*=")]
+# The schema says what the handlers accept; the handlers check it themselves (400, with
+# their own message), so these only document: KEY=VALUE with a key that is not blank,
+# and a calendar month within a sensible range.
+TagText = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^[^=]*[^=\s][^=]*="})]
+MonthText = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}$"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])$"}
+    ),
+]
 
 
 def epoch(value: datetime | None) -> float | None:
@@ -296,13 +305,7 @@ def trends(
 )
 def spend(
     store: StoreDep,
-    month: Annotated[
-        str | None,
-        Query(
-            pattern=r"^(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])$",
-            description="YYYY-MM, UTC (default: now)",
-        ),
-    ] = None,
+    month: Annotated[MonthText | None, Query(description="YYYY-MM, UTC (default: now)")] = None,
 ) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""

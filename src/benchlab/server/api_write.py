@@ -25,7 +25,10 @@ from benchlab.store.ingest import RunDocument, import_run
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_admin)])
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+# not blank (the schema says so too: whitespace alone would be stripped to nothing)
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=r"\S")
+]
 _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or wrong admin key"},
     403: {"model": ErrorBody, "description": "the write API is off (no BENCHLAB_ADMIN_KEY)"},

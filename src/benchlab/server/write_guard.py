@@ -41,7 +41,10 @@ class BodyTooLarge(HTTPException):
     """Raised from `receive` when a streamed body passes its cap (the app answers 413)."""
 
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"request body larger than {limit} bytes")
+        # close after answering: the rest of the body is not worth reading off the socket
+        super().__init__(
+            413, f"request body larger than {limit} bytes", headers={"Connection": "close"}
+        )
 
 
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
