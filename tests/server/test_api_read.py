@@ -169,6 +169,7 @@ BAD_REQUESTS: list[tuple[str, int]] = [
     ("/api/runs?status=bogus", 422),
     ("/api/runs?since=yesterday", 422),
     ("/api/runs?tag=novalue", 400),
+    ("/api/runs?tag=a%00b=1", 400),  # a NUL in a tag once reached SQLite's JSON path: 500
     ("/api/trends", 422),
     ("/api/trends?suite=quickstart&metric=bogus", 422),
     ("/api/compare?a=nope&b=nope", 404),

@@ -51,7 +51,10 @@ NO_RUN = {404: "no run with that id (or unique prefix)"}
 # The schema says what the handlers accept; the handlers check it themselves (400, with
 # their own message), so these only document: KEY=VALUE with a key that is not blank,
 # and a calendar month within a sensible range.
-TagText = Annotated[str, WithJsonSchema({"type": "string", "pattern": r"^[^=]*[^=\s][^=]*="})]
+TagText = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": r"^[^=\x00]*[^=\s\x00][^=\x00]*=[^\x00]*$"}),
+]
 MonthText = Annotated[
     str,
     StringConstraints(pattern=r"^\d{4}-\d{2}$"),

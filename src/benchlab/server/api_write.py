@@ -75,6 +75,7 @@ class Imported(BaseModel):
     response_model=Imported,
     responses={
         200: {"model": Imported, "description": "a run with this id is already stored"},
+        400: {"model": ErrorBody, "description": "a number or text the database cannot store"},
         409: {"model": ErrorBody, "description": "a stored run has this id but other content"},
         413: {"model": ErrorBody, "description": "the document is larger than the server accepts"},
         **error_responses({}),
