@@ -41,6 +41,9 @@ from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
 
 MAX_ID = 2**63 - 1
+# What `labeling.kinds.labeler_name` accepts once it has collapsed the spaces: documented in
+# the schema (which it checks itself, with its own 400 message, rather than FastAPI's 422).
+LABELER_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9._@+-]*(?:\s+[A-Za-z0-9._@+-]+)*\s*$"
 
 api = APIRouter(prefix="/api/runs/{run_id}", tags=["labels"])
 page = APIRouter(include_in_schema=False)
@@ -98,7 +101,9 @@ class LabelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     attempt_id: int | str = Field(description="the attempt's id (decimal text or number)")
-    labeler: str = Field(min_length=1, max_length=64)
+    labeler: str = Field(
+        min_length=1, max_length=64, json_schema_extra={"pattern": LABELER_PATTERN}
+    )
     label: str = Field(
         min_length=1, max_length=20, description="pass|fail, 1-5, or neg|neu|pos (stance)"
     )
@@ -189,7 +194,9 @@ def delete_label(
     caller: LabelerDep,
     run_id: RunId,
     attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
-    labeler: Annotated[str, Query(min_length=1, max_length=64)],
+    labeler: Annotated[
+        str, Query(min_length=1, max_length=64, json_schema_extra={"pattern": LABELER_PATTERN})
+    ],
 ) -> DeletedLabel:
     """Withdraw a labeler's label of an attempt (the label page's undo); a labeler's own key
     withdraws its own labels only."""
