@@ -18,7 +18,8 @@ the path and the headers first:
 Caps: `max_upload_bytes` for POST /api/results (a whole exported run),
 `max_body_bytes` for every other request. The routes still depend on
 `require_admin` / `require_labeler`, which find the caller this layer
-verified (and document the keys in the OpenAPI schema).
+verified in the request's scope (so a request is counted against its limit
+once) and hand it to the handler (a labeler's key names its labeler).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def rule_for(method: str, path: str, body_limit: int, upload_limit: int) -> Guar
 
 
 class WriteGuard:
-    """Pure ASGI middleware (see the module's docstring); `rules` from `guard_rules`."""
+    """Pure ASGI middleware (see the module's docstring); what it asks for: `rule_for`."""
 
     def __init__(self, app: ASGIApp, body_limit: int, upload_limit: int) -> None:
         self.app = app
