@@ -41,15 +41,22 @@ from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
 
 MAX_ID = 2**63 - 1
-# What `labeling.kinds.labeler_name` accepts once it has collapsed the spaces: documented in
-# the schema (which it checks itself, with its own 400 message, rather than FastAPI's 422).
-LABELER_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9._@+-]*(?:\s+[A-Za-z0-9._@+-]+)*\s*$"
 
 api = APIRouter(prefix="/api/runs/{run_id}", tags=["labels"])
 page = APIRouter(include_in_schema=False)
 
 RunId = Annotated[str, Path(min_length=1, max_length=64)]
-Labeler = Annotated[str | None, Query(max_length=64, description="who is labeling")]
+# What `labeling.kinds.labeler_name` accepts once it has collapsed the spaces: the schema
+# documents it, the labeling code checks it (a 400 with its own message, not FastAPI's 422).
+LABELER_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9._@+-]*(?:\s+[A-Za-z0-9._@+-]+)*\s*$"
+Labeler = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="who is labeling",
+        json_schema_extra={"pattern": LABELER_PATTERN},
+    ),
+]
 _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or wrong key"},
     413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
