@@ -67,6 +67,44 @@ def test_serve_answers_on_its_port(seed: Seed) -> None:
         proc.wait(10)
 
 
+def test_serve_takes_body_limits_and_allowed_origins(seed: Seed) -> None:
+    from websockets.sync.client import connect
+    from websockets.typing import Origin
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "BENCHLAB_DB"}
+    env["BENCHLAB_ADMIN_KEY"] = ADMIN_KEY
+    args = ["--port", str(port), "--db", str(seed.db), "--max-body-bytes", "100"]
+    args += ["--allowed-origin", "https://dash.example.org"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "benchlab", "serve", *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"{base}/api/health")
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.05)
+        key = {"Authorization": f"Bearer {ADMIN_KEY}"}
+        big = httpx.post(f"{base}/api/runs", content=b"{" + b" " * 200 + b"}", headers=key)
+        assert big.status_code == 413
+        small = httpx.post(f"{base}/api/runs", json={"suites": ["x"], "models": ["oracle"]})
+        assert small.status_code == 401
+        url = f"ws://127.0.0.1:{port}/api/runs/{seed.runs[0]}/events"
+        with connect(url, origin=Origin("https://dash.example.org"), open_timeout=10) as ws:
+            assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
 def test_serve_rejects_a_bad_port() -> None:
     result = _cli("serve", "--port", "70000")
     assert result.returncode == 2 and "--port" in result.stderr

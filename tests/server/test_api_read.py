@@ -169,6 +169,7 @@ BAD_REQUESTS: list[tuple[str, int]] = [
     ("/api/runs?status=bogus", 422),
     ("/api/runs?since=yesterday", 422),
     ("/api/runs?tag=novalue", 400),
+    ("/api/runs?tag=a%00b=1", 400),  # a NUL in a tag once reached SQLite's JSON path: 500
     ("/api/trends", 422),
     ("/api/trends?suite=quickstart&metric=bogus", 422),
     ("/api/compare?a=nope&b=nope", 404),
@@ -363,3 +364,62 @@ def test_openapi_declares_every_error_a_route_answers(client: httpx.Client) -> N
             assert "404" in get["responses"], path
         if params:
             assert "422" in get["responses"], path
+
+
+def test_no_response_discloses_the_database_url_or_a_server_path(
+    seed_copy: Seed, tmp_path: Path
+) -> None:
+    import time
+
+    from support.lab import auth
+
+    folder = tmp_path / "private-suites"
+    folder.mkdir()
+    (folder / "arith.yaml").write_text(
+        "name: arith\nscorers: [exact]\ncases:\n  - {id: a, input: '1+1', expected: '2'}\n"
+    )
+    (folder / "broken.yaml").write_text("cases: [unclosed\n")
+    secrets = [str(seed_copy.db), str(seed_copy.db.parent), str(folder), "sqlite:///"]
+    with (
+        LiveServer(make_app(seed_copy.url, suite_dir=folder)) as live,
+        httpx.Client(base_url=live.url, timeout=30) as c,
+    ):
+        launched = c.post(
+            "/api/runs", json={"suites": ["arith"], "models": ["oracle"]}, headers=auth()
+        )
+        assert launched.status_code == 202, launched.text
+        run = launched.json()["run_id"]
+        deadline = time.monotonic() + 30
+        while c.get(f"/api/runs/{run}").json()["status"] == "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        attempt = c.get(f"/api/runs/{run}/attempts").json()["items"][0]["id"]
+        broken = c.post(
+            "/api/runs", json={"suites": ["broken"], "models": ["oracle"]}, headers=auth()
+        )
+        assert broken.status_code == 400
+        answers = [broken] + [
+            c.get(path)
+            for path in (
+                "/api/health",
+                "/api/runs",
+                f"/api/runs/{run}",
+                f"/api/runs/{run}/attempts",
+                f"/api/attempts/{attempt}",
+                "/api/suites",
+                "/api/suites/arith/cases",
+                "/api/runs/nope",
+                "/",
+                "/runs",
+                f"/runs/{run}",
+                "/suites",
+                "/suites/arith",
+                "/suites/broken",
+                "/launch",
+                "/openapi.json",
+            )
+        ]
+        for answer in answers:
+            for secret in secrets:
+                assert secret not in answer.text, (answer.request.url, secret)
+        assert c.get("/api/health").json()["db"] == "sqlite"

@@ -243,3 +243,45 @@ def test_label_page_renders_with_strata_and_a_link_from_the_run(env: Env) -> Non
     assert '<option value="difficulty">difficulty</option>' in page.text
     run_page = env.client.get(f"/runs/{env.run_id}")
     assert f'href="/runs/{env.run_id}/label"' in run_page.text
+
+
+def test_a_labeler_s_own_key_labels_under_that_name_only(seed_copy: Seed) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHLAB_")}
+    env |= {"BENCHLAB_LABEL_KEY": LABEL_KEY, "BENCHLAB_LABELER_KEYS": "ana=ana-key, bo=bo-key"}
+    with (
+        LiveServer(make_app(seed_copy.url, env=env)) as live,
+        httpx.Client(base_url=live.url, timeout=30) as c,
+    ):
+        run = seed_copy.runs[1]
+        first, second = (
+            i["attempt_id"]
+            for i in c.get(f"/api/runs/{run}/labels/queue", params={"limit": 2}).json()["items"]
+        )
+
+        def label(attempt: str, who: str, key: str) -> httpx.Response:
+            body = {"attempt_id": attempt, "labeler": who, "label": "pass"}
+            return c.post(f"/api/runs/{run}/labels", json=body, headers=auth(key))
+
+        def withdraw(attempt: str, who: str, key: str) -> httpx.Response:
+            url = f"/api/runs/{run}/labels/{attempt}"
+            return c.delete(url, params={"labeler": who}, headers=auth(key))
+
+        assert label(first, "ana", "ana-key").status_code == 201
+        assert label(first, "bo", "bo-key").status_code == 201
+        forged = label(second, "bo", "ana-key")  # ana writing as bo
+        assert forged.status_code == 403
+        assert forged.json()["error"] == "this key labels as 'ana' only, not as 'bo'"
+        assert withdraw(first, "bo", "ana-key").status_code == 403  # nor undo bo's label
+        # the shared key and the admin key may not speak for a labeler with a key either
+        for key in (LABEL_KEY, ADMIN_KEY):
+            assert label(second, "ana", key).status_code == 403
+            assert withdraw(first, "ana", key).status_code == 403
+        # ... but still label under names no labeler owns (the team's shared flow)
+        assert label(second, "cy", LABEL_KEY).status_code == 201
+        labels = c.get(f"/api/runs/{run}/labels").json()["items"]
+        assert sorted((x["attempt_id"], x["labeler"]) for x in labels) == sorted(
+            [(first, "ana"), (first, "bo"), (second, "cy")]
+        )
+        assert withdraw(first, "bo", "bo-key").status_code == 200  # one's own undo works
+        spec = c.get("/openapi.json").json()
+        assert "403" in spec["paths"]["/api/runs/{run_id}/labels"]["post"]["responses"]

@@ -1,6 +1,7 @@
 """Debian's headless Chromium for the dashboard's browser tests (the fixtures are in
 tests/server/conftest.py): where it lives, how it starts, and a page that collects
-every console error and uncaught exception so that a test can fail on them."""
+every console error, uncaught exception and Content-Security-Policy violation so
+that a test can fail on them."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ class Watched:
         self.shots = shots
         self.errors: list[str] = []
         page.on("console", self._console)
+        # A script the CSP blocks is an error even where Chromium would only warn.
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', (e) => console.error("
+            "`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));"
+        )
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
     def _console(self, message: ConsoleMessage) -> None:

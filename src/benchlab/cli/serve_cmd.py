@@ -31,11 +31,31 @@ def serve(
         Path | None,
         typer.Option("--schedules", help="A YAML file of suites to run on cron expressions."),
     ] = None,
+    max_body_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-body-bytes", help="Largest request body (a launch, a label); 413 past it."
+        ),
+    ] = 1024 * 1024,
+    max_upload_bytes: Annotated[
+        int,
+        typer.Option("--max-upload-bytes", help="Largest run document POST /api/results takes."),
+    ] = 512 * 1024 * 1024,
+    allowed_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-origin",
+            help="Another site whose pages may open the live WebSocket (repeatable), "
+            "e.g. https://dash.example.org; the server's own pages always may.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the JSON API (docs at /docs) and the dashboard on one port.
 
     The write API (POST /api/results, POST /api/runs) is on only when
-    BENCHLAB_ADMIN_KEY is set; clients send it as a bearer token.
+    BENCHLAB_ADMIN_KEY is set; clients send it as a bearer token. Labels take
+    BENCHLAB_LABEL_KEY (shared) or BENCHLAB_LABELER_KEYS="ana=KEY,bo=KEY" (one
+    key per labeler, who then labels under that name only).
     """
     import uvicorn
 
@@ -48,7 +68,13 @@ def serve(
     if rate_limit < 1:
         raise ConfigError(f"--rate-limit {rate_limit}: expected at least 1")
     settings = Settings(
-        store_url=db, suite_dir=suite_dir, rate_limit=rate_limit, schedules=schedules
+        store_url=db,
+        suite_dir=suite_dir,
+        rate_limit=rate_limit,
+        schedules=schedules,
+        max_body_bytes=max_body_bytes,
+        max_upload_bytes=max_upload_bytes,
+        allowed_origins=list(allowed_origin or []),
     )
     application = create_app(settings=settings)
     state = state_of(application)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema
 
 from benchlab import __version__
 from benchlab.analysis import overview_views
@@ -36,7 +36,7 @@ from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
 from benchlab.analysis.suite_views import CasePage, SuiteList, suite_cases, suite_list
 from benchlab.domain import RunStatus
 from benchlab.server.deps import SettingsDep, StoreDep
-from benchlab.server.errors import error_responses
+from benchlab.server.errors import error_responses, redact_value
 from benchlab.server.suites import launchable
 from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
@@ -48,6 +48,20 @@ Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")
 Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
 Text = Annotated[str | None, Query(max_length=300)]
 NO_RUN = {404: "no run with that id (or unique prefix)"}
+# The schema says what the handlers accept; the handlers check it themselves (400, with
+# their own message), so these only document: KEY=VALUE with a key that is not blank,
+# and a calendar month within a sensible range.
+TagText = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": r"^[^=\x00]*[^=\s\x00][^=\x00]*=[^\x00]*$"}),
+]
+MonthText = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}$"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])$"}
+    ),
+]
 
 
 def epoch(value: datetime | None) -> float | None:
@@ -65,8 +79,15 @@ class Health(BaseModel):
     status: Literal["ok"]
     version: str = Field(description="benchlab's version")
     schema_: str = Field(alias="schema", description="the database's schema revision")
-    db: str = Field(description="the database URL, without its password")
+    db: Literal["sqlite", "postgresql", "other"] = Field(
+        description="the kind of database (never its URL or file path)"
+    )
     write_api: bool = Field(description="POST /api/results and /api/runs are on (a key is set)")
+
+
+def _db_kind(url: str) -> str:
+    scheme = url.partition(":")[0].partition("+")[0].lower()
+    return scheme if scheme in ("sqlite", "postgresql") else "other"
 
 
 @router.get("/health", response_model=Health)
@@ -76,7 +97,7 @@ def health(store: StoreDep, settings: SettingsDep) -> Health:
             "status": "ok",
             "version": __version__,
             "schema": SCHEMA_HEAD,
-            "db": store.display_url,
+            "db": _db_kind(store.url),
             "write_api": settings.write_enabled,
         }
     )
@@ -92,7 +113,7 @@ def list_runs(
     suite: Text = None,
     model: Text = None,
     status: RunStatus | None = None,
-    tag: Annotated[list[str], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Limit = 50,
@@ -119,6 +140,7 @@ def list_runs(
     responses=error_responses({**NO_RUN, 400: "`pass` names no scoring pass of the run"}),
 )
 def get_run(
+    request: Request,
     store: StoreDep,
     run_id: str,
     score_pass: Annotated[
@@ -132,7 +154,9 @@ def get_run(
 ) -> RunDetail:
     """A run's per-model summary (pass rate with its 95% interval and `ci_method`, latency,
     tokens, cost), its verdicts and scores from one scoring pass (`scores_from` says which)."""
-    return run_detail(store, run_id, score_pass=score_pass)
+    detail = run_detail(store, run_id, score_pass=score_pass)
+    detail.config = redact_value(request, detail.config)  # a suite file's folder stays private
+    return detail
 
 
 @router.get(
@@ -284,9 +308,7 @@ def trends(
 )
 def spend(
     store: StoreDep,
-    month: Annotated[
-        str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, UTC (default: now)")
-    ] = None,
+    month: Annotated[MonthText | None, Query(description="YYYY-MM, UTC (default: now)")] = None,
 ) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""

@@ -1,15 +1,17 @@
 """The admin write API: import a finished run, launch a run in the server process.
 
-Both sit behind `require_admin` (bearer key + rate limit), which runs before
-the body is read, so an unauthenticated client cannot make the server parse
-a large upload. An import is validated whole before anything is written.
+Both sit behind `require_admin` (bearer key + rate limit), which the write
+guard (server/write_guard.py) checks from the headers before the body is read,
+so an unauthenticated client cannot make the server read a large upload, and
+a body past its cap is refused (413) as it streams. An import is validated
+whole before anything is written.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -23,12 +25,40 @@ from benchlab.store.ingest import RunDocument, import_run
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_admin)])
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True)]
+# not blank (the schema says so too: whitespace alone would be stripped to nothing)
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=r"\S")
+]
 _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or wrong admin key"},
-    403: {"description": "the write API is off (no BENCHLAB_ADMIN_KEY)"},
-    429: {"description": "rate limited; see Retry-After"},
+    401: {"model": ErrorBody, "description": "missing or wrong admin key"},
+    403: {"model": ErrorBody, "description": "the write API is off (no BENCHLAB_ADMIN_KEY)"},
+    413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
+    429: {"model": ErrorBody, "description": "rate limited (the message names which limit)"},
 }
+
+
+# The run document's schema, its nested models as components of their own (prefixed, so no
+# name meets a response model's): `install_document_schemas` adds them to /openapi.json,
+# where every `$ref` of the request body then resolves.
+_PREFIX = "RunDocument_"
+_DOCUMENT = RunDocument.model_json_schema(ref_template=f"#/components/schemas/{_PREFIX}{{model}}")
+_DOCUMENT_DEFS: dict[str, Any] = {
+    _PREFIX + name: body for name, body in _DOCUMENT.pop("$defs", {}).items()
+}
+
+
+def install_document_schemas(app: FastAPI) -> None:
+    """Make the app's OpenAPI schema carry the run document's nested schemas."""
+    built = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        spec = built()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        for name, body in _DOCUMENT_DEFS.items():
+            schemas.setdefault(name, body)
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class Imported(BaseModel):
@@ -45,6 +75,7 @@ class Imported(BaseModel):
     response_model=Imported,
     responses={
         200: {"model": Imported, "description": "a run with this id is already stored"},
+        400: {"model": ErrorBody, "description": "a number or text the database cannot store"},
         409: {"model": ErrorBody, "description": "a stored run has this id but other content"},
         413: {"model": ErrorBody, "description": "the document is larger than the server accepts"},
         **error_responses({}),
@@ -53,7 +84,7 @@ class Imported(BaseModel):
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": RunDocument.model_json_schema()}},
+            "content": {"application/json": {"schema": _DOCUMENT}},
         }
     },
 )

@@ -17,10 +17,12 @@ from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
 from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
-from benchlab.server.auth import RateLimiter
+from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
+from benchlab.server.security_headers import SecurityHeaders
 from benchlab.server.settings import Settings
+from benchlab.server.write_guard import WriteGuard
 from benchlab.store import Store
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -59,8 +61,9 @@ def create_app(
         store=store,
         launcher=launcher,
         scheduler=scheduler,
-        rate_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
-        label_limiter=RateLimiter(labels.LABELS_PER_MINUTE, 60.0),
+        rate_limiter=RateLimiter(settings.wrong_keys_allowed, settings.rate_window),
+        admin_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
+        label_limiter=RateLimiter(LABELS_PER_MINUTE, 60.0),
     )
     attach(app, state)  # handlers reach it through server/deps.py (StoreDep, SettingsDep)
     errors.install(app)
@@ -70,5 +73,11 @@ def create_app(
     app.include_router(live.router)
     app.include_router(pages.router)
     labels.install(app)  # the label page and the labels API
+    api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Keys and body sizes are checked before any route reads a body (server/write_guard.py).
+    app.add_middleware(
+        WriteGuard, body_limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
+    )
+    app.add_middleware(SecurityHeaders)
     return app

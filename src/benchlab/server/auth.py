@@ -1,10 +1,22 @@
-"""The admin key and the rate limit that guard the write API.
+"""Who a write request comes from: the admin key, the label keys, and the rate limits on both.
 
-The key is a bearer token compared in constant time (`hmac.compare_digest`)
-so response timing leaks nothing about it. Without a configured key the write
-API is off (403), rather than open. Each key — and each client address that
-presents a wrong key, so guessing is slowed too — gets `limit` requests per
-sliding window; past that, 429 with Retry-After in whole seconds.
+Keys are bearer tokens compared in constant time (`hmac.compare_digest`), each
+against every configured key, so timing says nothing about which one matched.
+Without a configured key a write route is off (403), rather than open.
+
+Two budgets, each named in its 429 so a client knows which one it hit:
+
+- a *wrong key* (or none) counts against the client address that sent it
+  (`wrong_key_limit` per window), so guessing is slow; it never counts against
+  a key, so someone else's guessing cannot lock a key holder out, and reads
+  are never limited at all;
+- a *right key* counts against that key (the admin key: `rate_limit` per
+  window) or, for labeling, against the key and the client together.
+
+`authenticate` is called by the write guard (server/write_guard.py) before the
+request body is read; it leaves the `Caller` in the request's scope, where
+the routes' dependencies (`require_admin`, `require_labeler`) find it, so a
+request is counted once.
 """
 
 from __future__ import annotations
@@ -15,10 +27,37 @@ import math
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
+from typing import Literal
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException
+from starlette.requests import HTTPConnection
 
 from benchlab.server.deps import server_state
+
+__all__ = [
+    "LABELS_PER_MINUTE",
+    "LABEL_KEY_ENV",
+    "Caller",
+    "RateLimiter",
+    "authenticate",
+    "bearer",
+    "require_admin",
+    "require_labeler",
+]
+
+LABEL_KEY_ENV = "BENCHLAB_LABEL_KEY"
+LABELS_PER_MINUTE = 600  # per key and client address: one every 0.1 s, beyond any human
+Need = Literal["admin", "label"]
+_SCOPE_KEY = "benchlab.caller"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A request's verified key: the admin's, the shared label key, or one labeler's own."""
+
+    role: Literal["admin", "label", "labeler"]
+    labeler: str | None = None  # role "labeler": the only name this key may label as
 
 
 class RateLimiter:
@@ -34,6 +73,9 @@ class RateLimiter:
         """Count a request; None if allowed, else seconds until the next one would be."""
         now = time.monotonic() if now is None else now
         with self._lock:
+            if len(self._hits) > 10_000:  # a flood from many addresses: forget the idle ones
+                horizon = now - self.window
+                self._hits = {k: v for k, v in self._hits.items() if v and v[-1] > horizon}
             hits = self._hits.setdefault(who, deque())
             while hits and hits[0] <= now - self.window:
                 hits.popleft()
@@ -43,36 +85,88 @@ class RateLimiter:
             return None
 
 
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
+def bearer(connection: HTTPConnection) -> str | None:
+    header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
 
 
-def _limited(limiter: RateLimiter, who: str) -> None:
+def _limited(limiter: RateLimiter, who: str, what: str) -> None:
     wait = limiter.check(who)
     if wait is not None:
+        seconds = max(1, math.ceil(wait))
         raise HTTPException(
             429,
-            "rate limit exceeded for the admin API; retry later",
-            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            f"{what}: at most {limiter.limit} per {limiter.window:g} s; retry in {seconds} s",
+            headers={"Retry-After": str(seconds)},
         )
 
 
-def require_admin(request: Request) -> None:
-    """FastAPI dependency: a valid admin key within its rate limit, or an HTTP error."""
-    state = server_state(request)
-    settings, limiter = state.settings, state.rate_limiter
-    if settings.admin_key is None:
-        raise HTTPException(403, "the write API is off: start the server with BENCHLAB_ADMIN_KEY")
-    token = _bearer(request)
-    expected = settings.admin_key.encode()
-    if token is None or not hmac.compare_digest(token.encode(), expected):
-        client = request.client.host if request.client else "unknown"
-        _limited(limiter, f"addr:{client}")
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def authenticate(connection: HTTPConnection, need: Need) -> Caller:
+    """The caller a write request's key names, within its budget, or an HTTP error (403 off,
+    401 missing or wrong, 429 over a limit). Reads headers only, never the body."""
+    state = connection.scope.setdefault("state", {})
+    known = state.get(_SCOPE_KEY)
+    if isinstance(known, Caller) and (need == "label" or known.role == "admin"):
+        return known
+    server = server_state(connection)
+    settings = server.settings
+    keys: list[tuple[str, Caller]] = []
+    if settings.admin_key:
+        keys.append((settings.admin_key, Caller("admin")))
+    if need == "label":
+        shared = settings.env.get(LABEL_KEY_ENV)
+        if shared:
+            keys.append((shared, Caller("label")))
+        for name, key in (settings.labeler_keys or {}).items():
+            keys.append((key, Caller("labeler", name)))
+    if not keys:
+        if need == "admin":
+            raise HTTPException(
+                403, "the write API is off: start the server with BENCHLAB_ADMIN_KEY"
+            )
         raise HTTPException(
-            401, "missing or wrong admin key", headers={"WWW-Authenticate": "Bearer"}
+            403,
+            f"labeling is off: start the server with {LABEL_KEY_ENV} (labeling only), "
+            "BENCHLAB_LABELER_KEYS (one key per labeler) or BENCHLAB_ADMIN_KEY",
         )
-    _limited(limiter, "key:" + hashlib.sha256(expected).hexdigest())
+    token = bearer(connection)
+    presented = (token or "").encode()
+    # compare against every key (no early exit), so timing says nothing about which matched
+    matched = [caller for key, caller in keys if hmac.compare_digest(presented, key.encode())]
+    client = connection.client.host if connection.client else "unknown"
+    if token is None or not matched:
+        _limited(server.rate_limiter, f"addr:{client}", f"too many wrong keys from {client}")
+        wanted = "the admin key" if need == "admin" else f"a label key ({LABEL_KEY_ENV}, ...)"
+        raise HTTPException(
+            401,
+            f"missing or wrong key: send {wanted} as a bearer token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    caller = matched[0]
+    if need == "admin":
+        _limited(server.admin_limiter, "key:" + _digest(token), "the admin key's request limit")
+    else:
+        _limited(
+            server.label_limiter,
+            f"label:{client}:{_digest(token)}",
+            "the labeling limit of this key from this client",
+        )
+    state[_SCOPE_KEY] = caller
+    return caller
+
+
+def require_admin(connection: HTTPConnection) -> Caller:
+    """FastAPI dependency: a valid admin key within its rate limit, or an HTTP error."""
+    return authenticate(connection, "admin")
+
+
+def require_labeler(connection: HTTPConnection) -> Caller:
+    """FastAPI dependency: a label key (shared or a labeler's own) or the admin key."""
+    return authenticate(connection, "label")

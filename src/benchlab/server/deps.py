@@ -42,8 +42,9 @@ class ServerState:
     store: Store  # one connection pool per app
     launcher: Launcher  # runs started from the browser or the write API
     scheduler: Scheduler | None  # `serve --schedules FILE`, else None
-    rate_limiter: RateLimiter  # admin requests per key (and failed keys per address)
-    label_limiter: RateLimiter  # labels per labeler
+    rate_limiter: RateLimiter  # wrong (or missing) keys per client address
+    admin_limiter: RateLimiter  # admin requests per admin key
+    label_limiter: RateLimiter  # labels per key and client address
 
 
 def attach(app: FastAPI, state: ServerState) -> None:

@@ -8,7 +8,10 @@ past 64 bits, lone surrogates) are bad input too, so they map to 400.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,8 +19,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import HTTPConnection
 
 from benchlab.errors import NotFound, UserError
+from benchlab.server.deps import server_state
+
+__all__ = [
+    "ErrorBody",
+    "Problem",
+    "error_response",
+    "error_responses",
+    "install",
+    "redact",
+    "redact_value",
+]
 
 
 class Problem(BaseModel):
@@ -55,6 +70,44 @@ def error_response(status: int, message: str, **extra: Any) -> JSONResponse:
     )
 
 
+def _private_folders(connection: HTTPConnection) -> list[str]:
+    state = server_state(connection)
+    settings = state.settings
+    found: list[Path] = [Path(__file__).parents[1]]  # the package: built-in suites live there
+    url = urlsplit(state.store.url)
+    if url.scheme.startswith("sqlite") and url.path not in ("", "/", "/:memory:"):
+        found.append(Path(unquote(url.path[1:])).parent)
+    if settings.suite_dir is not None:
+        found.append(settings.suite_dir)
+    if settings.schedules is not None:
+        found.append(settings.schedules.parent)
+    names = {str(p) for p in found} | {str(p.resolve()) for p in found}
+    names |= {os.path.abspath(n) for n in names}
+    return sorted((n for n in names if n not in ("", "/", ".")), key=len, reverse=True)
+
+
+def redact(connection: HTTPConnection, text: str) -> str:
+    """`text` without the database's URL and the server's private folders: a file under one
+    keeps its own name."""
+    store = server_state(connection).store
+    for url in sorted({store.url, store.display_url}, key=len, reverse=True):
+        text = text.replace(url, "the database")
+    for folder in _private_folders(connection):
+        text = text.replace(folder + os.sep, "").replace(folder, "…")
+    return text
+
+
+def redact_value(connection: HTTPConnection, value: Any) -> Any:
+    """`redact` applied to every string in a JSON-like value (a run's config)."""
+    if isinstance(value, str):
+        return redact(connection, value)
+    if isinstance(value, list):
+        return [redact_value(connection, v) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_value(connection, v) for k, v in value.items()}
+    return value
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -69,12 +122,12 @@ def install(app: FastAPI) -> None:
         return error_response(422, f"{where}: {first['msg']}", problems=problems)
 
     @app.exception_handler(NotFound)
-    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
-        return error_response(404, str(exc))
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return error_response(404, redact(request, str(exc)))
 
     @app.exception_handler(UserError)
-    async def _user(_: Request, exc: UserError) -> JSONResponse:
-        return error_response(400, str(exc))
+    async def _user(request: Request, exc: UserError) -> JSONResponse:
+        return error_response(400, redact(request, str(exc)))
 
     @app.exception_handler(OverflowError)
     async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:

@@ -3,19 +3,26 @@
 Reads (the queue, the labels, agreement) are open like the rest of the read
 API. Writing a label is a write, and follows the write API's rule: without a
 configured key it is off (403), never open, so a dashboard served on a LAN
-accepts no anonymous writes. Two keys are accepted as a bearer token: the
-admin key, and `BENCHLAB_LABEL_KEY`, a key that can do nothing but label, so
-a team can hand it to colleagues without handing them the power to launch
-(paid) runs or import results. A wrong key counts against the same per-address
-limit as the admin API, so this endpoint is no faster way to guess the admin
-key; a right key gets a budget sized for a person at a keyboard, not the
-admin API's.
+accepts no anonymous writes. Three kinds of key are accepted as a bearer token
+(checked before the body is read, server/write_guard.py):
+
+- a labeler's own key (`BENCHLAB_LABELER_KEYS="ana=KEY1,bo=KEY2"`, or
+  `Settings.labeler_keys`): it writes and withdraws labels under that name
+  only. A label's labeler must be the key's name (403 otherwise), so one key
+  holder cannot write or delete labels under another's name;
+- `BENCHLAB_LABEL_KEY`, one key shared by a team that can do nothing but label,
+  and the admin key: they may label under any name that no labeler has a key
+  for; a name with its own key is reserved to that key;
+- no key: 401.
+
+None of them can launch (paid) runs or import results except the admin key.
+A wrong key counts against the same per-address limit as the admin API, so
+this endpoint is no faster way to guess a key; a right key gets a budget sized
+for a person at a keyboard, not the admin API's.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
@@ -27,25 +34,38 @@ from benchlab.errors import NotFound, UserError
 from benchlab.labeling import views
 from benchlab.labeling.queue import MAX_QUEUE
 from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQueue, SavedLabel
-from benchlab.server.auth import _bearer, _limited
-from benchlab.server.deps import SettingsDep, StoreDep, server_state
-from benchlab.server.errors import error_responses
+from benchlab.server.auth import LABEL_KEY_ENV, Caller, require_labeler
+from benchlab.server.deps import SettingsDep, StoreDep
+from benchlab.server.errors import ErrorBody, error_responses, redact
 from benchlab.server.pages import templates
 from benchlab.server.settings import Settings
 
-LABEL_KEY_ENV = "BENCHLAB_LABEL_KEY"
-LABELS_PER_MINUTE = 600  # per key and client address: one every 0.1 s, beyond any human
 MAX_ID = 2**63 - 1
 
 api = APIRouter(prefix="/api/runs/{run_id}", tags=["labels"])
 page = APIRouter(include_in_schema=False)
 
 RunId = Annotated[str, Path(min_length=1, max_length=64)]
-Labeler = Annotated[str | None, Query(max_length=64, description="who is labeling")]
+# What `labeling.kinds.labeler_name` accepts once it has collapsed the spaces: the schema
+# documents it, the labeling code checks it (a 400 with its own message, not FastAPI's 422).
+LABELER_PATTERN = r"^\s*[A-Za-z0-9][A-Za-z0-9._@+-]*(?:\s+[A-Za-z0-9._@+-]+)*\s*$"
+Labeler = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="who is labeling",
+        json_schema_extra={"pattern": LABELER_PATTERN},
+    ),
+]
 _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "missing or wrong key"},
-    403: {"description": "labeling is off (no BENCHLAB_LABEL_KEY or BENCHLAB_ADMIN_KEY)"},
-    429: {"description": "rate limited; see Retry-After"},
+    401: {"model": ErrorBody, "description": "missing or wrong key"},
+    413: {"model": ErrorBody, "description": "the body is larger than the server accepts"},
+    403: {
+        "model": ErrorBody,
+        "description": "labeling is off (no key configured), or the key may not label under"
+        " this labeler's name",
+    },
+    429: {"model": ErrorBody, "description": "rate limited (the message names which limit)"},
 }
 
 
@@ -60,33 +80,25 @@ def label_key(settings: Settings) -> str | None:
 
 
 def labeling_enabled(settings: Settings) -> bool:
-    return settings.admin_key is not None or label_key(settings) is not None
+    return (
+        settings.admin_key is not None
+        or label_key(settings) is not None
+        or bool(settings.labeler_keys)
+    )
 
 
-def require_labeler(request: Request) -> None:
-    """FastAPI dependency: the label key or the admin key, within the labeling budget."""
-    state = server_state(request)
-    settings = state.settings
-    keys = [k for k in (label_key(settings), settings.admin_key) if k]
-    if not keys:
-        raise HTTPException(
-            403,
-            f"labeling is off: start the server with {LABEL_KEY_ENV} (labeling only) "
-            "or BENCHLAB_ADMIN_KEY",
-        )
-    token = _bearer(request)
-    client = request.client.host if request.client else "unknown"
-    # compare against every key (no early exit), so timing says nothing about which matched
-    matches = [hmac.compare_digest((token or "").encode(), k.encode()) for k in keys]
-    if token is None or not any(matches):
-        _limited(state.rate_limiter, f"addr:{client}")
-        raise HTTPException(
-            401,
-            f"missing or wrong key: send {LABEL_KEY_ENV} (or the admin key) as a bearer token",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    _limited(state.label_limiter, f"label:{client}:{digest}")
+LabelerDep = Annotated[Caller, Depends(require_labeler)]
+
+
+def speak_for(caller: Caller, labeler: str, settings: Settings) -> None:
+    """Refuse (403) a label written or withdrawn under a name the caller's key does not own."""
+    if caller.role == "labeler":
+        if labeler != caller.labeler:
+            raise HTTPException(
+                403, f"this key labels as {caller.labeler!r} only, not as {labeler!r}"
+            )
+    elif labeler in (settings.labeler_keys or {}):
+        raise HTTPException(403, f"labeler {labeler!r} has a key of their own: label with it")
 
 
 # --- the JSON API -------------------------------------------------------------------------------
@@ -96,7 +108,9 @@ class LabelIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     attempt_id: int | str = Field(description="the attempt's id (decimal text or number)")
-    labeler: str = Field(min_length=1, max_length=64)
+    labeler: str = Field(
+        min_length=1, max_length=64, json_schema_extra={"pattern": LABELER_PATTERN}
+    )
     label: str = Field(
         min_length=1, max_length=20, description="pass|fail, 1-5, or neg|neu|pos (stance)"
     )
@@ -150,7 +164,6 @@ def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> Label
     "/labels",
     status_code=201,
     response_model=SavedLabel,
-    dependencies=[Depends(require_labeler)],
     responses={
         200: {"model": SavedLabel, "description": "replaced this labeler's earlier label"},
         **error_responses(
@@ -159,8 +172,12 @@ def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> Label
         **_WRITE_ERRORS,
     },
 )
-def post_label(store: StoreDep, run_id: RunId, body: LabelIn) -> JSONResponse:
-    """Label one attempt as one labeler; labeling it again replaces the label (200)."""
+def post_label(
+    store: StoreDep, settings: SettingsDep, caller: LabelerDep, run_id: RunId, body: LabelIn
+) -> JSONResponse:
+    """Label one attempt as one labeler; labeling it again replaces the label (200).
+    A labeler's own key labels under its name only."""
+    speak_for(caller, body.labeler, settings)
     saved = labeling.add_label(
         store,
         run_id,
@@ -176,16 +193,21 @@ def post_label(store: StoreDep, run_id: RunId, body: LabelIn) -> JSONResponse:
 @api.delete(
     "/labels/{attempt_id}",
     response_model=DeletedLabel,
-    dependencies=[Depends(require_labeler)],
     responses={**error_responses({404: "no such run, or no such label"}), **_WRITE_ERRORS},
 )
 def delete_label(
     store: StoreDep,
+    settings: SettingsDep,
+    caller: LabelerDep,
     run_id: RunId,
     attempt_id: Annotated[int, Path(ge=0, le=MAX_ID)],
-    labeler: Annotated[str, Query(min_length=1, max_length=64)],
+    labeler: Annotated[
+        str, Query(min_length=1, max_length=64, json_schema_extra={"pattern": LABELER_PATTERN})
+    ],
 ) -> DeletedLabel:
-    """Withdraw a labeler's label of an attempt (the label page's undo)."""
+    """Withdraw a labeler's label of an attempt (the label page's undo); a labeler's own key
+    withdraws its own labels only."""
+    speak_for(caller, labeler, settings)
     run = store.get_run(run_id)
     if not labeling.remove_label(store, run.id, attempt_id, labeler):
         raise HTTPException(404, f"no label by {labeler!r} on attempt {attempt_id}")
@@ -225,7 +247,7 @@ def label_page(
         strata = labeling.strata_options(store, run.id)
     except UserError as exc:
         status = 404 if isinstance(exc, NotFound) else 400
-        context = {"nav": "runs", "message": str(exc), "status": status}
+        context = {"nav": "runs", "message": redact(request, str(exc)), "status": status}
         return templates.TemplateResponse(request, "error.html", context, status_code=status)
     context = {
         "nav": "runs",

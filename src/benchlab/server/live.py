@@ -11,6 +11,8 @@ already sent. Messages, all JSON with a `type`:
 - `attempt`: one finished attempt (at most `MAX_PER_TICK` per look; counts stay exact);
 - `totals`: done / total / errors / passed / cost after each look that found new attempts;
 - `finished`: the final status and totals; the server then closes the socket.
+
+A browser page of another site is refused at the handshake (server/origins.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from starlette.concurrency import run_in_threadpool
 
 from benchlab.errors import NotFound
 from benchlab.server.deps import server_state
+from benchlab.server.errors import redact
+from benchlab.server.origins import origin_allowed
 from benchlab.store import Store, queries
 from benchlab.store import stats as run_stats
 
@@ -117,13 +121,18 @@ class _Follower:
 
 @router.websocket("/api/runs/{run_id}/events")
 async def run_events(websocket: WebSocket, run_id: str) -> None:
-    await websocket.accept()
     state = server_state(websocket)
+    if not origin_allowed(websocket, state.settings.allowed_origins):
+        # before accept: the handshake is answered 403, and nothing about the run leaves
+        await websocket.close(code=1008)
+        return
+    await websocket.accept()
     follower = _Follower(state.store, run_id, state.launcher.total(run_id))
     try:
         status, snapshot = await run_in_threadpool(follower.start)
     except NotFound as exc:
-        await websocket.send_json({"type": "error", "status": 404, "error": str(exc)})
+        message = redact(websocket, str(exc))
+        await websocket.send_json({"type": "error", "status": 404, "error": message})
         await websocket.close(code=4404)
         return
     try:

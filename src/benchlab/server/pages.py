@@ -30,6 +30,7 @@ from benchlab.errors import NotFound, UserError
 from benchlab.format import money, percent
 from benchlab.server import charts, schedules
 from benchlab.server.deps import SettingsDep, StoreDep
+from benchlab.server.errors import redact
 from benchlab.server.suites import launchable
 from benchlab.store import queries
 from benchlab.store.passes import describe_pass, resolve_pass, run_passes
@@ -97,7 +98,8 @@ def _int(request: Request, name: str, default: int = 0) -> int:
 
 def _failure(request: Request, exc: UserError) -> HTMLResponse:
     status = 404 if isinstance(exc, NotFound) else 400
-    return _render(request, "error.html", status, nav="", message=str(exc), status=status)
+    message = redact(request, str(exc))
+    return _render(request, "error.html", status, nav="", message=message, status=status)
 
 
 @router.get("/static/vendor/plotly.min.js")
@@ -243,7 +245,7 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
                 pass_b=_text(request, "pass_b"),
             ).model_dump()
         except UserError as exc:
-            error = str(exc)
+            error = redact(request, str(exc))
     elif recent and (a or b):
         a = a or next((r.id for r in recent if r.id != b), None)
     return _render(

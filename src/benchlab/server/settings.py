@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchlab.errors import ConfigError
+
 if TYPE_CHECKING:
     from benchlab.server.schedules import Clock
+
+LABELER_KEYS_ENV = "BENCHLAB_LABELER_KEYS"
 
 
 @dataclass
@@ -18,9 +22,17 @@ class Settings:
     admin_key: str | None = None
     rate_limit: int = 10  # admin requests per key per `rate_window` seconds
     rate_window: float = 60.0
+    # wrong keys per client address per `rate_window` (None: `rate_limit`)
+    wrong_key_limit: int | None = None
     suite_dir: Path | None = None  # suite files a browser may launch, besides the built-ins
     poll_interval: float = 0.25  # how often live views look for new attempts
-    max_upload_bytes: int = 512 * 1024 * 1024
+    max_upload_bytes: int = 512 * 1024 * 1024  # POST /api/results (a whole exported run)
+    max_body_bytes: int = 1024 * 1024  # every other request body (a launch, a label)
+    # Origins besides the server's own whose pages may open the live WebSocket
+    # (e.g. "https://dash.example.org"); a browser's Origin is checked, never trusted.
+    allowed_origins: list[str] = field(default_factory=list)
+    # labeler name -> that labeler's own key; None: read BENCHLAB_LABELER_KEYS ("ana=KEY,bo=KEY")
+    labeler_keys: dict[str, str] | None = None
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     schedules: Path | None = None  # `serve --schedules FILE`: suites run on cron expressions
     schedule_clock: Clock | None = None  # None: the wall clock; tests pass one they move
@@ -30,7 +42,31 @@ class Settings:
             self.admin_key = os.environ.get("BENCHLAB_ADMIN_KEY") or None
         if not self.admin_key:
             self.admin_key = None
+        if self.labeler_keys is None:
+            self.labeler_keys = parse_labeler_keys(self.env.get(LABELER_KEYS_ENV, ""))
+        keys = [k for k in self.labeler_keys.values() if k]
+        if len(set(keys)) != len(keys) or (self.admin_key is not None and self.admin_key in keys):
+            raise ConfigError("every labeler key must differ from the others and the admin key")
+        for limit in (self.max_upload_bytes, self.max_body_bytes):
+            if limit < 1:
+                raise ConfigError(f"a body limit must be at least 1 byte, not {limit}")
 
     @property
     def write_enabled(self) -> bool:
         return self.admin_key is not None
+
+    @property
+    def wrong_keys_allowed(self) -> int:
+        return self.rate_limit if self.wrong_key_limit is None else self.wrong_key_limit
+
+
+def parse_labeler_keys(text: str) -> dict[str, str]:
+    """`ana=KEY1,bo=KEY2` (the BENCHLAB_LABELER_KEYS form) as {name: key}."""
+    out: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        name, sep, key = item.partition("=")
+        if not sep or not name.strip() or not key.strip():
+            shown = item.split("=")[0]
+            raise ConfigError(f"{LABELER_KEYS_ENV}: expected NAME=KEY, got {shown!r}=...")
+        out[name.strip()] = key.strip()
+    return out

@@ -32,6 +32,8 @@ def parse_tags(tags: Iterable[str], *, flag: str = "--tag") -> dict[str, str]:
         key, sep, value = tag.partition("=")
         if not sep or not key.strip():
             raise ConfigError(f"{flag} {tag!r}: expected KEY=VALUE")
+        if "\x00" in tag:  # no stored tag holds one, and neither database takes it in a query
+            raise ConfigError(f"{flag} {tag!r}: a NUL character is not allowed")
         out[key.strip()] = value
     return out
 
