@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import tempfile
 from collections.abc import Iterator
 
 import pytest
 
 from benchlab.sandbox import ExecResult, Job, Limits, LocalExecutor, SandboxError, Step
+from benchlab.sandbox.isolation import available
 
 FAST = Limits(timeout=5)
 
@@ -113,6 +116,27 @@ def test_every_execution_gets_a_new_empty_folder(ex: LocalExecutor) -> None:
     assert first.outcome == "passed"
     assert second.stdout.startswith("[] ")
     assert first.stdout.strip() != second.stdout.split()[-1]
+
+
+@pytest.mark.parametrize("backend", ["unshare", "none"])
+def test_job_folders_live_in_memory_when_a_large_tmpfs_is_there(backend: str) -> None:
+    """Outside bwrap (whose /tmp is a tmpfs already) the folders go to /dev/shm when it is
+    a tmpfs with 1 GiB free: removing a folder on a disk mounted with `discard` waits for it."""
+    if not available(backend):
+        pytest.skip(f"{backend} is not installed")
+    shm = os.statvfs("/dev/shm") if os.path.isdir("/dev/shm") else None
+    with open("/proc/self/mounts") as fh:
+        tmpfs = any(line.split()[1:3] == ["/dev/shm", "tmpfs"] for line in fh)
+    big = shm is not None and tmpfs and shm.f_bavail * shm.f_frsize >= 1 << 30
+    with LocalExecutor(workers=1, isolation=backend) as executor:
+        result = run(executor, Job.python("import os\nprint(os.getcwd())", limits=FAST))
+    assert result.outcome == "passed", result.stderr
+    folder = os.path.realpath(result.stdout.strip())
+    if big:
+        assert folder.startswith("/dev/shm/benchlab-sandbox-"), folder
+    else:
+        assert folder.startswith(os.path.realpath(tempfile.gettempdir()) + "/"), folder
+    assert not os.path.exists(folder)  # removed after the job, wherever it was
 
 
 def test_commands_compile_step_failure_is_a_syntax_error(ex: LocalExecutor) -> None:
