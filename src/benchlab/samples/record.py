@@ -14,10 +14,12 @@ import json
 import math
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 __all__ = ["ImportedSample", "Input", "parse_timestamp"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Text, or chat messages as {"role", "content"} dicts.
 Input = str | list[dict[str, str]]
@@ -82,24 +84,42 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
     if isinstance(value, bool):
         raise ValueError(f"not a timestamp: {value!r}")
-    number: float | None = None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
+    if isinstance(value, str):
         text = value.strip()
+        if text.lstrip("-").isdigit():
+            value = int(text)
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+                if parsed.tzinfo is None:
+                    return parsed.replace(tzinfo=UTC)
+                return parsed.astimezone(UTC)
+    if isinstance(value, int):  # exact: nanoseconds of a span must not go through a float
+        magnitude = abs(value)
+        if magnitude > 10**17:
+            micros = value // 1_000
+        elif magnitude > 10**14:
+            micros = value
+        elif magnitude > 10**11:
+            micros = value * 1_000
+        else:
+            micros = value * 1_000_000
         try:
-            number = float(text)
-        except ValueError:
-            parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    else:
+            return _EPOCH + timedelta(microseconds=micros)
+        except OverflowError:
+            raise ValueError(f"not a timestamp: {value!r}") from None
+    if not isinstance(value, float) or not math.isfinite(value):
         raise ValueError(f"not a timestamp: {value!r}")
-    if not math.isfinite(number):
-        raise ValueError(f"not a timestamp: {value!r}")
-    if number > 1e17:
+    number = value
+    if abs(number) > 1e17:
         number /= 1e9
-    elif number > 1e14:
+    elif abs(number) > 1e14:
         number /= 1e6
-    elif number > 1e11:
+    elif abs(number) > 1e11:
         number /= 1e3
-    return datetime.fromtimestamp(number, UTC)
+    try:
+        return datetime.fromtimestamp(number, UTC)
+    except (OverflowError, OSError):
+        raise ValueError(f"not a timestamp: {value!r}") from None

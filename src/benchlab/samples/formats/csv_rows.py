@@ -115,5 +115,5 @@ def read_csv(lines: Iterable[str]) -> Iterator[Item]:
             continue
         try:
             yield Parsed(line, _sample(dict(zip(header, cells, strict=True))))
-        except ValueError as exc:
+        except (ValueError, TypeError) as exc:
             yield Bad(line, str(exc))

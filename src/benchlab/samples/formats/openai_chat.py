@@ -98,5 +98,5 @@ def read_openai_chat(lines: Iterable[str]) -> Iterator[Item]:
             continue
         try:
             yield Parsed(number, _sample(data))
-        except ValueError as exc:
-            yield Bad(number, str(exc))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            yield Bad(number, str(exc) or type(exc).__name__)

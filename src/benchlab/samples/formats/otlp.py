@@ -239,8 +239,8 @@ def read_otlp(lines: Iterable[str]) -> Iterator[Item]:
         number, document = found
         try:
             spans = list(_spans(document))
-        except ValueError as exc:
-            yield Bad(number, str(exc))
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            yield Bad(number, str(exc) or type(exc).__name__)
             continue
         for index, (span, resource) in enumerate(spans):
             name = span.get("spanId") if isinstance(span, dict) else None
@@ -249,7 +249,7 @@ def read_otlp(lines: Iterable[str]) -> Iterator[Item]:
                 if not isinstance(span, dict):
                     raise ValueError("not an object")
                 sample = _sample(span, resource)
-            except (ValueError, TypeError, KeyError) as exc:
-                yield Bad(number, f"{where}: {exc}")
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                yield Bad(number, f"{where}: {exc or type(exc).__name__}")
                 continue
             yield Skipped(number) if sample is None else Parsed(number, sample)
