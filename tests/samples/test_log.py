@@ -72,6 +72,12 @@ def test_a_sample_is_one_line_of_the_schema_in_the_file_of_its_day(samples_dir: 
     assert text["model"] is None and text["metadata"] == {}
 
 
+def test_chat_messages_may_be_benchlab_messages(samples_dir: Path) -> None:
+    log_sample([benchlab.Message(role="user", content="hi")], "hello")
+    (line,) = _lines(samples_dir)
+    assert line["input"] == [{"role": "user", "content": "hi"}]
+
+
 def test_the_default_timestamp_is_now_in_utc(samples_dir: Path) -> None:
     before = datetime.now(UTC)
     log_sample("q", "a")

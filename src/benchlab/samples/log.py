@@ -24,9 +24,15 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["SAMPLES_DIR_ENV", "default_samples_dir", "log_sample", "log_sample_failures"]
+__all__ = [
+    "SAMPLES_DIR_ENV",
+    "MessageLike",
+    "default_samples_dir",
+    "log_sample",
+    "log_sample_failures",
+]
 
 SAMPLES_DIR_ENV = "BENCHLAB_SAMPLES_DIR"
 _DEFAULT_DIR = Path(".benchlab") / "samples"
@@ -38,12 +44,22 @@ _reported = False
 _lock = threading.Lock()
 
 
+class MessageLike(Protocol):
+    """A chat message object (`benchlab.Message`, an SDK's message type)."""
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def content(self) -> str: ...
+
+
 def default_samples_dir() -> Path:
     return Path(os.environ.get(SAMPLES_DIR_ENV) or _DEFAULT_DIR)
 
 
 def log_sample(
-    input: str | Sequence[Mapping[str, Any]],
+    input: str | Sequence[Mapping[str, Any] | MessageLike],
     output: str,
     *,
     feedback: Mapping[str, Any] | float | None = None,
@@ -53,7 +69,8 @@ def log_sample(
 ) -> None:
     """Append one sample (see `benchlab.samples.line` for the line's schema); never raises.
 
-    `input` is the text sent or a list of chat messages ({"role", "content"});
+    `input` is the text sent or a list of chat messages ({"role", "content"} mappings,
+    or objects with those attributes such as `benchlab.Message`);
     `feedback` a mapping of score/label/comment or a bare score; `timestamp` a
     datetime (naive: UTC) or epoch seconds, default now.
     """
@@ -104,13 +121,14 @@ def _input(value: object) -> str | list[dict[str, str]]:
         raise TypeError(f"input: text or a list of chat messages, not {type(value).__name__}")
     messages = []
     for message in value:
-        if not isinstance(message, Mapping):
+        if isinstance(message, Mapping):
+            role, content = message.get("role"), message.get("content")
+        elif hasattr(message, "role") and hasattr(message, "content"):  # benchlab.Message & co
+            role, content = message.role, message.content
+        else:
             raise TypeError("input: each chat message is a mapping of role and content")
         messages.append(
-            {
-                "role": _text(message.get("role"), "message role"),
-                "content": _text(message.get("content"), "message content"),
-            }
+            {"role": _text(role, "message role"), "content": _text(content, "message content")}
         )
     return messages
 
