@@ -22,7 +22,7 @@ settings.load_profile("benchlab")
 
 # The packages (top folders of tests/) whose tests run against every database kind that
 # `backends()` offers.
-STORE_PACKAGES = ("store", "engine", "analysis")
+STORE_PACKAGES = ("store", "engine", "analysis", "samples")
 
 
 @pytest.fixture

@@ -48,6 +48,9 @@ ALLOWED: dict[str, set[str]] = {
     # The standard benchmarks' datasets (catalog, `data pull`, local copies, `--data` files):
     # rows and their provenance, below the suites that render cases from them.
     "datasets": _BASE,
+    # Production samples (log_sample, imports into the store's `samples` table): below the
+    # API, the server and the CLI; nothing of the run machinery.
+    "samples": _BASE | {"store"},
     # A built-in suite may use its grader's helpers (LiveCodeBench's prelude), and reads the
     # standard datasets' rows.
     "suites": _BASE | {"scorers", "tasks", "datasets"},
@@ -63,19 +66,19 @@ ALLOWED: dict[str, set[str]] = {
     # The Python API (`benchlab.api`), the library the CLI and the server share.
     "api": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"labeling", "datasets"},
+    | {"labeling", "datasets", "samples"},
     # The web server: never imported by the library, only by `benchlab serve`.
     "server": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"labeling", "api", "datasets"},
+    | {"labeling", "api", "datasets", "samples"},
     # The command line sits on top of everything.
     "cli": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"labeling", "api", "server", "datasets"},
+    | {"labeling", "api", "server", "datasets", "samples"},
     # `benchlab/__init__.py`: the public names, re-exported lazily (strings at run time).
     "facade": _BASE
     | {"store", "sandbox", "providers", "tasks", "scorers", "suites", "engine", "analysis"}
-    | {"api", "datasets"},
+    | {"api", "datasets", "samples"},
     "main": {"cli"},
 }
 

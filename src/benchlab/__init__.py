@@ -56,6 +56,8 @@ _EXPORTS: dict[str, str] = {
     "register_scorer": "benchlab.scorers",
     "build_scorer": "benchlab.scorers",
     "Store": "benchlab.store",
+    # production samples
+    "log_sample": "benchlab.samples",
     # events
     "EventSink": "benchlab.engine.events",
     "AttemptFinished": "benchlab.engine.events",
@@ -103,6 +105,7 @@ __all__ = [
     "list_runs",
     "load_models_file",
     "load_suite",
+    "log_sample",
     "pairwise",
     "plan",
     "power",
@@ -169,6 +172,7 @@ if TYPE_CHECKING:
     from benchlab.engine.events import AttemptFinished, EventSink
     from benchlab.errors import ConfigError, SuiteError, UserError
     from benchlab.providers.profiles import load_models_file, resolve_models
+    from benchlab.samples import log_sample
     from benchlab.scorers import build_scorer
     from benchlab.scorers import register as register_scorer
     from benchlab.store import Store

@@ -50,6 +50,7 @@ COMMANDS: dict[str, str] = {
     "doctor": "doctor_cmd",
     "import-samples": "samples_cmd",
     "data": "data_cmd",
+    "samples": "production_samples_cmd",
 }
 
 # Command modules register themselves on `app` when imported; this order (each module where its

@@ -235,3 +235,30 @@ labels = Table(
     Column("created_at", Float, nullable=False),
     Index("ix_labels_run_labeler", "run_id", "labeler"),
 )
+
+# Production samples (issue 15): one row per distinct (timestamp, input, output, model), keyed by
+# their content hash. `input` is JSON (a string, or a list of {role, content} messages);
+# `metadata` is a JSON object; `timestamp` is epoch seconds (None: the source had none).
+# Feedback is spread over columns so that sampling can filter and weight by it in SQL.
+samples = Table(
+    "samples",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("sample_id", String(200)),
+    Column("timestamp", Float),
+    Column("input", Text, nullable=False),
+    Column("output", Text, nullable=False),
+    Column("feedback_score", Float),
+    Column("feedback_label", String(200)),
+    Column("feedback_comment", Text),
+    Column("metadata", Text, nullable=False),
+    Column("model", String(200)),
+    Column("input_tokens", Integer),
+    Column("output_tokens", Integer),
+    Column("source", Text, nullable=False),
+    Column("source_line", Integer, nullable=False),
+    Column("source_format", String(20), nullable=False),
+    Column("imported_at", Float, nullable=False),
+    Index("ix_samples_timestamp", "timestamp"),
+    Index("ix_samples_model", "model"),
+)

@@ -1,0 +1,125 @@
+"""A sample as every import format reads it, and the content hash that makes imports idempotent.
+
+The hash covers (timestamp, input, output, model) and nothing else: the same
+exchange found in two files, or imported twice, is one sample, whatever id,
+feedback or metadata each copy carries (the first copy stored wins). The
+timestamp enters as UTC microseconds, so `...Z`, `...+00:00` and epoch
+seconds naming the same instant hash alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+__all__ = ["ImportedSample", "Input", "parse_timestamp"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Text, or chat messages as {"role", "content"} dicts.
+Input = str | list[dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedSample:
+    """One sample read from a file, before it is stored."""
+
+    input: Input
+    output: str
+    timestamp: datetime | None = None
+    model: str | None = None
+    sample_id: str | None = None
+    feedback_score: float | None = None
+    feedback_label: str | None = None
+    feedback_comment: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+    def content_hash(self) -> str:
+        stamp = None if self.timestamp is None else round(self.timestamp.timestamp() * 1e6)
+        key = json.dumps(
+            [stamp, self.input, self.output, self.model],
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
+        )
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+    def row(self, *, source: str, line: int, source_format: str) -> dict[str, Any]:
+        """The `samples` table's row (store/schema.py) for this sample."""
+        return {
+            "hash": self.content_hash(),
+            "sample_id": None if self.sample_id is None else self.sample_id[:200],
+            "timestamp": None if self.timestamp is None else self.timestamp.timestamp(),
+            "input": json.dumps(self.input, ensure_ascii=False),
+            "output": self.output,
+            "feedback_score": self.feedback_score,
+            "feedback_label": None if self.feedback_label is None else self.feedback_label[:200],
+            "feedback_comment": self.feedback_comment,
+            "metadata": json.dumps(self.metadata, ensure_ascii=False, default=str),
+            "model": None if self.model is None else self.model[:200],
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "source": source,
+            "source_line": line,
+            "source_format": source_format,
+            "imported_at": time.time(),
+        }
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """ISO 8601 text (naive: UTC; `Z` allowed) or epoch seconds, as an aware UTC datetime.
+
+    Epoch values above 1e17 are read as nanoseconds, above 1e14 as microseconds, above
+    1e11 as milliseconds (exports differ; no real sample was logged before 1973).
+    Raises ValueError.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a timestamp: {value!r}")
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lstrip("-").isdigit():
+            value = int(text)
+        else:
+            try:
+                value = float(text)
+            except ValueError:
+                parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+                if parsed.tzinfo is None:
+                    return parsed.replace(tzinfo=UTC)
+                return parsed.astimezone(UTC)
+    if isinstance(value, int):  # exact: nanoseconds of a span must not go through a float
+        magnitude = abs(value)
+        if magnitude > 10**17:
+            micros = value // 1_000
+        elif magnitude > 10**14:
+            micros = value
+        elif magnitude > 10**11:
+            micros = value * 1_000
+        else:
+            micros = value * 1_000_000
+        try:
+            return _EPOCH + timedelta(microseconds=micros)
+        except OverflowError:
+            raise ValueError(f"not a timestamp: {value!r}") from None
+    if not isinstance(value, float) or not math.isfinite(value):
+        raise ValueError(f"not a timestamp: {value!r}")
+    number = value
+    if abs(number) > 1e17:
+        number /= 1e9
+    elif abs(number) > 1e14:
+        number /= 1e6
+    elif abs(number) > 1e11:
+        number /= 1e3
+    try:
+        return datetime.fromtimestamp(number, UTC)
+    except (OverflowError, OSError):
+        raise ValueError(f"not a timestamp: {value!r}") from None
