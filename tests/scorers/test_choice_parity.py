@@ -110,6 +110,7 @@ _SETTINGS = settings(
     max_examples=600,
     deadline=None,
     database=None,
+    derandomize=True,  # the same replies every run: a coverage floor cannot flake
     suppress_health_check=[HealthCheck.too_slow],
 )
 _LETTER = st.sampled_from("ABCD")

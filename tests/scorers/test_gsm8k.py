@@ -153,6 +153,7 @@ def test_both_filters_agree_with_lm_eval(variant: str) -> None:
         max_examples=600,
         deadline=None,
         database=None,
+        derandomize=True,  # the same replies every run: a coverage floor cannot flake
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(pair=_reply_and_answer())

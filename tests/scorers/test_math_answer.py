@@ -93,6 +93,7 @@ def test_verdicts_equal_math_verify_called_directly() -> None:
         max_examples=300,
         deadline=None,
         database=None,
+        derandomize=True,  # the same replies every run: a coverage floor cannot flake
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(pair=_case())

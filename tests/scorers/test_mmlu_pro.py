@@ -89,6 +89,7 @@ def test_reads_the_letter_the_reference_scripts_read() -> None:
         max_examples=600,
         deadline=None,
         database=None,
+        derandomize=True,  # the same replies every run: a coverage floor cannot flake
         suppress_health_check=[HealthCheck.too_slow],
     )
     @given(reply=_replies, expected=st.sampled_from(list("ABCDEFGHIJ")))
@@ -105,7 +106,7 @@ def test_reads_the_letter_the_reference_scripts_read() -> None:
     assert steps == {"answer is (X)", "Answer: X", "last letter", "no answer found"}
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=300, deadline=None, database=None, derandomize=True)
 @given(reply=st.text(alphabet=st.sampled_from("ABJK abn:swer()*\n\t_é1is"), max_size=40))
 def test_reads_the_same_letter_on_arbitrary_text(reply: str) -> None:
     assert extract_mmlu_pro(reply.replace("**", ""))[0] == _reference(reply)
