@@ -8,14 +8,16 @@ import the loader back.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from benchlab.datasets import DatasetRows
 from benchlab.domain import Case, SuiteHeader
+from benchlab.errors import SuiteError
 from benchlab.suites.standard.options import StandardOptions
 
-__all__ = ["COMMON_OPTIONS", "Built", "Family", "Loader"]
+__all__ = ["COMMON_OPTIONS", "Built", "Family", "Loader", "chosen_groups"]
 
 # Options every family takes; the others only where a family lists them in `options`.
 COMMON_OPTIONS = frozenset({"data", "revision", "shots", "fewshot_seed"})
@@ -55,3 +57,36 @@ class Family:
 
     def shots(self, options: StandardOptions) -> int:
         return self.default_shots if options.shots is None else options.shots
+
+
+def chosen_groups(
+    family: Family,
+    options: StandardOptions,
+    groups: Iterable[str],
+    pool: Mapping[str, Sequence[Any]],
+    *,
+    unknown: str,
+    lack: str,
+) -> list[str]:
+    """The groups a run asks (MMLU's subjects, MMLU-Pro's categories), sorted: all, or
+    those `--subset` names, each checked to have the shots its few-shot split must give.
+
+    `unknown` words the refusal of a name that is not there ("no such subject in the
+    data (subjects: {known})"); `lack` the refusal of a group short of shots ("the dev
+    split has {n} questions about {group}").
+    """
+    names = sorted(groups)
+    if options.subset:
+        missing = [g for g in options.subset if g not in names]
+        if missing:
+            raise SuiteError(
+                f"{family.name}: --subset {','.join(missing)}: "
+                + unknown.format(known=", ".join(names))
+            )
+        names = [g for g in names if g in set(options.subset)]
+    shots = family.shots(options)
+    for group in names:
+        have = len(pool.get(group, []))
+        if shots and have < shots:
+            raise SuiteError(f"{family.name}: --shots {shots}: " + lack.format(n=have, group=group))
+    return names

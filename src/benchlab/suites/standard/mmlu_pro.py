@@ -13,8 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from benchlab.domain import Case, GenerationParams, ScorerSpec, SuiteHeader
-from benchlab.errors import SuiteError
-from benchlab.suites.standard.family import Built, Family, Loader
+from benchlab.suites.standard.family import Built, Family, Loader, chosen_groups
 from benchlab.suites.standard.options import StandardOptions
 from benchlab.suites.standard.turns import case_input, first_n, qa_turns
 
@@ -43,21 +42,14 @@ def mmlu_pro(load: Loader, options: StandardOptions, family: Family) -> Built:
     pool: dict[str, list[dict[str, Any]]] = {}
     for row in data.rows("validation") if shots else []:
         pool.setdefault(str(row["category"]), []).append(row)
-    categories = sorted(by_category)
-    if options.subset:
-        unknown = [c for c in options.subset if c not in by_category]
-        if unknown:
-            raise SuiteError(
-                f"mmlu-pro: --subset {','.join(unknown)}: no such category "
-                f"(categories: {', '.join(categories)})"
-            )
-        categories = [c for c in categories if c in set(options.subset)]
-    for category in categories:
-        if shots and len(pool.get(category, [])) < shots:
-            raise SuiteError(
-                f"mmlu-pro: --shots {shots}: the validation split has "
-                f"{len(pool.get(category, []))} questions in {category}"
-            )
+    categories = chosen_groups(
+        family,
+        options,
+        by_category,
+        pool,
+        unknown="no such category (categories: {known})",
+        lack="the validation split has {n} questions in {group}",
+    )
 
     def cases() -> Iterator[Case]:
         for category in categories:

@@ -34,7 +34,7 @@ from typing import Any
 
 from benchlab.domain import Case, GenerationParams, ScorerSpec, SuiteHeader
 from benchlab.errors import SuiteError
-from benchlab.suites.standard.family import Built, Family, Loader
+from benchlab.suites.standard.family import Built, Family, Loader, chosen_groups
 from benchlab.suites.standard.options import StandardOptions
 from benchlab.suites.standard.turns import Prefix, as_text, first_n, qa_turns, seeded_draws
 
@@ -170,21 +170,14 @@ def mmlu(load: Loader, options: StandardOptions, family: Family) -> Built:
     data = load(["test", "dev"] if shots else ["test"])
     tests = _mmlu_questions(data.rows("test"), "test")
     devs = _mmlu_questions(data.rows("dev"), "dev") if shots else {}
-    subjects = sorted(tests)
-    if options.subset:
-        unknown = [s for s in options.subset if s not in tests]
-        if unknown:
-            raise SuiteError(
-                f"mmlu: --subset {','.join(unknown)}: no such subject in the data "
-                f"(subjects: {', '.join(subjects)})"
-            )
-        subjects = [s for s in subjects if s in set(options.subset)]
-    for subject in subjects:
-        if shots and len(devs.get(subject, [])) < shots:
-            raise SuiteError(
-                f"mmlu: --shots {shots}: the dev split has {len(devs.get(subject, []))} "
-                f"questions about {subject}"
-            )
+    subjects = chosen_groups(
+        family,
+        options,
+        tests,
+        devs,
+        unknown="no such subject in the data (subjects: {known})",
+        lack="the dev split has {n} questions about {group}",
+    )
     generate = family.mode(options) == "generate"
 
     def cases() -> Iterator[Case]:
