@@ -37,7 +37,7 @@ from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQue
 from benchlab.server.auth import LABEL_KEY_ENV, Caller, require_labeler
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_responses, redact
-from benchlab.server.pages import templates
+from benchlab.server.rendering import templates
 from benchlab.server.settings import Settings
 
 MAX_ID = 2**63 - 1

@@ -10,96 +10,34 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from benchlab import __version__
 from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.run_views import RunPage, run_list
 from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
-from benchlab.errors import NotFound, UserError
-from benchlab.format import money, percent
+from benchlab.errors import UserError
 from benchlab.server import charts, schedules
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import redact
+from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
 from benchlab.server.suites import launchable
 from benchlab.store import queries
-from benchlab.store.passes import describe_pass, resolve_pass, run_passes
+from benchlab.store.passes import resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
-PAGE = 100
-
-
-DASH = "\u2013"  # shown for a missing value
-
-
-def _rate(value: float | None) -> str:
-    return percent(value, missing=DASH)
-
-
-def _ms(value: float | None) -> str:
-    return DASH if value is None else (f"{value:.0f} ms" if value >= 10 else f"{value:.2f} ms")
-
-
-def _when(value: Any) -> str:
-    if value is None:
-        return DASH
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, int | float):
-        value = datetime.fromtimestamp(value, UTC)
-    return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
-
-
-def _secs(value: float | None) -> str:
-    if value is None:
-        return DASH
-    return f"{value:.1f} s" if value < 120 else f"{value / 60:.1f} min"
-
-
-templates.env.filters.update(pct=_rate, cost=money, ms=_ms, when=_when, secs=_secs)
-templates.env.globals.update(version=__version__, describe_pass=describe_pass)
 
 
 def _rows(page: RunPage) -> list[dict[str, Any]]:
     """A page's runs as the JSON API writes them (the templates read these fields)."""
     return [row.model_dump(mode="json") for row in page.items]
-
-
-def _render(request: Request, name: str, code: int = 200, **context: Any) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, context, status_code=code)
-
-
-def _qs(params: dict[str, Any], **changes: Any) -> str:
-    merged = {**params, **changes}
-    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
-
-
-def _text(request: Request, name: str) -> str | None:
-    value = request.query_params.get(name)
-    return value.strip()[:300] if value and value.strip() else None
-
-
-def _int(request: Request, name: str, default: int = 0) -> int:
-    raw = request.query_params.get(name, "")
-    return max(0, min(int(raw), 2**31)) if raw.isdigit() else default
-
-
-def _failure(request: Request, exc: UserError) -> HTMLResponse:
-    status = 404 if isinstance(exc, NotFound) else 400
-    message = redact(request, str(exc))
-    return _render(request, "error.html", status, nav="", message=message, status=status)
 
 
 @router.get("/static/vendor/plotly.min.js")
@@ -127,13 +65,13 @@ def overview_page(
 ) -> HTMLResponse:
     board = overview.leaderboard(store)
     suites = [entry["suite"] for entry in board]
-    chosen = _text(request, "suite")
+    chosen = text_param(request, "suite")
     if chosen not in suites:
         chosen = suites[0] if suites else None
     rows: list[dict[str, Any]] = next((e["models"] for e in board if e["suite"] == chosen), [])
     series = overview.trend(store, suite=chosen) if chosen else []
     recent = run_list(store, limit=10)
-    return _render(
+    return render(
         request,
         "overview.html",
         nav="overview",
@@ -153,8 +91,8 @@ def overview_page(
 
 @router.get("/runs", response_class=HTMLResponse)
 def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
-    params = {k: _text(request, k) for k in ("suite", "model", "status", "tag")}
-    offset = _int(request, "offset")
+    params = {k: text_param(request, k) for k in ("suite", "model", "status", "tag")}
+    offset = int_param(request, "offset")
     try:
         page = run_list(
             store,
@@ -166,8 +104,8 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
             offset=offset,
         )
     except UserError as exc:
-        return _failure(request, exc)
-    return _render(
+        return failure(request, exc)
+    return render(
         request,
         "runs.html",
         nav="runs",
@@ -175,7 +113,7 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
         page=page,
         statuses=RUN_STATUSES,
         params=params,
-        qs=lambda **kw: _qs(params, **kw),
+        qs=lambda **kw: qs(params, **kw),
         suites=[s["name"] for s in queries.suites_summary(store)],
         models=[m["name"] for m in queries.models_summary(store)],
     )
@@ -185,15 +123,15 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
 def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
     try:
         run = store.get_run(run_id)
-        shown = resolve_pass(store, run.id, _text(request, "pass"), flag="pass")
+        shown = resolve_pass(store, run.id, text_param(request, "pass"), flag="pass")
     except UserError as exc:
-        return _failure(request, exc)
-    passed_raw = _text(request, "passed")
+        return failure(request, exc)
+    passed_raw = text_param(request, "passed")
     params: dict[str, Any] = {
-        k: _text(request, k) for k in ("model", "category", "error_type", "q", "case", "suite")
+        k: text_param(request, k) for k in ("model", "category", "error_type", "q", "case", "suite")
     }
     params["passed"] = passed_raw if passed_raw in ("true", "false", "error") else None
-    offset = _int(request, "offset")
+    offset = int_param(request, "offset")
     page = queries.attempts_page(
         store,
         run.id,
@@ -209,7 +147,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         offset=offset,
     )
     summary = summarize_run(store, run.id, score_pass=shown.pass_no)
-    return _render(
+    return render(
         request,
         "run.html",
         nav="runs",
@@ -222,7 +160,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         facets=queries.attempt_facets(store, run.id),
         page=page,
         params=params,
-        qs=lambda **kw: _qs(params, **kw),
+        qs=lambda **kw: qs(params, **kw),
         planned=queries.planned_total(store, run),
         times=queries.run_times(store, [run.id]).get(run.id, (None, None)),
     )
@@ -230,7 +168,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
 
 @router.get("/compare", response_class=HTMLResponse)
 def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
-    a, b = _text(request, "a"), _text(request, "b")
+    a, b = text_param(request, "a"), text_param(request, "b")
     recent = queries.runs_page(store, limit=100).items
     result = None
     error = None
@@ -240,15 +178,15 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
                 store,
                 a,
                 b,
-                model=_text(request, "model"),
-                pass_a=_text(request, "pass_a"),
-                pass_b=_text(request, "pass_b"),
+                model=text_param(request, "model"),
+                pass_a=text_param(request, "pass_a"),
+                pass_b=text_param(request, "pass_b"),
             ).model_dump()
         except UserError as exc:
             error = redact(request, str(exc))
     elif recent and (a or b):
         a = a or next((r.id for r in recent if r.id != b), None)
-    return _render(
+    return render(
         request,
         "compare.html",
         nav="compare",
@@ -264,12 +202,12 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
 @router.get("/suites", response_class=HTMLResponse)
 def suites_page(request: Request, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
     suites = suite_list(store, launchable(settings)).model_dump()["items"]
-    return _render(request, "suites.html", nav="suites", suites=suites)
+    return render(request, "suites.html", nav="suites", suites=suites)
 
 
 @router.get("/suites/{name}", response_class=HTMLResponse)
 def suite_page(request: Request, name: str, store: StoreDep, settings: SettingsDep) -> HTMLResponse:
-    params = {k: _text(request, k) for k in ("category", "q", "version")}
+    params = {k: text_param(request, k) for k in ("category", "q", "version")}
     try:
         data = suite_cases(
             store,
@@ -279,24 +217,24 @@ def suite_page(request: Request, name: str, store: StoreDep, settings: SettingsD
             category=params["category"],
             q=params["q"],
             limit=PAGE,
-            offset=_int(request, "offset"),
+            offset=int_param(request, "offset"),
         ).model_dump()
     except UserError as exc:
-        return _failure(request, exc)
-    return _render(
+        return failure(request, exc)
+    return render(
         request,
         "suite.html",
         nav="suites",
         suite=data,
         params=params,
-        qs=lambda **kw: _qs(params, **kw),
+        qs=lambda **kw: qs(params, **kw),
         coverage=charts.coverage(data["categories"]),
     )
 
 
 @router.get("/launch", response_class=HTMLResponse)
 def launch_page(request: Request, settings: SettingsDep) -> HTMLResponse:
-    return _render(
+    return render(
         request,
         "launch.html",
         nav="launch",
