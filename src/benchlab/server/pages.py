@@ -23,7 +23,7 @@ from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import UserError
-from benchlab.server import charts, schedules
+from benchlab.server import charts, markdown, schedules
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
@@ -49,6 +49,16 @@ def plotly_js() -> Response:
     path = os.path.join(os.path.dirname(spec.origin), "package_data", "plotly.min.js")
     return FileResponse(
         path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
+    )
+
+
+@router.get("/static/highlight.css")
+def highlight_css() -> Response:
+    """Pygments' classes for code in answers and tests, light and dark (server/markdown.py)."""
+    return Response(
+        markdown.highlight_css(),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=86400"},
     )
 
 
