@@ -64,6 +64,11 @@ class ScorerSpec(_Strict):
         return str(self.options.get("as", self.name))
 
 
+# Keys of an `expected` that describes how to check an answer (code suites' tests) rather
+# than being the answer itself: python_tests, stdio_tests and task_tests (scorers/*_exec.py).
+_DESCRIBES_A_CHECK = frozenset({"test", "tests", "entry_point"})
+
+
 class Case(_Strict):
     """One test: what to ask, what counts as right, and how to judge it."""
 
@@ -90,6 +95,20 @@ class Case(_Strict):
         if not value.strip():
             raise ValueError("case id must not be empty")
         return value
+
+    @property
+    def ideal_answer(self) -> Any:
+        """What the offline `oracle` answers: `reference`, else `expected` when that is an
+        answer already (text, number, a list of them, a JSON document for JSON scorers) and
+        None when it describes a check instead, as code suites' tests do (a dict with a
+        `tests` key or a `fn`/`inputs` call spec): answering those would be a model's fail
+        where the truth is that the oracle has nothing to say (an error)."""
+        if self.reference is not None:
+            return self.reference
+        expected = self.expected
+        if isinstance(expected, dict) and _DESCRIBES_A_CHECK & expected.keys():
+            return None
+        return expected
 
     @property
     def category(self) -> str | None:

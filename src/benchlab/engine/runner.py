@@ -350,7 +350,7 @@ class Engine:
             suite=item.suite.name,
             case_id=case.id,
             sample=item.sample,
-            reference=case.reference if case.reference is not None else case.expected,
+            reference=case.ideal_answer,
         )
         outcome = await gateway.send(lane, request, bound, tokens_in if lane.rate.active else 0)
         gateway.health_for(lane).observe(outcome.error)
@@ -549,7 +549,7 @@ def _oracle_warnings(plans: list[SuitePlan], models: list[ModelProfile]) -> list
         f"{plan.name}/{case.id}"
         for plan in plans
         for _, case in plan.cases()
-        if case.expected is None and case.reference is None
+        if case.ideal_answer is None
     ]
     if not missing:
         return []

@@ -4,7 +4,7 @@ The dataset's files are written as it publishes them (test.jsonl .. test6.jsonl,
 one problem each here, private tests compressed as most are); runs go through
 the CLI with a real SQLite file. LiveCodeBench has no reference solutions, so
 the suite is checked with known-correct programs fed through `replay`, and the
-oracle is shown to fail rather than pass it silently.
+oracle's attempts are shown to be errors, never passes or fails.
 """
 
 from __future__ import annotations
@@ -204,9 +204,11 @@ def test_known_correct_programs_pass_every_problem(data: Path, tmp_path: Path) -
     assert verdicts == dict.fromkeys(SOLUTIONS, True)
 
 
-def test_the_oracle_has_no_solution_to_give_and_passes_nothing(data: Path, tmp_path: Path) -> None:
-    """No reference solutions: the oracle answers with the tests' JSON, which is no program.
-    The suite's metadata says so; no attempt may pass."""
+def test_the_oracle_has_no_solution_to_give_so_its_attempts_are_errors(
+    data: Path, tmp_path: Path
+) -> None:
+    """No reference solutions, and the tests' JSON is no answer: the oracle's attempts are
+    errors (nothing to say), never a model's fails, and the run warns before it starts."""
     assert (
         "no reference solutions"
         in load_suite(f"livecodebench?data={data}").header.metadata["references"]
@@ -216,9 +218,11 @@ def test_the_oracle_has_no_solution_to_give_and_passes_nothing(data: Path, tmp_p
         "run", "livecodebench", "--data", str(data), "--release", "v1_v2", "-m", "oracle",
         "--db", db, "-q",
     )  # fmt: skip
-    assert done.returncode in (0, 3), done.stderr  # fails today; errors would be fair too
+    assert done.returncode == 3, done.stderr
+    assert "2 case(s) have no expected answer" in done.stderr
     with Store(db) as store:
         (run,) = store.list_runs()
         attempts = list(store.iter_attempts(run.id))
     assert sorted(a.case_id for a in attempts) == ["3001", "abc001_a"]
-    assert not any(a.scores and a.scores[0].passed for a in attempts)
+    assert {a.status for a in attempts} == {"error"}
+    assert not any(a.scores for a in attempts)

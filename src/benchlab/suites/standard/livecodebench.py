@@ -20,8 +20,9 @@ rules) and its scorer. The prompt is lcb_runner's generic chat prompt, the
 one its leaderboard uses for chat models: its system message, then
 "### Question:", the format (starter code to complete, or read stdin and
 write stdout) and "### Answer:". The dataset has no reference solutions:
-the offline `oracle` cannot pass these cases (it answers with the tests'
-JSON, which fails); the tests feed known-correct programs through `replay`.
+the offline `oracle` has nothing to answer (its attempts are errors, not a
+model's fails, and the run warns before it starts); the tests feed
+known-correct programs through `replay`.
 """
 
 from __future__ import annotations
@@ -177,7 +178,7 @@ def livecodebench(load: Loader, options: StandardOptions, family: Family) -> Bui
             "prompt_format": "lcb_runner's generic chat prompt: its system message, then "
             "### Question: .. ### Format: (starter code, or stdin/stdout) ### Answer:",
             "references": "none: LiveCodeBench has no reference solutions; the oracle cannot "
-            "pass it",
+            "answer it",
         },
     )
     return Built(header, cases())
