@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from benchlab.store import Store
+from benchlab.store.passes import run_passes
 from support.runs import assert_user_error, cli
 
 
@@ -61,3 +63,12 @@ def test_binary_models_file(tmp_path: Path) -> None:
     result = cli("run", "quickstart", "--models", str(models), "-m", "fast", "--db", str(db))
     assert_user_error(result, "--models", "models.yaml", "not a text file")
     assert not db.exists()
+
+
+def test_score_names_an_unknown_executor_and_adds_no_pass(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/runs.db"
+    run = json.loads(cli("run", "quickstart", "-m", "oracle", "--db", db, "--json").stdout)
+    result = cli("score", run["run_id"], "--executor", "kubernetes", "--db", db)
+    assert_user_error(result, "--executor", "expected one of", "kubernetes")
+    with Store(db) as store:
+        assert len(run_passes(store, run["run_id"])) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,29 @@ def test_cli_executor_ray_runs_humaneval(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (entry,) = json.loads(done.stdout)["models"]
     assert entry["attempts"] == 8 and entry["pass_rate"] == 1.0
+
+
+def test_cli_score_pass_runs_code_on_ray(tmp_path: Path) -> None:
+    """A scoring pass may run code elsewhere than its run did: same verdicts from Ray."""
+    import json
+    import subprocess
+    import sys
+
+    db = ["-q", "--db", f"sqlite:///{tmp_path}/r.db"]
+
+    def benchlab(*args: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchlab", *args, "--json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        loaded: dict[str, Any] = json.loads(done.stdout)
+        return loaded
+
+    run = benchlab("run", "humaneval", "-m", "oracle", "--limit", "4", *db)
+    rescored = benchlab("score", run["run_id"], "--executor", "ray", *db[1:])
+    assert rescored["scoring"]["pass_no"] == 1 and rescored["scoring"]["scored"] == 4
+    (entry,) = rescored["models"]
+    assert entry["pass_rate"] == 1.0

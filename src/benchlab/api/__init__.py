@@ -504,10 +504,12 @@ async def ascore(
     concurrency: int | None = None,
     cache: bool = True,
     env: Mapping[str, str] | None = None,
+    executor: str | None = None,
 ) -> dict[str, Any]:
     """Score a stored run again (a new scoring pass beside the old ones); no model is asked
-    again. `scorers` None re-uses each case's recorded scorers. Returns the run's summary,
-    which now reads the new pass, with `scoring` describing it."""
+    again. `scorers` None re-uses each case's recorded scorers; `executor` is where code
+    runs (local, ray). Returns the run's summary, which now reads the new pass, with
+    `scoring` describing it."""
     from benchlab.engine.rescore import score_pass
 
     with Store(db) as store:
@@ -519,6 +521,7 @@ async def ascore(
             concurrency=concurrency,
             cache=cache,
             env=env,
+            executor=executor,
         )
         summary = summarize_run(store, outcome.run_id)
         summary["scoring"] = {

@@ -47,10 +47,19 @@ def score(
     no_cache: NoCacheOpt = False,
     db: DbOpt = None,
     json_out: JsonOpt = False,
+    executor: Annotated[
+        str | None,
+        typer.Option(help="Where code runs: local (default) or ray ($RAY_ADDRESS)."),
+    ] = None,
 ) -> None:
     """Score a run's stored answers again, as a new pass kept beside the old ones."""
     from benchlab import api
     from benchlab.engine.validation import parse_scorer
+
+    if executor is not None:
+        from benchlab.sandbox.executor import check_executor
+
+        check_executor(executor)
 
     specs = [parse_scorer(s) for s in scorer] if scorer else None
     if concurrency is not None and concurrency < 1:
@@ -65,6 +74,7 @@ def score(
             judge_model=judge_model,
             concurrency=concurrency,
             cache=not no_cache,
+            executor=executor,
         )
     )
     scoring = summary["scoring"]

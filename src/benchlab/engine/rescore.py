@@ -102,6 +102,7 @@ async def score_pass(
     concurrency: int | None = None,
     cache: bool = True,
     env: Mapping[str, str] | None = None,
+    executor: str | None = None,
 ) -> PassOutcome:
     """Score every answered attempt of a run again, as a new pass (see the module doc)."""
     run = store.get_run(run_id)
@@ -111,7 +112,13 @@ async def score_pass(
             f"{run.id}` first); score it once it has finished"
         )
     run_id = run.id
-    overrides = {"judge_model": judge_model, "concurrency": concurrency, "score": True}
+    # Where code runs is not what is measured: a pass may run it elsewhere than the run did.
+    overrides = {
+        "judge_model": judge_model,
+        "concurrency": concurrency,
+        "score": True,
+        "executor": executor,
+    }
     if not cache:
         overrides["judge_cache"] = False
     config = stored_config(store, run_id, overrides)
