@@ -1,0 +1,304 @@
+"""De-duplication of production samples: exact (normalised text) and near (MinHash + LSH).
+
+A production log repeats itself: the same question asked by many users, or
+asked again with a typo fixed. A benchmark wants each case once, so samples
+are grouped and one representative per group is kept; it records how many
+samples it stands for and which.
+
+Exact: two texts are the same when their normal forms are (`normalise`):
+Unicode NFKC (full-width letters, ligatures, non-breaking spaces fold to
+their plain forms), case folded, runs of whitespace made one space, ends
+stripped. Punctuation and digits are kept: "order 12" and "order 13" are two
+questions. The key is the first 8 bytes of BLAKE2b of the normal form
+(a collision among a million texts has odds near 3e-8).
+
+Near: the Jaccard similarity of the texts' sets of character 5-grams (of the
+normal form), estimated by MinHash and found by LSH banding, at or above
+`threshold`. The signatures are one-permutation MinHash (one hash per 5-gram
+into 64 bins, empty bins filled by rotation, Shrivastava & Li 2014) kept as
+16-bit values: numpy computes them for thousands of texts at once, so a
+million samples take seconds, where a Python object per text (datasketch's
+MinHash: one SHA-1 per 5-gram, 128 permutations) takes minutes. Candidate
+pairs (same band) are kept only when their signatures agree on at least
+`threshold` of the 64 values; groups are the connected components of the
+kept pairs (so A~B and B~C put A, B and C together even if A and C differ
+more), as large de-duplication pipelines do.
+
+Deterministic: the same texts in the same order give the same groups, and
+each group's representative is its first text in that order (the caller
+orders: `clean` sorts by timestamp, then content hash, so the earliest
+sample represents its group).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DEFAULT_NEAR_THRESHOLD",
+    "Dedupe",
+    "dedupe",
+    "exact_key",
+    "normalise",
+    "signatures",
+]
+
+DEFAULT_NEAR_THRESHOLD = 0.8
+SHINGLE = 5  # characters per shingle
+BINS = 64  # MinHash values per signature
+_CHUNK = 4096  # texts hashed per numpy batch: a bounded working set, whatever the input size
+_MASK64 = (1 << 64) - 1
+# Fixed odd constants (splitmix64's), so signatures are the same in every process.
+_ROLL = 0x9E3779B97F4A7C15
+_MIX1 = 0xBF58476D1CE4E5B9
+_MIX2 = 0x94D049BB133111EB
+_EMPTY = np.uint32(0xFFFFFFFF)
+# Densification's probe sequences: bin j's t-th probe (fixed seed; 512 probes leave a bin
+# unfilled with odds (63/64)**512 < 4e-4 even for a text of a single shingle).
+_PROBES = np.random.default_rng(20261207).integers(0, BINS, size=(BINS, 512))
+
+IntArray = npt.NDArray[np.int64]
+
+
+def normalise(text: str) -> str:
+    """The form exact duplicates share (see the module's docstring)."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def exact_key(text: str) -> int:
+    """64-bit key of `normalise(text)`: equal for exact duplicates."""
+    return _key(normalise(text))
+
+
+def _key(normal: str) -> int:
+    return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest())
+
+
+def _u64(value: int) -> np.uint64:
+    return np.uint64(value & _MASK64)
+
+
+def signatures(normal_forms: Sequence[str]) -> npt.NDArray[np.uint16]:
+    """One-permutation MinHash signatures of already normalised texts, one row (64 values) each.
+
+    A text shorter than a shingle is one shingle (padded); an empty text's row is all
+    0xFFFF and matches nothing (`dedupe` keeps empty texts out of near matching).
+    """
+    count = len(normal_forms)
+    if count == 0:
+        return np.zeros((0, BINS), dtype=np.uint16)
+    padded = [t if len(t) >= SHINGLE or not t else t.ljust(SHINGLE, "\0") for t in normal_forms]
+    lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=count)
+    codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    windows = np.maximum(lengths - SHINGLE + 1, 0)
+    total = int(windows.sum())
+    sig = np.full((count, BINS), _EMPTY, dtype=np.uint32)
+    if total:
+        # Rolling polynomial hash of every window, then only the windows inside one text.
+        span = codes.size - SHINGLE + 1
+        hashes = np.zeros(max(span, 0), dtype=np.uint64)
+        for j in range(SHINGLE):
+            hashes = hashes * _u64(_ROLL) + codes[j : j + span]
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        owner = np.repeat(np.arange(count, dtype=np.int64), windows)
+        first = np.repeat(starts - np.concatenate(([0], np.cumsum(windows)[:-1])), windows)
+        positions = np.arange(total, dtype=np.int64) + first
+        h = hashes[positions]
+        # splitmix64's finaliser: every output bit depends on every input bit.
+        h ^= h >> _u64(30)
+        h *= _u64(_MIX1)
+        h ^= h >> _u64(27)
+        h *= _u64(_MIX2)
+        h ^= h >> _u64(31)
+        bins = (h >> _u64(58)).astype(np.int64)  # top 6 bits: the bin (64 bins)
+        values = (h & _u64(0xFFFFFFFF)).astype(np.uint32)
+        flat = sig.reshape(-1)
+        np.minimum.at(flat, owner * BINS + bins, values)
+    _densify(sig)
+    out = (sig & np.uint32(0xFFFF)).astype(np.uint16)
+    out[(sig == _EMPTY).all(axis=1)] = 0xFFFF
+    return out
+
+
+def _densify(sig: npt.NDArray[np.uint32]) -> None:
+    """Fill each empty bin with the value of a non-empty bin chosen by a fixed probe sequence
+    of that bin ("optimal densification", Shrivastava 2017): the same for every text, so two
+    texts' filled bins agree with the probability their sources do, and a short text (more
+    empty bins than not) is estimated about as well as a long one."""
+    empty = sig == _EMPTY
+    original = sig.copy()
+    row, column = np.nonzero(empty & ~empty.all(axis=1, keepdims=True))
+    for probe in range(_PROBES.shape[1]):
+        if row.size == 0:
+            break
+        source = _PROBES[column, probe]
+        found = ~empty[row, source]
+        sig[row[found], column[found]] = original[row[found], source[found]]
+        row, column = row[~found], column[~found]
+
+
+@dataclass
+class Dedupe:
+    """Groups of duplicate texts. `representative[i]` is the index (in input order) of the
+    text that stands for text i (itself when it is kept)."""
+
+    representative: list[int]
+    exact_duplicates: int  # texts whose normal form an earlier text already had
+    near_duplicates: int  # distinct normal forms folded into another by near matching
+    threshold: float | None
+    _members: dict[int, list[int]] = field(default_factory=dict, repr=False)
+
+    @property
+    def kept(self) -> list[int]:
+        """The representatives' indices, in input order."""
+        return [i for i, rep in enumerate(self.representative) if rep == i]
+
+    def members(self, index: int) -> list[int]:
+        """Every text the representative `index` stands for, itself first, in input order."""
+        if not self._members:
+            for i, rep in enumerate(self.representative):
+                self._members.setdefault(rep, []).append(i)
+        return self._members.get(index, [])
+
+    @property
+    def removed(self) -> int:
+        return self.exact_duplicates + self.near_duplicates
+
+
+def _bands(threshold: float) -> int:
+    """Rows per LSH band: the most (fewest false candidates) that still finds a pair at the
+    threshold with probability >= 0.995."""
+    for rows in (8, 4, 2):
+        if 1 - (1 - threshold**rows) ** (BINS // rows) >= 0.995:
+            return rows
+    return 1
+
+
+def _band_keys(sig: npt.NDArray[np.uint16], rows: int) -> npt.NDArray[np.uint64]:
+    """One 64-bit key per (text, band): the band's `rows` 16-bit values packed or mixed."""
+    packed = np.ascontiguousarray(sig).view(np.uint64)  # 4 values per key
+    if rows == 4:
+        return packed
+    if rows == 8:
+        return packed[:, 0::2] * _u64(_MIX1) ^ packed[:, 1::2]
+    if rows == 2:
+        return np.ascontiguousarray(sig).view(np.uint32).astype(np.uint64)
+    return sig.astype(np.uint64)
+
+
+class _Components:
+    """Union-find over indices whose root is always the component's smallest index."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if rb < ra:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        return True
+
+
+def _near_pairs(
+    sig: npt.NDArray[np.uint16], threshold: float
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Pairs (earlier, later) of rows of `sig` that share a band and agree on >= threshold of
+    their values. Each band's equal keys are joined to the first row holding that key."""
+    rows = _bands(threshold)
+    keys = _band_keys(sig, rows)
+    usable = ~(sig == 0xFFFF).all(axis=1)
+    firsts: list[npt.NDArray[np.int64]] = []
+    others: list[npt.NDArray[np.int64]] = []
+    for band in range(keys.shape[1]):
+        column = keys[:, band]
+        order = np.argsort(column, kind="stable").astype(np.int64)
+        order = order[usable[order]]
+        if order.size < 2:
+            continue
+        ordered = column[order]
+        starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+        head = order[np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
+        joined = ~starts
+        firsts.append(head[joined])
+        others.append(order[joined])
+    if not firsts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    first = np.concatenate(firsts)
+    other = np.concatenate(others)
+    pair = np.unique(first * sig.shape[0] + other)
+    first, other = pair // sig.shape[0], pair % sig.shape[0]
+    agreed = np.zeros(first.size, dtype=bool)
+    for start in range(0, first.size, 65536):  # bounded memory for the comparison
+        a, b = first[start : start + 65536], other[start : start + 65536]
+        agreed[start : start + 65536] = (sig[a] == sig[b]).mean(axis=1) >= threshold
+    return first[agreed], other[agreed]
+
+
+def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedupe:
+    """Group exact (and, with `near_threshold` in (0, 1], near) duplicates among `texts`.
+
+    `texts` may be a generator: it is read once, in chunks, and only a key and a
+    signature (136 bytes) per text are kept, never the texts.
+    """
+    if near_threshold is not None and not 0 < near_threshold <= 1:
+        raise ValueError(f"near_threshold must be in (0, 1], not {near_threshold}")
+    key_chunks: list[npt.NDArray[np.uint64]] = []
+    sig_chunks: list[npt.NDArray[np.uint16]] = []
+    batch: list[str] = []
+
+    def flush() -> None:
+        key_chunks.append(np.fromiter((_key(t) for t in batch), dtype=np.uint64, count=len(batch)))
+        if near_threshold is not None:
+            sig_chunks.append(signatures(batch))
+        batch.clear()
+
+    for text in texts:
+        batch.append(normalise(text))
+        if len(batch) >= _CHUNK:
+            flush()
+    flush()
+    keys = np.concatenate(key_chunks)
+    count = int(keys.size)
+    # First index of each distinct key (np.unique sorts stably when asked for indices).
+    _, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    representative_of = firsts[inverse].astype(np.int64)
+    distinct = int(firsts.size)
+    near = 0
+    if near_threshold is not None and distinct > 1:
+        uniques = np.sort(firsts).astype(np.int64)
+        sig = np.concatenate(sig_chunks)[uniques]
+        del sig_chunks[:]
+        first, other = _near_pairs(sig, near_threshold)
+        components = _Components(distinct)
+        for a, b in zip(first.tolist(), other.tolist(), strict=True):
+            near += components.union(a, b)
+        roots = np.fromiter(
+            (components.find(u) for u in range(distinct)), dtype=np.int64, count=distinct
+        )
+        # position of each text's exact representative among the uniques -> its root's index
+        position = np.searchsorted(uniques, representative_of)
+        representative_of = uniques[roots[position]]
+    representative = representative_of.tolist()
+    return Dedupe(
+        representative=representative,
+        exact_duplicates=count - distinct,
+        near_duplicates=near,
+        threshold=near_threshold,
+    )
