@@ -7,6 +7,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from benchlab.samples.clean import clean, input_text
 from benchlab.samples.record import ImportedSample
 
@@ -87,3 +90,26 @@ def test_input_text_of_stored_and_decoded_inputs() -> None:
     assert input_text(chat) == "hi\nyo"
     assert input_text(json.dumps("plain")) == "plain"
     assert input_text("not json") == "not json"
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    picks=st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=12),
+    seed=st.integers(min_value=0, max_value=1000),
+)
+def test_the_kept_samples_do_not_depend_on_the_rows_order(picks: list[int], seed: int) -> None:
+    questions = [
+        "How do I reset my password?",
+        "HOW DO I RESET MY PASSWORD?",
+        "Can I change the billing address on an invoice I already paid?",
+        "Can I change the billing address on an invoice I already paid? Thanks",
+        "Why was card 4111 1111 1111 1111 declined?",
+    ]
+    rows = [_row(i, questions[pick]) for i, pick in enumerate(picks)]
+    shuffled = list(rows)
+    random.Random(seed).shuffle(shuffled)
+    result = clean(rows, near_threshold=0.8)
+    assert clean(shuffled, near_threshold=0.8).kept == result.kept
+    assert sum(row["dedupe_count"] for row in result.kept) == len(rows)
+    assert len(result.kept) == len(rows) - result.exact_duplicates - result.near_duplicates
+    assert all("4111" not in row["input"] for row in result.kept)

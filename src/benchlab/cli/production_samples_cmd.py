@@ -22,6 +22,26 @@ app.add_typer(samples_app, name="samples")
 # Bad records printed one per line on stderr; the rest are only counted.
 BAD_LINES_SHOWN = 20
 
+# The cleaning options, shared by `stats` and `build` (which calls samples.clean.clean).
+NearThresholdOpt = Annotated[
+    float,
+    typer.Option(
+        "--near-threshold",
+        min=0.01,
+        max=1.0,
+        help="Near duplicates: inputs whose character 5-grams have a Jaccard similarity at or "
+        "above this (MinHash estimate) fold into one.",
+    ),
+]
+KeepPiiOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-pii",
+        help="Do NOT redact e-mails, phone numbers, card numbers, IBANs, IP addresses and "
+        "API keys (they are still counted). Only for data that may hold them.",
+    ),
+]
+
 
 @samples_app.command("import")
 def import_samples(
@@ -98,16 +118,7 @@ def samples_stats(
         str,
         typer.Option("--category-field", help="The metadata field that names a sample's category."),
     ] = "category",
-    near_threshold: Annotated[
-        float,
-        typer.Option(
-            "--near-threshold",
-            min=0.01,
-            max=1.0,
-            help="Near duplicates: Jaccard similarity of the inputs' character 5-grams at or "
-            "above this (MinHash estimate).",
-        ),
-    ] = 0.8,
+    near_threshold: NearThresholdOpt = 0.8,
     no_near: Annotated[
         bool, typer.Option("--no-near", help="Count exact duplicates only (faster).")
     ] = False,

@@ -54,10 +54,11 @@ SHINGLE = 5  # characters per shingle
 BINS = 64  # MinHash values per signature
 _CHUNK = 4096  # texts hashed per numpy batch: a bounded working set, whatever the input size
 _MASK64 = (1 << 64) - 1
-# Fixed odd constants (splitmix64's), so signatures are the same in every process.
-_ROLL = 0x9E3779B97F4A7C15
-_MIX1 = 0xBF58476D1CE4E5B9
-_MIX2 = 0x94D049BB133111EB
+# Fixed odd constants (the golden ratio's, MurmurHash3's), so signatures are the same in every
+# process.
+_ROLL = 0x9E3779B1
+_MIX1 = 0x85EBCA6B
+_MIX2 = 0xC2B2AE35
 _EMPTY = np.uint32(0xFFFFFFFF)
 # Densification's probe sequences: bin j's t-th probe (fixed seed; 512 probes leave a bin
 # unfilled with odds (63/64)**512 < 4e-4 even for a text of a single shingle).
@@ -95,31 +96,37 @@ def signatures(normal_forms: Sequence[str]) -> npt.NDArray[np.uint16]:
         return np.zeros((0, BINS), dtype=np.uint16)
     padded = [t if len(t) >= SHINGLE or not t else t.ljust(SHINGLE, "\0") for t in normal_forms]
     lengths = np.fromiter((len(t) for t in padded), dtype=np.int64, count=count)
-    codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
     windows = np.maximum(lengths - SHINGLE + 1, 0)
     total = int(windows.sum())
     sig = np.full((count, BINS), _EMPTY, dtype=np.uint32)
     if total:
-        # Rolling polynomial hash of every window, then only the windows inside one text.
+        # Rolling polynomial hash of every window, then only the windows inside one text
+        # (the last SHINGLE-1 windows of each text run into the next one).
         span = codes.size - SHINGLE + 1
-        hashes = np.zeros(max(span, 0), dtype=np.uint64)
-        for j in range(SHINGLE):
-            hashes = hashes * _u64(_ROLL) + codes[j : j + span]
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        hashes = codes[:span].copy()
+        for j in range(1, SHINGLE):
+            hashes *= np.uint32(_ROLL)
+            hashes += codes[j : j + span]
+        inside = np.ones(span, dtype=bool)
+        ends = np.cumsum(lengths)[lengths > 0]
+        for back in range(1, SHINGLE):
+            crossing = ends - back
+            inside[crossing[crossing < span]] = False
+        h = hashes[inside]
+        # MurmurHash3's 32-bit finaliser: every bit of the bin and of the value depends on
+        # every character of the window. 32-bit arithmetic moves half the bytes of 64-bit.
+        h ^= h >> np.uint32(16)
+        h *= np.uint32(_MIX1)
+        h ^= h >> np.uint32(13)
+        h *= np.uint32(_MIX2)
+        h ^= h >> np.uint32(16)
         owner = np.repeat(np.arange(count, dtype=np.int64), windows)
-        first = np.repeat(starts - np.concatenate(([0], np.cumsum(windows)[:-1])), windows)
-        positions = np.arange(total, dtype=np.int64) + first
-        h = hashes[positions]
-        # splitmix64's finaliser: every output bit depends on every input bit.
-        h ^= h >> _u64(30)
-        h *= _u64(_MIX1)
-        h ^= h >> _u64(27)
-        h *= _u64(_MIX2)
-        h ^= h >> _u64(31)
-        bins = (h >> _u64(58)).astype(np.int64)  # top 6 bits: the bin (64 bins)
-        values = (h & _u64(0xFFFFFFFF)).astype(np.uint32)
+        owner <<= 6
+        owner |= h >> np.uint32(26)  # top 6 bits: the bin (64 bins)
+        values = h & np.uint32(0x3FFFFFF)  # the other 26 bits: the value
         flat = sig.reshape(-1)
-        np.minimum.at(flat, owner * BINS + bins, values)
+        np.minimum.at(flat, owner, values)
     _densify(sig)
     out = (sig & np.uint32(0xFFFF)).astype(np.uint16)
     out[(sig == _EMPTY).all(axis=1)] = 0xFFFF
@@ -186,7 +193,7 @@ def _band_keys(sig: npt.NDArray[np.uint16], rows: int) -> npt.NDArray[np.uint64]
     if rows == 4:
         return packed
     if rows == 8:
-        return packed[:, 0::2] * _u64(_MIX1) ^ packed[:, 1::2]
+        return packed[:, 0::2] * _u64(0x9E3779B97F4A7C15) ^ packed[:, 1::2]
     if rows == 2:
         return np.ascontiguousarray(sig).view(np.uint32).astype(np.uint64)
     return sig.astype(np.uint64)
