@@ -15,8 +15,9 @@ For each size N, a fresh child process (so each peak RSS is its own):
   4. with --pii K, redacts the first K samples' inputs and outputs (rate only).
 
 It prints seconds and samples/s per phase, the peak RSS after import and after
-de-duplication, and the duplicates found against those planted (the planted
-near variants may also be exact or fold differently; the figure shows recall).
+de-duplication, and the duplicates found against those planted (every exact
+repeat must be found; a near variant of a short input can be below the
+threshold in true Jaccard similarity, and then rightly stays).
 The last size is extrapolated linearly to 1,000,000. Figures only, no asserts.
 """
 

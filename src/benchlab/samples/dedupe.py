@@ -15,10 +15,12 @@ questions. The key is the first 8 bytes of BLAKE2b of the normal form
 Near: the Jaccard similarity of the texts' sets of character 5-grams (of the
 normal form), estimated by MinHash and found by LSH banding, at or above
 `threshold`. The signatures are one-permutation MinHash (one hash per 5-gram
-into 64 bins, empty bins filled by rotation, Shrivastava & Li 2014) kept as
-16-bit values: numpy computes them for thousands of texts at once, so a
-million samples take seconds, where a Python object per text (datasketch's
-MinHash: one SHA-1 per 5-gram, 128 permutations) takes minutes. Candidate
+into 64 bins, empty bins filled by "optimal densification", Shrivastava 2017)
+kept as 16-bit values: numpy hashes the 5-grams of 4096 texts at once, one
+hash per 5-gram. datasketch was tried and not taken: a MinHash object per
+text (128 permutations, a SHA-1 per 5-gram in Python) and its LSH's
+insert/query took 26 s per 4096 texts where these signatures took 0.19 s
+(same texts, same loaded machine); a million samples would take hours. Candidate
 pairs (same band) are kept only when their signatures agree on at least
 `threshold` of the 64 values; groups are the connected components of the
 kept pairs (so A~B and B~C put A, B and C together even if A and C differ
@@ -229,7 +231,7 @@ def _near_pairs(
     their values. Each band's equal keys are joined to the first row holding that key."""
     rows = _bands(threshold)
     keys = _band_keys(sig, rows)
-    usable = ~(sig == 0xFFFF).all(axis=1)
+    usable = ~(sig[:, :4] == 0xFFFF).all(axis=1)  # an empty text: all 0xFFFF (see signatures)
     firsts: list[npt.NDArray[np.int64]] = []
     others: list[npt.NDArray[np.int64]] = []
     for band in range(keys.shape[1]):
@@ -262,7 +264,8 @@ def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedu
     """Group exact (and, with `near_threshold` in (0, 1], near) duplicates among `texts`.
 
     `texts` may be a generator: it is read once, in chunks, and only a key and a
-    signature (136 bytes) per text are kept, never the texts.
+    signature (136 bytes) per text are kept, never the texts; with the groups'
+    bookkeeping the peak is about 350 bytes per text (bench/samples_clean.py).
     """
     if near_threshold is not None and not 0 < near_threshold <= 1:
         raise ValueError(f"near_threshold must be in (0, 1], not {near_threshold}")
@@ -290,8 +293,20 @@ def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedu
     near = 0
     if near_threshold is not None and distinct > 1:
         uniques = np.sort(firsts).astype(np.int64)
-        sig = np.concatenate(sig_chunks)[uniques]
-        del sig_chunks[:]
+        # The unique texts' signatures, gathered chunk by chunk as each chunk is freed, so the
+        # peak is one signature per text, not two or three.
+        wanted = np.zeros(count, dtype=bool)
+        wanted[uniques] = True
+        sig = np.empty((distinct, BINS), dtype=np.uint16)
+        offset = filled = 0
+        sig_chunks.reverse()
+        while sig_chunks:
+            chunk = sig_chunks.pop()
+            rows = chunk[wanted[offset : offset + len(chunk)]]
+            sig[filled : filled + len(rows)] = rows
+            offset += len(chunk)
+            filled += len(rows)
+        del wanted
         first, other = _near_pairs(sig, near_threshold)
         components = _Components(distinct)
         for a, b in zip(first.tolist(), other.tolist(), strict=True):
