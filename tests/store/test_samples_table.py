@@ -37,3 +37,18 @@ def test_a_hash_is_stored_once_within_a_batch_across_batches_and_chunks(db_url: 
         rows = list(iter_samples(store))
     assert [r["input"] for r in rows[:2]] == ['"q0"', '"q1"']  # oldest first, input as JSON
     assert rows[5]["source"] == "a.jsonl"  # the first copy stored wins
+
+
+def test_iter_samples_reads_only_the_columns_asked_for(db_url: str) -> None:
+    rows = [
+        ImportedSample(input=f"q{i}", output="a").row(source="f", line=i, source_format="jsonl")
+        for i in range(3)
+    ]
+    with Store(db_url) as store:
+        add_samples(store, rows)
+        assert sorted(r["input"] for r in iter_samples(store, ["input"])) == [
+            '"q0"',
+            '"q1"',
+            '"q2"',
+        ]
+        assert {tuple(r) for r in iter_samples(store, ["hash", "input"])} == {("hash", "input")}

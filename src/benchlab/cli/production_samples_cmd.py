@@ -22,6 +22,26 @@ app.add_typer(samples_app, name="samples")
 # Bad records printed one per line on stderr; the rest are only counted.
 BAD_LINES_SHOWN = 20
 
+# The cleaning options, shared by `stats` and `build` (which calls samples.clean.clean).
+NearThresholdOpt = Annotated[
+    float,
+    typer.Option(
+        "--near-threshold",
+        min=0.01,
+        max=1.0,
+        help="Near duplicates: inputs whose character 5-grams have a Jaccard similarity at or "
+        "above this (MinHash estimate) fold into one.",
+    ),
+]
+KeepPiiOpt = Annotated[
+    bool,
+    typer.Option(
+        "--keep-pii",
+        help="Do NOT redact e-mails, phone numbers, card numbers, IBANs, IP addresses and "
+        "API keys (they are still counted). Only for data that may hold them.",
+    ),
+]
+
 
 @samples_app.command("import")
 def import_samples(
@@ -87,3 +107,84 @@ def import_samples(
     everything_known = total["read"] > 0 and total["duplicates"] == total["read"]
     if total["imported"] == 0 and not everything_known:
         raise typer.Exit(1)
+
+
+@samples_app.command("stats")
+def samples_stats(
+    period: Annotated[
+        str, typer.Option("--period", metavar="day|week", help="Volume per UTC day or ISO week.")
+    ] = "day",
+    category_field: Annotated[
+        str,
+        typer.Option("--category-field", help="The metadata field that names a sample's category."),
+    ] = "category",
+    near_threshold: NearThresholdOpt = 0.8,
+    no_near: Annotated[
+        bool, typer.Option("--no-near", help="Count exact duplicates only (faster).")
+    ] = False,
+    no_pii: Annotated[
+        bool,
+        typer.Option("--no-pii", help="Do not scan for personal data and secrets (the slow part)."),
+    ] = False,
+    phone_region: Annotated[
+        str,
+        typer.Option(
+            "--phone-region",
+            help="The country whose national phone numbers are recognised (ISO code); "
+            "numbers written with + are recognised whatever it is.",
+        ),
+    ] = "US",
+    db: DbOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """What the stored samples look like: volume over time, categories, models, feedback,
+    duplicates (exact and near) and personal data found per kind (what cleaning removes)."""
+    from benchlab.errors import UserError
+    from benchlab.samples.stats import PERIODS, sample_stats
+    from benchlab.store import Store
+
+    if period not in PERIODS:
+        raise UserError(f"--period {period}: not one of {', '.join(PERIODS)}")
+    with Store(db) as store:
+        stats = sample_stats(
+            store,
+            period=period,
+            category_field=category_field,
+            near_threshold=None if no_near else near_threshold,
+            pii=not no_pii,
+            phone_region=phone_region.upper(),
+        )
+        url = store.display_url
+    if json_out:
+        print_json({"db": url, **stats.document()})
+        return
+    out = sys.stdout.write
+    out(f"{stats.total} samples in {url}\n")
+    if not stats.total:
+        return
+
+    def table(title: str, counts: dict[str, int]) -> None:
+        out(f"\n{title}\n")
+        width = max(len(key) for key in counts)
+        for key, count in counts.items():
+            out(f"  {key:<{width}}  {count:>8}\n")
+
+    table(f"volume per {period}", stats.volume)
+    table(f"categories (metadata.{category_field})", stats.categories)
+    table("models", stats.models)
+    mean = "" if stats.mean_score is None else f", mean score {stats.mean_score:.3g}"
+    rated = stats.total - stats.without_feedback
+    out(f"\nfeedback: {rated} with, {stats.without_feedback} without{mean}\n")
+    if stats.feedback_labels:
+        table("feedback labels", stats.feedback_labels)
+    if stats.feedback_scores:
+        table("feedback scores", stats.feedback_scores)
+    near = (
+        "near: not counted"
+        if stats.near_duplicates is None
+        else f"{stats.near_duplicates} near (threshold {stats.near_threshold:g})"
+    )
+    out(f"\nduplicates: {stats.exact_duplicates} exact, {near}\n")
+    if stats.pii is not None:
+        found = ", ".join(f"{kind} {count}" for kind, count in stats.pii.items())
+        out(f"personal data and secrets: {found} (in {stats.samples_with_pii} samples)\n")

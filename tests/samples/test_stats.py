@@ -1,0 +1,52 @@
+"""`sample_stats` over a real store holding a log whose statistics are known exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchlab.samples.importer import import_files
+from benchlab.samples.stats import sample_stats
+from benchlab.store import Store
+from support import sample_stats as known
+
+
+def test_the_statistics_of_a_known_log(db_url: str, tmp_path: Path) -> None:
+    log = known.write_log(tmp_path / "2026-11-30.jsonl")
+    with Store(db_url) as store:
+        [counts] = import_files(store, [log])
+        assert counts.imported == known.TOTAL
+        stats = sample_stats(store)
+        weekly = sample_stats(store, period="week", near_threshold=None, pii=False)
+        other_field = sample_stats(store, category_field="tier", near_threshold=None, pii=False)
+    assert stats.total == known.TOTAL
+    assert stats.volume == known.VOLUME
+    assert stats.categories == known.CATEGORIES
+    assert stats.models == {"openai/gpt-4o-mini": known.TOTAL}
+    assert stats.feedback_labels == known.FEEDBACK_LABELS
+    assert stats.feedback_scores == known.FEEDBACK_SCORES
+    assert stats.without_feedback == known.WITHOUT_FEEDBACK
+    assert stats.mean_score == pytest.approx(0.5)
+    assert stats.exact_duplicates == known.EXACT_DUPLICATES
+    assert stats.near_duplicates == known.NEAR_DUPLICATES
+    assert stats.pii == known.PII
+    assert stats.samples_with_pii == 5
+
+    assert weekly.volume == {"2026-W49": known.TOTAL}
+    assert weekly.exact_duplicates == known.EXACT_DUPLICATES
+    assert weekly.near_duplicates is None and weekly.pii is None
+    assert other_field.categories == {"(none)": known.TOTAL}
+
+
+def test_an_empty_store(db_url: str) -> None:
+    with Store(db_url) as store:
+        stats = sample_stats(store)
+    assert stats.total == 0 and stats.volume == {} and stats.mean_score is None
+    assert stats.exact_duplicates == 0 and stats.near_duplicates == 0
+    assert stats.pii == dict.fromkeys(known.PII, 0)
+
+
+def test_an_unknown_period_is_refused(db_url: str) -> None:
+    with Store(db_url) as store, pytest.raises(ValueError, match="period"):
+        sample_stats(store, period="month")
