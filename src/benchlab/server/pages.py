@@ -24,7 +24,8 @@ from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import UserError
 from benchlab.server import charts, markdown, schedules
-from benchlab.server.deps import SettingsDep, StoreDep
+from benchlab.server.budget_watch import recent_months
+from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
 from benchlab.server.suites import launchable
@@ -71,8 +72,12 @@ def favicon() -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(
-    request: Request, store: StoreDep, scheduler: schedules.SchedulerDep
+    request: Request, store: StoreDep, scheduler: schedules.SchedulerDep, budget: BudgetDep
 ) -> HTMLResponse:
+    try:  # the budget block (templates/_budget.html); viewing it is also a budget check
+        budget_view = budget.view(text_param(request, "month"))
+    except UserError as exc:
+        return failure(request, exc)
     board = overview.leaderboard(store)
     suites = [entry["suite"] for entry in board]
     chosen = text_param(request, "suite")
@@ -96,6 +101,8 @@ def overview_page(
         runs=_rows(recent),
         total_runs=recent.total,
         schedules=schedules.page_rows(scheduler, store),
+        budget=budget_view,
+        months=recent_months(),
     )
 
 
