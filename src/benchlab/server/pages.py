@@ -23,12 +23,13 @@ from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import UserError
+from benchlab.scorers.registry import scorer_names
 from benchlab.server import charts, markdown, schedules
 from benchlab.server.budget_watch import recent_months
 from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
-from benchlab.server.suites import launchable
+from benchlab.server.suites import launch_targets, launchable
 from benchlab.store import queries
 from benchlab.store.passes import resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
@@ -255,6 +256,7 @@ def launch_page(request: Request, settings: SettingsDep) -> HTMLResponse:
         request,
         "launch.html",
         nav="launch",
-        suites=list(launchable(settings)),
+        suites=list(launch_targets(settings)),
+        scorers=[n for n in scorer_names() if ":" not in n],
         write_enabled=settings.write_enabled,
     )
