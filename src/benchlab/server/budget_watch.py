@@ -11,7 +11,11 @@ Crossing a threshold (80% and 100% by default) writes a `budget_alerts` row
 configured the notice is POSTed as JSON once per threshold per month: a
 Slack incoming webhook reads its `text`, other receivers the fields beside it.
 A receiver that is down or answers an error does not fail the page or the
-run: the row records the error and the next check tries again.
+run: the row records the error and the next check tries again. Sending is
+synchronous with a short timeout (a hanging receiver delays that one check by
+at most WEBHOOK_TIMEOUT_S per pending notice) and one check sends at a time
+within a process; two server processes sharing one database could both send a
+notice raised in the same instant (the alert row itself is written once).
 """
 
 from __future__ import annotations
