@@ -21,6 +21,7 @@ __all__ = [
     "LeaderboardRow",
     "Metric",
     "MonthlySpend",
+    "SpendByJudge",
     "SpendByModel",
     "SpendByModelSuite",
     "SpendBySuite",
@@ -133,6 +134,15 @@ class SpendByModelSuite(BaseModel):
     runs: int
 
 
+class SpendByJudge(BaseModel):
+    judge: str
+    cost_usd: Usd | None = Field(description="null when some verdict's judge had no price")
+    known_usd: Usd
+    calls: int = Field(description="judge calls really sent (paid)")
+    cached_calls: int = Field(description="judge calls the response cache answered, at $0")
+    unpriced: int = Field(description="verdicts whose judge calls had no known price")
+
+
 class MonthlySpend(BaseModel):
     """Money spent in a calendar month (UTC): `benchlab spend --json`'s figures and line."""
 
@@ -148,6 +158,12 @@ class MonthlySpend(BaseModel):
     cached_answers: int
     runs: int
     avg_per_run_usd: Usd | None
+    judge_usd: Usd | None = Field(description="judges' part of the total; null when unpriced")
+    judge_known_usd: Usd
+    judge_calls: int
+    judge_cached_calls: int
+    judge_unpriced_verdicts: int
+    by_judge: list[SpendByJudge]
     by_model: list[SpendByModel]
     by_suite: list[SpendBySuite]
     by_model_suite: list[SpendByModelSuite]

@@ -4,9 +4,12 @@ The one spend figure of benchlab: `benchlab spend`, `GET /api/spend` and the
 dashboard's overview all read `monthly_spend`, so they cannot disagree. It
 counts requests really sent and answered that month, by runs of every status
 (a run stopped by `--max-cost`, failed or interrupted spent money too); a
-cached answer cost nothing and is counted apart. A request of a model without
-a known price is never counted as free: the totals it belongs to are `None`
-("unknown") with `known_usd` beside them and the count of unpriced requests.
+cached answer cost nothing and is counted apart. Judges are paid too: their
+calls (never the ones the response cache answered) are in the totals and
+listed per judge in `by_judge`, dated by when the verdict was made. A request
+of a model or judge without a known price is never counted as free: the totals
+it belongs to are `None` ("unknown") with `known_usd` beside them and the
+count of unpriced requests and verdicts.
 """
 
 from __future__ import annotations
@@ -18,7 +21,13 @@ from typing import Any
 from benchlab.errors import ConfigError
 from benchlab.format import money
 from benchlab.store import Store
-from benchlab.store.outcomes import SpendRow, spend_rows, spend_run_ids
+from benchlab.store.outcomes import (
+    JudgeSpendRow,
+    SpendRow,
+    judge_spend_rows,
+    spend_rows,
+    spend_run_ids,
+)
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -65,6 +74,22 @@ def _group(rows: list[SpendRow], key: str) -> list[dict[str, Any]]:
     return sorted((_priced(e) for e in out.values()), key=lambda e: (-e["known_usd"], e[key]))
 
 
+def _judges(rows: list[JudgeSpendRow]) -> list[dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        entry = out.setdefault(
+            r.judge,
+            {"judge": r.judge, "known_usd": 0.0, "calls": 0, "cached_calls": 0, "unpriced": 0},
+        )
+        entry["known_usd"] += r.paid_usd
+        entry["calls"] += r.calls
+        entry["cached_calls"] += r.cached_calls
+        entry["unpriced"] += r.unpriced_verdicts
+    for entry in out.values():
+        entry["cost_usd"] = None if entry["unpriced"] else entry["known_usd"]
+    return sorted(out.values(), key=lambda e: (-e["known_usd"], e["judge"]))
+
+
 def monthly_spend(
     store: Store, month: str | None = None, *, now: datetime | None = None
 ) -> dict[str, Any]:
@@ -72,9 +97,12 @@ def monthly_spend(
     label, start, end = month_bounds(month, now)
     rows = spend_rows(store, start, end)
     run_ids = spend_run_ids(store, start, end)
-    known = sum(r.cost_usd for r in rows)
+    judged = judge_spend_rows(store, start, end)
+    judge_known = sum(j.paid_usd for j in judged)
+    judge_unpriced = sum(j.unpriced_verdicts for j in judged)
+    known = sum(r.cost_usd for r in rows) + judge_known
     unpriced = sum(r.unknown_cost for r in rows)
-    total = None if unpriced else known
+    total = None if unpriced or judge_unpriced else known
     return {
         "month": label,
         "from": datetime.fromtimestamp(start, UTC).isoformat(),
@@ -86,6 +114,12 @@ def monthly_spend(
         "cached_answers": sum(r.cached for r in rows),
         "runs": len(run_ids),
         "avg_per_run_usd": (total / len(run_ids)) if run_ids and total is not None else None,
+        "judge_usd": None if judge_unpriced else judge_known,
+        "judge_known_usd": judge_known,
+        "judge_calls": sum(j.calls for j in judged),
+        "judge_cached_calls": sum(j.cached_calls for j in judged),
+        "judge_unpriced_verdicts": judge_unpriced,
+        "by_judge": _judges(judged),
         "by_model": _group(rows, "model"),
         "by_suite": _group(rows, "suite"),
         "by_model_suite": [
@@ -107,15 +141,22 @@ def monthly_spend(
 def spend_line(data: dict[str, Any]) -> str:
     """The month's spend in one line, the same words on the terminal and the dashboard."""
     total, known, unpriced = data["total_usd"], data["known_usd"], data["unpriced_requests"]
-    spent = money(total) if unpriced == 0 else f"unknown (at least {money(known)})"
+    spent = money(total) if total is not None else f"unknown (at least {money(known)})"
     avg = data["avg_per_run_usd"]
     parts = [
         f"{data['month']}: {spent} over {data['runs']} run{'s' if data['runs'] != 1 else ''}",
         f"{data['requests']:,} requests sent",
         f"{'-' if avg is None else money(avg)} per run",
     ]
+    if data["judge_calls"] or data["judge_unpriced_verdicts"]:
+        judge = data["judge_usd"]
+        shown = "unknown" if judge is None else money(judge)
+        parts.append(f"judges {shown} over {data['judge_calls']:,} calls (included)")
     if unpriced:
         parts.append(f"{unpriced:,} request{'s' if unpriced != 1 else ''} without a known price")
+    if data["judge_unpriced_verdicts"]:
+        n = data["judge_unpriced_verdicts"]
+        parts.append(f"{n:,} verdict{'s' if n != 1 else ''} by a judge without a known price")
     if data["cached_answers"]:
         parts.append(f"{data['cached_answers']:,} cached answers at $0")
     return "; ".join(parts)

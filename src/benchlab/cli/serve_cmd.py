@@ -49,6 +49,30 @@ def serve(
             "e.g. https://dash.example.org; the server's own pages always may.",
         ),
     ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            help="Monthly budget in US dollars (default: BENCHLAB_BUDGET_USD); the overview "
+            "shows spend against it and raises alerts at its thresholds.",
+        ),
+    ] = None,
+    budget_threshold: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--budget-threshold",
+            help="Percent of the budget that raises an alert (repeatable; default 80 and 100, "
+            "or BENCHLAB_BUDGET_THRESHOLDS=80,100).",
+        ),
+    ] = None,
+    budget_webhook: Annotated[
+        str | None,
+        typer.Option(
+            "--budget-webhook",
+            help="URL that each alert is POSTed to as JSON, once per threshold and month "
+            "(Slack-compatible `text`; default: BENCHLAB_BUDGET_WEBHOOK).",
+        ),
+    ] = None,
 ) -> None:
     """Serve the JSON API (docs at /docs) and the dashboard on one port.
 
@@ -75,6 +99,9 @@ def serve(
         max_body_bytes=max_body_bytes,
         max_upload_bytes=max_upload_bytes,
         allowed_origins=list(allowed_origin or []),
+        budget_usd=budget,
+        budget_thresholds=budget_threshold or None,
+        budget_webhook=budget_webhook,
     )
     application = create_app(settings=settings)
     state = state_of(application)
@@ -82,6 +109,14 @@ def serve(
         f"benchlab: serving {state.store.display_url} on http://{host}:{port} "
         f"(write API {'on' if settings.write_enabled else 'off'})\n"
     )
+    if settings.budget_usd is not None:
+        from benchlab.format import money
+
+        sys.stderr.write(
+            f"benchlab: monthly budget {money(settings.budget_usd)}, alerts at "
+            f"{', '.join(f'{t}%' for t in settings.budget_thresholds or [])}"
+            f"{' (webhook on)' if settings.budget_webhook else ''}\n"
+        )
     if state.scheduler is not None:
         from benchlab.server.schedules import announce
 

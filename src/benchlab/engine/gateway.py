@@ -286,7 +286,7 @@ class ModelGateway:
             )
             hit = self.store.cache_get_many([key]).get(key)
             if hit is not None:
-                return Completion(**hit["completion"])
+                return Completion(**hit["completion"], from_cache=True)
         health = self.health_for(lane)
         if health.stopped is not None:  # this judge refuses every request: ask no more
             health.skipped += 1

@@ -41,6 +41,8 @@ class Completion:
     # `reasoning_content` / `reasoning`, Anthropic `thinking` blocks, Ollama `thinking`):
     # stored with the attempt, never scored.
     reasoning: str | None = None
+    # Taken from the response cache, not asked now: nothing was paid for it.
+    from_cache: bool = False
 
 
 @dataclass(slots=True)

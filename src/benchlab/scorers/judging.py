@@ -137,16 +137,32 @@ class JudgeUsage:
     input_tokens: int = 0
     output_tokens: int = 0
     cost_usd: float | None = 0.0
+    # Calls answered from the response cache: priced in `cost_usd` (what judging this run
+    # costs) but not paid this time, so monthly spend leaves them out.
+    cached_calls: int = 0
+    paid_usd: float | None = 0.0
 
     def add(self, completion: Completion, ctx: ScoreContext) -> None:
         self.calls += 1
         self.input_tokens += completion.input_tokens or 0
         self.output_tokens += completion.output_tokens or 0
         price = ctx.price(self.model)
-        if price is None:
+        cost = (
+            None
+            if price is None
+            else (price.cost(completion.input_tokens, completion.output_tokens) or 0.0)
+        )
+        if completion.from_cache:
+            self.cached_calls += 1
+        if cost is None:
             self.cost_usd = None
-        elif self.cost_usd is not None:
-            self.cost_usd += price.cost(completion.input_tokens, completion.output_tokens) or 0.0
+            if not completion.from_cache:
+                self.paid_usd = None
+            return
+        if self.cost_usd is not None:
+            self.cost_usd += cost
+        if self.paid_usd is not None and not completion.from_cache:
+            self.paid_usd += cost
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -157,6 +173,8 @@ class JudgeUsage:
             "input_tokens": self.input_tokens,
             "output_tokens": self.output_tokens,
             "cost_usd": self.cost_usd,
+            "cached_calls": self.cached_calls,
+            "paid_usd": self.paid_usd,
         }
 
 

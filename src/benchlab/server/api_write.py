@@ -20,7 +20,7 @@ from benchlab.errors import ConfigError, ImportConflict
 from benchlab.server.auth import require_admin
 from benchlab.server.deps import LauncherDep, SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_response, error_responses
-from benchlab.server.suites import launchable
+from benchlab.server.suites import launch_scorers, launch_targets
 from benchlab.store.ingest import RunDocument, import_run
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_admin)])
@@ -130,6 +130,15 @@ class LaunchRequest(BaseModel):
     samples: int = Field(default=1, ge=1, le=100)
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     concurrency: int = Field(default=16, ge=1, le=256)
+    scorers: list[Name] = Field(
+        default_factory=list,
+        max_length=10,
+        description="scorer names (default: each case's own); custom module:function ones "
+        "cannot be launched from the API",
+    )
+    judge_model: Name | None = Field(
+        default=None, description="the model judging scorers (judge, stance) ask"
+    )
     tags: dict[
         Annotated[str, StringConstraints(max_length=100)],
         Annotated[str, StringConstraints(max_length=300)],
@@ -152,8 +161,10 @@ class Launched(BaseModel):
     responses={
         **error_responses(
             {
-                400: "a suite is not launchable here, a model is no replay/RUN_ID, or the config"
-                " is invalid"
+                400: "a suite is not launchable here or cannot run as configured (unknown "
+                "scorer, a judging scorer without a judge model, a provider's API key or a "
+                "standard suite's data missing), a model is no replay/RUN_ID, or the config "
+                "is invalid: the run is not started"
             }
         ),
         **_ADMIN_ERRORS,
@@ -166,16 +177,17 @@ def post_run(
     from benchlab.engine.validation import build_config
     from benchlab.providers.profiles import resolve_models
 
-    allowed = launchable(settings)
+    allowed = launch_targets(settings)
     unknown = [s for s in body.suites if s not in allowed]
     if unknown:
         raise ConfigError(
             f"suite {unknown[0]!r}: not launchable here (known: {', '.join(allowed) or 'none'})"
         )
-    for spec in body.models:
+    for spec in [*body.models, *([body.judge_model] if body.judge_model else [])]:
         rest = spec.partition("/")[2] if spec.startswith("replay/") else ""
         if rest and ("/" in rest or "." in rest):
             raise ConfigError(f"model {spec!r}: only replay/RUN_ID can be launched from the API")
+    scorers = launch_scorers(body.scorers)
     config = build_config(
         {
             "suites": [allowed[s] for s in body.suites],
@@ -184,6 +196,8 @@ def post_run(
             "seed": body.seed,
             "samples": body.samples,
             "concurrency": body.concurrency,
+            **({"scorers": scorers} if scorers else {}),
+            **({"judge_model": body.judge_model} if body.judge_model else {}),
             "tags": {"source": "server", **body.tags},
             "db": store.url,
         }

@@ -16,8 +16,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
-from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
+from benchlab.server import api_budget, api_read, api_write, errors, labels, live, pages, schedules
 from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
+from benchlab.server.budget_watch import BudgetWatch
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
 from benchlab.server.security_headers import SecurityHeaders
@@ -36,7 +37,8 @@ def create_app(
     if store_url is not None:
         settings.store_url = store_url
     store = Store(settings.store_url)
-    launcher = Launcher(settings.env)
+    budget = BudgetWatch(settings, store)
+    launcher = Launcher(settings.env, on_finished=budget.check)
     scheduler = schedules.from_settings(settings, launcher, store)  # a bad file fails here
 
     @asynccontextmanager
@@ -64,10 +66,12 @@ def create_app(
         rate_limiter=RateLimiter(settings.wrong_keys_allowed, settings.rate_window),
         admin_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
         label_limiter=RateLimiter(LABELS_PER_MINUTE, 60.0),
+        budget=budget,
     )
     attach(app, state)  # handlers reach it through server/deps.py (StoreDep, SettingsDep)
     errors.install(app)
     app.include_router(api_read.router)
+    app.include_router(api_budget.router)
     app.include_router(api_write.router)
     app.include_router(schedules.router)
     app.include_router(live.router)

@@ -15,15 +15,17 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends, FastAPI
 from starlette.requests import HTTPConnection
 
+from benchlab.server.budget_watch import BudgetWatch
 from benchlab.server.launcher import Launcher
 from benchlab.server.settings import Settings
 from benchlab.store import Store
 
-if TYPE_CHECKING:  # both read the state through this module
+if TYPE_CHECKING:  # they read the state through this module
     from benchlab.server.auth import RateLimiter
     from benchlab.server.schedules import Scheduler
 
 __all__ = [
+    "BudgetDep",
     "LauncherDep",
     "ServerState",
     "SettingsDep",
@@ -45,6 +47,7 @@ class ServerState:
     rate_limiter: RateLimiter  # wrong (or missing) keys per client address
     admin_limiter: RateLimiter  # admin requests per admin key
     label_limiter: RateLimiter  # labels per key and client address
+    budget: BudgetWatch  # the monthly budget and its alerts (server/budget_watch.py)
 
 
 def attach(app: FastAPI, state: ServerState) -> None:
@@ -76,6 +79,11 @@ def _launcher(connection: HTTPConnection) -> Launcher:
     return server_state(connection).launcher
 
 
+def _budget(connection: HTTPConnection) -> BudgetWatch:
+    return server_state(connection).budget
+
+
 StoreDep = Annotated[Store, Depends(_store)]
+BudgetDep = Annotated[BudgetWatch, Depends(_budget)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 LauncherDep = Annotated[Launcher, Depends(_launcher)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,8 +41,11 @@ class _Launch:
 
 
 class Launcher:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], on_finished: Callable[[], None] | None = None) -> None:
+        """`on_finished` is called from the run's thread once each run ends, whatever its
+        status (the server checks its budget there: server/budget_watch.py)."""
         self._env = env
+        self.on_finished = on_finished
         self._runs: dict[str, _Launch] = {}
         self._lock = threading.Lock()
 
@@ -91,6 +95,8 @@ class Launcher:
             entry.error = exc
         finally:
             entry.started.set()
+            if self.on_finished is not None and entry.total is not None:
+                self.on_finished()
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop runs still going (they end `interrupted`, resumable) and wait for them."""

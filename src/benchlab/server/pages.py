@@ -23,11 +23,13 @@ from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import UserError
+from benchlab.scorers.registry import scorer_names
 from benchlab.server import charts, markdown, schedules
-from benchlab.server.deps import SettingsDep, StoreDep
+from benchlab.server.budget_watch import recent_months
+from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
-from benchlab.server.suites import launchable
+from benchlab.server.suites import launch_targets, launchable
 from benchlab.store import queries
 from benchlab.store.passes import resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
@@ -71,8 +73,12 @@ def favicon() -> Response:
 
 @router.get("/", response_class=HTMLResponse)
 def overview_page(
-    request: Request, store: StoreDep, scheduler: schedules.SchedulerDep
+    request: Request, store: StoreDep, scheduler: schedules.SchedulerDep, budget: BudgetDep
 ) -> HTMLResponse:
+    try:  # the budget block (templates/_budget.html); viewing it is also a budget check
+        budget_view = budget.view(text_param(request, "month"))
+    except UserError as exc:
+        return failure(request, exc)
     board = overview.leaderboard(store)
     suites = [entry["suite"] for entry in board]
     chosen = text_param(request, "suite")
@@ -96,6 +102,8 @@ def overview_page(
         runs=_rows(recent),
         total_runs=recent.total,
         schedules=schedules.page_rows(scheduler, store),
+        budget=budget_view,
+        months=recent_months(),
     )
 
 
@@ -248,6 +256,7 @@ def launch_page(request: Request, settings: SettingsDep) -> HTMLResponse:
         request,
         "launch.html",
         nav="launch",
-        suites=list(launchable(settings)),
+        suites=list(launch_targets(settings)),
+        scorers=[n for n in scorer_names() if ":" not in n],
         write_enabled=settings.write_enabled,
     )

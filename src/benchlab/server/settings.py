@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from benchlab.server.schedules import Clock
 
 LABELER_KEYS_ENV = "BENCHLAB_LABELER_KEYS"
+BUDGET_ENV = "BENCHLAB_BUDGET_USD"
+BUDGET_THRESHOLDS_ENV = "BENCHLAB_BUDGET_THRESHOLDS"  # "80,100": percent of the budget
+BUDGET_WEBHOOK_ENV = "BENCHLAB_BUDGET_WEBHOOK"
 
 
 @dataclass
@@ -36,6 +39,12 @@ class Settings:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     schedules: Path | None = None  # `serve --schedules FILE`: suites run on cron expressions
     schedule_clock: Clock | None = None  # None: the wall clock; tests pass one they move
+    # Monthly budget in US dollars (None: read BENCHLAB_BUDGET_USD; unset there: no budget).
+    budget_usd: float | None = None
+    # Percentages of the budget that raise an alert (None: BENCHLAB_BUDGET_THRESHOLDS or 80, 100).
+    budget_thresholds: list[int] | None = None
+    # Where alerts are POSTed as JSON (Slack-compatible; None: BENCHLAB_BUDGET_WEBHOOK, or none).
+    budget_webhook: str | None = None
 
     def __post_init__(self) -> None:
         if self.admin_key is None:
@@ -50,6 +59,34 @@ class Settings:
         for limit in (self.max_upload_bytes, self.max_body_bytes):
             if limit < 1:
                 raise ConfigError(f"a body limit must be at least 1 byte, not {limit}")
+        self._budget_from_env()
+
+    def _budget_from_env(self) -> None:
+        from benchlab.analysis.budget import check_budget, check_thresholds
+
+        if self.budget_usd is None and self.env.get(BUDGET_ENV, "").strip():
+            text = self.env[BUDGET_ENV].strip()
+            try:
+                self.budget_usd = float(text)
+            except ValueError:
+                raise ConfigError(f"{BUDGET_ENV}={text!r}: expected US dollars, like 250") from None
+        if self.budget_usd is not None:
+            self.budget_usd = check_budget(self.budget_usd, flag="budget")
+        if self.budget_thresholds is None:
+            text = self.env.get(BUDGET_THRESHOLDS_ENV, "")
+            parts = [p.strip() for p in text.replace("%", "").split(",") if p.strip()]
+            if not all(p.isdigit() for p in parts):
+                raise ConfigError(
+                    f"{BUDGET_THRESHOLDS_ENV}={text!r}: expected percentages, like 80,100"
+                )
+            self.budget_thresholds = [int(p) for p in parts]
+        self.budget_thresholds = check_thresholds(self.budget_thresholds)
+        if self.budget_webhook is None:
+            self.budget_webhook = self.env.get(BUDGET_WEBHOOK_ENV, "").strip() or None
+        if self.budget_webhook is not None and not self.budget_webhook.startswith(
+            ("http://", "https://")
+        ):
+            raise ConfigError(f"budget webhook {self.budget_webhook!r}: expected an http(s) URL")
 
     @property
     def write_enabled(self) -> bool:

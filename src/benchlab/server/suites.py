@@ -7,6 +7,8 @@ API must not become a way to read arbitrary files.
 
 from __future__ import annotations
 
+from benchlab.domain import ScorerSpec
+from benchlab.errors import ConfigError
 from benchlab.server.settings import Settings
 
 SUITE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
@@ -23,3 +25,32 @@ def launchable(settings: Settings) -> dict[str, str]:
             if path.suffix in SUITE_SUFFIXES and path.is_file():
                 out.setdefault(path.stem, str(path))
     return out
+
+
+def launch_targets(settings: Settings) -> dict[str, str]:
+    """What the Launch form and `POST /api/runs` accept: the launchable suites, then the
+    standard benchmarks (mmlu, gsm8k, ...: fixed names whose data comes from the local
+    dataset cache; a launch without it is refused with `benchlab data pull`'s advice).
+    Only launching offers them: browsing one never run would fetch its dataset."""
+    from benchlab.suites.standard.table import FAMILIES
+
+    out = launchable(settings)
+    for name in sorted(FAMILIES):
+        out.setdefault(name, name)
+    return out
+
+
+def launch_scorers(names: list[str]) -> list[ScorerSpec]:
+    """The scorers a launch asks for, by registered name only: a `module:function` scorer
+    would make the server import code a request names."""
+    from benchlab.scorers.registry import scorer_names
+
+    known = scorer_names()
+    for name in names:
+        if ":" in name:
+            raise ConfigError(
+                f"scorer {name!r}: custom (module:function) scorers can only run from the CLI"
+            )
+        if name not in known:
+            raise ConfigError(f"unknown scorer {name!r} (known: {', '.join(known)})")
+    return [ScorerSpec(name=name) for name in names]

@@ -8,15 +8,16 @@ only attempts that were really sent: a cached answer cost nothing this time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from benchlab.store.labels import HUMAN, case_human_means
 from benchlab.store.pass_view import pass_clause, verdict_column
-from benchlab.store.schema import attempts, scores
+from benchlab.store.schema import attempts, score_passes, scores
 from benchlab.store.store import Store
 
 # An attempt the model answered, and so was paid for: status "ok", or an error that came
@@ -241,6 +242,63 @@ def spend_rows(store: Store, start: float, end: float) -> list[SpendRow]:
             SpendRow(m, s, float(c or 0.0), int(n or 0), int(u or 0), int(r or 0), int(k or 0))
             for m, s, c, n, u, r, k in conn.execute(query)
         ]
+
+
+@dataclass(slots=True)
+class JudgeSpendRow:
+    """A judge's paid calls in a month, on one suite's verdicts."""
+
+    judge: str
+    suite: str
+    paid_usd: float  # priced calls really sent (calls answered from the cache cost nothing)
+    calls: int  # calls really sent
+    cached_calls: int
+    unpriced_verdicts: int  # verdicts whose judge calls had no known price: never free
+
+
+def judge_spend_rows(store: Store, start: float, end: float) -> list[JudgeSpendRow]:
+    """What judges were paid for verdicts made in [start, end), per (judge, suite).
+
+    A verdict of the run's own scoring (pass 0) is dated by its attempt; a later
+    `benchlab score` pass by the pass's start. Usage sits in each score's details
+    (scorers/judging.py); rows written before `paid_usd` existed count their whole cost.
+    """
+    a, s, p = attempts.c, scores.c, score_passes.c
+    when = func.coalesce(p.created_at, a.finished_at)
+    query = (
+        select(a.suite, s.details)
+        .select_from(
+            scores.join(attempts, attempts.c.id == s.attempt_id).outerjoin(
+                score_passes, and_(p.run_id == s.run_id, p.pass_no == s.pass_no)
+            )
+        )
+        .where(
+            and_(
+                or_(s.details.like('%"judge":{%'), s.details.like('%"judge": {%')),
+                when >= start,
+                when < end,
+            )
+        )
+        .execution_options(yield_per=1000)
+    )
+    out: dict[tuple[str, str], JudgeSpendRow] = {}
+    with store.engine.connect() as conn, conn.execute(query) as rows:
+        for suite, details in rows:
+            usage = json.loads(details).get("judge")
+            if not isinstance(usage, dict):
+                continue
+            calls = int(usage.get("calls") or 0)
+            cached = int(usage.get("cached_calls") or 0)
+            key = (str(usage.get("model") or "?"), suite)
+            row = out.setdefault(key, JudgeSpendRow(key[0], suite, 0.0, 0, 0, 0))
+            row.calls += calls - cached
+            row.cached_calls += cached
+            paid = usage.get("paid_usd", usage.get("cost_usd"))
+            if paid is None and calls > cached:
+                row.unpriced_verdicts += 1
+            elif paid is not None:
+                row.paid_usd += float(paid)
+    return [out[k] for k in sorted(out)]
 
 
 def spend_run_ids(store: Store, start: float, end: float) -> Sequence[str]:

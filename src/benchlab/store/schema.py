@@ -262,3 +262,19 @@ samples = Table(
     Index("ix_samples_timestamp", "timestamp"),
     Index("ix_samples_model", "model"),
 )
+
+# Budget alerts (issue 14): one row per (month, threshold percent) the month's spend crossed.
+# The row makes the alert visible; `delivered_at` records that the webhook took the notice,
+# so a restarted server neither forgets the alert nor sends it twice.
+budget_alerts = Table(
+    "budget_alerts",
+    metadata,
+    Column("month", String(7), primary_key=True),
+    Column("threshold_pct", Integer, primary_key=True, autoincrement=False),
+    Column("budget_usd", Float, nullable=False),
+    Column("spent_usd", Float, nullable=False),
+    Column("raised_at", Float, nullable=False),
+    Column("delivered_at", Float),
+    Column("tries", Integer, nullable=False),
+    Column("last_error", Text),
+)

@@ -39,6 +39,11 @@ form.addEventListener("submit", async (event) => {
     seed: Number(data.get("seed") || 0),
   };
   if (data.get("limit")) body.limit = Number(data.get("limit"));
+  if (data.get("concurrency")) body.concurrency = Number(data.get("concurrency"));
+  const scorers = data.getAll("scorers").map(String);
+  if (scorers.length) body.scorers = scorers;
+  const judge = String(data.get("judge_model") || "").trim();
+  if (judge) body.judge_model = judge;
   const key = String(data.get("key") || "");
   try { sessionStorage.setItem("benchlab-admin-key", key); } catch (e) { /* off */ }
   const button = document.getElementById("launch-button");
@@ -51,7 +56,9 @@ form.addEventListener("submit", async (event) => {
     });
     const payload = await response.json();
     if (!response.ok) {
-      showError(payload.error || `request failed (${response.status})`);
+      // The server checks suites, scorers, judge, API keys and data before starting: its
+      // reason is shown here and nothing was started.
+      showError(`Not started: ${payload.error || `request failed (${response.status})`}`);
       return;
     }
     watch(payload.run_id);

@@ -126,18 +126,66 @@ document.addEventListener("keydown", (event) => { if (event.key === "Escape" && 
 window.addEventListener("hashchange", fromHash);
 fromHash();
 
-const live = document.getElementById("live");
-if (live && live.dataset.status === "running") {
+// Live: while the run runs, the event stream drives the page in place. Each batch of new
+// attempts (at most every LIVE_REFRESH_MS) refetches this same page, filters kept, and swaps in
+// its server-rendered summary rows, attempts rows, counts and status, so rows appear and counts
+// and intervals move exactly as a reload would show them; the run's end needs no reload.
+const LIVE_REFRESH_MS = 500;
+const LIVE_PARTS = ["#summary tbody", "#attempts tbody", "#attempts-count", "#run-status", "#errors-note"];
+
+function liveSwap(fresh) {
+  for (const selector of LIVE_PARTS) {
+    const now = document.querySelector(selector);
+    const next = fresh.querySelector(selector);
+    if (now && next) now.replaceWith(document.adoptNode(next));
+  }
+  const known = new Set(JSON.parse(document.getElementById("live").dataset.seen || "[]"));
+  for (const row of document.querySelectorAll("#attempts tr[data-attempt]")) {
+    if (!known.has(row.dataset.attempt)) row.classList.add("live-new");
+    known.add(row.dataset.attempt);
+    const open = (event) => {
+      if (event.target.closest("a") && event.type === "click") return;
+      location.hash = `attempt-${row.dataset.attempt}`;
+    };
+    row.addEventListener("click", open);
+    row.addEventListener("keydown", (event) => { if (event.key === "Enter") open(event); });
+  }
+  document.getElementById("live").dataset.seen = JSON.stringify([...known]);
+  const shown = location.hash.match(/^#attempt-(\d+)$/);
+  if (shown) document.querySelector(`tr[data-attempt="${CSS.escape(shown[1])}"]`)?.classList.add("selected");
+}
+
+function followLive(live) {
   const bar = document.getElementById("live-bar");
   const line = document.getElementById("live-text");
+  live.dataset.seen = JSON.stringify([...document.querySelectorAll("#attempts tr[data-attempt]")].map((r) => r.dataset.attempt));
+  let timer = null;
+  let busy = Promise.resolve();
+  const refresh = () => {
+    busy = busy.then(async () => {
+      const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+      if (!response.ok) return;
+      liveSwap(new DOMParser().parseFromString(await response.text(), "text/html"));
+      live.dataset.refreshed = String(Number(live.dataset.refreshed || 0) + 1);
+    }).catch(() => { /* the next batch tries again */ });
+    return busy;
+  };
+  const soon = () => {
+    if (timer === null) timer = setTimeout(() => { timer = null; refresh(); }, LIVE_REFRESH_MS);
+  };
   followRun(live.dataset.run, (m) => {
-    if (m.type === "attempt") return;
+    if (m.type === "attempt") { soon(); return; }
     if (m.type === "error") { line.textContent = m.error; return; }
     line.textContent = progressText(m);
     setBar(bar, m);
     if (m.type === "finished") {
-      line.textContent = `${progressText(m)} · ${m.status} — reloading`;
-      setTimeout(() => location.reload(), 600);
+      clearTimeout(timer);
+      timer = null;
+      line.textContent = `${progressText(m)} · ${m.status}`;
+      refresh().then(() => { live.dataset.finished = m.status; });
     }
   });
 }
+
+const live = document.getElementById("live");
+if (live && live.dataset.status === "running") followLive(live);
