@@ -87,3 +87,9 @@ def import_samples(
     everything_known = total["read"] > 0 and total["duplicates"] == total["read"]
     if total["imported"] == 0 and not everything_known:
         raise typer.Exit(1)
+
+
+# `samples build` lives in its own module (the sampling work of issue 15).
+from benchlab.cli.samples_build import build_samples  # noqa: E402
+
+samples_app.command("build")(build_samples)
