@@ -137,7 +137,7 @@ def test_lower_scores_are_drawn_more_often_over_many_seeds(offset: int) -> None:
     levels = [0.0, 0.25, 0.5, 0.75, 1.0]
     scores: list[float | None] = [levels[i % 5] for i in range(50)]
     hits = np.zeros(5)
-    for seed in range(offset, offset + 400):
+    for seed in range(offset, offset + 2000):  # enough draws that 1.18 vs 0.91 shows
         for i in feedback_weighted(scores, 5, seed):
             hits[i % 5] += 1
     assert all(hits[j] > hits[j + 1] for j in range(4)), hits
