@@ -13,6 +13,7 @@ import yaml
 
 from support.production_samples import write_csv, write_openai, write_ours
 from support.runs import assert_user_error, cli
+from support.servers import StubServer
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +170,21 @@ def test_diverse_without_the_semantic_extra_says_how_to_install_it(db: str, tmp_
     )
     assert_user_error(done, "pip install 'benchlab[semantic]'", "--embeddings hashed")
     assert not out.exists()
+
+
+def test_diverse_with_an_embeddings_endpoint_asks_it_in_batches(
+    db: str, tmp_path: Path, stub_server: StubServer
+) -> None:
+    out = tmp_path / "d.yaml"
+    env = {"OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "sk-test"}
+    args = ("-n", "6", "--strategy", "diverse", "--embeddings", "openai/text-embedding-3-small")
+    done = cli("samples", "build", "d", "--db", db, "-o", str(out), *args, "--json", env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["cases"] == 6
+    header = yaml.safe_load(out.read_text())["metadata"]["production_samples"]
+    assert header["embeddings"] == "openai/text-embedding-3-small"
+    asked = [r for r in stub_server.requests if r["path"] == "/v1/embeddings"]
+    sizes = [len(r["json"]["input"]) for r in asked]
+    assert max(sizes) == 128 and sum(sizes) == json.loads(done.stdout)["matching"]
+    assert {r["json"]["model"] for r in asked} == {"text-embedding-3-small"}
+    assert {r["headers"]["authorization"] for r in asked} == {"Bearer sk-test"}

@@ -7,15 +7,13 @@ benchlab.samples.build.
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from benchlab.cli.app import DbOpt, JsonOpt, print_json
 
 __all__ = ["build_samples"]
-
-EMBEDDINGS = ("minilm", "hashed")
 
 
 def build_samples(
@@ -58,9 +56,10 @@ def build_samples(
     embeddings: Annotated[
         str,
         typer.Option(
-            metavar="minilm|hashed",
-            help="--strategy diverse: the offline MiniLM (the `semantic` extra) or hashed "
-            "character trigrams (no model; wording, not meaning).",
+            metavar="minilm|hashed|PROVIDER/MODEL",
+            help="--strategy diverse: the offline MiniLM (the `semantic` extra), hashed "
+            "character trigrams (no model; wording, not meaning), or an OpenAI-compatible "
+            "embeddings model (openai/text-embedding-3-small; OPENAI_BASE_URL is honoured).",
         ),
     ] = "minilm",
     seed: Annotated[int, typer.Option(min=0, help="Seed of the draw: same seed, same cases.")] = 0,
@@ -70,6 +69,7 @@ def build_samples(
     """Draw COUNT stored samples into a suite file whose expected answers are the production
     outputs, marked unreviewed: `benchlab run` asks only accepted cases (--include-unreviewed
     to ask them all). Exit 2 for bad flags or when no stored sample matches."""
+    from benchlab.cli._sample_embeddings import embedder, embeddings_label
     from benchlab.errors import UserError
     from benchlab.samples.build import BuildOptions, build_suite
     from benchlab.samples.pool import SampleFilter, parse_since
@@ -80,15 +80,13 @@ def build_samples(
         raise UserError(f"--strategy {strategy}: not one of {', '.join(STRATEGIES)}")
     if allocation not in ALLOCATIONS:
         raise UserError(f"--allocation {allocation}: not one of {', '.join(ALLOCATIONS)}")
-    if embeddings not in EMBEDDINGS:
-        raise UserError(f"--embeddings {embeddings}: not one of {', '.join(EMBEDDINGS)}")
     where = SampleFilter(
         since=None if since is None else parse_since(since),
         min_feedback=min_feedback,
         max_feedback=max_feedback,
         categories=tuple(category or ()),
     )
-    embed = _embedder(embeddings) if strategy == "diverse" else None
+    embed = embedder(embeddings) if strategy == "diverse" else None
     options = BuildOptions(
         name=name,
         count=count,
@@ -97,7 +95,7 @@ def build_samples(
         where=where,
         stratify_by=stratify_by,
         allocation=allocation,  # checked against ALLOCATIONS above
-        embeddings=_EMBEDDING_NAMES[embeddings] if strategy == "diverse" else None,
+        embeddings=embeddings_label(embeddings) if strategy == "diverse" else None,
     )
     with Store(db) as store:
         result = build_suite(store, options, out, embed=embed)
@@ -119,32 +117,3 @@ def build_samples(
         "every case is unreviewed: `benchlab run` asks only accepted cases "
         "(--include-unreviewed to ask them now)\n"
     )
-
-
-_EMBEDDING_NAMES = {"minilm": "local/all-MiniLM-L6-v2", "hashed": "hashed character trigrams"}
-
-
-def _embedder(kind: str) -> Any:
-    """texts -> unit vectors; the MiniLM is checked (installed?) before the store opens."""
-    import numpy as np
-
-    if kind == "hashed":
-        from benchlab.samples.hashed_vectors import hashed_vectors
-
-        return hashed_vectors
-    from benchlab.errors import UserError
-    from benchlab.scorers.embedding import LocalEmbedder
-
-    try:
-        model = LocalEmbedder()
-    except ValueError:
-        raise UserError(
-            "--strategy diverse embeds the inputs with the offline MiniLM of the `semantic` "
-            "extra, which is not installed: pip install 'benchlab[semantic]' (it needs torch), "
-            "or pass --embeddings hashed (character trigrams, no model)"
-        ) from None
-
-    def embed(texts: Any) -> Any:
-        return np.asarray(model.encode(list(texts)), dtype=np.float64)
-
-    return embed
