@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,12 +28,12 @@ LOGGED: list[int] = []  # distinct samples in the generated logs (set by the fix
 
 
 @pytest.fixture
-def store(db_url: str, tmp_path: Path) -> Store:
+def store(db_url: str, tmp_path: Path) -> Iterator[Store]:
     made = [write_ours(tmp_path / "app.jsonl", 600), write_csv(tmp_path / "export.csv", 600)]
     LOGGED[:] = [sum(g.good - g.duplicates for g in made)]
     with Store(db_url) as opened:
         import_files(opened, [g.path for g in made])
-        return opened
+        yield opened
 
 
 def test_the_same_seed_writes_the_same_suite_and_another_seed_another(
@@ -88,7 +88,7 @@ def test_stratified_states_its_allocation_and_keeps_to_the_filters(
         assert tiers.count(tier) == share
 
 
-def test_nothing_to_draw_is_a_user_error(db_url: str, store: Store, tmp_path: Path) -> None:
+def test_nothing_to_draw_is_a_user_error(store: Store, tmp_path: Path) -> None:
     where = SampleFilter(categories=("no-such-category",))
     with pytest.raises(UserError, match=f"none of the {LOGGED[0]} stored samples matches"):
         build_suite(store, BuildOptions(name="x", count=3, where=where), tmp_path / "x.yaml")
