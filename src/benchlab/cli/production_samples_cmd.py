@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from benchlab.cli._sample_options import NearThresholdOpt, PhoneRegionOpt
 from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
 
 samples_app = typer.Typer(
@@ -21,26 +22,6 @@ app.add_typer(samples_app, name="samples")
 
 # Bad records printed one per line on stderr; the rest are only counted.
 BAD_LINES_SHOWN = 20
-
-# The cleaning options, shared by `stats` and `build` (which calls samples.clean.clean).
-NearThresholdOpt = Annotated[
-    float,
-    typer.Option(
-        "--near-threshold",
-        min=0.01,
-        max=1.0,
-        help="Near duplicates: inputs whose character 5-grams have a Jaccard similarity at or "
-        "above this (MinHash estimate) fold into one.",
-    ),
-]
-KeepPiiOpt = Annotated[
-    bool,
-    typer.Option(
-        "--keep-pii",
-        help="Do NOT redact e-mails, phone numbers, card numbers, IBANs, IP addresses and "
-        "API keys (they are still counted). Only for data that may hold them.",
-    ),
-]
 
 
 @samples_app.command("import")
@@ -126,14 +107,7 @@ def samples_stats(
         bool,
         typer.Option("--no-pii", help="Do not scan for personal data and secrets (the slow part)."),
     ] = False,
-    phone_region: Annotated[
-        str,
-        typer.Option(
-            "--phone-region",
-            help="The country whose national phone numbers are recognised (ISO code); "
-            "numbers written with + are recognised whatever it is.",
-        ),
-    ] = "US",
+    phone_region: PhoneRegionOpt = "US",
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -188,3 +162,9 @@ def samples_stats(
     if stats.pii is not None:
         found = ", ".join(f"{kind} {count}" for kind, count in stats.pii.items())
         out(f"personal data and secrets: {found} (in {stats.samples_with_pii} samples)\n")
+
+
+# `samples build` lives in its own module (the sampling work of issue 15).
+from benchlab.cli.samples_build import build_samples  # noqa: E402
+
+samples_app.command("build")(build_samples)

@@ -76,6 +76,14 @@ def run(
         float | None,
         typer.Option("--max-cost", help="Stop sending requests once the run has spent USD."),
     ] = None,
+    include_unreviewed: Annotated[
+        bool,
+        typer.Option(
+            "--include-unreviewed",
+            help="Suites built from production samples: also ask the cases nobody has "
+            "reviewed yet (default: accepted cases only).",
+        ),
+    ] = False,
     max_error_rate: Annotated[
         float | None,
         typer.Option(
@@ -164,6 +172,7 @@ def run(
             "judge_model": judge_model,
             "score": not no_score,
             "executor": executor,
+            "include_unreviewed": include_unreviewed,
         },
         param_overrides=overrides,
     )

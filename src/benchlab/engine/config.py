@@ -57,6 +57,9 @@ class RunConfig(BaseModel):
     # `judge_model` a suite gives its scorers, as flags beat files everywhere else.
     judge_model: str | None = Field(default=None, min_length=1)
     score: bool = Field(default=True, description="False: generation only (--no-score)")
+    # Suites that need review (production samples, suites/review.py) ask only accepted cases
+    # unless this adds the unreviewed ones (`--include-unreviewed`).
+    include_unreviewed: bool = False
     # Where code-running scorers run (`--executor`: local, ray) unless a suite names one; a
     # choice of machinery, not of what is measured, so it is not stored on the run.
     executor: str | None = None

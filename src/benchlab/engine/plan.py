@@ -29,7 +29,8 @@ from benchlab.providers.base import estimate_tokens, messages_text
 from benchlab.scorers.base import Scorer
 from benchlab.scorers.choice_logprobs import is_loglikelihood_mode
 from benchlab.scorers.registry import build_scorer
-from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, sample_suite
+from benchlab.suites import LoadedSuite, PromptRenderer, load_suite, sample_suite, select_cases
+from benchlab.suites.review import runnable_ids
 
 CACHE_CHUNK = 256
 DEFAULT_TEMPLATE = SuiteHeader.model_fields["template"].default
@@ -151,7 +152,11 @@ def plan_suites(config: RunConfig) -> list[SuitePlan]:
             raise SuiteError(f"{suite.source}: suite name {name!r} is also used by {seen[name]}")
         seen[name] = suite.source
         selected = None
-        if config.limit is not None and config.limit < suite.n_cases:
+        runnable = runnable_ids(suite, config.include_unreviewed)  # None: no review needed
+        if runnable is not None:
+            index = [(case_id, c) for case_id, c in suite.index() if case_id in runnable]
+            selected = set(select_cases(index, config.limit, config.seed))
+        elif config.limit is not None and config.limit < suite.n_cases:
             selected = set(sample_suite(suite, config.limit, config.seed))
         default = config.scorers or suite.header.scorers
         plans.append(

@@ -66,6 +66,11 @@ class LocalEmbedder:
         self._device = device
         self._batch_size = batch_size
 
+    def encode(self, texts: list[str]) -> list[list[float]]:
+        """The vectors of `texts`, here and now (no event loop): for callers outside a run,
+        such as `samples build --strategy diverse`."""
+        return self._encode(texts)
+
     def _encode(self, texts: list[str]) -> list[list[float]]:
         model = _load_local(self._device)
         vectors = model.encode(
