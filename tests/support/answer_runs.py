@@ -38,10 +38,9 @@ def _run_id(done: object) -> str:
     return str(json.loads(done.stdout)["run_id"])
 
 
-def code_runs(folder: Path) -> tuple[str, str, str]:
-    """(database url, run A, run B): B fails every case A passes."""
+def code_runs(folder: Path, db: str) -> tuple[str, str]:
+    """(run A, run B) in the database at `db`: B fails every case A passes."""
     folder.mkdir(parents=True, exist_ok=True)
-    db = f"sqlite:///{folder}/code.db"
     good, bad = {}, {}
     for p in problems():
         good[p["task_id"]] = f"```python\n{p['prompt']}{p['canonical_solution']}```\n"
@@ -53,13 +52,11 @@ def code_runs(folder: Path) -> tuple[str, str, str]:
         args = ("run", "humaneval", "-m", "replay/answers.jsonl", "--limit", "3", "--seed", "7")
         done = cli(*args, "--no-cache", "--json", "-q", "--db", db, cwd=folder)
         runs.append(_run_id(done))
-    return db, runs[0], runs[1]
+    return runs[0], runs[1]
 
 
-def tool_run(folder: Path, stub: StubServer) -> tuple[str, str]:
-    """(database url, run id) of two quickstart cases answered with tool calls."""
-    folder.mkdir(parents=True, exist_ok=True)
-    db = f"sqlite:///{folder}/tools.db"
+def tool_run(stub: StubServer, db: str) -> str:
+    """The id of a quickstart run (one case) answered with tool calls, in `db`."""
     stub.tool_calls = lambda payload: [
         {"id": "call_weather", "name": "get_weather", "arguments": {"city": "Paris", "unit": "C"}},
         {"id": "call_search", "name": "search", "arguments": {"query": "<img src=x onerror=1>"}},
@@ -68,4 +65,4 @@ def tool_run(folder: Path, stub: StubServer) -> tuple[str, str]:
     env = {"OPENAI_BASE_URL": stub.openai_base_url, "OPENAI_API_KEY": "sk-test"}
     args = ("run", "quickstart", "-m", "openai/stub", "--limit", "1", "--seed", "7")
     done = cli(*args, "--no-cache", "--json", "-q", "--db", db, "--concurrency", "1", env=env)
-    return db, _run_id(done)
+    return _run_id(done)
