@@ -105,3 +105,13 @@ def test_tool_calls_read_as_a_timeline_and_the_log_filters_by_level(
     assert page.locator(".log-entry[data-level=debug]:visible").count() >= 1
     page.locator(".log-filter input[value=warning]").check()
     expect(retry).to_be_visible()
+
+    code = answer_lab.attempts(answer_lab.code_run)[0]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{answer_lab.url}/attempts/{code['id']}")
+    expect(page.locator(".code-tests pre.hl").first).to_be_visible()
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"an attempt's page scrolls sideways by {overflow}px at phone width"
+    watched.shot("code-attempt-phone")
