@@ -50,7 +50,8 @@ def test_a_code_attempt_shows_tests_program_and_sandbox(answer_lab: Lab, watched
     panel = page.locator("#attempt-panel")
     expect(panel.locator(".code-tests")).to_be_visible()
     case_id = page.locator("#panel-title .mono").inner_text()
-    tests = panel.locator(".code-tests .expected-part", has_text="check(candidate)").locator("pre.hl")
+    test_part = panel.locator(".code-tests .expected-part", has_text="check(candidate)")
+    tests = test_part.locator("pre.hl")
     assert tests.locator("span").count() > 20  # Pygments tokens, not one string
     shown = tests.inner_text()
     assert "def check(candidate):\n" in shown

@@ -175,8 +175,9 @@ def _diff(a: AttemptDetail, code: bool, expected: str | None) -> tuple[Markup | 
     return diff_html(expected, a.output), None
 
 
-def attempt_view(a: AttemptDetail) -> AttemptView:
-    """Everything the panel shows of `a`, rendered and escaped."""
+def attempt_view(a: AttemptDetail, *, others: bool = True) -> AttemptView:
+    """Everything the panel shows of `a`, rendered and escaped (`others=False`: without the
+    diffs against the other models' answers, which the compare page does not show)."""
     code = _is_code(a)
     expected_text, fields = _expected(a, code)
     diff, no_diff = _diff(a, code, expected_text)
@@ -192,7 +193,7 @@ def attempt_view(a: AttemptDetail) -> AttemptView:
         no_diff=no_diff,
         others=[
             OtherDiff(o.id, o.model, o.status, o.passed, diff_html(o.output, a.output))
-            for o in a.others
+            for o in (a.others if others else [])
         ],
         tools=tool_timeline(a.tool_calls, a.prompt),
         log=attempt_log(a),

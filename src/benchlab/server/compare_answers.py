@@ -50,8 +50,8 @@ def flip_views(store: Store, doc: CompareDocument) -> dict[str, list[FlipView]]:
     for model, pairs in flip_answers(store, doc).items():
         views = []
         for pair in pairs:
-            a = attempt_view(pair.a) if pair.a else None
-            b = attempt_view(pair.b) if pair.b else None
+            a = attempt_view(pair.a, others=False) if pair.a else None
+            b = attempt_view(pair.b, others=False) if pair.b else None
             diff = None
             if pair.a is not None and pair.b is not None:
                 diff = diff_html(pair.a.output, pair.b.output)
