@@ -2,51 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from benchlab.analysis.attempt_views import AttemptDetail, AttemptLogs
 from benchlab.domain import Score
-from benchlab.server.attempt_log import attempt_log
 from benchlab.server.attempt_view import attempt_view
+from support.attempt_details import detail as _attempt
 
 TEST = "def check(candidate):\n    assert candidate(1) == 2\n"
-
-
-def _attempt(output: str | None, expected: Any, *scores: Score, **extra: Any) -> AttemptDetail:
-    fields: dict[str, Any] = {
-        "id": "1",
-        "run_id": "r",
-        "suite": "s",
-        "case_id": "c",
-        "model": "m",
-        "sample": 0,
-        "status": "ok",
-        "prompt": [{"role": "user", "content": "q"}],
-        "output": output,
-        "tool_calls": None,
-        "finish_reason": "stop",
-        "input_tokens": 3,
-        "output_tokens": 1,
-        "latency_ms": 5.0,
-        "cost_usd": None,
-        "error_type": None,
-        "error_message": None,
-        "cached": False,
-        "cached_at": None,
-        "retries": 0,
-        "expected": expected,
-        "category": None,
-        "finished_at": None,
-        "scores": list(scores),
-        "passed": None,
-        "case": None,
-        "logs": AttemptLogs(
-            finish_reason="stop", retries=0, cached=False, error_type=None, error_message=None
-        ),
-        "artifacts": [],
-        "others": [],
-    }
-    return AttemptDetail.model_validate({**fields, **extra})
 
 
 def test_an_exact_match_gets_the_diff_against_its_reference() -> None:
@@ -79,21 +39,3 @@ def test_a_code_attempt_shows_tests_and_program_not_a_diff() -> None:
     assert run.passed is False and ("outcome", "failed") in run.facts
     levels = {(e.level, e.message) for e in view.log}
     assert ("error", "stderr") in levels  # a failing program's stderr is the error
-
-
-def test_the_log_tells_errors_retries_cache_and_truncation() -> None:
-    errored = _attempt(
-        None,
-        "x",
-        status="error",
-        error_type="timeout",
-        error_message="no answer in 30 s",
-        retries=2,
-        cached=True,
-        finish_reason="length",
-    )
-    entries = [(e.level, e.source, e.message) for e in attempt_log(errored)]
-    assert entries[0] == ("error", "timeout", "no answer in 30 s")
-    assert ("warning", "provider", "answered after 2 retries") in entries
-    assert ("warning", "provider", "answer cut at the token limit (length)") in entries
-    assert any(level == "info" and source == "cache" for level, source, _ in entries)
