@@ -15,14 +15,16 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
+from support.answer_runs import code_runs, tool_run
 from support.browser import ARGS, CHROMIUM, Watched
 from support.lab import ADMIN_KEY, Seed, auth, make_app, make_seed
 from support.live_server import LiveServer
+from support.servers import StubServer
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-__all__ = ["ADMIN_KEY", "Seed", "WriteEnv", "auth", "make_app"]
+__all__ = ["ADMIN_KEY", "AnswerLab", "Seed", "WriteEnv", "auth", "make_app"]
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +97,31 @@ def watched(browser: Browser, tmp_path: Path) -> Iterator[Watched]:
     context.close()
     print(f"screenshots in {tmp_path}")
     assert w.errors == []
+
+
+@dataclass
+class AnswerLab:
+    """Runs whose answers the attempt panel and compare page show (support/answer_runs.py)."""
+
+    url: str
+    db: str
+    passing_run: str  # HumanEval cases answered right
+    code_run: str  # the same cases answered with broken programs in hostile markdown
+    tool_run: str  # an answer made of tool calls, after one retry
+
+    def attempts(self, run: str) -> list[dict[str, object]]:
+        items = httpx.get(f"{self.url}/api/runs/{run}/attempts", timeout=30).json()["items"]
+        assert isinstance(items, list) and items
+        return items
+
+
+@pytest.fixture(scope="session")
+def answer_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnswerLab]:
+    """A read-only server over the answer runs, made once per session."""
+    folder = tmp_path_factory.mktemp("answers")
+    db = f"sqlite:///{folder}/answers.db"
+    passing, failing = code_runs(folder / "code", db)
+    with StubServer() as stub:
+        tools = tool_run(stub, db)
+    with LiveServer(make_app(db)) as live:
+        yield AnswerLab(live.url, db, passing, failing, tools)

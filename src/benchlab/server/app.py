@@ -16,7 +16,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
-from benchlab.server import api_budget, api_read, api_write, errors, labels, live, pages, schedules
+from benchlab.server import (
+    api_budget,
+    api_read,
+    api_write,
+    errors,
+    labels,
+    live,
+    page_attempt,
+    pages,
+    schedules,
+)
 from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.budget_watch import BudgetWatch
 from benchlab.server.deps import ServerState, attach
@@ -76,6 +86,7 @@ def create_app(
     app.include_router(schedules.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(page_attempt.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

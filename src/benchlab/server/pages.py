@@ -26,6 +26,7 @@ from benchlab.errors import UserError
 from benchlab.scorers.registry import scorer_names
 from benchlab.server import charts, markdown, schedules
 from benchlab.server.budget_watch import recent_months
+from benchlab.server.compare_answers import flip_views
 from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
@@ -189,17 +190,20 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
     a, b = text_param(request, "a"), text_param(request, "b")
     recent = queries.runs_page(store, limit=100).items
     result = None
+    flips = None
     error = None
     if a and b:
         try:
-            result = compare_view(
+            doc = compare_view(
                 store,
                 a,
                 b,
                 model=text_param(request, "model"),
                 pass_a=text_param(request, "pass_a"),
                 pass_b=text_param(request, "pass_b"),
-            ).model_dump()
+            )
+            result = doc.model_dump()
+            flips = flip_views(store, doc)  # both answers of each flipped case, side by side
         except UserError as exc:
             error = redact(request, str(exc))
     elif recent and (a or b):
@@ -212,6 +216,7 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
         a=a,
         b=b,
         result=result,
+        flips=flips,
         error=error,
         code=400 if error else 200,
     )
