@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
 from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
+from benchlab.server import page_factors, page_report
 from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
@@ -72,6 +73,9 @@ def create_app(
     app.include_router(schedules.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(page_factors.api_router)
+    app.include_router(page_factors.router)
+    app.include_router(page_report.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

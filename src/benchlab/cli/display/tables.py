@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchlab.format import money, percent
+from benchlab.format import money, percent, signed, signed_interval
 
 
 def make_console() -> Any:
@@ -83,7 +83,7 @@ def _sub_table(table: Any, columns: list[Any], title: Any) -> Any:
 
 
 def _interval(ci: list[float] | None) -> str:
-    return "-" if not ci else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]"
+    return signed_interval(ci)
 
 
 def _ci(ci: list[float] | None) -> str:
@@ -286,7 +286,7 @@ def print_dry_run(report: Any) -> None:
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.3f}"
+    return signed(value)
 
 
 def print_factors(report: dict[str, Any]) -> None:
