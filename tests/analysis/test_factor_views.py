@@ -56,9 +56,10 @@ def test_the_document_holds_what_show_prints(lab: GridLab, store: Store) -> None
 def test_pivot_cells_hold_the_cases_at_both_levels(lab: GridLab, store: Store) -> None:
     pivot = factor_pivot(store, lab.stance_run, "perspective", "quality")
     (model,) = pivot["models"]
-    by_level = {row["level"]: row for row in lab.show(lab.stance_run, "--by", "perspective")[
-        "models"
-    ][0]["levels"]}
+    by_level = {
+        row["level"]: row
+        for row in lab.show(lab.stance_run, "--by", "perspective")["models"][0]["levels"]
+    }
     assert pivot["row_levels"] == ["landlord", "tenant", "neutral"]
     assert pivot["col_levels"] == ["good", "fair", "poor"]
     filled = 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -76,7 +75,9 @@ def test_api_answers_what_show_prints(lab: GridLab, http: httpx.Client) -> None:
 
     pivot = http.get(f"/api/runs/{run}/factors", params={"pivot": "perspective,rent"}).json()
     assert pivot["by"] == "rent"  # the first factor when none is asked
-    rows = dict(zip(pivot["pivot"]["row_levels"], pivot["pivot"]["models"][0]["cells"], strict=True))
+    rows = dict(
+        zip(pivot["pivot"]["row_levels"], pivot["pivot"]["models"][0]["cells"], strict=True)
+    )
     for level, mean in PERSPECTIVE_MEANS.items():
         means = [c["mean"] for c in rows[level] if c["n"]]
         assert means and means == pytest.approx([mean] * len(means))
@@ -137,7 +138,9 @@ def test_stance_run_in_the_browser(lab: GridLab, live: LiveServer, watched: Watc
     assert _table(page, "#uplift-1")[0][2] == "+1.200"  # landlord-tenant, as the CLI says
 
     pivot = page.locator("#pivot-1")
-    expect(pivot.locator("thead th")).to_have_text(["perspective \\ quality", "good", "fair", "poor"])
+    expect(pivot.locator("thead th")).to_have_text(
+        ["perspective \\ quality", "good", "fair", "poor"]
+    )
     for level, mean in PERSPECTIVE_MEANS.items():
         means = pivot.locator(f"tr[data-row={level}] .cell-mean").all_inner_texts()
         counts = pivot.locator(f"tr[data-row={level}] .cell-n").all_inner_texts()
@@ -161,7 +164,9 @@ def test_regex_grid_in_the_browser(lab: GridLab, live: LiveServer, watched: Watc
     expect(page.locator(".plot:has(.main-svg)")).to_have_count(2)  # no bins: regex has no sides
     shown = lab.show(run, "--by", "drink", "--paired-by", "drink")["models"][0]
     assert _table(page, "#levels-1") == [_level_cells(r, False) for r in shown["levels"]]
-    assert _table(page, "#uplift-1") == [["green-tea-coffee", "3", "+1.000", "[+1.000, +1.000]", "t"]]
+    assert _table(page, "#uplift-1") == [
+        ["green-tea-coffee", "3", "+1.000", "[+1.000, +1.000]", "t"]
+    ]
     for who in ("me", "you", "one-sided"):
         cells = page.locator(f"#pivot-1 tr[data-row={who}] td")
         expect(cells).to_have_text(["+1.000 n=1", "+0.000 n=1"])

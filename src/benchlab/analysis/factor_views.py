@@ -159,4 +159,3 @@ def grid_summary(store: Store, run_id: str) -> dict[str, Any] | None:
     if not factors:
         return None
     return {"factors": {k: [str(v) for v in levels] for k, levels in factors.items()}}
-

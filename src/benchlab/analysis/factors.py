@@ -104,7 +104,9 @@ class _Scored:
     bounds: tuple[float, float]
 
 
-def _check_factors(factors: dict[str, list[Any]], named: tuple[tuple[str, str | None], ...]) -> None:
+def _check_factors(
+    factors: dict[str, list[Any]], named: tuple[tuple[str, str | None], ...]
+) -> None:
     for flag, name in named:
         if name is not None and name not in factors:
             known = ", ".join(factors) if factors else "none: the run has no grid suite"

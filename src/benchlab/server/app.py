@@ -16,8 +16,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
-from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
-from benchlab.server import page_factors, page_report
+from benchlab.server import (
+    api_read,
+    api_write,
+    errors,
+    labels,
+    live,
+    page_factors,
+    page_report,
+    pages,
+    schedules,
+)
 from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
