@@ -17,6 +17,7 @@ from benchlab.engine.config import RunConfig
 from benchlab.errors import ConfigError
 from benchlab.store import Store
 from support.grid_runs import PERSPECTIVE_MEANS, GridLab, make_grid_lab
+from support.runs import assert_user_error, cli
 
 pytestmark = pytest.mark.slow  # two real CLI runs, once for the module
 
@@ -111,3 +112,18 @@ def test_bad_factors_are_user_errors(lab: GridLab, store: Store, tmp_path: Path)
         assert grid_summary(other, plain.run_id) is None
         with pytest.raises(ConfigError, match="no grid suite"):
             factor_view(other, plain.run_id)
+
+
+def test_show_pivot_prints_the_pivot(lab: GridLab) -> None:
+    """`benchlab show --pivot A,B` prints what `factor_pivot` (and the dashboard) holds."""
+    shown = lab.show(lab.grid_run, "--pivot", "who,drink")
+    assert (shown["rows"], shown["cols"]) == ("who", "drink")
+    assert [[c["mean"] for c in row] for row in shown["models"][0]["cells"]] == [[1.0, 0.0]] * 3
+    table = cli("show", lab.grid_run, "--pivot", "who,drink", "--db", str(lab.db))
+    assert table.returncode == 0, table.stderr
+    line = next(ln for ln in table.stdout.splitlines() if "one-sided" in ln)
+    assert [c.strip() for c in line.split("│")[1:-1]] == ["one-sided", "+1.000 n=1", "+0.000 n=1"]
+    assert_user_error(cli("show", lab.grid_run, "--pivot", "who", "--db", str(lab.db)), "A,B")
+    assert_user_error(
+        cli("show", lab.grid_run, "--pivot", "who,mood", "--db", str(lab.db)), "'mood'"
+    )

@@ -137,7 +137,17 @@ def test_stance_run_in_the_browser(lab: GridLab, live: LiveServer, watched: Watc
     ]
     assert _table(page, "#uplift-1")[0][2] == "+1.200"  # landlord-tenant, as the CLI says
 
+    printed = lab.show(run, "--pivot", "perspective,quality")["models"][0]["cells"]
     pivot = page.locator("#pivot-1")
+    for level, cells in zip(PERSPECTIVE_MEANS, printed, strict=True):  # as `show --pivot` says
+        texts = pivot.locator(f"tr[data-row={level}] td").all_inner_texts()
+        assert [" ".join(t.split()) for t in texts] == [
+            f"{signed(c['mean'])} n={c['n']}"
+            + (f" {signed_interval(c['ci95'])}" if c["ci95"] else "")
+            if c["n"]
+            else "\u2013"
+            for c in cells
+        ]
     expect(pivot.locator("thead th")).to_have_text(
         ["perspective \\ quality", "good", "fair", "poor"]
     )

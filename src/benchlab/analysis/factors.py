@@ -222,6 +222,17 @@ def factor_pivot(
     }
 
 
+def parse_pivot(raw: str | None) -> tuple[str, str] | None:
+    """`--pivot A,B` (and the page's `pivot=A,B`) as two factor names, checked later against
+    the run's factors by `factor_pivot`."""
+    if raw is None or not raw.strip():
+        return None
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ConfigError(f"--pivot: expected two factors as A,B, got {raw!r}")
+    return parts[0], parts[1]
+
+
 def run_factors(store: Store, run_id: str) -> dict[str, list[Any]]:
     """The factors of a run's grid suites and their levels in suite order ({} for no grid)."""
     factors: dict[str, list[Any]] = {}

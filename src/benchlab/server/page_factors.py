@@ -16,28 +16,19 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from benchlab.analysis.factor_views import FactorDocument, factor_view
-from benchlab.errors import ConfigError, UserError
+from benchlab.analysis.factors import parse_pivot
+from benchlab.errors import UserError
 from benchlab.server import factor_charts
 from benchlab.server.deps import StoreDep
 from benchlab.server.errors import error_responses
 from benchlab.server.rendering import failure, qs, render, text_param
 
-__all__ = ["api_router", "parse_pivot", "router"]
+__all__ = ["api_router", "router"]
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api", tags=["read"])
 
 Factor = Annotated[str | None, Query(max_length=300, description="a factor of the run's grid")]
-
-
-def parse_pivot(raw: str | None) -> tuple[str, str] | None:
-    """`A,B` as two factor names; the factors themselves are checked by the library."""
-    if raw is None or not raw.strip():
-        return None
-    parts = [p.strip() for p in raw.split(",")]
-    if len(parts) != 2 or not all(parts):
-        raise ConfigError(f"pivot: expected two factors as A,B, got {raw!r}")
-    return parts[0], parts[1]
 
 
 @api_router.get(
