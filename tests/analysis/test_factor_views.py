@@ -110,8 +110,12 @@ def test_bad_factors_are_user_errors(lab: GridLab, store: Store, tmp_path: Path)
     )
     with Store(db) as other:
         assert grid_summary(other, plain.run_id) is None
+        empty = factor_view(other, plain.run_id)  # nothing to group: an empty view
+        assert (empty.factors, empty.by, empty.models, empty.pivot) == ({}, None, [], None)
         with pytest.raises(ConfigError, match="no grid suite"):
-            factor_view(other, plain.run_id)
+            factor_view(other, plain.run_id, by="rent")
+        with pytest.raises(ConfigError, match="no grid suite"):
+            factor_view(other, plain.run_id, pivot=("rent", "quality"))
 
 
 def test_show_pivot_prints_the_pivot(lab: GridLab) -> None:

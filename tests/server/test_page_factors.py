@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from benchlab.format import percent, signed, signed_interval
 from support.browser import Watched
 from support.grid_runs import PERSPECTIVE_MEANS, GridLab, make_grid_lab
-from support.lab import make_app
+from support.lab import Seed, make_app
 from support.live_server import LiveServer
 
 pytestmark = pytest.mark.slow  # two real CLI runs, once for the module
@@ -100,6 +100,19 @@ def test_api_refuses_what_the_run_has_not(
     assert got.status_code == status and needle in got.json()["error"], got.text
     page = http.get(f"/runs/{lab.stance_run}/factors", params=query)
     assert page.status_code == status and needle in html.unescape(page.text)
+
+
+def test_a_run_without_a_grid_has_an_empty_view(seed: Seed, client: httpx.Client) -> None:
+    """Nothing to group is no error (the empty document); a factor of it is one (400)."""
+    run_id = seed.runs[0]
+    body = client.get(f"/api/runs/{run_id}/factors").json()
+    assert (body["factors"], body["by"], body["models"], body["pivot"]) == ({}, None, [], None)
+    page = client.get(f"/runs/{run_id}/factors")
+    assert page.status_code == 200 and 'id="no-grid"' in page.text
+    assert 'id="grid-summary"' not in client.get(f"/runs/{run_id}").text
+    for query in ({"by": "rent"}, {"pivot": "rent,quality"}):
+        refused = client.get(f"/api/runs/{run_id}/factors", params=query)
+        assert refused.status_code == 400 and "no grid suite" in refused.json()["error"]
 
 
 def test_unknown_run_is_404(http: httpx.Client) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from benchlab.analysis.factors import STANCE, factor_pivot, factor_report, run_factors
-from benchlab.errors import ConfigError
 from benchlab.store import Store
+from benchlab.store.passes import resolve_pass
 
 __all__ = [
     "Bins",
@@ -96,7 +96,7 @@ class FactorDocument(BaseModel):
 
     run_id: str
     factors: dict[str, list[Level]] = Field(description="the run's factors and their levels")
-    by: str
+    by: str | None = Field(description="null when the run has no grid")
     paired_by: str | None
     scorer: str | None = Field(description="the scorer grouped (stance when the run has it)")
     sided: bool = Field(description="the scorer is the signed stance scale, so bins mean sides")
@@ -119,12 +119,12 @@ def factor_view(
     score_pass: str | int | None = None,
 ) -> FactorDocument:
     """The factor view of a run; `by` defaults to `paired_by`, else the first factor, and
-    the pivot to the first two factors."""
+    the pivot to the first two factors. A run without a grid has an empty view."""
     factors = run_factors(store, run_id)
-    if not factors:
-        raise ConfigError(f"run {run_id} has no grid suite: it has no factors to group by")
-    if by is None and paired_by is None:
-        by = next(iter(factors))
+    if not factors and by is None and paired_by is None and pivot is None:
+        return _no_grid(store, run_id, score_pass)
+    if by is None and paired_by is None:  # the first factor (or the pivot's, to say it is none)
+        by = next(iter(factors), pivot[0] if pivot else None)
     report = factor_report(store, run_id, by, paired_by=paired_by, score_pass=score_pass)
     if pivot is None and len(factors) > 1:
         first, second, *_ = factors
@@ -150,6 +150,24 @@ def factor_view(
             for m in report["models"]
         ],
         pivot=table,
+    )
+
+
+def _no_grid(store: Store, run_id: str, score_pass: str | int | None) -> FactorDocument:
+    """A run without a grid has no factors: an empty view (asking for a factor of it is a
+    user error, from `factor_report`)."""
+    run = store.get_run(run_id)
+    shown = resolve_pass(store, run.id, score_pass)
+    return FactorDocument(
+        run_id=run.id,
+        factors={},
+        by=None,
+        paired_by=None,
+        scorer=None,
+        sided=False,
+        scores_from=shown.as_dict(),
+        models=[],
+        pivot=None,
     )
 
 

@@ -88,7 +88,13 @@ def bins_figure(entry: FactorModel) -> dict[str, Any] | None:
         "data": data,
         "layout": {
             "barmode": "stack",
-            "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "y": 1.02,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+            },
             "margin": {"l": 56, "r": 16, "t": 40, "b": 48},
             "xaxis": {"title": {"text": "share of answers"}, "tickformat": ".0%", "range": [0, 1]},
             "yaxis": {"automargin": True, "autorange": "reversed", "type": "category"},
