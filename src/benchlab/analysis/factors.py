@@ -63,6 +63,13 @@ def _bin(value: float, details: dict[str, Any]) -> str:
     return "neg" if value < low else ("pos" if value > high else "neu")
 
 
+def _add_levels(factors: dict[str, list[Any]], header: dict[str, Any]) -> None:
+    """A suite header's factors and levels added to `factors`, in suite order, once each."""
+    for name, levels in (header.get("factors") or {}).items():
+        known = factors.setdefault(name, [])
+        known.extend(lv for lv in levels if lv not in known)
+
+
 def _suite_factors(
     store: Store, run_id: str
 ) -> tuple[dict[str, list[Any]], list[str], dict[CaseKey, dict[str, Any]]]:
@@ -72,9 +79,7 @@ def _suite_factors(
     metadata: dict[CaseKey, dict[str, Any]] = {}
     for suite, suite_hash in sorted(store.run_suite_hashes(run_id).items()):
         header = store.suite_record(suite_hash)["header"] or {}
-        for name, levels in (header.get("factors") or {}).items():
-            known = factors.setdefault(name, [])
-            known.extend(lv for lv in levels if lv not in known)
+        _add_levels(factors, header)
         for scorer in header.get("scorers") or []:
             name = scorer.get("name") if isinstance(scorer, dict) else str(scorer)
             if name and name not in scorer_order:
@@ -237,10 +242,7 @@ def run_factors(store: Store, run_id: str) -> dict[str, list[Any]]:
     """The factors of a run's grid suites and their levels in suite order ({} for no grid)."""
     factors: dict[str, list[Any]] = {}
     for _, suite_hash in sorted(store.run_suite_hashes(store.get_run(run_id).id).items()):
-        header = store.suite_record(suite_hash)["header"] or {}
-        for name, levels in (header.get("factors") or {}).items():
-            known = factors.setdefault(name, [])
-            known.extend(lv for lv in levels if lv not in known)
+        _add_levels(factors, store.suite_record(suite_hash)["header"] or {})
     return factors
 
 
