@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import benchlab
-from benchlab.format import money, percent, points, points_interval
+from benchlab.format import money, percent, points, points_interval, signed, signed_interval
 
 
 @pytest.mark.parametrize(
@@ -46,6 +46,17 @@ def test_points() -> None:
     assert points(None) == "-"
     assert points_interval([-0.01, 0.02]) == "[-1.0, +2.0] pp"
     assert points_interval(None) == "-"
+
+
+def test_signed_scores() -> None:
+    """Grid level means and uplifts (show --by, the factor view) on their signed scale."""
+    assert signed(1.2) == "+1.200"
+    assert signed(-0.6) == "-0.600"
+    assert signed(0.0) == "+0.000"
+    assert signed(None) == "-"
+    assert signed(None, missing="\u2013") == "\u2013"
+    assert signed_interval([-0.6, 0.6]) == "[-0.600, +0.600]"
+    assert signed_interval(None) == "-"
 
 
 def test_no_module_formats_money_or_percentages_by_hand() -> None:

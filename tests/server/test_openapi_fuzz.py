@@ -57,6 +57,7 @@ def test_no_request_is_a_server_error(fuzz_server: LiveServer) -> None:
         ("/api/runs/{run_id}/labels", "POST", ["400"]),
         ("/api/runs/{run_id}/labels/queue", "GET", ["400"]),
         ("/api/runs/{run_id}/agreement", "GET", ["400"]),
+        ("/api/runs/{run_id}/factors", "GET", ["400"]),  # a grid and its factors
     ]
     config = SchemathesisConfig.from_dict(
         {

@@ -63,6 +63,13 @@ def _bin(value: float, details: dict[str, Any]) -> str:
     return "neg" if value < low else ("pos" if value > high else "neu")
 
 
+def _add_levels(factors: dict[str, list[Any]], header: dict[str, Any]) -> None:
+    """A suite header's factors and levels added to `factors`, in suite order, once each."""
+    for name, levels in (header.get("factors") or {}).items():
+        known = factors.setdefault(name, [])
+        known.extend(lv for lv in levels if lv not in known)
+
+
 def _suite_factors(
     store: Store, run_id: str
 ) -> tuple[dict[str, list[Any]], list[str], dict[CaseKey, dict[str, Any]]]:
@@ -72,9 +79,7 @@ def _suite_factors(
     metadata: dict[CaseKey, dict[str, Any]] = {}
     for suite, suite_hash in sorted(store.run_suite_hashes(run_id).items()):
         header = store.suite_record(suite_hash)["header"] or {}
-        for name, levels in (header.get("factors") or {}).items():
-            known = factors.setdefault(name, [])
-            known.extend(lv for lv in levels if lv not in known)
+        _add_levels(factors, header)
         for scorer in header.get("scorers") or []:
             name = scorer.get("name") if isinstance(scorer, dict) else str(scorer)
             if name and name not in scorer_order:
@@ -91,26 +96,32 @@ def _ci(found: tuple[float, float] | None) -> list[float] | None:
     return None if found is None else [float(found[0]), float(found[1])]
 
 
-def factor_report(
-    store: Store,
-    run_id: str,
-    by: str | None,
-    *,
-    paired_by: str | None = None,
-    score_pass: str | int | None = None,
-) -> dict[str, Any]:
-    """Per model: mean, interval and bin shares per level of `by`, and paired uplifts, from
-    one scoring pass (`score_pass`: a number, `judge=MODEL`, or None for the latest)."""
-    run = store.get_run(run_id)
-    shown = resolve_pass(store, run.id, score_pass)
-    factors, scorer_order, metadata = _suite_factors(store, run.id)
-    for flag, name in (("--by", by), ("--paired-by", paired_by)):
+@dataclass
+class _Scored:
+    """One scoring pass of a run, read once: what `factor_report` and `factor_pivot` group."""
+
+    run_id: str
+    scores_from: dict[str, Any]
+    factors: dict[str, list[Any]]
+    metadata: dict[CaseKey, dict[str, Any]]
+    scorer: str | None
+    per_model: dict[str, dict[CaseKey, _Case]]
+    bounds: tuple[float, float]
+
+
+def _check_factors(
+    factors: dict[str, list[Any]], named: tuple[tuple[str, str | None], ...]
+) -> None:
+    for flag, name in named:
         if name is not None and name not in factors:
             known = ", ".join(factors) if factors else "none: the run has no grid suite"
             raise ConfigError(f"{flag}: unknown factor {name!r} (factors: {known})")
-    by = by or paired_by  # `--paired-by F` alone also shows the levels of F
-    if by is None:
-        raise ConfigError("--by: give a factor (or --paired-by)")
+
+
+def _scored(store: Store, run_id: str, score_pass: str | int | None) -> _Scored:
+    run = store.get_run(run_id)
+    shown = resolve_pass(store, run.id, score_pass)
+    factors, scorer_order, metadata = _suite_factors(store, run.id)
     rows = pass_scores(store, run.id, shown.pass_no)
     present = {r[3] for r in rows}
     scorer = (
@@ -127,24 +138,112 @@ def factor_report(
         one.bins[_bin(value, json.loads(details) if details else {})] += 1
     values = [c.mean for cases in per_model.values() for c in cases.values()]
     bounds = (min([-1.0 if scorer == STANCE else 0.0, *values]), max([1.0, *values]))
+    return _Scored(run.id, shown.as_dict(), factors, metadata, scorer, per_model, bounds)
+
+
+def factor_report(
+    store: Store,
+    run_id: str,
+    by: str | None,
+    *,
+    paired_by: str | None = None,
+    score_pass: str | int | None = None,
+) -> dict[str, Any]:
+    """Per model: mean, interval and bin shares per level of `by`, and paired uplifts, from
+    one scoring pass (`score_pass`: a number, `judge=MODEL`, or None for the latest)."""
+    found = _scored(store, run_id, score_pass)
+    factors = found.factors
+    _check_factors(factors, (("--by", by), ("--paired-by", paired_by)))
+    by = by or paired_by  # `--paired-by F` alone also shows the levels of F
+    if by is None:
+        raise ConfigError("--by: give a factor (or --paired-by)")
     models = []
-    for model in sorted(per_model):
-        cases = per_model[model]
+    for model in sorted(found.per_model):
+        cases = found.per_model[model]
         entry: dict[str, Any] = {
             "model": model,
-            "levels": _levels(cases, metadata, by, factors[by], bounds),
+            "levels": _levels(cases, found.metadata, by, factors[by], found.bounds),
         }
         if paired_by is not None:
-            entry["uplift"] = _uplift(cases, metadata, paired_by, factors, bounds)
+            entry["uplift"] = _uplift(cases, found.metadata, paired_by, factors, found.bounds)
         models.append(entry)
     return {
-        "run_id": run.id,
+        "run_id": found.run_id,
         "by": by,
         "paired_by": paired_by,
-        "scorer": scorer,
-        "scores_from": shown.as_dict(),
+        "scorer": found.scorer,
+        "scores_from": found.scores_from,
         "models": models,
     }
+
+
+def factor_pivot(
+    store: Store,
+    run_id: str,
+    rows: str,
+    cols: str,
+    *,
+    score_pass: str | int | None = None,
+) -> dict[str, Any]:
+    """Per model, the cases at each pair of levels of two factors (`rows` x `cols`): mean,
+    n and interval per cell, the same unit (case means) and t interval as `factor_report`,
+    to see whether one factor's effect depends on the other."""
+    found = _scored(store, run_id, score_pass)
+    _check_factors(found.factors, (("--pivot", rows), ("--pivot", cols)))
+    if rows == cols:
+        raise ConfigError(f"--pivot: give two different factors, not {rows!r} twice")
+    row_levels, col_levels = found.factors[rows], found.factors[cols]
+    models = []
+    for model in sorted(found.per_model):
+        cells: dict[tuple[str | None, str | None], list[float]] = defaultdict(list)
+        for key, case in found.per_model[model].items():
+            meta = found.metadata.get(key, {})
+            cells[(_level_of(meta, rows), _level_of(meta, cols))].append(case.mean)
+        grid = []
+        for r in row_levels:
+            line = []
+            for c in col_levels:
+                means = cells.get((level_text(r), level_text(c)), [])
+                n = len(means)
+                line.append(
+                    {
+                        "n": n,
+                        "mean": sum(means) / n if n else None,
+                        "ci95": _ci(t_interval(means, bounds=found.bounds)),
+                        "ci_method": CI_METHOD,
+                    }
+                )
+            grid.append(line)
+        models.append({"model": model, "cells": grid})
+    return {
+        "run_id": found.run_id,
+        "rows": rows,
+        "cols": cols,
+        "row_levels": row_levels,
+        "col_levels": col_levels,
+        "scorer": found.scorer,
+        "scores_from": found.scores_from,
+        "models": models,
+    }
+
+
+def parse_pivot(raw: str | None) -> tuple[str, str] | None:
+    """`--pivot A,B` (and the page's `pivot=A,B`) as two factor names, checked later against
+    the run's factors by `factor_pivot`."""
+    if raw is None or not raw.strip():
+        return None
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise ConfigError(f"--pivot: expected two factors as A,B, got {raw!r}")
+    return parts[0], parts[1]
+
+
+def run_factors(store: Store, run_id: str) -> dict[str, list[Any]]:
+    """The factors of a run's grid suites and their levels in suite order ({} for no grid)."""
+    factors: dict[str, list[Any]] = {}
+    for _, suite_hash in sorted(store.run_suite_hashes(store.get_run(run_id).id).items()):
+        _add_levels(factors, store.suite_record(suite_hash)["header"] or {})
+    return factors
 
 
 def _level_of(meta: dict[str, Any], factor: str) -> str | None:
@@ -204,6 +303,8 @@ def _uplift(
             diffs = [x - y for x, y in zip(va, vb, strict=True)]
             span = bounds[1] - bounds[0]
             out[f"{a}-{b}"] = {
+                "level": a,
+                "baseline": b,
                 "mean": sum(diffs) / n if n else None,
                 "ci95": _ci(t_interval(diffs, bounds=(-span, span))),
                 "ci_method": CI_METHOD,

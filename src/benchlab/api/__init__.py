@@ -267,6 +267,22 @@ def show_factors(
         return factor_report(store, run_id, by, paired_by=paired_by, score_pass=score_pass)
 
 
+def show_pivot(
+    run_id: str,
+    rows: str,
+    cols: str,
+    *,
+    db: str | None = None,
+    score_pass: str | int | None = None,
+) -> dict[str, Any]:
+    """A grid run's cases by two factors (`show --pivot ROWS,COLS`): mean, n and interval
+    per pair of levels, per model."""
+    from benchlab.analysis.factors import factor_pivot
+
+    with Store(db) as store:
+        return factor_pivot(store, run_id, rows, cols, score_pass=score_pass)
+
+
 def write_factor_csv(report: dict[str, Any], out: IO[str], *, db: str | None = None) -> int:
     """`show --by/--paired-by --csv`: the report shown, as summary-csv rows; returns how many."""
     from benchlab.analysis.factor_summary_csv import report_summary, write_csv

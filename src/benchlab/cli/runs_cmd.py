@@ -74,6 +74,14 @@ def show(
         str | None,
         typer.Option("--paired-by", help="Grid runs: paired uplift between levels of a factor."),
     ] = None,
+    pivot: Annotated[
+        str | None,
+        typer.Option(
+            "--pivot",
+            metavar="ROWS,COLS",
+            help="Grid runs: mean, n and interval per pair of levels of two factors.",
+        ),
+    ] = None,
     csv_out: Annotated[
         Path | None,
         typer.Option(
@@ -109,6 +117,17 @@ def show(
             print_json(found)
         else:
             print_attempts(found)
+        return
+    if pivot is not None:
+        from benchlab.analysis.factors import parse_pivot
+        from benchlab.cli.display.tables import print_pivot
+
+        rows, cols = parse_pivot(pivot) or ("", "")
+        table = api.show_pivot(run_id, rows, cols, db=db, score_pass=score_pass)
+        if json_out:
+            print_json(table)
+        else:
+            print_pivot(table)
         return
     if by is not None or paired_by is not None:
         from benchlab.cli.display.tables import print_factors

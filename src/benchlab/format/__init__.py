@@ -35,6 +35,16 @@ def points_interval(ci: list[float] | tuple[float, float] | None, *, missing: st
     return missing if not ci else f"[{100 * ci[0]:+.1f}, {100 * ci[1]:+.1f}] pp"
 
 
+def signed(value: float | None, *, missing: str = "-") -> str:
+    """A score on a signed scale (a grid's level mean, a paired uplift): 1.2 -> "+1.200"."""
+    return missing if value is None else f"{value:+.3f}"
+
+
+def signed_interval(ci: list[float] | tuple[float, float] | None, *, missing: str = "-") -> str:
+    """An interval on that scale: [-0.6, 0.6] -> "[-0.600, +0.600]"."""
+    return missing if not ci else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]"
+
+
 def money(usd: float | None) -> str:
     """US dollars: None -> "unknown", 0.12345 -> "$0.1235", 0.0000123 -> "$0.000012",
     1234.5 -> "$1,234.50"."""

@@ -24,6 +24,8 @@ from benchlab.server import (
     labels,
     live,
     page_attempt,
+    page_factors,
+    page_report,
     pages,
     schedules,
 )
@@ -87,6 +89,9 @@ def create_app(
     app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(page_attempt.router)
+    app.include_router(page_factors.api_router)
+    app.include_router(page_factors.router)
+    app.include_router(page_report.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
+from benchlab.analysis.factor_views import grid_summary
 from benchlab.analysis.run_views import RunPage, run_list
 from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
@@ -182,6 +183,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         qs=lambda **kw: qs(params, **kw),
         planned=queries.planned_total(store, run),
         times=queries.run_times(store, [run.id]).get(run.id, (None, None)),
+        grid=grid_summary(store, run.id),  # a grid run's factors (templates/run_grid.html)
     )
 
 

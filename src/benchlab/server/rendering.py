@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from benchlab import __version__
 from benchlab.errors import NotFound, UserError
-from benchlab.format import money, percent
+from benchlab.format import money, percent, signed, signed_interval
 from benchlab.server.errors import redact
 from benchlab.store.passes import describe_pass
 
@@ -56,6 +56,8 @@ def _secs(value: float | None) -> str:
 
 
 templates.env.filters.update(pct=_rate, cost=money, ms=_ms, when=_when, secs=_secs)
+# Signed scores (grid levels, uplifts) as `show --by` spells them, so page and terminal agree.
+templates.env.filters.update(signed=signed, signed_ci=signed_interval)
 templates.env.globals.update(version=__version__, describe_pass=describe_pass)
 
 

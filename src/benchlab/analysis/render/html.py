@@ -23,6 +23,7 @@ from benchlab.analysis.render.markdown import (
     failure_note,
     failure_rows,
     history_rows,
+    report_meta,
     summary_rows,
 )
 from benchlab.analysis.render.svg import Bar, Point, rate_bars, trend_chart
@@ -99,12 +100,7 @@ def _history_chart(report: dict[str, Any], suite: str) -> str:
 def report_html(report: dict[str, Any]) -> str:
     run = report["run"]
     title = f"benchlab report: run {run['run_id']}"
-    tags = ", ".join(f"{k}={v}" for k, v in run["tags"].items())
-    meta = (
-        f"Suites {', '.join(run['suites'])} · status {run['status']} · created "
-        f"{run['created_at'][:19].replace('T', ' ')} UTC · seed {run['seed']} · benchlab "
-        f"{run['benchlab_version']}" + (f" · tags {tags}" if tags else "")
-    )
+    meta = report_meta(report)
     body = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape(meta)}</p>',

@@ -4,6 +4,7 @@ the HTML page (`render.html`) and the CLI's history table share with it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.format import money, percent, points, points_interval
@@ -153,45 +154,96 @@ def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return out
 
 
-def report_markdown(report: dict[str, Any]) -> str:
+@dataclass
+class ReportSection:
+    """One section of the report, in the order every reader shows them: a title, notes
+    (paragraphs), bullet items, then a table. The markdown below and the dashboard's
+    report page (server/page_report.py) both lay out these, so they hold the same text."""
+
+    key: str  # summary, errors, categories, scores, failures, alerts, history
+    title: str
+    notes: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    head: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    suite: str | None = None  # history: whose pass rates the rows are
+    model: str | None = None
+
+
+SCORES_HEAD = ["model", "scorer", "mean", "95% CI", "method", "cases"]
+
+
+def report_meta(report: dict[str, Any]) -> str:
+    """The line under the title: suites, status, when, seed, version, tags."""
     run = report["run"]
-    lines = [
-        f"# benchlab report: run {run['run_id']}",
-        "",
+    tags = ", ".join(f"{k}={v}" for k, v in run["tags"].items())
+    return (
         f"Suites {', '.join(run['suites'])} · status {run['status']} · created "
         f"{run['created_at'][:19].replace('T', ' ')} UTC · seed {run['seed']} · benchlab "
-        f"{run['benchlab_version']}"
-        + (
-            ""
-            if not run["tags"]
-            else " · tags " + ", ".join(f"{k}={v}" for k, v in run["tags"].items())
-        ),
-        "",
-        "## Summary",
-        "",
-        *_md_table(SUMMARY_HEAD, summary_rows(report)),
-    ]
+        f"{run['benchlab_version']}" + (f" · tags {tags}" if tags else "")
+    )
+
+
+def report_sections(report: dict[str, Any]) -> list[ReportSection]:
+    sections = [ReportSection("summary", "Summary", head=SUMMARY_HEAD, rows=summary_rows(report))]
     if report["summary"].get("errors"):
-        lines += ["", "## Errors", "", errors_note(report), ""]
-        lines += _md_table(ERRORS_HEAD, error_rows(report))
+        sections.append(
+            ReportSection(
+                "errors",
+                "Errors",
+                notes=[errors_note(report)],
+                head=ERRORS_HEAD,
+                rows=error_rows(report),
+            )
+        )
     head, rows = category_table(report)
     if rows:
-        lines += ["", "## By category", "", *_md_table(head, rows)]
+        sections.append(ReportSection("categories", "By category", head=head, rows=rows))
     score_rows = [
         [m["model"], name, f"{s['mean']:.3f}", ci_text_raw(s["ci95"]), s["ci_method"], str(s["n"])]
         for m in report["summary"]["models"]
         for name, s in (m.get("scores") or {}).items()
     ]
     if score_rows:
-        lines += ["", "## Scores (mean over cases)", ""]
-        lines += _md_table(["model", "scorer", "mean", "95% CI", "method", "cases"], score_rows)
-    lines += ["", "## Failures and errors", "", failure_note(report)]
-    if report["failures"]["attempts"]:
-        lines += ["", *_md_table(FAILURE_HEAD, failure_rows(report))]
-    lines += ["", "## Alerts", ""] + [f"- {x}" for x in alert_lines(report)]
+        sections.append(
+            ReportSection("scores", "Scores (mean over cases)", head=SCORES_HEAD, rows=score_rows)
+        )
+    failed = failure_rows(report)
+    sections.append(
+        ReportSection(
+            "failures",
+            "Failures and errors",
+            notes=[failure_note(report)],
+            head=FAILURE_HEAD if failed else [],
+            rows=failed,
+        )
+    )
+    sections.append(ReportSection("alerts", "Alerts", items=alert_lines(report)))
     for entry in report["history"]:
-        lines += ["", f"## History: {entry['model']} on {entry['suite']}", ""]
-        lines += _md_table(HISTORY_HEAD, history_rows(entry))
+        sections.append(
+            ReportSection(
+                "history",
+                f"History: {entry['model']} on {entry['suite']}",
+                head=HISTORY_HEAD,
+                rows=history_rows(entry),
+                suite=entry["suite"],
+                model=entry["model"],
+            )
+        )
+    return sections
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    lines = [f"# benchlab report: run {report['run']['run_id']}", "", report_meta(report)]
+    for section in report_sections(report):
+        blocks = [[note] for note in section.notes]
+        if section.items:
+            blocks.append([f"- {x}" for x in section.items])
+        if section.rows:
+            blocks.append(_md_table(section.head, section.rows))
+        lines += ["", f"## {section.title}"]
+        for block in blocks:
+            lines += ["", *block]
     lines += ["", f"<sub>Generated {report['generated_at']} by benchlab.</sub>"]
     return "\n".join(lines) + "\n"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchlab.format import money, percent
+from benchlab.format import money, percent, signed, signed_interval
 
 
 def make_console() -> Any:
@@ -83,7 +83,7 @@ def _sub_table(table: Any, columns: list[Any], title: Any) -> Any:
 
 
 def _interval(ci: list[float] | None) -> str:
-    return "-" if not ci else f"[{ci[0]:+.3f}, {ci[1]:+.3f}]"
+    return signed_interval(ci)
 
 
 def _ci(ci: list[float] | None) -> str:
@@ -286,7 +286,7 @@ def print_dry_run(report: Any) -> None:
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:+.3f}"
+    return signed(value)
 
 
 def print_factors(report: dict[str, Any]) -> None:
@@ -328,3 +328,32 @@ def print_factors(report: dict[str, Any]) -> None:
                     found["ci_method"] if found["ci95"] is not None else "-",
                 )
             print_fitting(console, uplift)
+
+
+def print_pivot(pivot: dict[str, Any]) -> None:
+    """`show --pivot A,B`: per model, levels of A as rows, levels of B as columns; each cell
+    the mean with its number of cases and interval (as the dashboard's factor view)."""
+    console = make_console()
+    if pivot.get("scores_from"):
+        from benchlab.store.passes import describe_pass
+
+        console.print(describe_pass(pivot["scores_from"]), highlight=False)
+    for entry in pivot["models"]:
+        title = (
+            f"run {pivot['run_id']} · {entry['model']} · {pivot['scorer']} by "
+            f"{pivot['rows']} x {pivot['cols']}"
+        )
+        head = [f"{pivot['rows']} \\ {pivot['cols']}", *(str(c) for c in pivot["col_levels"])]
+        table = new_table(title, head)
+        for level, cells in zip(pivot["row_levels"], entry["cells"], strict=True):
+            table.add_row(
+                str(level),
+                *(
+                    "-"
+                    if not c["n"]
+                    else f"{_num(c['mean'])} n={c['n']}"
+                    + (f" {_interval(c['ci95'])}" if c["ci95"] else "")
+                    for c in cells
+                ),
+            )
+        print_fitting(console, table)
