@@ -40,7 +40,7 @@ from benchlab.server.errors import error_responses, redact_value
 from benchlab.server.suites import launchable
 from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
-from benchlab.store.run_query import parse_tags
+from benchlab.store.run_query import RunSort, parse_tags
 
 router = APIRouter(prefix="/api", tags=["read"])
 
@@ -118,8 +118,16 @@ def list_runs(
     until: datetime | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    sort: Annotated[
+        RunSort,
+        Query(
+            description="order: created, pass_rate, cost, attempts, errors, duration or "
+            "status; a leading `-` for descending; missing values last either way"
+        ),
+    ] = "-created",
 ) -> RunPage:
-    """Runs newest first, with per-model pass rates; filters combine with AND."""
+    """Runs newest first (or as `sort` says), with per-model pass rates; filters combine
+    with AND."""
     return run_list(
         store,
         suite=suite,
@@ -130,6 +138,7 @@ def list_runs(
         until=epoch(until),
         limit=limit,
         offset=offset,
+        sort=sort,
     )
 
 

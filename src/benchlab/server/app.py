@@ -20,6 +20,7 @@ from benchlab.server import api_read, api_write, errors, labels, live, pages, sc
 from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
+from benchlab.server.plotly_asset import router as plotly_router
 from benchlab.server.security_headers import SecurityHeaders
 from benchlab.server.settings import Settings
 from benchlab.server.write_guard import WriteGuard
@@ -71,6 +72,7 @@ def create_app(
     app.include_router(api_write.router)
     app.include_router(schedules.router)
     app.include_router(live.router)
+    app.include_router(plotly_router)  # the wheel's plotly.min.js, gzipped
     app.include_router(pages.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
