@@ -252,3 +252,30 @@ def test_plotly_is_gzipped_only_for_a_client_that_asks(tracker: Tracker) -> None
             raw = b"".join(packed.iter_raw())
     assert gzip.decompress(raw) == plain.content
     assert len(raw) < len(plain.content) / 2  # about 1.5 MB instead of 4.8 MB
+
+
+def test_the_json_api_filters_by_tag_and_names_the_suite_changes(tracker: Tracker) -> None:
+    with httpx.Client(base_url=tracker.url) as client:
+        main = client.get("/api/trends", params={"suite": "track", "tag": "branch=main"}).json()
+        runs = {p["run_id"] for s in main["series"] for p in s["points"]}
+        assert runs == {tracker.old, tracker.a, tracker.b}  # not the pull request's
+        (change,) = main["suite_changes"]
+        assert (change["run_id"], change["previous_cases"], change["cases"]) == (tracker.b, 4, 6)
+        assert change["previous_hash"] != change["suite_hash"]
+        board = client.get("/api/leaderboard", params={"tag": ["branch=pr-7"]}).json()
+        (track,) = board["suites"]
+        assert [m["run_id"] for m in track["models"]] == [tracker.pr]
+        assert client.get("/api/trends", params={"suite": "track", "tag": "x"}).status_code == 400
+
+
+def test_many_models_fold_behind_a_count_and_tags_are_escaped() -> None:
+    from benchlab.server.rendering import templates
+
+    macros = templates.env.get_template("macros.html").module
+    few = str(macros.model_names(["a", "b", "c"]))  # type: ignore[attr-defined]
+    assert "<details" not in few and few.count('class="model-name"') == 3
+    many = str(macros.model_names([f"m{i}" for i in range(8)]))  # type: ignore[attr-defined]
+    assert '<details class="models">' in many and "+6 more" in many
+    assert many.count('class="model-name"') == 8  # every name is there, folded, none dropped
+    chips = str(macros.tag_chips({"b": "<x>", "a": "1"}))  # type: ignore[attr-defined]
+    assert chips.index("a=1") < chips.index("b=&lt;x&gt;") and "<x>" not in chips

@@ -287,17 +287,26 @@ def list_cases(
     )
 
 
-@router.get("/leaderboard", response_model=Leaderboard, responses=error_responses({}))
-def leaderboard(store: StoreDep, suite: Text = None) -> Leaderboard:
-    """Per suite, each model's best completed run, with that run's cost and duration."""
-    return overview_views.leaderboard(store, suite=suite)
+@router.get(
+    "/leaderboard",
+    response_model=Leaderboard,
+    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
+)
+def leaderboard(
+    store: StoreDep,
+    suite: Text = None,
+    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+) -> Leaderboard:
+    """Per suite, each model's best completed run (among runs with every `tag`), with that
+    run's cost and duration."""
+    return overview_views.leaderboard(store, suite=suite, tags=parse_tags(tag, flag="tag"))
 
 
 @router.get(
     "/trends",
     response_model=Trend,
     response_model_exclude_unset=True,  # only a pass rate's points carry an interval
-    responses=error_responses({}),
+    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
 )
 def trends(
     store: StoreDep,
@@ -305,9 +314,18 @@ def trends(
     model: Text = None,
     metric: Metric = "pass_rate",
     since: datetime | None = None,
+    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
 ) -> Trend:
-    """A metric per completed run over time, one series per model."""
-    return overview_views.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
+    """A metric per completed run over time (runs with every `tag`), one series per model,
+    with the runs at which the suite's content changed."""
+    return overview_views.trend(
+        store,
+        suite=suite,
+        model=model,
+        metric=metric,
+        since=epoch(since),
+        tags=parse_tags(tag, flag="tag"),
+    )
 
 
 @router.get(
