@@ -126,7 +126,8 @@ def trend(
             "xaxis": {"type": "date", "title": {"text": "run created (UTC)"}},
             "shapes": shapes,
             "annotations": notes,
-            "margin": {"t": 28 if notes else 16},
+            "margin": {"t": 28 if notes else 16, "b": 84},
+            "legend": {"orientation": "h", "y": -0.34, "yanchor": "top"},  # below the axis title
         },
     }
 
@@ -190,6 +191,7 @@ def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
                 "text": [r["model"] for r in beside],
                 "textposition": "top center",
                 "marker": {"size": 11, "symbol": "x-open", "color": PALETTE[1]},
+                "cliponaxis": False,  # a long model name may spill out of the narrow column
                 "hovertemplate": "%{text}: %{y:.1%}, cost %{x}<extra></extra>",
             }
         )
@@ -198,6 +200,8 @@ def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         "title": {"text": "cost of the run (US$" + (", log scale)" if log else ")")},
         "domain": [0, split] if on_axis else [0, 0.01],
         "visible": bool(on_axis),
+        "tickprefix": "$",
+        "exponentformat": "none",  # $0.00003, not plotly's SI "30µ"
     }
     if log:
         xaxis["type"] = "log"

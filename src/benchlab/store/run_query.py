@@ -110,54 +110,47 @@ def run_from_row(row: Any) -> Run:
     return run.to_domain()
 
 
-def _totals() -> Any:
-    """Per run, its totals over every (suite, model) from `run_stats`, keyed by the
-    `finished_at` they were computed for: a running or resumed run's stale rows never join."""
+def _total(name: str) -> Any:
+    """One run's total over its (suite, model) rows of `run_stats`, as a scalar subquery
+    per run (an index lookup on the table's key, not a scan); only rows computed for the
+    run's current `finished_at` count, so a running or resumed run's stale rows never do."""
     s = run_stats.c
     judged = func.sum(s.judged)
+    value = {
+        "pass_rate": func.sum(s.passed) * 1.0 / func.nullif(judged, 0),
+        "cost": case((func.sum(s.cost_unknown) > 0, None), else_=func.sum(s.cost_usd)),
+        "attempts": func.sum(s.attempts),
+        "errors": func.sum(s.errors),
+    }[name]
     return (
-        select(
-            s.run_id,
-            s.run_finished_at,
-            (func.sum(s.passed) * 1.0 / func.nullif(judged, 0)).label("pass_rate"),
-            case((func.sum(s.cost_unknown) > 0, None), else_=func.sum(s.cost_usd)).label("cost"),
-            func.sum(s.attempts).label("attempts"),
-            func.sum(s.errors).label("errors"),
-        )
-        .where(s.model != "")
-        .group_by(s.run_id, s.run_finished_at)
-        .subquery("totals")
+        select(value)
+        .where(and_(s.run_id == runs.c.id, s.run_finished_at == runs.c.finished_at, s.model != ""))
+        .scalar_subquery()
     )
 
 
-def _ordered(query: Any, sort: str) -> Any:
-    """`query` ordered by `sort` (one of RUN_SORTS), missing values last either way, then
-    newest first and by id so that pages never overlap."""
+def _ordered(columns: list[Any], sort: str) -> Any:
+    """A select of `columns` from runs, ordered by `sort` (one of RUN_SORTS) with missing
+    values last either way, then newest first and by id so that pages never overlap. The
+    key is a selected column, so each run's total is computed once, not once per use."""
     if sort not in RUN_SORTS:
         raise ConfigError(f"sort {sort!r}: expected one of {', '.join(RUN_SORTS)}")
     name = sort.lstrip("-")
     newest = (runs.c.created_at.desc(), runs.c.id.desc())
     if name == "created":
         if sort == "created":
-            return query.order_by(runs.c.created_at, runs.c.id)
-        return query.order_by(*newest)
+            return select(*columns).order_by(runs.c.created_at, runs.c.id)
+        return select(*columns).order_by(*newest)
     key: Any
     if name == "status":
         key = runs.c.status
     elif name == "duration":
         key = runs.c.finished_at - runs.c.started_at
     else:
-        totals = _totals()
-        query = query.outerjoin(
-            totals,
-            and_(
-                totals.c.run_id == runs.c.id,
-                totals.c.run_finished_at == runs.c.finished_at,
-            ),
-        )
-        key = totals.c[name]
+        key = _total(name)
+    key = key.label("sort_key")
     direction = key.desc() if sort.startswith("-") else key.asc()
-    return query.order_by(case((key.is_(None), 1), else_=0), direction, *newest)
+    return select(*columns, key).order_by(direction.nulls_last(), *newest)
 
 
 def find_runs(
@@ -174,7 +167,7 @@ def sorted_runs(
     """The matching runs in the order `sort` names (one of RUN_SORTS; ties newest first,
     then by id, so pages never overlap); all of them when `limit` is None. Sorting by a
     total reads `run_stats` as it stands: refresh it first (`store.stats.refresh`)."""
-    query = _ordered(select(runs), sort)
+    query = _ordered([runs], sort)
     condition = where.where()
     if condition is not None:
         query = query.where(condition)
