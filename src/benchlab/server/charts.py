@@ -118,7 +118,7 @@ def trend(
             }
         )
     method = _method(shown)
-    title = f"pass rate (band: 95% interval, {method})" if method else "pass rate"
+    title = f"pass rate ({method} 95% band)" if method else "pass rate"  # fits 320 px
     return {
         "data": data,
         "layout": {
