@@ -1,7 +1,7 @@
 """Latency of the server's API and pages over a large store.
 
 Run:  .venv/bin/python bench/api_latency.py [--attempts 1000000] [--models 50] [--runs 200]
-                                            [--requests 40] [--db PATH]
+                                            [--requests 40] [--db PATH] [--only GLOB]
 
 Seeds a SQLite store with a realistic shape (runs of 10 models out of 50 on one
 of 5 suites of 500 cases, one score per attempt, a tenth of the answers wrong,
@@ -16,6 +16,7 @@ It prints figures only (no asserts). Target: p95 < 100 ms for every listing.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import random
 import statistics
@@ -213,6 +214,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--requests", type=int, default=40, help="requests per endpoint")
     parser.add_argument("--db", type=Path, help="reuse (or create) this database file")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="time only the endpoints whose name matches this glob (repeatable)",
+    )
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
@@ -268,6 +275,8 @@ def main() -> None:
             ("GET /api/runs", ["/api/runs"], True),
             ("GET /api/runs?model=&offset=", [f"/api/runs?model={model}&offset=10"], True),
             ("GET /api/runs?suite=&tag=", ["/api/runs?suite=suite-2&tag=bench=yes"], True),
+            ("GET /api/runs?sort=-pass_rate", ["/api/runs?sort=-pass_rate"], True),
+            ("GET /api/runs?sort=cost&offset=", ["/api/runs?sort=cost&offset=100"], True),
             ("GET /api/runs/{id}/attempts", [f"/api/runs/{r}/attempts" for r in some_runs], True),
             (
                 "GET /api/runs/{id}/attempts?passed=false&model=",
@@ -290,12 +299,16 @@ def main() -> None:
             ("GET /api/compare", [f"/api/compare?a={a}&b={b}" for a, b in pairs], False),
             ("page /", ["/"], False),
             ("page /runs", ["/runs"], False),
+            ("page /runs?sort=-pass_rate", ["/runs?sort=-pass_rate"], False),
+            ("page /?tag=&days=", ["/?tag=bench=yes&days=365"], False),
             ("page /runs/{id}", [f"/runs/{r}" for r in some_runs], False),
             ("page /compare", [f"/compare?a={a}&b={b}" for a, b in pairs], False),
             ("page /suites/{name}", ["/suites/suite-1"], False),
         ]
         rows: list[dict[str, Any]] = []
         for name, paths, listing in endpoints:
+            if args.only and not any(fnmatch.fnmatchcase(name, glob) for glob in args.only):
+                continue
             measure(client, paths, 3)  # warm caches and templates
             p50, p95 = measure(client, paths, args.requests)
             rows.append({"endpoint": name, "p50": p50, "p95": p95, "listing": listing})

@@ -57,6 +57,10 @@ def _paths(seed: Seed) -> list[str]:
     return [
         "/api/runs",
         "/api/runs?tag=env=ci",
+        "/api/runs?sort=pass_rate",
+        "/api/runs?sort=-pass_rate&limit=1",
+        "/api/runs?sort=-errors",
+        "/api/runs?sort=status",  # a tie on both: newest first
         f"/api/runs/{cand}",
         f"/api/runs/{cand}/attempts?limit=500",
         f"/api/runs/{cand}/attempts?model=echo&passed=false",
@@ -84,6 +88,14 @@ def test_the_dashboard_pages_render_on_postgresql(pg_server: tuple[LiveServer, S
     live, seed = pg_server
     base, cand = seed.runs
     with httpx.Client(base_url=live.url, timeout=30) as pg:
-        for path in ("/", "/runs", f"/runs/{cand}", f"/compare?a={base}&b={cand}", "/suites"):
+        for path in (
+            "/",
+            "/?tag=env=ci&days=0",
+            "/runs",
+            "/runs?sort=-pass_rate",
+            f"/runs/{cand}",
+            f"/compare?a={base}&b={cand}",
+            "/suites",
+        ):
             page = pg.get(path)
             assert page.status_code == 200 and "<html" in page.text, path

@@ -57,6 +57,26 @@ def test_runs_filters_and_pages(
     assert [r["run_id"] for r in body["items"]] == [seed.runs[i] for i in expected]
 
 
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("-created", [1, 0]),
+        ("created", [0, 1]),
+        ("-pass_rate", [0, 1]),  # the baseline's answers were better
+        ("pass_rate", [1, 0]),
+        ("status", [1, 0]),  # a tie: newest first
+    ],
+)
+def test_runs_sort_by_a_column(
+    client: httpx.Client, seed: Seed, sort: str, expected: list[int]
+) -> None:
+    body = client.get("/api/runs", params={"sort": sort}).json()
+    assert [r["run_id"] for r in body["items"]] == [seed.runs[i] for i in expected]
+    rates = [r["pass_rate"] for r in body["items"]]
+    if sort.endswith("pass_rate"):
+        assert rates == sorted(rates, reverse=sort.startswith("-"))
+
+
 def test_run_summary_has_intervals_and_progress(client: httpx.Client, seed: Seed) -> None:
     body = client.get(f"/api/runs/{seed.runs[0][:-1]}").json()  # a unique prefix works
     assert body["run_id"] == seed.runs[0]
@@ -175,6 +195,7 @@ BAD_REQUESTS: list[tuple[str, int]] = [
     ("/api/compare?a=nope&b=nope", 404),
     ("/api/suites/nope/cases", 404),
     ("/api/runs?offset=-1", 422),
+    ("/api/runs?sort=models", 422),
     ("/api/spend?month=2020-13", 400),
 ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchlab.server.charts import scatter
+from benchlab.server.charts import rates, scatter, trend
 
 
 def test_the_cost_chart_hovers_money_as_the_tables_show_it() -> None:
@@ -11,3 +11,97 @@ def test_the_cost_chart_hovers_money_as_the_tables_show_it() -> None:
     (trace,) = figure["data"]
     assert trace["customdata"] == ["$1,234.50"]
     assert "%{customdata}" in trace["hovertemplate"]
+
+
+def _row(model: str, cost: float | None, rate: float | None = 0.5) -> dict[str, object]:
+    return {"model": model, "cost_usd": cost, "pass_rate": rate}
+
+
+def test_a_model_without_a_price_is_drawn_apart_not_dropped() -> None:
+    figure = scatter([_row("priced", 0.02), _row("mystery", None, 0.9)])
+    assert figure is not None
+    priced, apart = figure["data"]
+    assert priced["text"] == ["priced"] and priced.get("xaxis") is None
+    assert apart["text"] == ["mystery"] and apart["y"] == [0.9]
+    assert apart["xaxis"] == "x2" and apart["x"] == ["no known price"]
+    assert figure["layout"]["xaxis2"]["categoryarray"] == ["no known price"]
+    assert figure["layout"]["xaxis"].get("type") != "log"  # one priced model: linear
+
+
+def test_costs_spanning_decades_go_on_a_log_axis_with_free_models_beside_it() -> None:
+    rows = [_row("cheap", 0.001), _row("dear", 2.0), _row("free", 0.0), _row("unknown", None)]
+    figure = scatter(rows)
+    assert figure is not None
+    layout = figure["layout"]
+    assert layout["xaxis"]["type"] == "log"
+    assert "log scale" in layout["xaxis"]["title"]["text"]
+    on_axis, apart = figure["data"]
+    assert on_axis["x"] == [0.001, 2.0]  # zero has no place on a log axis...
+    assert dict(zip(apart["text"], apart["x"], strict=True)) == {
+        "free": "$0",  # ...so it is shown beside it, named
+        "unknown": "no known price",
+    }
+    # on a linear axis a free model is an ordinary point at zero
+    linear = scatter([_row("a", 0.5), _row("free", 0.0)])
+    assert linear is not None and linear["data"][0]["x"] == [0.5, 0.0]
+    assert linear["layout"]["xaxis"]["rangemode"] == "tozero" and len(linear["data"]) == 1
+
+
+def test_only_unpriced_models_still_make_a_chart() -> None:
+    figure = scatter([_row("a", None), _row("b", None, 0.2)])
+    assert figure is not None
+    (apart,) = figure["data"]
+    assert apart["text"] == ["a", "b"]
+    assert scatter([_row("a", None, None)]) is None  # no pass rate: nothing to draw
+
+
+def test_the_trend_draws_each_models_interval_band_in_its_colour() -> None:
+    series = [
+        {
+            "model": "m",
+            "points": [
+                {
+                    "run_id": f"r{i}",
+                    "created_at": f"2026-01-0{i}T10:00:00+02:00",
+                    "value": 0.5,
+                    "n": 10,
+                    "ci95": [0.2, 0.8],
+                    "ci_method": "wilson",
+                }
+                for i in (1, 2)
+            ],
+        }
+    ]
+    changes = [
+        {"run_id": "r2", "created_at": "2026-01-02T10:00:00+02:00", "cases": 4, "previous_cases": 3}
+    ]
+    figure = trend(series, changes)
+    assert figure is not None
+    band, line = figure["data"]
+    assert band["fill"] == "toself" and band["hoverinfo"] == "skip"
+    assert band["y"] == [0.8, 0.8, 0.2, 0.2]  # upper bounds, then lower ones backwards
+    days = ["2026-01-01 08:00:00", "2026-01-02 08:00:00"]  # in UTC, as every date on the page
+    assert band["x"] == days + days[::-1] and line["x"] == days
+    assert (line["line"]["color"], band["fillcolor"]) == ("#5b9cff", "rgba(91,156,255,0.18)")
+    assert "wilson" in figure["layout"]["yaxis"]["title"]["text"]
+    (mark,) = figure["layout"]["shapes"]
+    assert mark["x0"] == "2026-01-02 08:00:00"
+    (note,) = figure["layout"]["annotations"]
+    assert note["text"] == "suite changed (3 \u2192 4 cases)"
+
+
+def test_the_pass_rate_chart_is_as_tall_as_its_bars() -> None:
+    def models(n: int) -> list[dict[str, object]]:
+        return [
+            {"model": f"m{i}", "pass_rate": 0.5, "ci95": [0.4, 0.6], "ci_method": "wilson"}
+            for i in range(n)
+        ]
+
+    heights = []
+    for n in (1, 2, 30):
+        figure = rates(models(n))
+        assert figure is not None
+        heights.append(figure["layout"]["height"])
+    assert heights[0] < heights[1] < heights[2]
+    assert heights[1] < 320 - 100  # two bars: far less than the page's default chart height
+    assert heights[2] - heights[1] == (30 - 2) * (heights[1] - heights[0])  # same room per bar

@@ -8,7 +8,8 @@ import pytest
 
 from benchlab.errors import ConfigError
 from benchlab.store import Store
-from benchlab.store.run_query import RunFilter, count_runs, find_runs, parse_tags
+from benchlab.store.run_query import RunFilter, count_runs, find_runs, parse_tags, sorted_runs
+from benchlab.store.stats import refresh
 
 
 def _run(store: Store, run_id: str, *, model: str, suite: str, tags: dict[str, str]) -> None:
@@ -78,3 +79,30 @@ def test_lists_and_counts_apply_the_same_filter(db_url: str) -> None:
             assert count_runs(store.engine, where) == len(expected), where
         # the Store's own list is this query too
         assert [r.id for r in store.list_runs(status="stopped_budget")] == [ids[1]]
+
+
+def test_runs_sort_by_their_totals_with_missing_values_last(db_url: str) -> None:
+    """Sorting is the database's (SQLite and PostgreSQL alike), over every matching run
+    before the page is cut; a run without totals (still running) ends either order."""
+    ids = ["20260101-000000-aaaaaa", "20260102-000000-bbbbbb", "20260103-000000-cccccc"]
+    with Store(db_url) as store:
+        for i, run_id in enumerate(ids):
+            _run(store, run_id, model="m", suite="x", tags={})
+            time.sleep(0.01)
+            if i < 2:
+                store.set_status(run_id, "completed")
+        refresh(store)  # no attempts: marker rows only, so no run has a pass rate
+        for sort in ("pass_rate", "-pass_rate", "cost", "-errors"):
+            found = [r.id for r in sorted_runs(store.engine, RunFilter(), sort)]
+            assert found == ids[::-1], sort  # all missing: newest first, as unsorted
+        assert [r.id for r in sorted_runs(store.engine, RunFilter(), "created")] == ids
+        by_status = [r.id for r in sorted_runs(store.engine, RunFilter(), "-status")]
+        assert by_status == [ids[2], ids[1], ids[0]]  # running > completed, then newest
+        paged = [
+            r.id
+            for offset in range(3)
+            for r in sorted_runs(store.engine, RunFilter(), "status", limit=1, offset=offset)
+        ]
+        assert paged == [ids[1], ids[0], ids[2]]
+        with pytest.raises(ConfigError, match="sort 'models': expected one of"):
+            sorted_runs(store.engine, RunFilter(), "models")

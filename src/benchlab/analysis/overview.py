@@ -8,6 +8,7 @@ attempts. Rates carry Wilson intervals like every other summary.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from benchlab.analysis.stats.core import wilson_interval
 from benchlab.store import Store
 from benchlab.store import stats as run_stats
 from benchlab.store.stats import ModelStat
+from benchlab.store.suite_history import suite_changes
 
 METRICS = ("pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors")
 
@@ -56,15 +58,18 @@ def _metric(s: ModelStat, metric: str) -> float | None:
     return float(s.attempts)
 
 
-def leaderboard(store: Store, *, suite: str | None = None) -> list[dict[str, Any]]:
-    """Per suite, each model's best completed run (by pass rate, newer wins ties).
+def leaderboard(
+    store: Store, *, suite: str | None = None, tags: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Per suite, each model's best completed run (by pass rate, newer wins ties), among
+    runs with all of `tags` if given.
 
     Cost and duration are that same run's, so a row never mixes one run's score
     with another's bill.
     """
     best: dict[tuple[str, str], tuple[ModelStat, dict[str, Any]]] = {}
     runs_seen: dict[tuple[str, str], int] = defaultdict(int)
-    for stat, times in run_stats.finished_stats(store, suite=suite):
+    for stat, times in run_stats.finished_stats(store, suite=suite, tags=tags):
         if stat.pass_rate is None:
             continue
         key = (stat.suite, stat.model)
@@ -100,12 +105,15 @@ def trend(
     model: str | None = None,
     metric: str = "pass_rate",
     since: float | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """A metric of each model (or one model) on a suite, per completed run, oldest first."""
+    """A metric of each model (or one model) on a suite, per completed run (with all of
+    `tags`, created at `since` or later), oldest first."""
     if metric not in METRICS:
         raise ValueError(f"metric: expected one of {', '.join(METRICS)}")
     series: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for stat, times in run_stats.finished_stats(store, suite=suite, model=model, since=since):
+    found = run_stats.finished_stats(store, suite=suite, model=model, since=since, tags=tags)
+    for stat, times in found:
         point: dict[str, Any] = {
             "run_id": stat.run_id,
             "created_at": _iso(times["created_at"]),
@@ -129,11 +137,35 @@ def spend(store: Store, month: str | None = None, *, now: datetime | None = None
     return {**data, "line": spend_line(data)}
 
 
-def score_cards(store: Store) -> list[dict[str, Any]]:
-    """Per suite: its latest completed run's best model score, date and sample size."""
+def content_changes(
+    store: Store,
+    *,
+    suite: str,
+    since: float | None = None,
+    tags: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """The completed runs (with `tags`) at which `suite`'s content changed, oldest first,
+    from `since` on: where a trend stops comparing like with like (a data file grew)."""
+    return [
+        {
+            "run_id": c.run_id,
+            "created_at": _iso(c.created_at),
+            "suite_hash": c.suite_hash,
+            "cases": c.cases,
+            "previous_hash": c.previous_hash,
+            "previous_cases": c.previous_cases,
+        }
+        for c in suite_changes(store, suite, tags=tags)
+        if since is None or c.created_at >= since
+    ]
+
+
+def score_cards(store: Store, *, tags: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """Per suite: its latest completed run's best model score, date and sample size; with
+    `tags`, the latest run carrying all of them (a tracker's `branch=main`, not a PR's run)."""
     latest: dict[str, tuple[str, float]] = {}
     stats_by_run: dict[str, list[ModelStat]] = defaultdict(list)
-    for stat, times in run_stats.finished_stats(store):
+    for stat, times in run_stats.finished_stats(store, tags=tags):
         stats_by_run[stat.run_id].append(stat)
         held = latest.get(stat.suite)
         if held is None or times["created_at"] >= held[1]:

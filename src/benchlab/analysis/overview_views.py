@@ -8,6 +8,7 @@ one model, so the OpenAPI schema documents every field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +27,7 @@ __all__ = [
     "SpendByModelSuite",
     "SpendBySuite",
     "SuiteBoard",
+    "SuiteChange",
     "Trend",
     "TrendPoint",
     "TrendSeries",
@@ -63,9 +65,12 @@ class Leaderboard(BaseModel):
     suites: list[SuiteBoard]
 
 
-def leaderboard(store: Store, *, suite: str | None = None) -> Leaderboard:
-    """Per suite, each model's best completed run (`overview.leaderboard`)."""
-    return Leaderboard.model_validate({"suites": overview.leaderboard(store, suite=suite)})
+def leaderboard(
+    store: Store, *, suite: str | None = None, tags: Mapping[str, str] | None = None
+) -> Leaderboard:
+    """Per suite, each model's best completed run (with all of `tags`: `overview.leaderboard`)."""
+    board = overview.leaderboard(store, suite=suite, tags=tags)
+    return Leaderboard.model_validate({"suites": board})
 
 
 class TrendPoint(BaseModel):
@@ -84,6 +89,17 @@ class TrendSeries(BaseModel):
     points: list[TrendPoint] = Field(description="one per completed run, oldest first")
 
 
+class SuiteChange(BaseModel):
+    """A run at which the suite's content (its cases as loaded) differs from the run before."""
+
+    run_id: str
+    created_at: str = Field(description="the run's creation, ISO 8601 with its offset")
+    suite_hash: str = Field(description="the suite's content hash from this run on")
+    cases: int | None = Field(description="cases in the suite from this run on")
+    previous_hash: str
+    previous_cases: int | None
+
+
 class Trend(BaseModel):
     """A metric per completed run over time, one series per model (by name).
 
@@ -92,6 +108,11 @@ class Trend(BaseModel):
     suite: str
     metric: Metric
     series: list[TrendSeries]
+    suite_changes: list[SuiteChange] = Field(
+        default_factory=list,
+        description="where the suite's content changed (a data file grew): points before and "
+        "after such a run were measured on different cases",
+    )
 
 
 def trend(
@@ -101,10 +122,15 @@ def trend(
     model: str | None = None,
     metric: Metric = "pass_rate",
     since: float | None = None,
+    tags: Mapping[str, str] | None = None,
 ) -> Trend:
-    """A metric of each model (or one) on a suite, per completed run (`overview.trend`)."""
-    series = overview.trend(store, suite=suite, model=model, metric=metric, since=since)
-    return Trend.model_validate({"suite": suite, "metric": metric, "series": series})
+    """A metric of each model (or one) on a suite, per completed run with all of `tags`
+    (`overview.trend`), and the runs at which the suite's content changed."""
+    series = overview.trend(store, suite=suite, model=model, metric=metric, since=since, tags=tags)
+    changes = overview.content_changes(store, suite=suite, since=since, tags=tags)
+    return Trend.model_validate(
+        {"suite": suite, "metric": metric, "series": series, "suite_changes": changes}
+    )
 
 
 class SpendBySuite(BaseModel):

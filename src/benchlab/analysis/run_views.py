@@ -23,7 +23,7 @@ from benchlab.domain import Run, RunStatus
 from benchlab.store import Store
 from benchlab.store import stats as run_stats
 from benchlab.store.queries import attempt_facets, planned_total, run_times
-from benchlab.store.run_query import RunFilter, count_runs, find_runs
+from benchlab.store.run_query import RunFilter, count_runs, sorted_runs
 from benchlab.store.stats import ModelStat, combine
 
 __all__ = [
@@ -137,12 +137,16 @@ def run_list(
     until: float | None = None,
     limit: int | None = 50,
     offset: int = 0,
+    sort: str = "-created",
 ) -> RunPage:
-    """Runs newest first with their per-model totals; filters combine with AND (`tags`: all
-    must match; `since`/`until`: epoch seconds of creation, `until` exclusive). `limit`
-    None lists every run; the server bounds it, the command line does not."""
+    """Runs newest first (or by `sort`, one of `RUN_SORTS`: `pass_rate`, `-cost`...) with
+    their per-model totals; filters combine with AND (`tags`: all must match;
+    `since`/`until`: epoch seconds of creation, `until` exclusive). `limit` None lists
+    every run; the server bounds it, the command line does not."""
     where = RunFilter(suite, model, status, dict(tags or {}), since, until)
-    found = find_runs(store.engine, where, limit=limit, offset=offset)
+    if sort.lstrip("-") in ("pass_rate", "cost", "attempts", "errors"):
+        run_stats.refresh_if_writable(store)  # the database sorts by the cached totals
+    found = sorted_runs(store.engine, where, sort, limit=limit, offset=offset)
     ids = [r.id for r in found]
     by_run = run_stats.for_runs(store, ids)
     times = run_times(store, ids)

@@ -40,7 +40,7 @@ from benchlab.server.errors import error_responses, redact_value
 from benchlab.server.suites import launchable
 from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
-from benchlab.store.run_query import parse_tags
+from benchlab.store.run_query import RunSort, parse_tags
 
 router = APIRouter(prefix="/api", tags=["read"])
 
@@ -118,8 +118,16 @@ def list_runs(
     until: datetime | None = None,
     limit: Limit = 50,
     offset: Offset = 0,
+    sort: Annotated[
+        RunSort,
+        Query(
+            description="order: created, pass_rate, cost, attempts, errors, duration or "
+            "status; a leading `-` for descending; missing values last either way"
+        ),
+    ] = "-created",
 ) -> RunPage:
-    """Runs newest first, with per-model pass rates; filters combine with AND."""
+    """Runs newest first (or as `sort` says), with per-model pass rates; filters combine
+    with AND."""
     return run_list(
         store,
         suite=suite,
@@ -130,6 +138,7 @@ def list_runs(
         until=epoch(until),
         limit=limit,
         offset=offset,
+        sort=sort,
     )
 
 
@@ -278,17 +287,26 @@ def list_cases(
     )
 
 
-@router.get("/leaderboard", response_model=Leaderboard, responses=error_responses({}))
-def leaderboard(store: StoreDep, suite: Text = None) -> Leaderboard:
-    """Per suite, each model's best completed run, with that run's cost and duration."""
-    return overview_views.leaderboard(store, suite=suite)
+@router.get(
+    "/leaderboard",
+    response_model=Leaderboard,
+    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
+)
+def leaderboard(
+    store: StoreDep,
+    suite: Text = None,
+    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+) -> Leaderboard:
+    """Per suite, each model's best completed run (among runs with every `tag`), with that
+    run's cost and duration."""
+    return overview_views.leaderboard(store, suite=suite, tags=parse_tags(tag, flag="tag"))
 
 
 @router.get(
     "/trends",
     response_model=Trend,
     response_model_exclude_unset=True,  # only a pass rate's points carry an interval
-    responses=error_responses({}),
+    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
 )
 def trends(
     store: StoreDep,
@@ -296,9 +314,18 @@ def trends(
     model: Text = None,
     metric: Metric = "pass_rate",
     since: datetime | None = None,
+    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
 ) -> Trend:
-    """A metric per completed run over time, one series per model."""
-    return overview_views.trend(store, suite=suite, model=model, metric=metric, since=epoch(since))
+    """A metric per completed run over time (runs with every `tag`), one series per model,
+    with the runs at which the suite's content changed."""
+    return overview_views.trend(
+        store,
+        suite=suite,
+        model=model,
+        metric=metric,
+        since=epoch(since),
+        tags=parse_tags(tag, flag="tag"),
+    )
 
 
 @router.get(

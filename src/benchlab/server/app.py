@@ -33,6 +33,7 @@ from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.budget_watch import BudgetWatch
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
+from benchlab.server.plotly_asset import router as plotly_router
 from benchlab.server.security_headers import SecurityHeaders
 from benchlab.server.settings import Settings
 from benchlab.server.write_guard import WriteGuard
@@ -87,6 +88,7 @@ def create_app(
     app.include_router(api_write.router)
     app.include_router(schedules.router)
     app.include_router(live.router)
+    app.include_router(plotly_router)  # the wheel's plotly.min.js, gzipped
     app.include_router(pages.router)
     app.include_router(page_attempt.router)
     app.include_router(page_factors.api_router)

@@ -7,6 +7,7 @@ are left to the page's theme (charts.js applies them).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from benchlab.format import money
@@ -18,28 +19,124 @@ def _percent_axis(title: str) -> dict[str, Any]:
     return {"title": {"text": title}, "tickformat": ".0%", "range": [0, 1.05]}
 
 
-def trend(series: list[dict[str, Any]]) -> dict[str, Any] | None:
+# The series colours, in the order charts.js gives plotly as its colorway: a trend's band
+# must wear its line's colour, so the figure names both instead of leaving it to plotly.
+PALETTE = ("#5b9cff", "#f5a524", "#3ecf8e", "#ef5f6b", "#b18cff", "#2ec4d6", "#e879c6", "#9aa5b1")
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _utc(iso: str | None) -> str | None:
+    """An ISO moment as plotly's date text, in UTC: plotly drops offsets and would otherwise
+    draw each browser's local reading of it, unlike every date the page prints."""
+    if iso is None:
+        return None
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _method(series: list[dict[str, Any]]) -> str:
+    methods = {str(p.get("ci_method")) for s in series for p in s["points"] if p.get("ci95")}
+    return ", ".join(sorted(methods))
+
+
+def trend(
+    series: list[dict[str, Any]], changes: list[dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
+    """Pass rate per run and model, each line in its band of 95% intervals (the summary's
+    own, `ci95` of each point), with a dashed mark where the suite's content changed."""
     shown = sorted(series, key=lambda s: -len(s["points"]))[:MAX_SERIES]
     if not shown:
         return None
-    data = []
-    for s in sorted(shown, key=lambda s: s["model"]):
+    data: list[dict[str, Any]] = []
+    for i, s in enumerate(sorted(shown, key=lambda s: s["model"])):
+        colour = PALETTE[i % len(PALETTE)]
         pts = [p for p in s["points"] if p["value"] is not None]
+        banded = [p for p in pts if p.get("ci95")]
+        if banded:
+            xs = [_utc(p["created_at"]) for p in banded]
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{s['model']} 95% interval",
+                    "legendgroup": s["model"],
+                    "showlegend": False,
+                    "x": xs + xs[::-1],
+                    "y": [p["ci95"][1] for p in banded] + [p["ci95"][0] for p in banded][::-1],
+                    "fill": "toself",
+                    "fillcolor": _rgba(colour, 0.18),
+                    "line": {"width": 0, "color": _rgba(colour, 0)},
+                    "hoverinfo": "skip",
+                }
+            )
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": s["model"],
-                "x": [p["created_at"] for p in pts],
+                "legendgroup": s["model"],
+                "line": {"color": colour},
+                "marker": {"color": colour},
+                "x": [_utc(p["created_at"]) for p in pts],
                 "y": [p["value"] for p in pts],
-                "customdata": [p["run_id"] for p in pts],
-                "hovertemplate": "%{y:.1%} · run %{customdata}<extra>%{fullData.name}</extra>",
+                "customdata": [
+                    [p["run_id"], *(p.get("ci95") or [None, None]), p["n"]] for p in pts
+                ],
+                "hovertemplate": "%{y:.1%} [%{customdata[1]:.1%}, %{customdata[2]:.1%}]"
+                " of %{customdata[3]} · run %{customdata[0]}<extra>%{fullData.name}</extra>",
             }
         )
+    shapes = []
+    notes = []
+    for c in changes or []:
+        x = _utc(c["created_at"])
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "width": 1.5, "color": "#9aa5b1"},
+            }
+        )
+        notes.append(
+            {
+                "x": x,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "text": f"suite changed ({_cases(c)})",
+                "font": {"size": 11},
+            }
+        )
+    method = _method(shown)
+    title = f"pass rate ({method} 95% band)" if method else "pass rate"  # fits 320 px
     return {
         "data": data,
-        "layout": {"yaxis": _percent_axis("pass rate"), "xaxis": {"type": "date"}},
+        "layout": {
+            "yaxis": _percent_axis(title),
+            "xaxis": {"type": "date", "title": {"text": "run created (UTC)"}},
+            "shapes": shapes,
+            "annotations": notes,
+            "margin": {"t": 28 if notes else 16, "b": 84},
+            "legend": {"orientation": "h", "y": -0.34, "yanchor": "top"},  # below the axis title
+        },
     }
+
+
+def _cases(change: dict[str, Any]) -> str:
+    before, after = change.get("previous_cases"), change.get("cases")
+    if before is None or after is None or before == after:
+        return "content edited"
+    return f"{before} \u2192 {after} cases"
 
 
 def trend_rows(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -50,30 +147,82 @@ def trend_rows(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+NO_PRICE = "no known price"
+FREE = "$0"
+
+
 def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
-    priced = [r for r in rows if r["cost_usd"] is not None and r["pass_rate"] is not None]
-    if not priced:
+    """Pass rate against cost. Costs spanning two decades or more go on a log axis; a model
+    without a known price (or, on a log axis, one that cost nothing) is drawn in a column of
+    its own beside the axis, labelled, so no model is left out without a word."""
+    scored = [r for r in rows if r["pass_rate"] is not None]
+    if not scored:
         return None
-    return {
-        "data": [
+    positive = [r for r in scored if r["cost_usd"] is not None and r["cost_usd"] > 0]
+    costs = [r["cost_usd"] for r in positive]
+    log = len(costs) >= 2 and max(costs) >= 100 * min(costs)
+    on_axis = [r for r in scored if r["cost_usd"] is not None and (r["cost_usd"] > 0 or not log)]
+    beside = [r for r in scored if r not in on_axis]
+    data: list[dict[str, Any]] = []
+    if on_axis:
+        data.append(
             {
                 "type": "scatter",
                 "mode": "markers+text",
-                "x": [r["cost_usd"] for r in priced],
-                "y": [r["pass_rate"] for r in priced],
-                "text": [r["model"] for r in priced],
+                "name": "priced",
+                "x": [r["cost_usd"] for r in on_axis],
+                "y": [r["pass_rate"] for r in on_axis],
+                "text": [r["model"] for r in on_axis],
                 "textposition": "top center",
-                "marker": {"size": 11},
-                "customdata": [money(r["cost_usd"]) for r in priced],  # as the tables spell it
+                "marker": {"size": 11, "color": PALETTE[0]},
+                "customdata": [money(r["cost_usd"]) for r in on_axis],  # as the tables spell it
                 "hovertemplate": "%{text}: %{y:.1%} for %{customdata}<extra></extra>",
             }
-        ],
-        "layout": {
-            "xaxis": {"title": {"text": "cost of the run (US$)"}},
-            "yaxis": {**_percent_axis("pass rate"), "range": [-0.05, 1.15]},
-            "showlegend": False,
-        },
+        )
+    if beside:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": NO_PRICE,
+                "xaxis": "x2",
+                "x": [NO_PRICE if r["cost_usd"] is None else FREE for r in beside],
+                "y": [r["pass_rate"] for r in beside],
+                "text": [r["model"] for r in beside],
+                "textposition": "top center",
+                "marker": {"size": 11, "symbol": "x-open", "color": PALETTE[1]},
+                "cliponaxis": False,  # a long model name may spill out of the narrow column
+                "hovertemplate": "%{text}: %{y:.1%}, cost %{x}<extra></extra>",
+            }
+        )
+    split = 0.78 if on_axis and beside else (0.0 if beside else 1.0)
+    xaxis: dict[str, Any] = {
+        "title": {"text": "cost of the run (US$" + (", log scale)" if log else ")")},
+        "domain": [0, split] if on_axis else [0, 0.01],
+        "visible": bool(on_axis),
+        "tickprefix": "$",
+        "exponentformat": "none",  # $0.00003, not plotly's SI "30µ"
     }
+    if log:
+        xaxis["type"] = "log"
+    else:
+        xaxis["rangemode"] = "tozero"
+    layout: dict[str, Any] = {
+        "xaxis": xaxis,
+        "yaxis": {**_percent_axis("pass rate"), "range": [-0.05, 1.15]},
+        "showlegend": False,
+    }
+    if beside:
+        order = [c for c in (FREE, NO_PRICE) if any(x == c for x in data[-1]["x"])]
+        layout["xaxis2"] = {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": order,
+            "domain": [split + 0.04 if on_axis else 0, 1],
+            "anchor": "y",
+            "showgrid": False,
+        }
+    return {"data": data, "layout": layout}
 
 
 def _methods(models: list[dict[str, Any]]) -> str:
@@ -104,7 +253,8 @@ def rates(models: list[dict[str, Any]]) -> dict[str, Any] | None:
         "layout": {
             "xaxis": _percent_axis(f"pass rate (95% interval: {_methods(shown)})"),
             "yaxis": {"automargin": True, "autorange": "reversed"},
-            "height": 120 + 36 * len(shown),
+            # sized to its bars: a two-model run gets a short chart, thirty models a tall one
+            "height": 96 + 30 * len(shown),
         },
     }
 

@@ -8,8 +8,7 @@ chart's numbers are also rendered as a table beside it.
 
 from __future__ import annotations
 
-import importlib.util
-import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,18 +43,6 @@ def _rows(page: RunPage) -> list[dict[str, Any]]:
     return [row.model_dump(mode="json") for row in page.items]
 
 
-@router.get("/static/vendor/plotly.min.js")
-def plotly_js() -> Response:
-    """plotly.min.js from the installed `plotly` wheel: no CDN, works offline."""
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or spec.origin is None:
-        return Response("plotly is not installed", status_code=404, media_type="text/plain")
-    path = os.path.join(os.path.dirname(spec.origin), "package_data", "plotly.min.js")
-    return FileResponse(
-        path, media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"}
-    )
-
-
 @router.get("/static/highlight.css")
 def highlight_css() -> Response:
     """Pygments' classes for code in answers and tests, light and dark (server/markdown.py)."""
@@ -73,6 +60,11 @@ def favicon() -> Response:
     )
 
 
+# The trend's window, in days (0: every run); a tracker looks at the last month by default.
+WINDOWS = (7, 30, 90, 365, 0)
+DEFAULT_WINDOW = 30
+
+
 @router.get("/", response_class=HTMLResponse)
 def overview_page(
     request: Request, store: StoreDep, scheduler: schedules.SchedulerDep, budget: BudgetDep
@@ -81,25 +73,44 @@ def overview_page(
         budget_view = budget.view(text_param(request, "month"))
     except UserError as exc:
         return failure(request, exc)
-    board = overview.leaderboard(store)
+    # `tag` may repeat, and one field may hold several space-separated KEY=VALUE pairs
+    given = request.query_params.getlist("tag")
+    tag_texts = [t[:300] for text in given for t in text.split() if t][:20]
+    try:
+        tags = parse_tags(tag_texts, flag="tag")
+    except UserError as exc:
+        return failure(request, exc)
+    days = int_param(request, "days", DEFAULT_WINDOW)
+    days = days if days in WINDOWS else DEFAULT_WINDOW
+    since = time.time() - days * 86400 if days else None
+    board = overview.leaderboard(store, tags=tags)
     suites = [entry["suite"] for entry in board]
     chosen = text_param(request, "suite")
     if chosen not in suites:
         chosen = suites[0] if suites else None
     rows: list[dict[str, Any]] = next((e["models"] for e in board if e["suite"] == chosen), [])
-    series = overview.trend(store, suite=chosen) if chosen else []
+    series = overview.trend(store, suite=chosen, since=since, tags=tags) if chosen else []
+    changes = (
+        overview.content_changes(store, suite=chosen, since=since, tags=tags) if chosen else []
+    )
     recent = run_list(store, limit=10)
     return render(
         request,
         "overview.html",
         nav="overview",
-        cards=overview.score_cards(store),
+        cards=overview.score_cards(store, tags=tags),
         spend=overview.spend(store),
         suites=suites,
         suite=chosen,
+        tag_text=" ".join(f"{k}={v}" for k, v in tags.items()),
+        tags=tags,
+        days=days,
+        windows=WINDOWS,
         leaderboard=rows,
-        trend=charts.trend(series),
+        trend=charts.trend(series, changes),
         trend_rows=charts.trend_rows(series),
+        changes=changes,
+        changed_runs={c["run_id"]: c for c in changes},
         scatter=charts.scatter(rows),
         runs=_rows(recent),
         total_runs=recent.total,
@@ -111,8 +122,9 @@ def overview_page(
 
 @router.get("/runs", response_class=HTMLResponse)
 def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
-    params = {k: text_param(request, k) for k in ("suite", "model", "status", "tag")}
+    params = {k: text_param(request, k) for k in ("suite", "model", "status", "tag", "sort")}
     offset = int_param(request, "offset")
+    sort = params["sort"] or "-created"
     try:
         page = run_list(
             store,
@@ -122,6 +134,7 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
             tags=parse_tags([params["tag"]], flag="tag") if params["tag"] else None,
             limit=50,
             offset=offset,
+            sort=sort,
         )
     except UserError as exc:
         return failure(request, exc)
@@ -131,6 +144,7 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
         nav="runs",
         runs=_rows(page),
         page=page,
+        sort=sort,
         statuses=RUN_STATUSES,
         params=params,
         qs=lambda **kw: qs(params, **kw),

@@ -40,13 +40,15 @@ def _ms(value: float | None) -> str:
 
 
 def _when(value: Any) -> str:
+    """A moment in the dashboard's one time zone, UTC, labelled as such: a tracker who
+    reads "03:00" must not have to guess whose 03:00 (the charts' axes say UTC too)."""
     if value is None:
         return DASH
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, int | float):
         value = datetime.fromtimestamp(value, UTC)
-    return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
+    return str(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def _secs(value: float | None) -> str:

@@ -11,17 +11,47 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal, get_args
 
-from sqlalchemy import ColumnElement, Engine, and_, func, select
+from sqlalchemy import ColumnElement, Engine, and_, case, func, select
 
 from benchlab.domain import Run
 from benchlab.errors import ConfigError
 from benchlab.store.owner import Owner
 from benchlab.store.records import RunRecord
-from benchlab.store.schema import run_models, run_suites, runs
+from benchlab.store.schema import run_models, run_stats, run_suites, runs
 
-__all__ = ["RunFilter", "count_runs", "find_runs", "parse_tags", "run_from_row"]
+__all__ = [
+    "RUN_SORTS",
+    "RunFilter",
+    "RunSort",
+    "count_runs",
+    "find_runs",
+    "parse_tags",
+    "run_from_row",
+    "sorted_runs",
+]
+
+# What a run list can be ordered by; `-name` is descending. The totals (pass rate, cost,
+# attempts, errors) come from the cached aggregates of `run_stats`, so the database sorts
+# every matching run before the page is cut, instead of one page being sorted alone.
+RunSort = Literal[
+    "created",
+    "-created",
+    "pass_rate",
+    "-pass_rate",
+    "cost",
+    "-cost",
+    "attempts",
+    "-attempts",
+    "errors",
+    "-errors",
+    "duration",
+    "-duration",
+    "status",
+    "-status",
+]
+RUN_SORTS: tuple[str, ...] = get_args(RunSort)
 
 
 def parse_tags(tags: Iterable[str], *, flag: str = "--tag") -> dict[str, str]:
@@ -80,12 +110,64 @@ def run_from_row(row: Any) -> Run:
     return run.to_domain()
 
 
+def _total(name: str) -> Any:
+    """One run's total over its (suite, model) rows of `run_stats`, as a scalar subquery
+    per run (an index lookup on the table's key, not a scan); only rows computed for the
+    run's current `finished_at` count, so a running or resumed run's stale rows never do."""
+    s = run_stats.c
+    judged = func.sum(s.judged)
+    value = {
+        "pass_rate": func.sum(s.passed) * 1.0 / func.nullif(judged, 0),
+        "cost": case((func.sum(s.cost_unknown) > 0, None), else_=func.sum(s.cost_usd)),
+        "attempts": func.sum(s.attempts),
+        "errors": func.sum(s.errors),
+    }[name]
+    return (
+        select(value)
+        .where(and_(s.run_id == runs.c.id, s.run_finished_at == runs.c.finished_at, s.model != ""))
+        .scalar_subquery()
+    )
+
+
+def _ordered(columns: list[Any], sort: str) -> Any:
+    """A select of `columns` from runs, ordered by `sort` (one of RUN_SORTS) with missing
+    values last either way, then newest first and by id so that pages never overlap. The
+    key is a selected column, so each run's total is computed once, not once per use."""
+    if sort not in RUN_SORTS:
+        raise ConfigError(f"sort {sort!r}: expected one of {', '.join(RUN_SORTS)}")
+    name = sort.lstrip("-")
+    newest = (runs.c.created_at.desc(), runs.c.id.desc())
+    if name == "created":
+        if sort == "created":
+            return select(*columns).order_by(runs.c.created_at, runs.c.id)
+        return select(*columns).order_by(*newest)
+    key: Any
+    if name == "status":
+        key = runs.c.status
+    elif name == "duration":
+        key = runs.c.finished_at - runs.c.started_at
+    else:
+        key = _total(name)
+    key = key.label("sort_key")
+    direction = key.desc() if sort.startswith("-") else key.asc()
+    return select(*columns, key).order_by(direction.nulls_last(), *newest)
+
+
 def find_runs(
     engine: Engine, where: RunFilter, *, limit: int | None = None, offset: int = 0
 ) -> list[Run]:
     """The matching runs, newest first (ties by id, so pages never overlap); all of them
     when `limit` is None."""
-    query = select(runs).order_by(runs.c.created_at.desc(), runs.c.id.desc())
+    return sorted_runs(engine, where, "-created", limit=limit, offset=offset)
+
+
+def sorted_runs(
+    engine: Engine, where: RunFilter, sort: str, *, limit: int | None = None, offset: int = 0
+) -> list[Run]:
+    """The matching runs in the order `sort` names (one of RUN_SORTS; ties newest first,
+    then by id, so pages never overlap); all of them when `limit` is None. Sorting by a
+    total reads `run_stats` as it stands: refresh it first (`store.stats.refresh`)."""
+    query = _ordered([runs], sort)
     condition = where.where()
     if condition is not None:
         query = query.where(condition)

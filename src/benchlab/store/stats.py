@@ -10,13 +10,15 @@ run is simply recomputed (its `finished_at` changed).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlalchemy import and_, case, delete, exists, func, select
 from sqlalchemy.exc import DBAPIError
 
+from benchlab.store.run_query import RunFilter
 from benchlab.store.schema import attempts, run_stats, runs
 from benchlab.store.store import Store
 from benchlab.store.writer import insert_ignoring_duplicates
@@ -181,6 +183,13 @@ def refresh(store: Store) -> int:
     return len(ids)
 
 
+def refresh_if_writable(store: Store) -> None:
+    """`refresh`, unless the database may only be read (`benchlab runs --db` on a shared
+    one): then what it holds is what there is."""
+    with suppress(DBAPIError):
+        refresh(store)
+
+
 def for_runs(store: Store, run_ids: Iterable[str]) -> dict[str, list[ModelStat]]:
     """run id -> its per (suite, model) aggregates; cached for finished runs, live otherwise."""
     ids = list(dict.fromkeys(run_ids))
@@ -223,8 +232,10 @@ def finished_stats(
     model: str | None = None,
     since: float | None = None,
     statuses: Sequence[str] = ("completed",),
+    tags: Mapping[str, str] | None = None,
 ) -> list[tuple[ModelStat, dict[str, Any]]]:
-    """Cached aggregates of finished runs joined with their run's times, oldest first."""
+    """Cached aggregates of finished runs joined with their run's times, oldest first;
+    `tags` (all must match) keep, say, a pull request's run out of a daily tracker's view."""
     refresh(store)
     query = (
         select(run_stats, runs.c.created_at, runs.c.started_at, runs.c.finished_at)
@@ -238,6 +249,9 @@ def finished_stats(
         query = query.where(run_stats.c.model == model)
     if since is not None:
         query = query.where(runs.c.created_at >= since)
+    tagged = RunFilter(tags=dict(tags or {})).where()
+    if tagged is not None:
+        query = query.where(tagged)
     out = []
     with store.engine.connect() as conn:
         for row in conn.execute(query).mappings():

@@ -7,15 +7,16 @@ function themed(layout) {
   return {
     autosize: true,
     height: 320,
-    margin: { l: 56, r: 16, t: 16, b: 48 },
     paper_bgcolor: "rgba(0,0,0,0)",
     plot_bgcolor: "rgba(0,0,0,0)",
     font: { color: fg, family: css.getPropertyValue("--font").trim() },
     legend: { orientation: "h", y: -0.2 },
     colorway: ["#5b9cff", "#f5a524", "#3ecf8e", "#ef5f6b", "#b18cff", "#2ec4d6", "#e879c6", "#9aa5b1"],
     ...layout,
+    margin: { l: 56, r: 16, t: 16, b: 48, ...(layout.margin || {}) },
     xaxis: axis(layout.xaxis || {}),
     yaxis: axis(layout.yaxis || {}),
+    ...(layout.xaxis2 ? { xaxis2: axis(layout.xaxis2) } : {}),
   };
 }
 
@@ -25,6 +26,8 @@ function drawAll() {
     const source = document.getElementById(el.dataset.figure);
     if (!source) continue;
     const figure = JSON.parse(source.textContent);
+    // A figure that knows its height (a bar per model) gets exactly that much room.
+    if (figure.layout && figure.layout.height) el.style.minHeight = `${figure.layout.height}px`;
     window.Plotly.react(el, figure.data, themed(figure.layout || {}), {
       displaylogo: false,
       responsive: true,
