@@ -6,6 +6,7 @@ file, so read tests can assert exact numbers.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -87,15 +88,22 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def watched(browser: Browser, tmp_path: Path) -> Iterator[Watched]:
-    """A fresh page; the test fails on any console error it saw. Screenshots in tmp_path."""
+def watched(browser: Browser, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Watched]:
+    """A fresh page; the test fails on any console error it saw. Screenshots go to
+    $BENCHLAB_SCREENSHOTS/<module>/<test>/ when set (CI keeps them as artifacts), else
+    to the test's tmp_path."""
+    shots = tmp_path
+    if root := os.environ.get("BENCHLAB_SCREENSHOTS"):
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.name)
+        shots = Path(root) / request.node.module.__name__.rsplit(".", 1)[-1] / name
+        shots.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
-    w = Watched(page, tmp_path)
+    w = Watched(page, shots)
     yield w
     context.close()
-    print(f"screenshots in {tmp_path}")
+    print(f"screenshots in {shots}")
     assert w.errors == []
 
 

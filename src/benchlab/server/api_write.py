@@ -25,9 +25,12 @@ from benchlab.store.ingest import RunDocument, import_run
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_admin)])
 
-# not blank (the schema says so too: whitespace alone would be stripped to nothing)
+# Not blank (the schema says so too: whitespace alone would be stripped to nothing). The
+# pattern names the characters Python strips but JSON Schema's (ECMA) `\s` does not (U+001C
+# to U+001F, U+0085), so a client validating against the schema agrees with the server.
+_NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
 Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=r"\S")
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=_NOT_BLANK)
 ]
 _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or wrong admin key"},
