@@ -16,7 +16,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
-from benchlab.server import api_read, api_write, errors, labels, live, pages, schedules
+from benchlab.server import (
+    api_matrix,
+    api_read,
+    api_write,
+    errors,
+    labels,
+    live,
+    page_matrix,
+    pages,
+    schedules,
+)
 from benchlab.server.auth import LABELS_PER_MINUTE, RateLimiter
 from benchlab.server.deps import ServerState, attach
 from benchlab.server.launcher import Launcher
@@ -68,10 +78,12 @@ def create_app(
     attach(app, state)  # handlers reach it through server/deps.py (StoreDep, SettingsDep)
     errors.install(app)
     app.include_router(api_read.router)
+    app.include_router(api_matrix.router)
     app.include_router(api_write.router)
     app.include_router(schedules.router)
     app.include_router(live.router)
     app.include_router(pages.router)
+    app.include_router(page_matrix.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
