@@ -24,7 +24,6 @@ from benchlab.store.matrix_rows import (
     CELL_CHARS,
     MatrixColumn,
     MatrixQuery,
-    column_counts,
     matrix_page,
 )
 
@@ -161,7 +160,7 @@ def results_matrix(
             raise UserError("the two runs have no model in common: nothing can flip")
     key, sort_column = parse_sort(sort, len(columns))
     limit, offset = max(1, min(limit, queries.MAX_PAGE)), max(0, offset)
-    page = matrix_page(
+    page, counts = matrix_page(
         store,
         MatrixQuery(
             columns=columns,
@@ -179,7 +178,6 @@ def results_matrix(
             offset=offset,
         ),
     )
-    counts = column_counts(store, columns, suite=suite, sample=sample)
     return ResultsMatrix(
         runs=run_list,
         columns=[
