@@ -10,7 +10,8 @@ and times sequential requests with httpx: p50 / p95 per endpoint and page.
 The first request that needs the per-run aggregates computes them for every
 run (once per database); it is reported on its own line.
 
-It prints figures only (no asserts). Target: p95 < 100 ms for every listing.
+It prints figures only (no asserts). Target: p95 < 100 ms for every listing (the results
+matrix included: two runs of 10 models side by side, 50 rows of 20 cells a page).
 """
 
 from __future__ import annotations
@@ -297,12 +298,33 @@ def main() -> None:
             ("GET /api/attempts/{id}", [f"/api/attempts/{a}" for a, _ in sample], False),
             ("GET /api/runs/{id} (summary)", [f"/api/runs/{r}" for r in some_runs], False),
             ("GET /api/compare", [f"/api/compare?a={a}&b={b}" for a, b in pairs], False),
+            (
+                "GET /api/matrix?runs=a,b (20 columns)",
+                [f"/api/matrix?runs={a},{b}" for a, b in pairs],
+                True,
+            ),
+            (
+                "GET /api/matrix?show=flips&sort=verdict:",
+                [f"/api/matrix?runs={a},{b}&show=flips&sort=verdict:3" for a, b in pairs],
+                True,
+            ),
+            (
+                "GET /api/matrix?show=failures&q=&offset=",
+                [f"/api/matrix?runs={r}&show=failures&q=think&offset=100" for r in some_runs],
+                True,
+            ),
+            (
+                "GET /api/matrix?sort=score:&desc=",
+                [f"/api/matrix?runs={a},{b}&sort=score:1&desc=true" for a, b in pairs],
+                True,
+            ),
             ("page /", ["/"], False),
             ("page /runs", ["/runs"], False),
             ("page /runs?sort=-pass_rate", ["/runs?sort=-pass_rate"], False),
             ("page /?tag=&days=", ["/?tag=bench=yes&days=365"], False),
             ("page /runs/{id}", [f"/runs/{r}" for r in some_runs], False),
             ("page /compare", [f"/compare?a={a}&b={b}" for a, b in pairs], False),
+            ("page /matrix", [f"/matrix?runs={a},{b}" for a, b in pairs], False),
             ("page /suites/{name}", ["/suites/suite-1"], False),
         ]
         rows: list[dict[str, Any]] = []

@@ -20,6 +20,7 @@ from support.answer_runs import code_runs, tool_run
 from support.browser import ARGS, CHROMIUM, Watched
 from support.lab import ADMIN_KEY, Seed, auth, make_app, make_seed
 from support.live_server import LiveServer
+from support.matrix_lab import make_matrix_lab
 from support.servers import StubServer
 
 if TYPE_CHECKING:
@@ -55,6 +56,18 @@ def server(seed: Seed) -> Iterator[LiveServer]:
 def client(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def matrix_lab(tmp_path_factory: pytest.TempPathFactory) -> Seed:
+    """The seed's two runs with a hostile answer in the candidate (support/matrix_lab.py)."""
+    return make_matrix_lab(tmp_path_factory.mktemp("matrix-lab"))
+
+
+@pytest.fixture(scope="session")
+def matrix_server(matrix_lab: Seed) -> Iterator[LiveServer]:
+    with LiveServer(make_app(matrix_lab.url)) as live:
+        yield live
 
 
 @dataclass

@@ -70,6 +70,12 @@ def _paths(seed: Seed) -> list[str]:
         "/api/suites",
         "/api/trends?suite=quickstart",
         "/api/spend",
+        f"/api/matrix?runs={base},{cand}",
+        f"/api/matrix?runs={base},{cand}&show=flips",
+        f"/api/matrix?runs={base},{cand}&show=failures&q=SYDNEY",
+        f"/api/matrix?runs={cand}&show=errors&sort=verdict:2&desc=true&limit=3&offset=2",
+        f"/api/matrix?runs={base},{cand}&models=oracle,echo&show=disagreements&sort=score:1",
+        f"/api/matrix?runs={base},{cand}&offset=40",
     ]
 
 

@@ -197,6 +197,9 @@ BAD_REQUESTS: list[tuple[str, int]] = [
     ("/api/runs?offset=-1", 422),
     ("/api/runs?sort=models", 422),
     ("/api/spend?month=2020-13", 400),
+    ("/api/matrix?runs=nope", 404),
+    ("/api/matrix?runs=,", 400),
+    ("/api/matrix?runs=nope&sort=bogus", 422),
 ]
 
 
@@ -319,7 +322,7 @@ def _fill(path: str, seed: Seed, attempt_id: str) -> str:
 
 
 # the query parameters a route requires, and a value that gives an answer
-_REQUIRED_QUERY = {"suite": "quickstart", "a": 0, "b": 1, "run_id": 1}
+_REQUIRED_QUERY = {"suite": "quickstart", "a": 0, "b": 1, "run_id": 1, "runs": 1}
 
 
 def test_openapi_documents_every_json_route_as_it_is_served(

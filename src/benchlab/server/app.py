@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from benchlab import __version__
 from benchlab.server import (
     api_budget,
+    api_matrix,
     api_read,
     api_write,
     errors,
@@ -25,6 +26,7 @@ from benchlab.server import (
     live,
     page_attempt,
     page_factors,
+    page_matrix,
     page_report,
     pages,
     schedules,
@@ -85,6 +87,7 @@ def create_app(
     errors.install(app)
     app.include_router(api_read.router)
     app.include_router(api_budget.router)
+    app.include_router(api_matrix.router)
     app.include_router(api_write.router)
     app.include_router(schedules.router)
     app.include_router(live.router)
@@ -94,6 +97,7 @@ def create_app(
     app.include_router(page_factors.api_router)
     app.include_router(page_factors.router)
     app.include_router(page_report.router)
+    app.include_router(page_matrix.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
