@@ -215,8 +215,9 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
 
     The verdict pipe carries READ_MARK once the tests are read (the server's
     input is in step again), then `outcome;why the wire broke` (empty when it
-    held). Output pipes are closed before the verdict is written: once the
-    verdict pipe ends, nothing of this job is left to read.
+    held). What the tests printed is flushed and the output pipes are off fds 1
+    and 2 before the verdict is written: once the verdict pipe ends, all the
+    job's output is in its pipes (the program flushes before each answer).
     """
     requests, replies, out_fd, err_fd, verdict_fd = fds
     frame = _child_frame(source)  # the tests, from the server's input
@@ -233,8 +234,6 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
         outcome = _judge(frame, conn)
     finally:
         _unlimit()
-    os.close(requests)  # the program's loop ends on end of input
-    fds[0] = -1  # not closed twice by `serve` (the number may be reused by then)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
@@ -243,6 +242,10 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
     os.dup2(null, 2)
     os.close(null)
     os.write(verdict_fd, f"{outcome};{conn.broken}".encode(errors="replace"))
+    # Only now does the program's loop see the end of its input: the server, woken by the
+    # verdict, finds it still waiting (its usage readable) and stops it itself.
+    os.close(requests)
+    fds[0] = -1  # not closed twice by `serve` (the number may be reused by then)
 
 
 def _limit(memory: int | None, ctx: dict[str, Any]) -> None:
