@@ -331,9 +331,11 @@ class Server:
         if words.startswith(_checker.READ_MARK):
             self.unread_tests = False
             words = words[len(_checker.READ_MARK) :]
+        leaving = words.startswith(_checker.LEAVING_MARK)
+        words = words[len(_checker.LEAVING_MARK) :] if leaving else words
         outcome, _, broken = words.partition(";")
-        if 3 not in waited.ended or not outcome or broken or outcome not in _CLEAN:
-            self._retire_checker()  # mid-job, or in doubt: the next job gets a fresh one
+        if 3 not in waited.ended or not outcome or broken or outcome not in _CLEAN or leaving:
+            self._retire_checker()  # mid-job, in doubt or leaving: the next job gets a fresh one
         program = _child.said(st.decode(errors="replace"))
         program = program if program in _child.OUTCOMES_SAID else ""
         if 3 not in waited.ended or not outcome:
@@ -505,7 +507,10 @@ def _settles(said: bytes) -> bool:
     words = said.decode(errors="replace")
     if not words.startswith(_checker.READ_MARK):
         return False
-    outcome, sep, broken = words[len(_checker.READ_MARK) :].partition(";")
+    words = words[len(_checker.READ_MARK) :]
+    if words.startswith(_checker.LEAVING_MARK):  # retired before the reply: no matter here
+        words = words[len(_checker.LEAVING_MARK) :]
+    outcome, sep, broken = words.partition(";")
     return bool(sep) and not broken and outcome in _CLEAN
 
 

@@ -143,8 +143,10 @@ class Waiter:
         Bounded: a program writing on after its verdict cannot keep us here.
         """
         for fd in list(open_fds):
+            ready = select.poll()
+            ready.register(fd, select.POLLIN)
             for _ in range(_DRAIN_READS):
-                if fd not in open_fds or not select.select([fd], [], [], 0)[0]:
+                if fd not in open_fds or not ready.poll(0):
                     break
                 self._read(fd, open_fds, None)
 
