@@ -339,3 +339,48 @@ def test_without_seccomp_or_landlock_python_sockets_are_still_blocked() -> None:
         code = "import socket\ntry:\n    socket.socket()\nexcept PermissionError:\n    print('no')"
         result = executor.run_many([Job.python(code)])[0]
     assert result.stdout == "no\n"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_program_running_on_after_its_verdict_is_gone_before_the_next_job(backend: str) -> None:
+    """A checked job's reply leaves before its program is stopped (see _server._settles); a
+    program that keeps computing, writing and forking after its last answer is still stopped,
+    with all it started, before the next job of its server runs (one slot: the same server)."""
+    marker = f"{uuid.uuid4().int % 10**6}.{uuid.uuid4().int % 10**6}"
+    code = (
+        "import os, subprocess, threading\n"
+        "print('PID', os.getpid(), flush=True)\n"
+        f"subprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n"
+        f"subprocess.Popen(['sleep', '{marker}'])\n"
+        "def spin():\n"
+        "    while True:\n"
+        "        os.write(1, b'x' * 4096)\n"
+        "threading.Thread(target=spin, daemon=True).start()\n"
+        "def f():\n"
+        "    return 1\n"
+    )
+    probe = (
+        "import os\n"
+        "def left(pid):\n"
+        "    found = [str(pid)] if os.path.exists(f'/proc/{pid}') else []\n"
+        "    for entry in os.listdir('/proc'):\n"
+        "        try:\n"
+        "            with open(f'/proc/{entry}/cmdline', 'rb') as fh:\n"
+        f"                if b'{marker}' in fh.read():\n"
+        "                    found.append(entry)\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return found\n"
+    )
+    limits = Limits(timeout=10, output=1 << 16)
+    executor = started_executor(backend)  # skips where the backend cannot run
+    executor.close()
+    with LocalExecutor(workers=1, in_flight=1, isolation=backend) as one:
+        hostile = one.submit(Job.python(code, check="assert f() == 1\n", limits=limits)).result()
+        assert hostile.outcome == "passed", hostile.stderr
+        assert hostile.stdout_bytes > 0 and hostile.stdout.startswith("PID ")
+        pid = int(hostile.stdout.split()[1])
+        check = f"assert left({pid}) == [], left({pid})\n"
+        after = one.submit(Job.python(probe, check=check, limits=QUICK)).result()
+        assert after.outcome == "passed", after.stderr
+    assert processes_with(marker) == []

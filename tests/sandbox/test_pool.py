@@ -409,3 +409,24 @@ def test_tests_that_leave_a_thread_get_a_fresh_checker_next() -> None:
         )
     assert (left.outcome, after.outcome) == ("passed", "passed")
     assert left.stdout != after.stdout
+
+
+def test_a_checker_leaving_after_its_verdict_is_never_handed_the_next_job() -> None:
+    """The reply may leave before the job's program is stopped; a checker that will exit after
+    its verdict (its tests left a thread) says so with the verdict and is retired before the
+    next job, so no job is handed to a checker on its way out (which would judge nothing)."""
+    code = "def f():\n    return 1\n"
+    pid = "import os\nprint(os.getpid())\nassert f() == 1\n"
+    thread = (
+        "import os, threading, time\nprint(os.getpid())\n"
+        "threading.Thread(target=time.sleep, args=(30,), daemon=True).start()\n"
+        "assert f() == 1\n"
+    )
+    jobs = [Job.python(code, check=check, limits=FAST) for _ in range(6) for check in (thread, pid)]
+    with LocalExecutor(workers=1, in_flight=1) as executor:
+        results = executor.run_many(jobs)
+    assert [r.outcome for r in results] == ["passed"] * len(jobs), [r.stderr for r in results]
+    checkers = [r.stdout.split()[0] for r in results]
+    # Each thread-leaving checker was replaced; each fresh one was kept for the next job.
+    assert all(checkers[i] != checkers[i + 1] for i in range(0, len(jobs), 2)), checkers
+    assert all(checkers[i] == checkers[i + 1] for i in range(1, len(jobs) - 1, 2)), checkers

@@ -48,6 +48,9 @@ _TIMERS = (
 _COMPILED: dict[str, Any] = {}  # the tests' text -> code object, most recently used last
 _KEEP_COMPILED = 64
 READ_MARK = "read;"  # written once the tests are read: the server's input is in step again
+# Written before a verdict after which this checker will not be kept (the tests left a thread
+# behind): the server, which may answer before we are gone, retires us before its next job.
+LEAVING_MARK = "leaving;"
 
 
 class Connection:
@@ -206,6 +209,11 @@ def _reset(home: str, path: list[str]) -> bool:
     with contextlib.suppress(OSError):
         os.chdir(home)
     sys.path[:] = path
+    return _alone()
+
+
+def _alone() -> bool:
+    """Whether no thread the tests started is left (none can start one once none is left)."""
     threading = sys.modules.get("threading")
     return threading is None or threading.active_count() <= 1
 
@@ -215,8 +223,10 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
 
     The verdict pipe carries READ_MARK once the tests are read (the server's
     input is in step again), then `outcome;why the wire broke` (empty when it
-    held). Output pipes are closed before the verdict is written: once the
-    verdict pipe ends, nothing of this job is left to read.
+    held), after LEAVING_MARK when this checker will not judge another job.
+    What the tests printed is flushed and the output pipes are off fds 1 and
+    2 before the verdict is written: once the verdict pipe ends, all the
+    job's output is in its pipes (the program flushes before each answer).
     """
     requests, replies, out_fd, err_fd, verdict_fd = fds
     frame = _child_frame(source)  # the tests, from the server's input
@@ -233,8 +243,6 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
         outcome = _judge(frame, conn)
     finally:
         _unlimit()
-    os.close(requests)  # the program's loop ends on end of input
-    fds[0] = -1  # not closed twice by `serve` (the number may be reused by then)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
@@ -242,7 +250,12 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
     os.dup2(null, 1)
     os.dup2(null, 2)
     os.close(null)
-    os.write(verdict_fd, f"{outcome};{conn.broken}".encode(errors="replace"))
+    leaving = "" if _alone() else LEAVING_MARK
+    os.write(verdict_fd, f"{leaving}{outcome};{conn.broken}".encode(errors="replace"))
+    # Only now does the program's loop see the end of its input: the server, woken by the
+    # verdict, finds it still waiting (its usage readable) and stops it itself.
+    os.close(requests)
+    fds[0] = -1  # not closed twice by `serve` (the number may be reused by then)
 
 
 def _limit(memory: int | None, ctx: dict[str, Any]) -> None:

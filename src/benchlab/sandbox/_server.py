@@ -7,7 +7,11 @@ fork, confine the child (see _child.py), wait for it with a wall-clock
 deadline while capping its output (saying, if the pool asked, when it is
 only waiting: see _wait.IDLE_AFTER), kill whatever it left behind, remove the
 directory, reply on stdout. Forking a warm interpreter costs about a
-millisecond where starting one costs tens, which is the whole point.
+millisecond where starting one costs tens, which is the whole point. A
+program under test whose checker gave a clean verdict (see _settles) is
+stopped and its directory removed just after the reply instead of before it
+(the kernel tearing down a forked copy of this server takes a millisecond),
+but still before the next request is read.
 
 It is a child subreaper, so processes that escape the program's process
 group (setsid, double fork) are re-parented here and killed before the next
@@ -75,6 +79,7 @@ class Server:
         self.count = 0
         self.unread_tests = False
         self.checker: tuple[socket.socket, int] | None = None  # see _checker.py
+        self.later: list[Callable[[], None]] = []  # see _settle
         self.me = os.getpid()
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
@@ -132,8 +137,20 @@ class Server:
                 reply = {"id": req.get("id"), "outcome": "server_error"}
                 reply["stderr"] = traceback.format_exc(limit=4)
             write_frame(1, reply)
+            self._settle()
             if self.unread_tests:
                 return  # never read them ourselves: later programs are forked from us
+
+    def _settle(self) -> None:
+        """What a job left to do once its reply is out: stop its program, clear its folders.
+
+        Run before the next request is even read, so nothing of a job
+        (process, file) is left when the next one is forked; a failure here
+        ends the server (the pool starts a fresh one) rather than risk it.
+        """
+        later, self.later = self.later, []
+        for step in later:
+            step()
 
     def handle(self, req: dict[str, Any]) -> dict[str, Any]:
         self.count += 1
@@ -158,6 +175,7 @@ class Server:
             env.setdefault("TMPDIR", tmpdir)
             job = {**req, "workdir": workdir, "tmpdir": tmpdir, "env": env}
             steps = req.get("steps") or [{"argv": None}]
+            job["last_step"] = steps[-1]
             deadline = time.monotonic() + float(req["limits"]["timeout"])
             result: dict[str, Any] = {}
             spent = 0.0
@@ -172,10 +190,13 @@ class Server:
             result["id"] = req.get("id")
             return result
         finally:
-            _remove(workdir)
-            _remove(tmpdir)
-            for stray in os.listdir(self.root):  # written beside its folders (same-uid fallback)
-                _remove(os.path.join(self.root, stray))
+            self.later.append(lambda: self._clear(workdir, tmpdir))
+
+    def _clear(self, workdir: str, tmpdir: str) -> None:
+        _remove(workdir)
+        _remove(tmpdir)
+        for stray in os.listdir(self.root):  # written beside its folders (same-uid fallback)
+            _remove(os.path.join(self.root, stray))
 
     def _prepare(self, workdir: str, tmpdir: str, files: dict[str, str]) -> None:
         os.mkdir(workdir, 0o700)
@@ -200,7 +221,7 @@ class Server:
         self, job: dict[str, Any], step: dict[str, Any], deadline: float
     ) -> dict[str, Any]:
         if not step.get("argv") and job.get("check"):
-            return self._run_checked(job, deadline)
+            return self._run_checked(job, step, deadline)
         stdin_fd = _stdin_fd(job.get("stdin"))
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
@@ -242,7 +263,9 @@ class Server:
             kind="exec" if step.get("argv") else "python",
         )
 
-    def _run_checked(self, job: dict[str, Any], deadline: float) -> dict[str, Any]:
+    def _run_checked(
+        self, job: dict[str, Any], step: dict[str, Any], deadline: float
+    ) -> dict[str, Any]:
         """A program under test: forked here, judged by the checker (see _checker.py).
 
         The program gets the wire's far ends and a status pipe of its own; the
@@ -295,18 +318,24 @@ class Server:
             self._on_idle(job),
             verdict=3,
             roots=(checker[1],),
+            settle=_settles if job.get("last_step") is step else None,
         )
         status, rusage, timed_out = waited.wait(deadline)
         duration = (time.monotonic() - started) * 1000.0
-        self._sweep()
+        if waited.settled:  # the reply goes first; the program is stopped right after it
+            self.later.append(lambda: self._stop(pid))
+        else:
+            self._sweep()
         out, err, st, said = (bytes(b) for b in waited.buffers)
         words = said.decode(errors="replace")
         if words.startswith(_checker.READ_MARK):
             self.unread_tests = False
             words = words[len(_checker.READ_MARK) :]
+        leaving = words.startswith(_checker.LEAVING_MARK)
+        words = words[len(_checker.LEAVING_MARK) :] if leaving else words
         outcome, _, broken = words.partition(";")
-        if 3 not in waited.ended or not outcome or broken or outcome not in _CLEAN:
-            self._retire_checker()  # mid-job, or in doubt: the next job gets a fresh one
+        if 3 not in waited.ended or not outcome or broken or outcome not in _CLEAN or leaving:
+            self._retire_checker()  # mid-job, in doubt or leaving: the next job gets a fresh one
         program = _child.said(st.decode(errors="replace"))
         program = program if program in _child.OUTCOMES_SAID else ""
         if 3 not in waited.ended or not outcome:
@@ -329,11 +358,23 @@ class Server:
             duration_ms=duration,
             kind="python",
         )
+        if waited.settled:
+            result["cpu_ms"], result["max_rss_kb"] = waited.usage
         if result["outcome"] != "timeout":
             result["outcome"] = outcome
             result["exit_code"] = 0 if outcome == "passed" else 1
             result["signal"] = None
         return result
+
+    def _stop(self, pid: int) -> None:
+        """Stop a judged program still running (see _settles), and all it left behind."""
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.wait4(pid, 0)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)  # a member forked between the kill and the reap
+        self._sweep()
 
     def _live_checker(self) -> tuple[socket.socket, int]:
         """The checker of this server (see _checker.py), forked now if it has none alive."""
@@ -451,6 +492,26 @@ class Server:
                     with contextlib.suppress(ProcessLookupError, PermissionError):
                         kill(child, signal.SIGKILL)
             time.sleep(0.001)
+
+
+def _settles(said: bytes) -> bool:
+    """Whether a checker's verdict lets the reply go before the program is stopped.
+
+    Only a verdict given with the wire whole (the program answered every
+    question) and leaving the checker kept: then nothing the program does
+    after it can change the reply, whose output is already in its pipes (it
+    flushes before each answer, the checker before its verdict). Any other
+    end waits for the program, as its own words on the status pipe may name
+    why the wire broke.
+    """
+    words = said.decode(errors="replace")
+    if not words.startswith(_checker.READ_MARK):
+        return False
+    words = words[len(_checker.READ_MARK) :]
+    if words.startswith(_checker.LEAVING_MARK):  # retired before the reply: no matter here
+        words = words[len(_checker.LEAVING_MARK) :]
+    outcome, sep, broken = words.partition(";")
+    return bool(sep) and not broken and outcome in _CLEAN
 
 
 def _working_filter(no_network: bool) -> seccomp.Installer | None:

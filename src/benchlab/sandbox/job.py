@@ -129,6 +129,8 @@ class ExecResult:
     isolation: str = ""
     signal: int | None = None
     cpu_ms: float | None = None
+    # None when unknown: a job with tests answered before its program was stopped (see
+    # _server._settles) has its peak read from /proc, gone if the program had begun to exit.
     max_rss_kb: int | None = None
     stdout_bytes: int = 0
     stderr_bytes: int = 0
