@@ -91,11 +91,17 @@ def _in(column: MatrixColumn) -> Any:
 
 
 def _base(query: MatrixQuery) -> list[Any]:
+    """The columns' attempts: one `model IN (...)` per run rather than one `(run, model)`
+    test per column, which SQLite evaluated on every attempt (20 columns: a third of
+    the grouping's cost)."""
     a = attempts.c
+    models_of: dict[str, set[str]] = {}
+    for c in query.columns:
+        models_of.setdefault(c.run_id, set()).add(c.model)
     conds: list[Any] = [
-        a.run_id.in_(sorted({c.run_id for c in query.columns})),
+        a.run_id.in_(sorted(models_of)),
         a.sample == query.sample,
-        or_(*(_in(c) for c in query.columns)),
+        or_(*(and_(a.run_id == r, a.model.in_(sorted(ms))) for r, ms in models_of.items())),
     ]
     if query.suite is not None:
         conds.append(a.suite == query.suite)
@@ -120,10 +126,6 @@ def _passes(store: Store, run_ids: Sequence[str]) -> dict[str, tuple[int, set[in
     return {run_id: (completed.get(run_id, 0), recorded[run_id]) for run_id in run_ids}
 
 
-def _score_condition(passes: dict[str, int]) -> Any:
-    return or_(*(and_(scores.c.run_id == r, pass_clause(r, n)) for r, n in passes.items()))
-
-
 def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColumn, Counts]]:
     """One page of rows: `{"suite", "case_id", "cells": [cell or None per column]}`, with
     the number of rows that match in `total`; and each column's verdict counts over every
@@ -131,25 +133,39 @@ def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColu
     statement as 4 window sums per column measured slower in SQLite)."""
     a = attempts.c
     code = _code()
-    verdicts = [func.max(case((_in(c), code), else_=None)) for c in query.columns]
+
+    def verdict(i: int) -> Any:  # column i's code; built only for the columns a query names
+        return func.max(case((_in(query.columns[i]), code), else_=None))
+
     recorded = _passes(store, sorted({c.run_id for c in query.columns}))
     passes = {run_id: shown for run_id, (shown, _) in recorded.items()}
     source: Any = attempts
     order: list[Any] = []
     if query.sort == "score":
         s = scores.c
+        chosen = query.columns[query.sort_column]
+        # only the sorted column's scores: its attempts are found by (run, model), and
+        # averaging every score of every run first cost more than the grouping itself
+        theirs = attempts.alias("sorted_column")
+        its_attempts = select(theirs.c.id).where(
+            theirs.c.run_id == chosen.run_id,
+            theirs.c.model == chosen.model,
+            theirs.c.sample == query.sample,
+        )
         per_attempt = (
             select(s.attempt_id.label("attempt_id"), func.avg(s.value).label("value"))
-            .where(and_(s.run_id.in_(list(passes)), _score_condition(passes)))
+            .where(
+                s.attempt_id.in_(its_attempts),
+                pass_clause(chosen.run_id, passes[chosen.run_id]),
+            )
             .group_by(s.attempt_id)
             .subquery()
         )
         source = attempts.outerjoin(per_attempt, per_attempt.c.attempt_id == a.id)
-        chosen = query.columns[query.sort_column]
         value: Any = func.max(case((_in(chosen), per_attempt.c.value), else_=None))
         order = [case((value.is_(None), 1), else_=0), value.desc() if query.desc else value]
     elif query.sort == "verdict":
-        value = func.coalesce(verdicts[query.sort_column], MISSING)
+        value = func.coalesce(verdict(query.sort_column), MISSING)
         order = [value.desc() if query.desc else value]
     keys: list[Any] = (
         [a.suite.desc(), a.case_id.desc()] if query.sort == "case" and query.desc else []
@@ -157,10 +173,13 @@ def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColu
     order += keys or [a.suite, a.case_id]
 
     having: list[Any] = []
+    # The rows hold only the columns' attempts, at most one per column (one sample), so
+    # "a column failed" is "an attempt of the row failed": one test per attempt, not one
+    # conditional aggregate per column.
     if query.failures:
-        having.append(or_(*(v == FAIL for v in verdicts)))
+        having.append(func.max(case((code == FAIL, 1), else_=0)) == 1)
     if query.errors:
-        having.append(or_(*(v == ERROR for v in verdicts)))
+        having.append(func.max(case((code == ERROR, 1), else_=0)) == 1)
     if query.disagreements:
         judged = case((code.in_((PASS, FAIL)), code), else_=None)
         having.append(func.max(judged) != func.min(judged))
@@ -168,12 +187,8 @@ def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColu
         having.append(
             or_(
                 *(
-                    and_(
-                        verdicts[i].in_((PASS, FAIL)),
-                        verdicts[j].in_((PASS, FAIL)),
-                        verdicts[i] != verdicts[j],
-                    )
-                    for i, j in query.flip_pairs
+                    and_(vi.in_((PASS, FAIL)), vj.in_((PASS, FAIL)), vi != vj)
+                    for vi, vj in ((verdict(i), verdict(j)) for i, j in query.flip_pairs)
                 )
             )
         )
@@ -298,16 +313,31 @@ def _verdict_name(status: str, passed: bool | None) -> str:
 
 
 def _column_counts(conn: Any, query: MatrixQuery) -> dict[MatrixColumn, Counts]:
-    """Per column, how many of its attempts passed, failed, errored or have no verdict."""
+    """Per column, how many of its attempts passed, failed, errored or have no verdict.
+
+    One group per model of the runs, with a sum per verdict, and the columns picked in
+    Python: grouping by the verdict code as well (a sort of every attempt) and testing
+    each attempt against the columns cost SQLite half again as much."""
     a = attempts.c
-    code = _code()
-    grouped = select(a.run_id, a.model, code, func.count()).where(and_(*_base(query)))
-    grouped = grouped.group_by(a.run_id, a.model, code)
+    ok = a.status == "ok"
+    grouped = select(
+        a.run_id,
+        a.model,
+        func.count(),
+        func.sum(case((a.status != "ok", 1), else_=0)),
+        func.sum(case((and_(ok, a.passed.is_(True)), 1), else_=0)),
+        func.sum(case((and_(ok, a.passed.is_(False)), 1), else_=0)),
+    ).where(a.run_id.in_(sorted({c.run_id for c in query.columns})), a.sample == query.sample)
+    if query.suite is not None:
+        grouped = grouped.where(a.suite == query.suite)
+    grouped = grouped.group_by(a.run_id, a.model)
     out: dict[MatrixColumn, Counts] = {
         c: dict.fromkeys(VERDICT_NAMES.values(), 0) for c in query.columns
     }
-    for run_id, model, value, n in conn.execute(grouped):
+    for run_id, model, n, errors, passed, failed in conn.execute(grouped):
         counts = out.get(MatrixColumn(run_id, model))
         if counts is not None:
-            counts[VERDICT_NAMES[int(value)]] = int(n)
+            errors, passed, failed = int(errors or 0), int(passed or 0), int(failed or 0)
+            counts["error"], counts["pass"], counts["fail"] = errors, passed, failed
+            counts["none"] = int(n) - errors - passed - failed
     return out
