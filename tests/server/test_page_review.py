@@ -151,6 +151,8 @@ def test_keys_names_versions_and_unknowns_are_refused(reviewing: Reviewing) -> N
     assert missing.status_code == 404
     assert reviewing.client.get("/api/review/plain").status_code == 404
     assert _review(reviewing, "ana-key", case_id=case_id, version=version).status_code == 400
+    huge = _review(reviewing, "ana-key", **body, expected="x" * (1024 * 1024 + 1))
+    assert huge.status_code == 413
     assert reviewing.suite.read_bytes() == before  # nothing written by a refused request
 
     by_admin = _review(reviewing, ADMIN_KEY, **body, reviewer="carla")
@@ -240,3 +242,25 @@ def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched
     assert reviews[2]["original"] == cases[2]["expected"]
     assert reviews[3]["tags"] == ["tone", "follow-up"]
     assert document[hostile]["metadata"]["review"] == "unreviewed"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()  # the skipped cases come back: the first unreviewed one is shown
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[4])
+    watched.shot("review-phone")
+    width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(width)
+
+
+def test_the_samples_section_counts_what_samples_stats_counts(built: Path) -> None:
+    store = built.parent.parent / "samples.db"
+    with LiveServer(make_app(f"sqlite:///{store}")) as live:
+        quick = httpx.get(f"{live.url}/review/samples", timeout=30)
+        full = httpx.get(f"{live.url}/review/samples?pii=1&near=1&period=week", timeout=30)
+    assert quick.status_code == full.status_code == 200
+    assert '<span class="big" id="samples-total">7</span>' in quick.text
+    assert '<span class="big" id="samples-pii">\u2013</span>' in quick.text  # not scanned
+    assert '<span class="big" id="samples-pii">1</span>' in full.text
+    assert "2026-W45" in full.text and "2026-11-02" in quick.text
+    for label in ("account", "billing", "other", "up", "down"):
+        assert f"<td>{label}</td>" in quick.text
+    assert "<td>email</td>" in full.text

@@ -29,6 +29,8 @@ def write_log(path: Path) -> Path:
     lines = []
     for i, topic in enumerate(TOPICS):
         question = f"How do I {topic}? Case {i} of the support desk, number {i * 7919}."
+        if i == 4:
+            question += " Write to ana.lopez@example.org."  # redacted in the suite, counted
         value: object = (
             [
                 {"role": "system", "content": "You are a support agent."},

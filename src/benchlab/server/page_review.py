@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from benchlab.errors import ConfigError, UserError
+from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
 from benchlab.samples.review_file import (
     StaleVersion,
     find_review_suites,
@@ -31,7 +32,7 @@ from benchlab.samples.review_file import (
     record_review,
     review_of,
 )
-from benchlab.server.deps import SettingsDep
+from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_responses
 from benchlab.server.labels import (
     _WRITE_ERRORS,
@@ -291,6 +292,28 @@ def review_list(request: Request, settings: SettingsDep) -> HTMLResponse:
         suite=None,
         has_folder=settings.suite_dir is not None,
         enabled=labeling_enabled(settings),
+    )
+
+
+@router.get("/review/samples", response_class=HTMLResponse)
+def samples_page(request: Request, store: StoreDep) -> HTMLResponse:
+    """What `benchlab samples stats` prints, for the samples in the server's store. Near
+    duplicates and personal data cost a pass over every text, so they are asked for."""
+    from benchlab.samples.stats import sample_stats
+
+    period = "week" if request.query_params.get("period") == "week" else "day"
+    near = request.query_params.get("near") == "1"
+    pii = request.query_params.get("pii") == "1"
+    stats = sample_stats(
+        store, period=period, near_threshold=DEFAULT_NEAR_THRESHOLD if near else None, pii=pii
+    )
+    return render(
+        request,
+        "review_samples.html",
+        nav="review",
+        stats=stats.document(),
+        peak=max(stats.volume.values(), default=0),
+        asked={"period": period, "near": near, "pii": pii},
     )
 
 
