@@ -254,8 +254,8 @@ def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched
 def test_the_samples_section_counts_what_samples_stats_counts(built: Path) -> None:
     store = built.parent.parent / "samples.db"
     with LiveServer(make_app(f"sqlite:///{store}")) as live:
-        quick = httpx.get(f"{live.url}/review/samples", timeout=30)
-        full = httpx.get(f"{live.url}/review/samples?pii=1&near=1&period=week", timeout=30)
+        quick = httpx.get(f"{live.url}/samples", timeout=30)
+        full = httpx.get(f"{live.url}/samples?pii=1&near=1&period=week", timeout=30)
     assert quick.status_code == full.status_code == 200
     assert '<span class="big" id="samples-total">7</span>' in quick.text
     assert '<span class="big" id="samples-pii">\u2013</span>' in quick.text  # not scanned

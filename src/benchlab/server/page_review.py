@@ -295,7 +295,7 @@ def review_list(request: Request, settings: SettingsDep) -> HTMLResponse:
     )
 
 
-@router.get("/review/samples", response_class=HTMLResponse)
+@router.get("/samples", response_class=HTMLResponse)
 def samples_page(request: Request, store: StoreDep) -> HTMLResponse:
     """What `benchlab samples stats` prints, for the samples in the server's store. Near
     duplicates and personal data cost a pass over every text, so they are asked for."""
