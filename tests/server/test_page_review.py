@@ -180,6 +180,12 @@ def test_pages_list_the_suites_and_escape_what_they_show(reviewing: Reviewing) -
     hostile = [c for c in reviewing.queue()["cases"] if c["input"] == HOSTILE]
     assert len(hostile) == 1  # delivered as JSON text; the page's script shows it as text
     assert HOSTILE not in page.text
+    # a hand-edited file's odd provenance is left out of the view, not a server error
+    document = reviewing.document()
+    document["cases"][0]["metadata"]["production"]["dedupe_count"] = "many"
+    reviewing.suite.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    shown = reviewing.queue()["cases"][0]["production"]
+    assert shown["dedupe_count"] is None and shown["source"].endswith("app.jsonl")
 
 
 def _press(page: Page, key: str) -> None:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchlab.errors import ConfigError, UserError
 from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
@@ -183,10 +183,25 @@ def _case(raw: dict[str, Any]) -> ReviewCase:
             tags=[str(t) for t in tags] if isinstance(tags, list) else [],
             original=_text(review.get("original")),
         ),
-        production=Provenance.model_validate(production)
-        if isinstance(production, dict)
-        else Provenance(),
+        production=_provenance(production),
     )
+
+
+def _provenance(value: Any) -> Provenance:
+    """A case's provenance as shown; a hand-edited file's odd values are left out, not a 500."""
+    if not isinstance(value, dict):
+        return Provenance()
+    try:
+        return Provenance.model_validate(value)
+    except ValidationError:
+        fields = {}
+        for name in Provenance.model_fields:
+            try:
+                Provenance.model_validate({name: value.get(name)})
+            except ValidationError:
+                continue
+            fields[name] = value.get(name)
+        return Provenance.model_validate(fields)
 
 
 def _summary(suite: Any) -> dict[str, Any]:
