@@ -13,7 +13,8 @@ server must know (400); an imported run must agree with itself (422: attempts
 of its own suites and models, ids unique) and fit the database (400: 64-bit
 numbers); a label must be of the run's kind (pass/fail, 1-5 or stance, fixed
 by the first label); a scoring pass, a stratum or a scorer must exist in the
-run (400). For those routes, and only those, the positive-data check accepts
+run (400); a review must name its reviewer when the key does not (400). For
+those routes, and only those, the positive-data check accepts
 that documented status too.
 """
 
@@ -58,6 +59,9 @@ def test_no_request_is_a_server_error(fuzz_server: LiveServer) -> None:
         ("/api/runs/{run_id}/labels/queue", "GET", ["400"]),
         ("/api/runs/{run_id}/agreement", "GET", ["400"]),
         ("/api/runs/{run_id}/factors", "GET", ["400"]),  # a grid and its factors
+        # a review needs a reviewer's name unless a labeler's own key names one (who holds
+        # the key is not in the schema), and something to record
+        ("/api/review/{suite}", "POST", ["400"]),
     ]
     config = SchemathesisConfig.from_dict(
         {

@@ -28,6 +28,7 @@ from benchlab.server import (
     page_factors,
     page_matrix,
     page_report,
+    page_review,
     pages,
     schedules,
 )
@@ -98,6 +99,8 @@ def create_app(
     app.include_router(page_factors.router)
     app.include_router(page_report.router)
     app.include_router(page_matrix.router)
+    app.include_router(page_review.api)  # the review queue of production suites
+    app.include_router(page_review.router)
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -50,6 +50,7 @@ class BodyTooLarge(HTTPException):
 
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 _LABELS = re.compile(r"^/api/runs/[^/]+/labels(?:/[^/]+)?/?$")
+_REVIEWS = re.compile(r"^/api/review/[^/]+/?$")  # a reviewer's verdict (page_review.py)
 _UPLOADS = frozenset({"/api/results"})
 
 
@@ -63,13 +64,15 @@ class GuardRule:
 
 def rule_for(method: str, path: str, body_limit: int, upload_limit: int) -> GuardRule:
     """Deny by default: every request that may change something (any method but GET, HEAD,
-    OPTIONS) under /api needs the admin key, except writing and withdrawing labels, which a
-    label key may do; so a write route added later is guarded without being listed here.
+    OPTIONS) under /api needs the admin key, except writing and withdrawing labels and
+    reviewing a production suite's cases, which a label key may do; so a write route added
+    later is guarded without being listed here.
     (tests/server/test_write_guard.py holds every write operation of the schema to this.)"""
     limit = upload_limit if path in _UPLOADS else body_limit
     if method in _SAFE or not (path == "/api" or path.startswith("/api/")):
         return GuardRule(None, limit)
-    return GuardRule("label" if _LABELS.match(path) else "admin", limit)
+    labeling = _LABELS.match(path) or _REVIEWS.match(path)
+    return GuardRule("label" if labeling else "admin", limit)
 
 
 class WriteGuard:

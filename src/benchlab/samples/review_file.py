@@ -1,0 +1,237 @@
+"""Reviewing a production suite in its own file: read the queue, record a verdict, write back.
+
+Where reviews live: in the suite file itself, as `metadata.review` of each
+case. The file is what `benchlab run` reads (suites/review.py asks only the
+accepted cases), what a team versions in git, and what a reviewer's verdict
+is about; a second place (a store table) would have to be merged into the
+file before every run and could drift from it. So the dashboard's review
+queue edits the file, and nothing else.
+
+A verdict is recorded as `{status, by, at}` (+ `tags`, and `original`: the
+production output, kept the first time a reviewer edits the reference). Each
+write is checked against the version the reviewer read (a hash of the file's
+bytes): if the file changed since, the write is refused (`StaleVersion`), so
+two reviewers, or a reviewer and a rebuild, never overwrite each other
+silently. Writes are atomic (a temporary file beside it, then `os.replace`),
+and the suite's `version` is recomputed (date + content hash, as the build
+spells it), since the cases a run asks have changed.
+
+Only YAML suites are edited (what `samples build` writes); the file is dumped
+as the build dumps it, so comments a person added by hand are not kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from benchlab.errors import NotFound, UserError
+from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
+
+__all__ = [
+    "ACCEPTED",
+    "REJECTED",
+    "REVIEW_SUFFIXES",
+    "ReviewSuite",
+    "StaleVersion",
+    "file_version",
+    "find_review_suites",
+    "read_review_suite",
+    "record_review",
+    "review_of",
+]
+
+# The run side's vocabulary (suites/review.py), spelled here since samples does not import
+# suites; tests/samples/test_review_file.py keeps the two equal.
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+STATUSES = (ACCEPTED, REJECTED, UNREVIEWED)
+REVIEW_SUFFIXES = (".yaml", ".yml")
+MAX_TAGS = 20
+
+_write_lock = threading.Lock()  # one writer at a time in this process (the version check)
+
+
+class StaleVersion(UserError):
+    """The file changed since the reviewer read it (the server answers 409)."""
+
+
+@dataclass
+class ReviewSuite:
+    """A suite file that needs review, as read: its document and the version of its bytes."""
+
+    name: str  # the file's stem: how the dashboard names it
+    path: Path
+    version: str
+    document: dict[str, Any]
+
+    @property
+    def cases(self) -> list[dict[str, Any]]:
+        cases = self.document.get("cases")
+        return cases if isinstance(cases, list) else []
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        for case in self.cases:
+            out[review_of(case)["status"]] += 1
+        return out
+
+
+def file_version(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def review_of(case: dict[str, Any]) -> dict[str, Any]:
+    """A case's review as a mapping with a `status` (a bare word, as built, becomes one)."""
+    metadata = case.get("metadata") if isinstance(case.get("metadata"), dict) else {}
+    value = (metadata or {}).get("review")
+    review = dict(value) if isinstance(value, dict) else {"status": value}
+    if review.get("status") not in STATUSES:
+        review["status"] = UNREVIEWED
+    return review
+
+
+def _load(path: Path) -> tuple[bytes, dict[str, Any] | None]:
+    import yaml
+
+    data = path.read_bytes()
+    try:
+        document = yaml.safe_load(data)
+    except yaml.YAMLError:
+        return data, None
+    return data, document if isinstance(document, dict) else None
+
+
+def _needs_review(document: dict[str, Any] | None) -> bool:
+    metadata = (document or {}).get("metadata")
+    return isinstance(metadata, dict) and metadata.get(REVIEW_REQUIRED) is True
+
+
+def _files(folder: Path | None) -> list[Path]:
+    if folder is None or not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.iterdir()) if p.suffix in REVIEW_SUFFIXES and p.is_file()]
+
+
+def find_review_suites(folder: Path | None) -> list[ReviewSuite]:
+    """Every YAML suite in `folder` whose header says `review_required: true`."""
+    out = []
+    for path in _files(folder):
+        data, document = _load(path)
+        if document is not None and _needs_review(document):
+            out.append(ReviewSuite(path.stem, path, file_version(data), document))
+    return out
+
+
+def read_review_suite(folder: Path | None, name: str) -> ReviewSuite:
+    """The suite file of that name (stem) in `folder`; NotFound unless it needs review.
+    The name is matched against the folder's listing, never joined into a path."""
+    for path in _files(folder):
+        if path.stem == name:
+            data, document = _load(path)
+            if document is not None and _needs_review(document):
+                return ReviewSuite(name, path, file_version(data), document)
+    raise NotFound(f"no suite {name!r} that needs review in the server's suite folder")
+
+
+def _clean_tags(tags: list[str]) -> list[str]:
+    out: list[str] = []
+    for tag in tags:
+        tag = " ".join(tag.split())
+        if not tag:
+            raise UserError("a tag must not be blank")
+        if tag not in out:
+            out.append(tag)
+    if len(out) > MAX_TAGS:
+        raise UserError(f"at most {MAX_TAGS} tags per case")
+    return out
+
+
+def record_review(
+    folder: Path | None,
+    name: str,
+    case_id: str,
+    *,
+    version: str,
+    by: str,
+    status: str | None = None,
+    expected: str | None = None,
+    tags: list[str] | None = None,
+    now: datetime | None = None,
+) -> tuple[ReviewSuite, dict[str, Any]]:
+    """Record one reviewer's verdict on one case and write the file; returns the suite as
+    written and the case. `status` None keeps the case's status (an edit or a tag alone);
+    `expected` replaces the reference, keeping the production output as `original` once;
+    `tags` replace the case's review tags. StaleVersion if the file is not at `version`."""
+    if status is not None and status not in STATUSES:
+        raise UserError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    if status is None and expected is None and tags is None:
+        raise UserError("nothing to record: give a status, a new reference or tags")
+    if expected is not None and not expected.strip():
+        raise UserError("a reference answer must not be blank")
+    cleaned = None if tags is None else _clean_tags(tags)
+    with _write_lock:
+        suite = read_review_suite(folder, name)
+        if suite.version != version:
+            raise StaleVersion(
+                f"suite {name!r} changed since it was read (version {version}, now "
+                f"{suite.version}): reload it and review again"
+            )
+        case = next((c for c in suite.cases if str(c.get("id")) == case_id), None)
+        if case is None:
+            raise NotFound(f"suite {name!r} has no case {case_id!r}")
+        review = review_of(case)
+        if expected is not None and expected != case.get("expected"):
+            review.setdefault("original", case.get("expected"))
+            case["expected"] = expected
+        if cleaned is not None:
+            if cleaned:
+                review["tags"] = cleaned
+            else:
+                review.pop("tags", None)
+        if status is not None:
+            review["status"] = status
+        moment = now or datetime.now(UTC)
+        review["by"] = by
+        review["at"] = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+        ordered: dict[str, Any] = {k: review[k] for k in ("status", "by", "at") if k in review}
+        ordered.update({k: v for k, v in review.items() if k not in ordered})
+        metadata = case.setdefault("metadata", {})
+        metadata["review"] = ordered
+        document = suite.document
+        digest = content_hash(
+            str(document.get("name")), list(document.get("scorers") or []), suite.cases
+        )
+        document["version"] = f"{moment.strftime('%Y-%m-%d')}+{digest[:12]}"
+        data = _dump(document)
+        _replace(suite.path, data)
+        return ReviewSuite(name, suite.path, file_version(data), document), case
+
+
+def _dump(document: dict[str, Any]) -> bytes:
+    import yaml
+
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return text.encode("utf-8")
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write beside the file, then rename over it: a reader sees the old or the new file."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,349 @@
+"""The review queue of production suites: `/review`, `/review/{suite}` and `/api/review/...`.
+
+A suite built by `benchlab samples build` carries the production outputs as
+candidate references, unreviewed; `benchlab run` asks only the cases a person
+accepted. This page is where that happens: the suites of the server's suite
+folder (`--suite-dir`) that need review, and per suite a queue of its cases
+(unreviewed first) to accept, reject, re-answer or tag with the keyboard, as
+on the label page.
+
+Reviews live in the suite file itself (samples/review_file.py says why); a
+write names the file version it read and is refused with 409 when the file
+changed since. Writing takes the same keys as labeling (write_guard.py lets a
+label key through for these paths only): a labeler's own key reviews under its
+name, the shared label key and the admin key under a name the request gives
+(one with no key of its own).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from benchlab.errors import ConfigError, UserError
+from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
+from benchlab.samples.review_file import (
+    StaleVersion,
+    find_review_suites,
+    read_review_suite,
+    record_review,
+    review_of,
+)
+from benchlab.server.deps import SettingsDep, StoreDep
+from benchlab.server.errors import ErrorBody, error_responses
+from benchlab.server.labels import (
+    _WRITE_ERRORS,
+    LABELER_PATTERN,
+    LabelerDep,
+    labeling_enabled,
+    speak_for,
+)
+from benchlab.server.rendering import failure, render
+
+__all__ = ["ReviewIn", "ReviewQueue", "ReviewResult", "ReviewSuites", "api", "router"]
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/review", tags=["review"])
+
+SuiteName = Annotated[str, Path(min_length=1, max_length=200, description="the file's stem")]
+Status = Literal["accepted", "rejected", "unreviewed"]
+
+
+class Message(BaseModel):
+    role: str
+    content: str
+
+
+class Feedback(BaseModel):
+    score: float | None = None
+    label: str | None = None
+    comment: str | None = None
+
+
+class Provenance(BaseModel):
+    """Where a case came from (`metadata.production` of the built suite)."""
+
+    source: str | None = None
+    source_line: int | None = None
+    source_format: str | None = None
+    timestamp: str | None = None
+    model: str | None = None
+    feedback: Feedback | None = None
+    dedupe_count: int | None = Field(default=None, description="logged samples it stands for")
+
+
+class Review(BaseModel):
+    status: Status
+    by: str | None = None
+    at: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    original: str | None = Field(
+        default=None, description="the production output, when a reviewer edited the reference"
+    )
+
+
+class ReviewCase(BaseModel):
+    id: str
+    input: str | list[Message]
+    expected: str | None = Field(description="the candidate reference answer")
+    category: str | None = None
+    review: Review
+    production: Provenance
+
+
+class Counts(BaseModel):
+    accepted: int
+    rejected: int
+    unreviewed: int
+
+
+class SuiteSummary(BaseModel):
+    name: str
+    suite_version: str = Field(description="the suite's own version (date + content hash)")
+    version: str = Field(description="the file's version: send it back with a review")
+    description: str
+    counts: Counts
+
+
+class ReviewSuites(BaseModel):
+    suites: list[SuiteSummary]
+
+
+class ReviewQueue(SuiteSummary):
+    """One suite's cases, unreviewed first, then in file order."""
+
+    cases: list[ReviewCase]
+
+
+class ReviewIn(BaseModel):
+    """One reviewer's verdict on one case; fields left out are kept as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: str = Field(min_length=1, max_length=200)
+    version: str = Field(
+        pattern=r"^[0-9a-f]{16}$", description="the file version the reviewer read"
+    )
+    status: Status | None = None
+    expected: str | None = Field(
+        default=None, max_length=100_000, description="a new reference answer"
+    )
+    tags: list[Annotated[str, Field(min_length=1, max_length=64)]] | None = Field(
+        default=None, max_length=20, description="replace the case's review tags"
+    )
+    reviewer: str | None = Field(
+        default=None,
+        max_length=64,
+        json_schema_extra={"pattern": LABELER_PATTERN},
+        description="who reviews (a labeler's own key names them; other keys must)",
+    )
+
+
+class ReviewResult(BaseModel):
+    suite: str
+    version: str = Field(description="the file's new version")
+    suite_version: str
+    case: ReviewCase
+    counts: Counts
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _case(raw: dict[str, Any]) -> ReviewCase:
+    metadata = raw.get("metadata") if isinstance(raw.get("metadata"), dict) else {}
+    review = review_of(raw)
+    tags = review.get("tags")
+    production = (metadata or {}).get("production")
+    value = raw.get("input")
+    shown: str | list[Message]
+    if isinstance(value, list):
+        shown = [
+            Message(role=str(m.get("role", "user")), content=_text(m.get("content")) or "")
+            for m in value
+            if isinstance(m, dict)
+        ]
+    else:
+        shown = _text(value) or ""
+    return ReviewCase(
+        id=str(raw.get("id")),
+        input=shown,
+        expected=_text(raw.get("expected")),
+        category=_text((metadata or {}).get("category")),
+        review=Review(
+            status=review["status"],
+            by=_text(review.get("by")),
+            at=_text(review.get("at")),
+            tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+            original=_text(review.get("original")),
+        ),
+        production=_provenance(production),
+    )
+
+
+def _provenance(value: Any) -> Provenance:
+    """A case's provenance as shown; a hand-edited file's odd values are left out, not a 500."""
+    if not isinstance(value, dict):
+        return Provenance()
+    try:
+        return Provenance.model_validate(value)
+    except ValidationError:
+        fields = {}
+        for name in Provenance.model_fields:
+            try:
+                Provenance.model_validate({name: value.get(name)})
+            except ValidationError:
+                continue
+            fields[name] = value.get(name)
+        return Provenance.model_validate(fields)
+
+
+def _summary(suite: Any) -> dict[str, Any]:
+    document = suite.document
+    return {
+        "name": suite.name,
+        "suite_version": str(document.get("version", "")),
+        "version": suite.version,
+        "description": str(document.get("description", "")),
+        "counts": Counts(**suite.counts()),
+    }
+
+
+_ORDER = {"unreviewed": 0, "accepted": 1, "rejected": 2}
+
+
+@api.get("", response_model=ReviewSuites)
+def list_suites(settings: SettingsDep) -> ReviewSuites:
+    """The suites of the server's suite folder that need review, with their counts."""
+    return ReviewSuites(
+        suites=[SuiteSummary(**_summary(s)) for s in find_review_suites(settings.suite_dir)]
+    )
+
+
+@api.get(
+    "/{suite}",
+    response_model=ReviewQueue,
+    responses=error_responses({404: "no suite of that name needs review"}),
+)
+def get_queue(settings: SettingsDep, suite: SuiteName) -> ReviewQueue:
+    """A suite's cases to review (unreviewed first), and the file version to send back."""
+    found = read_review_suite(settings.suite_dir, suite)
+    cases = sorted(
+        (_case(c) for c in found.cases if isinstance(c, dict)),
+        key=lambda c: _ORDER[c.review.status],
+    )
+    return ReviewQueue(**_summary(found), cases=cases)
+
+
+@api.post(
+    "/{suite}",
+    response_model=ReviewResult,
+    responses={
+        **error_responses(
+            {
+                404: "no suite of that name needs review, or it has no such case",
+                400: "nothing to record, a blank reference or tag, or no reviewer named",
+            }
+        ),
+        409: {
+            "model": ErrorBody,
+            "description": "the file changed since it was read: reload and review again",
+        },
+        **_WRITE_ERRORS,
+    },
+)
+def post_review(
+    settings: SettingsDep, caller: LabelerDep, suite: SuiteName, body: ReviewIn
+) -> ReviewResult:
+    """Accept, reject or reset a case, edit its reference (the production output is kept as
+    `review.original`) or tag it; recorded with who and when, in the suite file."""
+    from benchlab.labeling.kinds import labeler_name
+
+    raw = body.reviewer if body.reviewer is not None else caller.labeler
+    if raw is None:
+        raise HTTPException(400, "name the reviewer: this key reviews under any free name")
+    try:
+        reviewer = labeler_name(raw)
+    except ConfigError as exc:
+        raise HTTPException(400, str(exc)) from None
+    speak_for(caller, reviewer, settings)
+    try:
+        written, case = record_review(
+            settings.suite_dir,
+            suite,
+            body.case_id,
+            version=body.version,
+            by=reviewer,
+            status=body.status,
+            expected=body.expected,
+            tags=body.tags,
+        )
+    except StaleVersion as exc:
+        raise HTTPException(409, str(exc)) from None
+    summary = _summary(written)
+    return ReviewResult(
+        suite=written.name,
+        version=written.version,
+        suite_version=summary["suite_version"],
+        case=_case(case),
+        counts=summary["counts"],
+    )
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_list(request: Request, settings: SettingsDep) -> HTMLResponse:
+    suites = [_summary(s) for s in find_review_suites(settings.suite_dir)]
+    return render(
+        request,
+        "review.html",
+        nav="review",
+        suites=suites,
+        suite=None,
+        has_folder=settings.suite_dir is not None,
+        enabled=labeling_enabled(settings),
+    )
+
+
+@router.get("/samples", response_class=HTMLResponse)
+def samples_page(request: Request, store: StoreDep) -> HTMLResponse:
+    """What `benchlab samples stats` prints, for the samples in the server's store. Near
+    duplicates and personal data cost a pass over every text, so they are asked for."""
+    from benchlab.samples.stats import sample_stats
+
+    period = "week" if request.query_params.get("period") == "week" else "day"
+    near = request.query_params.get("near") == "1"
+    pii = request.query_params.get("pii") == "1"
+    stats = sample_stats(
+        store, period=period, near_threshold=DEFAULT_NEAR_THRESHOLD if near else None, pii=pii
+    )
+    return render(
+        request,
+        "review_samples.html",
+        nav="review",
+        stats=stats.document(),
+        peak=max(stats.volume.values(), default=0),
+        asked={"period": period, "near": near, "pii": pii},
+    )
+
+
+@router.get("/review/{suite}", response_class=HTMLResponse)
+def review_page(request: Request, suite: str, settings: SettingsDep) -> HTMLResponse:
+    try:
+        found = read_review_suite(settings.suite_dir, suite)
+    except UserError as exc:
+        return failure(request, exc)
+    return render(
+        request,
+        "review.html",
+        nav="review",
+        suites=None,
+        suite=_summary(found),
+        has_folder=True,
+        enabled=labeling_enabled(settings),
+    )

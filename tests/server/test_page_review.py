@@ -1,0 +1,272 @@
+"""The review queue's JSON API over real HTTP, on a suite built by a real `samples import` +
+`samples build`: verdicts change the suite file (who, when, tags, the edited reference and
+the original), `benchlab run` then asks only the accepted cases, and the keys, a stale
+version and unknown names are refused with their documented statuses."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from playwright.sync_api import Page, expect
+
+from support.browser import Watched
+from support.lab import ADMIN_KEY, auth, make_app
+from support.live_server import LiveServer
+from support.review_suite import HOSTILE, build_review_suite
+from support.runs import cli
+
+KEYS = "ana=ana-key,bo=bo-key"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_review_suite(tmp_path_factory.mktemp("review-build"))
+
+
+@dataclass
+class Reviewing:
+    client: httpx.Client
+    suite: Path  # the file the server edits
+
+    def queue(self) -> dict[str, Any]:
+        response = self.client.get("/api/review/prod")
+        assert response.status_code == 200, response.text
+        data: dict[str, Any] = response.json()
+        return data
+
+    def document(self) -> dict[str, Any]:
+        data: dict[str, Any] = yaml.safe_load(self.suite.read_text(encoding="utf-8"))
+        return data
+
+    def case(self, case_id: str) -> dict[str, Any]:
+        (found,) = [c for c in self.document()["cases"] if c["id"] == case_id]
+        return dict(found)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BENCHLAB_")}
+    return {**env, "BENCHLAB_LABELER_KEYS": KEYS}
+
+
+@pytest.fixture
+def reviewing(built: Path, tmp_path: Path) -> Iterator[Reviewing]:
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    suite = folder / "prod.yaml"
+    shutil.copy(built, suite)
+    (folder / "plain.yaml").write_text("name: plain\ncases:\n  - {id: a, input: hi}\n")
+    app = make_app(f"sqlite:///{tmp_path}/lab.db", suite_dir=folder, env=_env())
+    with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=30) as client:
+        yield Reviewing(client, suite)
+
+
+def _review(r: Reviewing, key: str | None, **body: Any) -> httpx.Response:
+    headers = auth(key) if key else {}
+    return r.client.post("/api/review/prod", json=body, headers=headers)
+
+
+@pytest.mark.slow
+def test_verdicts_are_written_to_the_file_and_run_asks_only_the_accepted_cases(
+    reviewing: Reviewing, tmp_path: Path
+) -> None:
+    listed = reviewing.client.get("/api/review").json()["suites"]
+    assert [s["name"] for s in listed] == ["prod"]  # plain.yaml needs no review
+    assert listed[0]["counts"] == {"accepted": 0, "rejected": 0, "unreviewed": 7}
+    queue = reviewing.queue()
+    first, second, third, fourth = (c["id"] for c in queue["cases"][:4])
+    original = queue["cases"][1]["expected"]
+    assert queue["cases"][0]["production"]["dedupe_count"] == 1
+    assert queue["cases"][0]["production"]["source"].endswith("app.jsonl")
+
+    version = queue["version"]
+    done = _review(reviewing, "ana-key", case_id=first, status="accepted", version=version)
+    assert done.status_code == 200, done.text
+    assert done.json()["counts"] == {"accepted": 1, "rejected": 0, "unreviewed": 6}
+    review = reviewing.case(first)["metadata"]["review"]
+    assert review["status"] == "accepted" and review["by"] == "ana" and review["at"].endswith("Z")
+
+    version = done.json()["version"]
+    edited = _review(
+        reviewing,
+        "bo-key",
+        case_id=second,
+        status="accepted",
+        expected="Open Settings > Billing and edit the address.",
+        version=version,
+    )
+    assert edited.status_code == 200, edited.text
+    case = reviewing.case(second)
+    assert case["expected"] == "Open Settings > Billing and edit the address."
+    assert case["metadata"]["review"]["original"] == original
+    assert case["metadata"]["review"]["by"] == "bo"
+
+    version = edited.json()["version"]
+    rejected = _review(reviewing, "ana-key", case_id=third, status="rejected", version=version)
+    version = rejected.json()["version"]
+    tags = ["tone ", "tone", "pii?"]
+    tagged = _review(reviewing, "ana-key", case_id=fourth, tags=tags, version=version)
+    assert tagged.status_code == 200, tagged.text
+    review = reviewing.case(fourth)["metadata"]["review"]
+    assert review == {**review, "status": "unreviewed", "tags": ["tone", "pii?"]}
+    assert reviewing.case(third)["metadata"]["review"]["status"] == "rejected"
+    document = reviewing.document()
+    # the cases a run asks changed, so did the suite's version (date + content hash)
+    assert document["version"] == tagged.json()["suite_version"] != queue["suite_version"]
+    assert document["metadata"]["review_required"] is True
+
+    db = str(tmp_path / "runs.db")
+    ran = cli("run", str(reviewing.suite), "-m", "oracle", "--db", db, "--json", "-q")
+    assert ran.returncode == 0, ran.stderr
+    (model,) = json.loads(ran.stdout)["models"]
+    assert model["attempts"] == 2 and model["pass_rate"] == 1.0
+    exported = cli("export", json.loads(ran.stdout)["run_id"], "--format", "json", "--db", db)
+    attempts = json.loads(exported.stdout)["attempts"]
+    assert sorted(a["case_id"] for a in attempts) == sorted([first, second])
+    answer = next(a for a in attempts if a["case_id"] == second)
+    assert answer["output"] == "Open Settings > Billing and edit the address."
+
+
+def test_keys_names_versions_and_unknowns_are_refused(reviewing: Reviewing) -> None:
+    queue = reviewing.queue()
+    case_id, version = queue["cases"][0]["id"], queue["version"]
+    before = reviewing.suite.read_bytes()
+    body = {"case_id": case_id, "status": "accepted", "version": version}
+    assert _review(reviewing, None, **body).status_code == 401
+    assert _review(reviewing, "not-a-key", **body).status_code == 401
+    speaking_for_bo = _review(reviewing, "ana-key", **body, reviewer="bo")
+    assert speaking_for_bo.status_code == 403, speaking_for_bo.text
+    nameless = _review(reviewing, ADMIN_KEY, **body)
+    assert nameless.status_code == 400 and "reviewer" in nameless.json()["error"]
+    assert _review(reviewing, "ana-key", **{**body, "case_id": "p-nope"}).status_code == 404
+    missing = reviewing.client.post("/api/review/other", json=body, headers=auth("ana-key"))
+    assert missing.status_code == 404
+    assert reviewing.client.get("/api/review/plain").status_code == 404
+    assert _review(reviewing, "ana-key", case_id=case_id, version=version).status_code == 400
+    huge = _review(reviewing, "ana-key", **body, expected="x" * (1024 * 1024 + 1))
+    assert huge.status_code == 413
+    assert reviewing.suite.read_bytes() == before  # nothing written by a refused request
+
+    by_admin = _review(reviewing, ADMIN_KEY, **body, reviewer="carla")
+    assert by_admin.status_code == 200, by_admin.text
+    assert reviewing.case(case_id)["metadata"]["review"]["by"] == "carla"
+    after = reviewing.suite.read_bytes()
+    stale = _review(reviewing, "ana-key", **{**body, "status": "rejected"})  # the old version
+    assert stale.status_code == 409 and "changed since" in stale.json()["error"]
+    assert reviewing.suite.read_bytes() == after
+    # A change made outside the dashboard (an editor, a rebuild) is caught the same way.
+    fresh = reviewing.queue()["version"]
+    reviewing.suite.write_text(reviewing.suite.read_text() + "\n", encoding="utf-8")
+    outside = _review(reviewing, "ana-key", **{**body, "version": fresh})
+    assert outside.status_code == 409
+    assert not [p.name for p in reviewing.suite.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_pages_list_the_suites_and_escape_what_they_show(reviewing: Reviewing) -> None:
+    listing = reviewing.client.get("/review")
+    assert listing.status_code == 200
+    assert 'href="/review/prod"' in listing.text and "plain" not in listing.text
+    page = reviewing.client.get("/review/prod")
+    assert page.status_code == 200 and 'data-suite="prod"' in page.text
+    assert reviewing.client.get("/review/plain").status_code == 404
+    hostile = [c for c in reviewing.queue()["cases"] if c["input"] == HOSTILE]
+    assert len(hostile) == 1  # delivered as JSON text; the page's script shows it as text
+    assert HOSTILE not in page.text
+    # a hand-edited file's odd provenance is left out of the view, not a server error
+    document = reviewing.document()
+    document["cases"][0]["metadata"]["production"]["dedupe_count"] = "many"
+    reviewing.suite.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    shown = reviewing.queue()["cases"][0]["production"]
+    assert shown["dedupe_count"] is None and shown["source"].endswith("app.jsonl")
+
+
+def _press(page: Page, key: str) -> None:
+    """Press a key that moves the queue on, and wait until the page shows another case."""
+    before = str(page.locator("#item-body").get_attribute("data-case"))
+    page.keyboard.press(key)
+    expect(page.locator("#item-body")).not_to_have_attribute("data-case", before)
+
+
+@pytest.mark.slow
+def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched) -> None:
+    page = watched.page
+    cases = reviewing.queue()["cases"]
+    ids = [c["id"] for c in cases]
+    page.goto(f"{reviewing.client.base_url}/review")
+    expect(page.locator("#review-suites tr[data-suite=prod]")).to_contain_text("7")
+    watched.shot("review-list")
+    page.click("#review-suites a[href='/review/prod']")
+    page.fill("#review-key", "ana-key")
+    page.press("#review-key", "Enter")  # hands the keyboard back to reviewing
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[0])
+    expect(page.locator("#candidate")).to_have_text(cases[0]["expected"])
+    expect(page.locator("#provenance")).to_contain_text("app.jsonl:")
+    watched.shot("review-first-case")
+
+    _press(page, "a")
+    expect(page.locator("#review-status")).to_contain_text(f"accepted {ids[0]}")
+    _press(page, "r")
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[2])
+    page.keyboard.press("e")
+    expect(page.locator("#reference-edit")).to_be_focused()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Ask the desk to check the parcel.")
+    _press(page, "Control+Enter")
+    expect(page.locator("#review-status")).to_contain_text("with an edited reference")
+    page.keyboard.press("t")
+    page.keyboard.type("tone, follow-up")
+    page.keyboard.press("Enter")
+    expect(page.locator("#review-status")).to_contain_text("tagged")
+    _press(page, "k")
+    _press(page, "u")  # back from the skip
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[3])
+    _press(page, "a")
+    watched.shot("review-after-four")
+
+    hostile = next(c["id"] for c in cases if c["input"] == HOSTILE)
+    while page.locator("#item-body").get_attribute("data-case") != hostile:
+        _press(page, "k")
+    expect(page.locator("#input")).to_have_text(HOSTILE)
+    expect(page.locator("#candidate")).to_have_text("<b>not bold</b>")
+    assert page.locator("#item-body img, #item-body script, #item-body b").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    watched.shot("review-hostile-case")
+
+    document = {c["id"]: c for c in reviewing.document()["cases"]}
+    reviews = [document[i]["metadata"]["review"] for i in ids[:4]]
+    assert [r["status"] for r in reviews] == ["accepted", "rejected", "accepted", "accepted"]
+    assert {r["by"] for r in reviews} == {"ana"}
+    assert document[ids[2]]["expected"] == "Ask the desk to check the parcel."
+    assert reviews[2]["original"] == cases[2]["expected"]
+    assert reviews[3]["tags"] == ["tone", "follow-up"]
+    assert document[hostile]["metadata"]["review"] == "unreviewed"
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()  # the skipped cases come back: the first unreviewed one is shown
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[4])
+    watched.shot("review-phone")
+    width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(width)
+
+
+def test_the_samples_section_counts_what_samples_stats_counts(built: Path) -> None:
+    store = built.parent.parent / "samples.db"
+    with LiveServer(make_app(f"sqlite:///{store}")) as live:
+        quick = httpx.get(f"{live.url}/samples", timeout=30)
+        full = httpx.get(f"{live.url}/samples?pii=1&near=1&period=week", timeout=30)
+    assert quick.status_code == full.status_code == 200
+    assert '<span class="big" id="samples-total">7</span>' in quick.text
+    assert '<span class="big" id="samples-pii">\u2013</span>' in quick.text  # not scanned
+    assert '<span class="big" id="samples-pii">1</span>' in full.text
+    assert "2026-W45" in full.text and "2026-11-02" in quick.text
+    for label in ("account", "billing", "other", "up", "down"):
+        assert f"<td>{label}</td>" in quick.text
+    assert "<td>email</td>" in full.text
