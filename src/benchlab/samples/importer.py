@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FileCounts", "import_files", "plan_files"]
 
-_BATCH = 2000
+_BATCH = 10000
 
 
 @dataclass
