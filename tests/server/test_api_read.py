@@ -321,6 +321,10 @@ def _fill(path: str, seed: Seed, attempt_id: str) -> str:
     return path
 
 
+# Routes whose 200 needs data the seeded lab has not (a built production suite in the
+# server's suite folder); their bodies are checked against the schema where they have it.
+ELSEWHERE = {"/api/review/{suite}": "tests/server/test_page_review.py"}
+
 # the query parameters a route requires, and a value that gives an answer
 _REQUIRED_QUERY = {"suite": "quickstart", "a": 0, "b": 1, "run_id": 1, "runs": 1}
 
@@ -346,6 +350,8 @@ def test_openapi_documents_every_json_route_as_it_is_served(
             untyped.add(path)
             continue
         typed.add(path)
+        if path in ELSEWHERE:
+            continue
         params: dict[str, Any] = {}
         for p in get.get("parameters", []):
             if p["in"] == "query" and p.get("required"):

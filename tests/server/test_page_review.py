@@ -21,6 +21,7 @@ from playwright.sync_api import Page, expect
 from support.browser import Watched
 from support.lab import ADMIN_KEY, auth, make_app
 from support.live_server import LiveServer
+from support.openapi import conforms
 from support.review_suite import HOSTILE, build_review_suite
 from support.runs import cli
 
@@ -72,6 +73,20 @@ def reviewing(built: Path, tmp_path: Path) -> Iterator[Reviewing]:
 def _review(r: Reviewing, key: str | None, **body: Any) -> httpx.Response:
     headers = auth(key) if key else {}
     return r.client.post("/api/review/prod", json=body, headers=headers)
+
+
+def test_the_queue_and_the_list_answer_exactly_what_the_schema_documents(
+    reviewing: Reviewing,
+) -> None:
+    """The seeded lab of test_api_read has no suite to review, so its conformance check of
+    every typed route leaves these two to this module's server, which has one."""
+    spec = reviewing.client.get("/openapi.json").json()
+    for path, url in (("/api/review", "/api/review"), ("/api/review/{suite}", "/api/review/prod")):
+        schema = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        response = reviewing.client.get(url)
+        assert response.status_code == 200, response.text
+        assert conforms(spec, schema["schema"], response.json(), path) == []
+    assert reviewing.queue()["cases"], "an empty queue would check nothing of a case"
 
 
 @pytest.mark.slow
