@@ -164,12 +164,15 @@ def test_a_tag_filter_keeps_the_pull_request_run_off_the_score_card(
     card = page.locator("a.score-card")
     expect(card).to_have_attribute("data-run", tracker.pr)  # unfiltered: the PR's 0% leads
     expect(card.locator(".big")).to_have_text("0.0%")
+    expect(page.locator("#recent-runs")).to_contain_text(tracker.pr)
 
     page.fill("#overview-filter input[name=tag]", "branch=main schedule=daily")
     page.click("#overview-filter button[type=submit]")
     expect(card).to_have_attribute("data-run", tracker.b)
     expect(page.locator("#tag-filter-note")).to_contain_text("branch=main")
     expect(page.locator("#trend-table")).not_to_contain_text(tracker.pr)
+    expect(page.locator("#recent-runs")).not_to_contain_text(tracker.pr)
+    expect(page.locator("#recent-runs")).to_contain_text(tracker.b)
     watched.shot("overview-branch-main")
     with httpx.Client(base_url=tracker.url) as client:
         assert client.get("/", params={"tag": "nokey"}).status_code == 400

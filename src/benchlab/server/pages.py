@@ -93,7 +93,7 @@ def overview_page(
     changes = (
         overview.content_changes(store, suite=chosen, since=since, tags=tags) if chosen else []
     )
-    recent = run_list(store, limit=10)
+    recent = run_list(store, tags=tags or None, limit=10)  # the filter holds for the whole page
     return render(
         request,
         "overview.html",
