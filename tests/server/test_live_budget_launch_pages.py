@@ -1,7 +1,8 @@
 """The live run page, the budget alert and the launch form's refusals in headless Chromium.
 
 A `benchlab run` in its own process (a slow stub model paces it) writes to the database
-an open run page watches: its rows appear and its counts move without a reload. A month
+an open run page watches: its rows appear and its counts, pass-rate chart and category
+table move without a reload. A month
 past its budget shows the alert on the overview; a launch that cannot run as configured
 is refused in the form with its reason, and nothing starts.
 """
@@ -12,7 +13,11 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -23,7 +28,7 @@ from support.browser import Watched
 from support.lab import ADMIN_KEY, make_app
 from support.live_server import LiveServer
 from support.runs import make_run, priced_models, replay, suite
-from support.servers import StubServer
+from support.servers import StubServer, last_user_text
 
 pytestmark = pytest.mark.slow
 N = 12
@@ -53,11 +58,23 @@ def _partly_filled(rows: Locator) -> int:
     return rows.count()
 
 
-def test_a_cli_run_fills_an_open_run_page_without_reload(tmp_path: Path, watched: Watched) -> None:
+@dataclass
+class LiveRun:
+    server: LiveServer
+    client: httpx.Client
+    run_id: str
+
+
+@contextmanager
+def _slow_cli_run(
+    tmp_path: Path, answer: Callable[[dict[str, Any]], str] | None = None
+) -> Iterator[LiveRun]:
+    """A `benchlab run` of N cases in its own process, paced by a slow stub model, and a
+    server over its database; yields once the run is stored, and checks it ended well."""
     db = f"sqlite:///{tmp_path / 'lab.db'}"
     cases = suite(tmp_path, N)
     Store(db).close()  # the database exists before the run and the server both open it
-    with StubServer(delay=0.8) as slow:
+    with StubServer(delay=0.8, answer=answer) as slow:
         env = {k: v for k, v in os.environ.items() if not k.endswith(("_API_KEY", "_BASE_URL"))}
         env.update(OPENAI_BASE_URL=slow.openai_base_url, OPENAI_API_KEY="k")
         env.pop("BENCHLAB_DB", None)
@@ -70,32 +87,90 @@ def test_a_cli_run_fills_an_open_run_page_without_reload(tmp_path: Path, watched
         )
         try:
             with LiveServer(make_app(db)) as server, httpx.Client(base_url=server.url) as client:
-                run_id = _running_run(client, proc)
-                page = watched.page
-                page.goto(f"{server.url}/runs/{run_id}", wait_until="domcontentloaded")
-                page.evaluate("window.sameDocument = true")
-                rows = "#attempts tr[data-attempt]"
-                # Rows appear while the run still runs: some, not all yet.
-                seen = _partly_filled(page.locator(rows))
-                assert 0 < seen < N
-                expect(page.locator("#run-status")).to_contain_text("running")
-                watched.shot("live-run-midway")
-                expect(page.locator("#live")).to_have_attribute(
-                    "data-finished", "completed", timeout=60_000
-                )
-                expect(page.locator(rows)).to_have_count(N)
-                expect(page.locator("#run-status")).to_contain_text("completed")
-                expect(page.locator("#attempts-count")).to_contain_text(f"{N} attempts")
-                expect(page.locator("#summary tbody tr td").nth(2)).to_have_text(str(N))
-                assert page.evaluate("window.sameDocument") is True  # never reloaded
-                assert int(page.locator("#live").get_attribute("data-refreshed") or 0) >= 2
-                # a row that arrived live opens the attempt panel like any other
-                page.locator(rows).last.click()
-                expect(page.locator("#attempt-panel")).to_be_visible()
-                watched.shot("live-run-finished")
+                yield LiveRun(server, client, _running_run(client, proc))
         finally:
             _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
+
+
+def test_a_cli_run_fills_an_open_run_page_without_reload(tmp_path: Path, watched: Watched) -> None:
+    with _slow_cli_run(tmp_path) as live:
+        page = watched.page
+        page.goto(f"{live.server.url}/runs/{live.run_id}", wait_until="domcontentloaded")
+        page.evaluate("window.sameDocument = true")
+        rows = "#attempts tr[data-attempt]"
+        # Rows appear while the run still runs: some, not all yet.
+        seen = _partly_filled(page.locator(rows))
+        assert 0 < seen < N
+        expect(page.locator("#run-status")).to_contain_text("running")
+        watched.shot("live-run-midway")
+        expect(page.locator("#live")).to_have_attribute(
+            "data-finished", "completed", timeout=60_000
+        )
+        expect(page.locator(rows)).to_have_count(N)
+        expect(page.locator("#run-status")).to_contain_text("completed")
+        expect(page.locator("#attempts-count")).to_contain_text(f"{N} attempts")
+        expect(page.locator("#summary tbody tr td").nth(2)).to_have_text(str(N))
+        assert page.evaluate("window.sameDocument") is True  # never reloaded
+        assert int(page.locator("#live").get_attribute("data-refreshed") or 0) >= 2
+        # a row that arrived live opens the attempt panel like any other
+        page.locator(rows).last.click()
+        expect(page.locator("#attempt-panel")).to_be_visible()
+        watched.shot("live-run-finished")
+
+
+def _every_third_wrong(payload: dict[str, Any]) -> str:
+    """Cases c0, c3, c6, c9 answered wrong: each category (even, odd) ends at 4 of 6."""
+    text = last_user_text(payload)
+    return "wrong" if int(text.split()[-1]) % 3 == 0 else text
+
+
+# The judged attempts the category table counts, from its "(passed/n)" cells.
+CATEGORY_N = """() => [...document.querySelectorAll('#categories tbody td')]
+  .map((td) => td.textContent.match(/\\((\\d+)\\/(\\d+)\\)/))
+  .reduce((sum, m) => sum + (m ? Number(m[2]) : 0), 0)"""
+# The bars plotly drew: each model's rate and its interval's arms.
+DRAWN = """() => { const d = document.getElementById('rate-chart').data[0];
+  return [d.x, d.error_x.array, d.error_x.arrayminus]; }"""
+
+
+def test_the_pass_rate_chart_and_category_table_move_without_reload(
+    tmp_path: Path, watched: Watched
+) -> None:
+    with _slow_cli_run(tmp_path, _every_third_wrong) as live:
+        page = watched.page
+        page.goto(f"{live.server.url}/runs/{live.run_id}", wait_until="domcontentloaded")
+        page.evaluate("window.sameDocument = true")
+        # Midway: the table counts some attempts, not all, and the chart is drawn.
+        page.wait_for_function(
+            f"() => {{ const n = ({CATEGORY_N})();"
+            f" const plot = document.getElementById('rate-chart');"
+            f" return n > 0 && n < {N} && plot && plot.data; }}",
+            timeout=30_000,
+            polling=50,
+        )
+        midway_table = page.inner_text("#categories")
+        midway_n = page.evaluate(CATEGORY_N)
+        midway_bars = page.evaluate(DRAWN)
+        page.evaluate("document.getElementById('rate-chart').drawnMidway = true")
+        expect(page.locator("#run-status")).to_contain_text("running")
+        watched.shot("live-rates-midway")
+        expect(page.locator("#live")).to_have_attribute(
+            "data-finished", "completed", timeout=60_000
+        )
+        assert 0 < midway_n < N
+        assert page.evaluate(CATEGORY_N) == N
+        cells = page.locator("#categories tbody td")
+        expect(cells.nth(1)).to_contain_text("(4/6)")
+        expect(cells.nth(2)).to_contain_text("(4/6)")
+        assert page.inner_text("#categories") != midway_table
+        bars = page.evaluate(DRAWN)
+        assert bars[0] == [pytest.approx(8 / 12)]
+        assert bars != midway_bars  # the interval narrowed as the attempts came in
+        # the same plot, its bars moved: not a chart drawn anew, nor a page reloaded
+        assert page.evaluate("document.getElementById('rate-chart').drawnMidway") is True
+        assert page.evaluate("window.sameDocument") is True
+        watched.shot("live-rates-finished")
 
 
 def test_the_budget_alert_shows_on_the_overview(tmp_path: Path, watched: Watched) -> None:

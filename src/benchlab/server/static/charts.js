@@ -1,4 +1,6 @@
 // Draws every `.plot` from the JSON figure embedded beside it, in the page's theme colours.
+// A page that swaps in a fresher figure (the live run page) calls drawAll again: plotly's
+// `react` updates a plot already drawn in place rather than drawing it anew.
 function themed(layout) {
   const css = getComputedStyle(document.documentElement);
   const fg = css.getPropertyValue("--fg").trim();
@@ -20,7 +22,7 @@ function themed(layout) {
   };
 }
 
-function drawAll() {
+export function drawAll() {
   if (!window.Plotly) return;
   for (const el of document.querySelectorAll(".plot[data-figure]")) {
     const source = document.getElementById(el.dataset.figure);

@@ -1,6 +1,7 @@
 // The Run page: a row opens the attempt panel (static/attempt_panel.js, which follows
 // #attempt-ID in the address), and live progress while the run is still going.
 import "./attempt_panel.js";
+import { drawAll } from "./charts.js";
 import { followRun, progressText, setBar } from "./live.js";
 
 // Delegated, so rows added to the table later (live updates) open the panel too.
@@ -16,27 +17,37 @@ document.addEventListener("keydown", rowOpens);
 
 // Live: while the run runs, the event stream drives the page in place. Each batch of new
 // attempts (at most every LIVE_REFRESH_MS) refetches this same page, filters kept, and swaps in
-// its server-rendered summary rows, attempts rows, counts and status, so rows appear and counts
-// and intervals move exactly as a reload would show them; the run's end needs no reload.
+// its server-rendered summary rows, pass-rate chart, category table, attempts rows, counts and
+// status, so rows appear and counts and intervals move exactly as a reload would show them; the
+// run's end needs no reload.
 const LIVE_REFRESH_MS = 500;
-const LIVE_PARTS = ["#summary tbody", "#attempts tbody", "#attempts-count", "#run-status", "#errors-note"];
+const LIVE_PARTS = ["#summary tbody", "#run-rates", "#attempts tbody", "#attempts-count", "#run-status", "#errors-note"];
+
+// The plot already drawn stays (plotly then moves its bars instead of redrawing the chart from
+// nothing), and a "Numbers" fold the reader opened stays open.
+function keepState(now, next) {
+  const plot = now.querySelector(".plot[data-figure]");
+  const fresh = plot && next.querySelector(`#${CSS.escape(plot.id)}`);
+  if (fresh) fresh.replaceWith(plot);
+  const open = [...now.querySelectorAll("details")].map((d) => d.open);
+  next.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
+}
 
 function liveSwap(fresh) {
   for (const selector of LIVE_PARTS) {
     const now = document.querySelector(selector);
     const next = fresh.querySelector(selector);
-    if (now && next) now.replaceWith(document.adoptNode(next));
+    if (!now || !next) continue;
+    const adopted = document.adoptNode(next);
+    keepState(now, adopted);
+    now.replaceWith(adopted);
   }
+  drawAll();
+  // Rows need no listeners of their own: rowOpens is delegated from the document.
   const known = new Set(JSON.parse(document.getElementById("live").dataset.seen || "[]"));
   for (const row of document.querySelectorAll("#attempts tr[data-attempt]")) {
     if (!known.has(row.dataset.attempt)) row.classList.add("live-new");
     known.add(row.dataset.attempt);
-    const open = (event) => {
-      if (event.target.closest("a") && event.type === "click") return;
-      location.hash = `attempt-${row.dataset.attempt}`;
-    };
-    row.addEventListener("click", open);
-    row.addEventListener("keydown", (event) => { if (event.key === "Enter") open(event); });
   }
   document.getElementById("live").dataset.seen = JSON.stringify([...known]);
   const shown = location.hash.match(/^#attempt-(\d+)$/);
