@@ -49,3 +49,34 @@ def test_runs_lists_a_database_it_may_only_read(tmp_path: Path) -> None:
     (row,) = json.loads(result.stdout)
     assert row["run_id"] == made.run_id and row["attempts"] == 3 and row["pass_rate"] == 1.0
     assert json.loads(cli("runs", "--json", "--db", str(db)).stdout) == [row]  # as cached
+
+
+def test_runs_sort_orders_as_the_dashboard_does(tmp_path: Path) -> None:
+    """`--sort KEY` takes the runs list's keys (store/run_query.RUN_SORTS) and orders the
+    whole list as `GET /api/runs?sort=KEY` (the dashboard's sortable columns) does."""
+    db = f"sqlite:///{tmp_path}/runs.db"
+    s = suite(tmp_path, 4)
+    half = make_run(db, s, replay(tmp_path / "half.jsonl", 4, failing=[0, 1])).run_id
+    whole = make_run(db, s, "oracle").run_id
+    most = make_run(db, s, replay(tmp_path / "most.jsonl", 4, failing=[0])).run_id
+
+    def listed(*args: str) -> list[str]:
+        result = cli("runs", "--json", "--db", db, *args)
+        assert result.returncode == 0, result.stderr
+        return [r["run_id"] for r in json.loads(result.stdout)]
+
+    assert listed("--sort", "pass_rate") == [half, most, whole]
+    assert listed("--sort=created") == [half, whole, most]
+    assert listed("--sort", "-pass_rate", "--limit", "2") == [whole, most]  # sorted, then cut
+    with LiveServer(make_app(db)) as live, httpx.Client(base_url=live.url, timeout=30) as c:
+        for key in ("errors", "-duration", "cost"):
+            served = [r["run_id"] for r in c.get("/api/runs", params={"sort": key}).json()["items"]]
+            assert listed("--sort", key) == served, key
+    table = cli("runs", "--db", db, "--sort", "-pass_rate")
+    assert table.returncode == 0, table.stderr
+    assert "by pass_rate, descending" in table.stdout
+    lines = [line for line in table.stdout.splitlines() if half in line or whole in line]
+    assert "100.0%" in lines[0] and "50.0%" in lines[1]  # the sorted-by column is shown
+    assert_user_error(
+        cli("runs", "--db", db, "--sort", "rate"), "--sort", "'rate'", "pass_rate", "-duration"
+    )

@@ -370,9 +370,11 @@ def run_rows(
     suite: str | None = None,
     status: str | None = None,
     tags: Mapping[str, str] | None = None,
+    sort: str = "-created",
 ) -> RunPage:
-    """Runs newest first with their per-model totals (pass rate with interval, errors,
-    cost): the rows `benchlab runs --json` prints and `GET /api/runs` answers."""
+    """Runs newest first (or by `sort`, one of `RUN_SORTS`) with their per-model totals
+    (pass rate with interval, errors, cost): the rows `benchlab runs --json` prints and
+    `GET /api/runs` answers."""
     from benchlab.analysis.run_views import run_list
 
     with Store(db) as store:
@@ -384,6 +386,7 @@ def run_rows(
             tags=tags,
             limit=limit,
             offset=offset,
+            sort=sort,
         )
 
 

@@ -12,7 +12,7 @@ from benchlab.cli.app import DbOpt, JsonOpt, PassOpt, app, print_json
 
 @app.command("runs")
 def runs_cmd(
-    limit: Annotated[int, typer.Option(help="Show the newest N runs.")] = 20,
+    limit: Annotated[int, typer.Option(help="Show the first N runs in --sort's order.")] = 20,
     model: Annotated[
         str | None, typer.Option("--model", "-m", help="Only runs of this model.")
     ] = None,
@@ -27,19 +27,38 @@ def runs_cmd(
     tag: Annotated[
         list[str] | None, typer.Option(help="Only runs tagged KEY=VALUE (repeatable).")
     ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            metavar="KEY",
+            help="Order by created, pass_rate, cost, attempts, errors, duration or status; "
+            "a leading - for descending (--sort=-pass_rate); runs without the value last "
+            "either way. The dashboard's runs list sorts by the same keys.",
+        ),
+    ] = "-created",
     db: DbOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """List runs, newest first (--json: with per-model totals, as GET /api/runs)."""
+    """List runs, newest first or as --sort says (--json: with per-model totals, as
+    GET /api/runs)."""
     from benchlab import api
     from benchlab.domain import RUN_STATUSES
     from benchlab.errors import ConfigError
-    from benchlab.store.run_query import parse_tags
+    from benchlab.store.run_query import RUN_SORTS, parse_tags
 
     if status is not None and status not in RUN_STATUSES:
         raise ConfigError(f"--status: expected one of {', '.join(RUN_STATUSES)}, got {status!r}")
+    if sort not in RUN_SORTS:  # before the database is opened
+        raise ConfigError(f"--sort: expected one of {', '.join(RUN_SORTS)}, got {sort!r}")
     found = api.run_rows(
-        db=db, limit=limit, model=model, suite=suite, status=status, tags=parse_tags(tag or [])
+        db=db,
+        limit=limit,
+        model=model,
+        suite=suite,
+        status=status,
+        tags=parse_tags(tag or []),
+        sort=sort,
     )
     rows = [row.model_dump(mode="json") for row in found.items]
     if json_out:
@@ -47,7 +66,7 @@ def runs_cmd(
         return
     from benchlab.cli.display.tables import print_runs
 
-    print_runs(rows)
+    print_runs(rows, sort)
 
 
 @app.command()

@@ -227,20 +227,39 @@ def print_failures(found: dict[str, Any]) -> None:
     print_fitting(console, table, wrap_words=True)
 
 
-def print_runs(rows: list[dict[str, Any]]) -> None:
-    print_table(
-        "Runs (newest first)",
-        ["run_id", "status", "suites", "models", "created_at"],
-        [
-            {
-                **r,
-                "suites": ", ".join(r["suites"]),
-                "models": ", ".join(r["models"]),
-                "created_at": r["created_at"][:19].replace("T", " "),
-            }
-            for r in rows
-        ],
-    )
+# A sort key the default columns do not show: the column it adds, and how its value reads.
+_SORT_COLUMNS: dict[str, tuple[str, Any]] = {
+    "pass_rate": ("pass_rate", percent),
+    "cost": ("cost_usd", money),
+    "attempts": ("attempts", str),
+    "errors": ("errors", str),
+    "duration": ("duration_s", lambda s: "-" if s is None else f"{s:.1f} s"),
+}
+
+
+def print_runs(rows: list[dict[str, Any]], sort: str = "-created") -> None:
+    """The runs in `sort`'s order (one of RUN_SORTS), with the column sorted by shown."""
+    key = sort.lstrip("-")
+    if key == "created":
+        title = "Runs (newest first)" if sort.startswith("-") else "Runs (oldest first)"
+    else:
+        title = f"Runs (by {key}, {'descending' if sort.startswith('-') else 'ascending'})"
+    columns = ["run_id", "status", "suites", "models", "created_at"]
+    extra = _SORT_COLUMNS.get(key)
+    if extra is not None:
+        columns.insert(2, extra[0])
+    shown = []
+    for r in rows:
+        row = {
+            **r,
+            "suites": ", ".join(r["suites"]),
+            "models": ", ".join(r["models"]),
+            "created_at": r["created_at"][:19].replace("T", " "),
+        }
+        if extra is not None:
+            row[extra[0]] = extra[1](r[extra[0]])
+        shown.append(row)
+    print_table(title, columns, shown)
 
 
 def print_table(title: str, columns: list[str], rows: list[dict[str, Any]]) -> None:
