@@ -7,15 +7,13 @@ overview, reading the current month is also a budget check.
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
 
 from benchlab.analysis.overview_views import Usd
-from benchlab.server.api_read import MonthText
 from benchlab.server.deps import BudgetDep
 from benchlab.server.errors import error_responses
+from benchlab.server.query_params import BAD_MONTH, Month
 
 __all__ = ["Budget", "BudgetAlertOut", "router"]
 
@@ -23,6 +21,9 @@ router = APIRouter(prefix="/api", tags=["read"])
 
 
 class BudgetAlertOut(BaseModel):
+    # read straight off the stored alert (store/budget_alerts.BudgetAlert), field by field
+    model_config = ConfigDict(from_attributes=True)
+
     threshold_pct: int
     budget_usd: Usd
     spent_usd: Usd = Field(description="the month's spend when the threshold was crossed")
@@ -53,12 +54,9 @@ class Budget(BaseModel):
 @router.get(
     "/budget",
     response_model=Budget,
-    responses=error_responses({400: "`month` is no calendar month"}),
+    responses=error_responses(BAD_MONTH),
 )
-def budget(
-    watch: BudgetDep,
-    month: Annotated[MonthText | None, Query(description="YYYY-MM, UTC (default: now)")] = None,
-) -> Budget:
+def budget(watch: BudgetDep, month: Month = None) -> Budget:
     """Spend against the monthly budget (`benchlab serve --budget USD`) and the alerts raised."""
     view = watch.view(month)
     st = view.status
@@ -76,16 +74,5 @@ def budget(
         over=False if st is None else st["over"],
         line=spend["line"] if st is None else st["line"],
         webhook=view.webhook,
-        alerts=[
-            BudgetAlertOut(
-                threshold_pct=a.threshold_pct,
-                budget_usd=a.budget_usd,
-                spent_usd=a.spent_usd,
-                raised_at=a.raised_at,
-                delivered_at=a.delivered_at,
-                tries=a.tries,
-                last_error=a.last_error,
-            )
-            for a in view.alerts
-        ],
+        alerts=[BudgetAlertOut.model_validate(a) for a in view.alerts],
     )

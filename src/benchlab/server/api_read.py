@@ -13,12 +13,12 @@ so they leave as strings.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, Field
 
 from benchlab import __version__
 from benchlab.analysis import overview_views
@@ -37,40 +37,23 @@ from benchlab.analysis.suite_views import CasePage, SuiteList, suite_cases, suit
 from benchlab.domain import RunStatus
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import error_responses, redact_value
+from benchlab.server.query_params import (
+    BAD_MONTH,
+    BAD_TAG,
+    NO_RUN,
+    Limit,
+    Month,
+    Offset,
+    Tags,
+    Text,
+    epoch,
+)
 from benchlab.server.suites import launchable
 from benchlab.store import artifacts, queries
 from benchlab.store.db import SCHEMA_HEAD
 from benchlab.store.run_query import RunSort, parse_tags
 
 router = APIRouter(prefix="/api", tags=["read"])
-
-Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")]
-Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
-Text = Annotated[str | None, Query(max_length=300)]
-NO_RUN = {404: "no run with that id (or unique prefix)"}
-# The schema says what the handlers accept; the handlers check it themselves (400, with
-# their own message), so these only document: KEY=VALUE with a key that is not blank,
-# and a calendar month within a sensible range.
-TagText = Annotated[
-    str,
-    WithJsonSchema({"type": "string", "pattern": r"^[^=\x00]*[^=\s\x00][^=\x00]*=[^\x00]*$"}),
-]
-MonthText = Annotated[
-    str,
-    StringConstraints(pattern=r"^\d{4}-\d{2}$"),
-    WithJsonSchema(
-        {"type": "string", "pattern": r"^(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])$"}
-    ),
-]
-
-
-def epoch(value: datetime | None) -> float | None:
-    """A query datetime as epoch seconds; one without a zone is taken as UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.timestamp()
 
 
 class Health(BaseModel):
@@ -106,14 +89,14 @@ def health(store: StoreDep, settings: SettingsDep) -> Health:
 @router.get(
     "/runs",
     response_model=RunPage,
-    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
+    responses=error_responses(BAD_TAG),
 )
 def list_runs(
     store: StoreDep,
     suite: Text = None,
     model: Text = None,
     status: RunStatus | None = None,
-    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+    tag: Tags = [],  # noqa: B006
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Limit = 50,
@@ -290,12 +273,12 @@ def list_cases(
 @router.get(
     "/leaderboard",
     response_model=Leaderboard,
-    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
+    responses=error_responses(BAD_TAG),
 )
 def leaderboard(
     store: StoreDep,
     suite: Text = None,
-    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+    tag: Tags = [],  # noqa: B006
 ) -> Leaderboard:
     """Per suite, each model's best completed run (among runs with every `tag`), with that
     run's cost and duration."""
@@ -306,7 +289,7 @@ def leaderboard(
     "/trends",
     response_model=Trend,
     response_model_exclude_unset=True,  # only a pass rate's points carry an interval
-    responses=error_responses({400: "a `tag` is not KEY=VALUE"}),
+    responses=error_responses(BAD_TAG),
 )
 def trends(
     store: StoreDep,
@@ -314,7 +297,7 @@ def trends(
     model: Text = None,
     metric: Metric = "pass_rate",
     since: datetime | None = None,
-    tag: Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")] = [],  # noqa: B006
+    tag: Tags = [],  # noqa: B006
 ) -> Trend:
     """A metric per completed run over time (runs with every `tag`), one series per model,
     with the runs at which the suite's content changed."""
@@ -331,11 +314,11 @@ def trends(
 @router.get(
     "/spend",
     response_model=MonthlySpend,
-    responses=error_responses({400: "`month` is no calendar month"}),
+    responses=error_responses(BAD_MONTH),
 )
 def spend(
     store: StoreDep,
-    month: Annotated[MonthText | None, Query(description="YYYY-MM, UTC (default: now)")] = None,
+    month: Month = None,
 ) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""

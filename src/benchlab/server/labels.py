@@ -37,6 +37,7 @@ from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQue
 from benchlab.server.auth import LABEL_KEY_ENV, Caller, require_labeler
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_responses, redact
+from benchlab.server.query_params import NO_RUN
 from benchlab.server.rendering import templates
 from benchlab.server.settings import Settings
 
@@ -118,15 +119,12 @@ class LabelIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
 
 
-_NO_RUN = {404: "no run with that id (or unique prefix)"}
-
-
 @api.get(
     "/labels/queue",
     response_model=LabelQueue,
     response_model_exclude_unset=True,  # an item's stratum or disagreement: in its mode only
     responses=error_responses(
-        {**_NO_RUN, 400: "`by` is no stratum of the run, or `kind` differs from its labels'"}
+        {**NO_RUN, 400: "`by` is no stratum of the run, or `kind` differs from its labels'"}
     ),
 )
 def get_queue(
@@ -154,7 +152,7 @@ def get_queue(
     )
 
 
-@api.get("/labels", response_model=LabelList, responses=error_responses(_NO_RUN))
+@api.get("/labels", response_model=LabelList, responses=error_responses(NO_RUN))
 def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> LabelList:
     """A run's labels (one labeler's, if named)."""
     return views.label_list(store, run_id, labeler=labeler)
@@ -167,7 +165,7 @@ def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> Label
     responses={
         200: {"model": SavedLabel, "description": "replaced this labeler's earlier label"},
         **error_responses(
-            {**_NO_RUN, 400: "the label, kind, note or attempt id does not fit the run"}
+            {**NO_RUN, 400: "the label, kind, note or attempt id does not fit the run"}
         ),
         **_WRITE_ERRORS,
     },
@@ -218,7 +216,7 @@ def delete_label(
     "/agreement",
     response_model=Agreement,
     responses=error_responses(
-        {**_NO_RUN, 400: "`pass` names no scoring pass, or `scorer` no scorer of the run"}
+        {**NO_RUN, 400: "`pass` names no scoring pass, or `scorer` no scorer of the run"}
     ),
 )
 def get_agreement(

@@ -1,0 +1,63 @@
+"""The JSON API's query parameters that several routes share, with the errors they document.
+
+A parameter that means the same on two routes (a page, a month, a set of tags) is
+declared once here, so its bounds, its schema and the 400 it documents cannot drift
+apart between route modules (api_read.py, api_budget.py, labels.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import StringConstraints, WithJsonSchema
+
+from benchlab.store import queries
+
+__all__ = [
+    "BAD_MONTH",
+    "BAD_TAG",
+    "NO_RUN",
+    "Limit",
+    "Month",
+    "Offset",
+    "Tags",
+    "Text",
+    "epoch",
+]
+
+Limit = Annotated[int, Query(ge=1, le=queries.MAX_PAGE, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=2**31, description="rows to skip")]
+Text = Annotated[str | None, Query(max_length=300)]
+
+# The schema says what the handlers accept; the handlers check it themselves (400, with
+# their own message), so these only document: KEY=VALUE with a key that is not blank,
+# and a calendar month within a sensible range.
+TagText = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "pattern": r"^[^=\x00]*[^=\s\x00][^=\x00]*=[^\x00]*$"}),
+]
+MonthText = Annotated[
+    str,
+    StringConstraints(pattern=r"^\d{4}-\d{2}$"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^(?:19[7-9][0-9]|2[0-9]{3})-(?:0[1-9]|1[0-2])$"}
+    ),
+]
+Tags = Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")]
+Month = Annotated[MonthText | None, Query(description="YYYY-MM, UTC (default: now)")]
+
+# The errors a route taking these documents (`error_responses({**NO_RUN, **BAD_TAG})`).
+NO_RUN = {404: "no run with that id (or unique prefix)"}
+BAD_TAG = {400: "a `tag` is not KEY=VALUE"}
+BAD_MONTH = {400: "`month` is no calendar month"}
+
+
+def epoch(value: datetime | None) -> float | None:
+    """A query datetime as epoch seconds; one without a zone is taken as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp()
