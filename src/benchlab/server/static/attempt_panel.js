@@ -3,8 +3,9 @@
 // diffs, tool-call timeline, logs). Any page can use it:
 //   import { openAttempt, closePanel } from "/static/attempt_panel.js";
 //   openAttempt("123");            // or set location.hash = "attempt-123"
-// The panel's <aside> is made here when the page has none. The fragment is our server's
-// escaped HTML; it is parsed as an inert document (scripts never run) and its nodes moved in.
+// The panel's <aside> is made here, the one place that knows its DOM, when an attempt is
+// first opened: templates carry none. The fragment is our server's escaped HTML; it is
+// parsed as an inert document (scripts never run) and its nodes moved in.
 import { h } from "./dom.js";
 
 function ensurePanel() {
@@ -94,5 +95,4 @@ document.addEventListener("keydown", (event) => {
 });
 window.addEventListener("hashchange", fromHash);
 for (const el of document.querySelectorAll(".attempt")) wireAttempt(el); // an attempt's own page
-if (document.getElementById("attempt-panel")) ensurePanel();
 fromHash();
