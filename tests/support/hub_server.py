@@ -32,9 +32,10 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import unquote, urlsplit
+
+from support.background import BackgroundServer, QuietHandler
 
 __all__ = ["FakeHub", "HubRepo"]
 
@@ -67,7 +68,7 @@ class HubRepo:
         return hashlib.sha256(self.files[path]).hexdigest()
 
 
-class FakeHub:
+class FakeHub(BackgroundServer):
     """Two threaded HTTP servers on 127.0.0.1: the Hub (``url``) and its CDN."""
 
     def __init__(self) -> None:
@@ -118,17 +119,12 @@ class FakeHub:
             queue = self._faults.get(path)
             return queue.popleft() if queue else None
 
-    def __enter__(self) -> FakeHub:
+    def start(self) -> Self:
         for thread in self._threads:
             thread.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self._release.set()
         for server in (self._hub, self._cdn):
             server.shutdown()
@@ -136,11 +132,8 @@ class FakeHub:
 
 
 def _handler(hub: FakeHub, *, cdn: bool) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
 
         def do_HEAD(self) -> None:
             self._serve(body=False)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import threading
 import time
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import uvicorn
 
+from support.background import BackgroundServer
 
-class LiveServer:
+
+class LiveServer(BackgroundServer):
     def __init__(self, app: Any) -> None:
         self.app = app
         config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
@@ -22,7 +23,7 @@ class LiveServer:
         self._thread = threading.Thread(target=self._server.run, name="uvicorn-test", daemon=True)
         self.url = ""
 
-    def __enter__(self) -> LiveServer:
+    def start(self) -> Self:
         self._thread.start()
         deadline = time.monotonic() + 20
         while not self._server.started:
@@ -37,11 +38,6 @@ class LiveServer:
     def ws_url(self) -> str:
         return "ws" + self.url[len("http") :]
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(30)

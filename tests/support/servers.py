@@ -37,11 +37,11 @@ import uuid
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import web
 
+from support.background import BackgroundServer
 from support.completions import (
     TokenLogprob,
     completion_response,
@@ -194,7 +194,7 @@ def _normalise_tool_calls(calls: list[Any]) -> list[dict[str, Any]]:
 # --- the server --------------------------------------------------------------------------------
 
 
-class StubServer:
+class StubServer(BackgroundServer):
     """A real HTTP server that answers like OpenAI, Anthropic and Ollama; see the module doc.
 
     ``answer`` maps a request's JSON to the reply text (default: echo of the
@@ -251,7 +251,7 @@ class StubServer:
 
     # lifecycle
 
-    def start(self) -> StubServer:
+    def start(self) -> Self:
         if self._thread is not None:
             raise RuntimeError("StubServer already started")
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -278,17 +278,6 @@ class StubServer:
                 loop.call_soon_threadsafe(self._begin_stop)
         thread.join(10)
         self._thread = None
-
-    def __enter__(self) -> StubServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # test-facing API
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import Any
+from http.server import ThreadingHTTPServer
+from typing import Any, Self
+
+from support.background import BackgroundServer, QuietHandler
 
 
-class WebhookReceiver:
+class WebhookReceiver(BackgroundServer):
     def __init__(self, port: int = 0) -> None:
         self.port = port
         self.received: list[dict[str, Any]] = []
@@ -25,10 +26,10 @@ class WebhookReceiver:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/hook"
 
-    def start(self) -> WebhookReceiver:
+    def start(self) -> Self:
         receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"null")
@@ -38,9 +39,6 @@ class WebhookReceiver:
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
         self.port = self._server.server_address[1]
@@ -53,14 +51,3 @@ class WebhookReceiver:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
-
-    def __enter__(self) -> WebhookReceiver:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
