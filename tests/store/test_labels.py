@@ -103,7 +103,7 @@ def test_human_score_shows_beside_the_scorers_without_changing_verdicts(
 
         attempt, _case = queries.get_attempt(store, echo[0])
         assert attempt.scores[-1].scorer == "human" and attempt.passed is False
-        page = queries.attempts_page(store, run_id, model="echo", limit=500)
+        page = queries.attempts_page(store, run_id, queries.AttemptFilter(model="echo"), limit=500)
         cells = {r["id"]: r["scores"] for r in page.items}
         assert cells[echo[1]]["human"] == {"value": 1.0, "passed": None}
 

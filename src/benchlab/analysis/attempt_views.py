@@ -74,35 +74,14 @@ class AttemptPage(BaseModel):
 def attempt_list(
     store: Store,
     run_id: str,
+    where: queries.AttemptFilter | None = None,
     *,
-    model: str | None = None,
-    suite: str | None = None,
-    case_id: str | None = None,
-    category: str | None = None,
-    passed: bool | None = None,
-    status: str | None = None,
-    error_type: str | None = None,
-    q: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> AttemptPage:
-    """A run's attempts (an id or a unique prefix) in case order; `q` searches case ids
-    and answers; filters combine with AND."""
+    """A run's attempts (an id or a unique prefix) that meet `where`, in case order."""
     run = store.get_run(run_id)
-    page = queries.attempts_page(
-        store,
-        run.id,
-        model=model,
-        suite=suite,
-        case_id=case_id,
-        category=category,
-        passed=passed,
-        status=status,
-        error_type=error_type,
-        q=q,
-        limit=limit,
-        offset=offset,
-    )
+    page = queries.attempts_page(store, run.id, where, limit=limit, offset=offset)
     items = [
         AttemptRow.model_validate(
             {

@@ -38,7 +38,8 @@ class FlipPair(BaseModel):
 def _attempt(
     store: Store, run_id: str, model: str, suite: str | None, case_id: str
 ) -> AttemptDetail | None:
-    page = queries.attempts_page(store, run_id, model=model, suite=suite, case_id=case_id, limit=1)
+    where = queries.AttemptFilter(model=model, suite=suite, case_id=case_id)
+    page = queries.attempts_page(store, run_id, where, limit=1)
     return attempt_detail(store, int(page.items[0]["id"])) if page.items else None
 
 

@@ -41,6 +41,7 @@ from benchlab.server.query_params import (
     BAD_MONTH,
     BAD_TAG,
     NO_RUN,
+    AttemptFilters,
     Limit,
     Month,
     Offset,
@@ -157,32 +158,12 @@ def get_run(
 def list_attempts(
     store: StoreDep,
     run_id: str,
-    model: Text = None,
-    suite: Text = None,
-    case: Text = None,
-    category: Text = None,
-    passed: bool | None = None,
-    status: Literal["ok", "error"] | None = None,
-    error_type: Text = None,
-    q: Text = None,
+    where: AttemptFilters,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> AttemptPage:
     """A run's attempts in case order; `q` searches case ids and answers."""
-    return attempt_list(
-        store,
-        run_id,
-        model=model,
-        suite=suite,
-        case_id=case,
-        category=category,
-        passed=passed,
-        status=status,
-        error_type=error_type,
-        q=q,
-        limit=limit,
-        offset=offset,
-    )
+    return attempt_list(store, run_id, where, limit=limit, offset=offset)
 
 
 @router.get(

@@ -166,9 +166,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
     }
     params["passed"] = passed_raw if passed_raw in ("true", "false", "error") else None
     offset = int_param(request, "offset")
-    page = queries.attempts_page(
-        store,
-        run.id,
+    where = queries.AttemptFilter(
         model=params["model"],
         suite=params["suite"],
         case_id=params["case"],
@@ -177,9 +175,8 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         passed=None if params["passed"] in (None, "error") else params["passed"] == "true",
         status="error" if params["passed"] == "error" else None,
         q=params["q"],
-        limit=PAGE,
-        offset=offset,
     )
+    page = queries.attempts_page(store, run.id, where, limit=PAGE, offset=offset)
     summary = summarize_run(store, run.id, score_pass=shown.pass_no)
     return render(
         request,

@@ -8,9 +8,9 @@ apart between route modules (api_read.py, api_budget.py, labels.py).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import StringConstraints, WithJsonSchema
 
 from benchlab.store import queries
@@ -19,6 +19,7 @@ __all__ = [
     "BAD_MONTH",
     "BAD_TAG",
     "NO_RUN",
+    "AttemptFilters",
     "Limit",
     "Month",
     "Offset",
@@ -61,3 +62,21 @@ def epoch(value: datetime | None) -> float | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.timestamp()
+
+
+def _attempt_filter(
+    model: Text = None,
+    suite: Text = None,
+    case: Text = None,
+    category: Text = None,
+    passed: bool | None = None,
+    status: Literal["ok", "error"] | None = None,
+    error_type: Text = None,
+    q: Text = None,
+) -> queries.AttemptFilter:
+    """The attempt filters as query parameters (`case` is the case id)."""
+    return queries.AttemptFilter(model, suite, case, category, passed, status, error_type, q)
+
+
+# A route's attempt filters, as one typed value (`where: AttemptFilters`).
+AttemptFilters = Annotated[queries.AttemptFilter, Depends(_attempt_filter)]

@@ -129,54 +129,64 @@ _LIST_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class AttemptFilter:
+    """Conditions a run's attempts must all meet; None leaves one out. `passed` True or
+    False: judged and passed, judged and failed (an errored attempt has no verdict, so it
+    is neither); `q`: a substring of the case id or of the answer; the rest exact."""
+
+    model: str | None = None
+    suite: str | None = None
+    case_id: str | None = None
+    category: str | None = None
+    passed: bool | None = None
+    status: str | None = None
+    error_type: str | None = None
+    q: str | None = None
+
+    def conditions(self) -> list[Any]:
+        a = attempts.c
+        conds: list[Any] = []
+        for column, value in (
+            (a.model, self.model),
+            (a.suite, self.suite),
+            (a.case_id, self.case_id),
+            (a.category, self.category),
+            (a.status, self.status),
+            (a.error_type, self.error_type),
+        ):
+            if value is not None:
+                conds.append(column == value)
+        if self.passed is not None:
+            conds.append(a.passed.is_(self.passed))
+        if self.q:
+            found = (c.contains(self.q, autoescape=True) for c in (a.case_id, a.output))
+            conds.append(or_(*found))
+        return conds
+
+
 def attempts_page(
     store: Store,
     run_id: str,
+    where: AttemptFilter | None = None,
     *,
-    model: str | None = None,
-    suite: str | None = None,
-    case_id: str | None = None,
-    category: str | None = None,
-    passed: bool | None = None,
-    status: str | None = None,
-    error_type: str | None = None,
-    q: str | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> Page:
-    """A run's attempts in case order, with their score values; `q` searches case ids and output."""
+    """A run's attempts that meet `where`, in case order, with their score values."""
     limit, offset = _bounded(limit, offset)
     a = attempts.c
-    conds: list[Any] = [a.run_id == run_id]
-    for column, value in (
-        (a.model, model),
-        (a.suite, suite),
-        (a.case_id, case_id),
-        (a.category, category),
-        (a.status, status),
-        (a.error_type, error_type),
-    ):
-        if value is not None:
-            conds.append(column == value)
-    if passed is True:
-        conds.append(a.passed.is_(True))
-    elif passed is False:  # judged and failed: an errored attempt has no verdict
-        conds.append(a.passed.is_(False))
-    if q:
-        conds.append(
-            or_(a.case_id.contains(q, autoescape=True), a.output.contains(q, autoescape=True))
-        )
-    where = and_(*conds)
+    matching = and_(a.run_id == run_id, *(where or AttemptFilter()).conditions())
     query = (
         select(*_LIST_COLUMNS)
-        .where(where)
+        .where(matching)
         .order_by(a.suite, a.case_id, a.model, a.sample)
         .limit(limit)
         .offset(offset)
     )
     with store.engine.connect() as conn:
         total = int(
-            conn.execute(select(func.count()).select_from(attempts).where(where)).scalar_one()
+            conn.execute(select(func.count()).select_from(attempts).where(matching)).scalar_one()
         )
         rows = [dict(r) for r in conn.execute(query).mappings()]
         ids = [r["id"] for r in rows]
