@@ -1,16 +1,24 @@
-"""samples/review_file.py on its own: its vocabulary is the run side's, and a verdict on a
-file whose YAML the build wrote keeps the file loadable as a suite."""
+"""samples/review_file.py on its own: its vocabulary is the run side's, a verdict on a
+file whose YAML the build wrote keeps the file loadable as a suite, and reviewers in
+separate processes lose no verdict."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
+import benchlab
 from benchlab.errors import NotFound, UserError
 from benchlab.samples import review_file
 from benchlab.suites import review
 from benchlab.suites.loader import load_suite
+
+SRC = str(Path(benchlab.__file__).parent.parent)
 
 SUITE = """\
 name: tiny
@@ -49,3 +57,72 @@ def test_an_edit_keeps_the_original_once_and_the_suite_still_loads(tmp_path: Pat
         review_file.record_review(tmp_path, "tiny", "a", version=again.version, by="ana")
     with pytest.raises(NotFound):
         review_file.read_review_suite(tmp_path, "../tiny")
+
+
+REVIEWER = """
+import sys, time
+from pathlib import Path
+from benchlab.samples.review_file import StaleVersion, read_review_suite, record_review
+folder, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.001)
+stale = 0
+for case_id in sys.argv[4:]:
+    while True:  # what a reviewer does on a 409: read the file again, then decide again
+        version = read_review_suite(folder, "big").version
+        try:
+            record_review(folder, "big", case_id, version=version, by=name,
+                          status="accepted", tags=[name])
+            break
+        except StaleVersion:
+            stale += 1
+print(stale)
+"""
+
+
+def _big_suite(path: Path, cases: int) -> None:
+    lines = ["name: big", "metadata: {review_required: true}", "cases:"]
+    for i in range(cases):
+        lines.append(f'  - {{id: c{i}, input: "question {i}", expected: "{i}",')
+        lines.append("     metadata: {review: unreviewed}}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_reviewers_in_separate_processes_lose_no_decision(tmp_path: Path) -> None:
+    """Four processes accept twelve cases each, all at once, each on a file another has just
+    changed. Without a lock every process shares, two of them pass the version check on the
+    same bytes and the second write drops the first one's verdict."""
+    procs, each = 3, 10
+    path = tmp_path / "big.yaml"
+    _big_suite(path, procs * each)
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": SRC}
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", REVIEWER, str(tmp_path), f"r{p}", str(go)]
+            + [f"c{p * each + i}" for i in range(each)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for p in range(procs)
+    ]
+    go.touch()  # every process has started (or is starting): let them race
+    stale = [int(p.communicate(timeout=300)[0]) for p in running]
+    assert [p.returncode for p in running] == [0] * procs
+    assert sum(stale) > 0, "the processes never overlapped: this test checked nothing"
+
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    verdicts = {case["id"]: review_file.review_of(case) for case in cases}
+    assert len(verdicts) == procs * each
+    lost = [
+        case_id
+        for case_id, verdict in verdicts.items()
+        if (verdict["status"], verdict.get("by"), verdict.get("tags"))
+        != ("accepted", f"r{int(case_id[1:]) // each}", [f"r{int(case_id[1:]) // each}"])
+    ]
+    assert lost == []
+    loaded = load_suite(str(path))
+    assert len(review.runnable_ids(loaded, include_unreviewed=False) or ()) == procs * each
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [".big.yaml.lock", "big.yaml", "go"]  # no temporary file left behind

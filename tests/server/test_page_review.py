@@ -18,9 +18,11 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from benchlab.samples import suite_lock
 from support.browser import Watched
 from support.lab import ADMIN_KEY, auth, make_app
 from support.live_server import LiveServer
+from support.lock_holder import lock_held_elsewhere
 from support.openapi import conforms
 from support.review_suite import HOSTILE, build_review_suite
 from support.runs import cli
@@ -182,7 +184,23 @@ def test_keys_names_versions_and_unknowns_are_refused(reviewing: Reviewing) -> N
     reviewing.suite.write_text(reviewing.suite.read_text() + "\n", encoding="utf-8")
     outside = _review(reviewing, "ana-key", **{**body, "version": fresh})
     assert outside.status_code == 409
-    assert not [p.name for p in reviewing.suite.parent.iterdir() if p.name.startswith(".")]
+    hidden = [p.name for p in reviewing.suite.parent.iterdir() if p.name.startswith(".")]
+    assert hidden == [".prod.yaml.lock"]  # no temporary file; the lock file stays (suite_lock)
+
+
+def test_a_write_another_process_holds_up_is_a_409_not_a_hang(
+    reviewing: Reviewing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second server, or a `samples build`, in the middle of writing the same file."""
+    monkeypatch.setattr(suite_lock, "LOCK_TIMEOUT", 0.3)
+    queue = reviewing.queue()
+    body = {"case_id": queue["cases"][0]["id"], "status": "accepted", "version": queue["version"]}
+    before = reviewing.suite.read_bytes()
+    with lock_held_elsewhere(reviewing.suite):
+        busy = _review(reviewing, "ana-key", **body)
+    assert busy.status_code == 409 and "another process" in busy.json()["error"], busy.text
+    assert reviewing.suite.read_bytes() == before
+    assert _review(reviewing, "ana-key", **body).status_code == 200  # free again: it goes through
 
 
 def test_pages_list_the_suites_and_escape_what_they_show(reviewing: Reviewing) -> None:

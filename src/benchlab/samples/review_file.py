@@ -12,8 +12,10 @@ production output, kept the first time a reviewer edits the reference). Each
 write is checked against the version the reviewer read (a hash of the file's
 bytes): if the file changed since, the write is refused (`StaleVersion`), so
 two reviewers, or a reviewer and a rebuild, never overwrite each other
-silently. Writes are atomic (a temporary file beside it, then `os.replace`),
-and the suite's `version` is recomputed (date + content hash, as the build
+silently. The check, the change and the write happen under the file's lock,
+shared by every process (samples/suite_lock.py: a check without it would let
+two server processes both pass it); writes are atomic, and the suite's
+`version` is recomputed (date + content hash, as the build
 spells it), since the cases a run asks have changed.
 
 Only YAML suites are edited (what `samples build` writes); the file is dumped
@@ -23,9 +25,6 @@ as the build dumps it, so comments a person added by hand are not kept.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 
 from benchlab.errors import NotFound, UserError
 from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
+from benchlab.samples.suite_lock import locked, replace_atomically
 
 __all__ = [
     "ACCEPTED",
@@ -54,8 +54,6 @@ REJECTED = "rejected"
 STATUSES = (ACCEPTED, REJECTED, UNREVIEWED)
 REVIEW_SUFFIXES = (".yaml", ".yml")
 MAX_TAGS = 20
-
-_write_lock = threading.Lock()  # one writer at a time in this process (the version check)
 
 
 class StaleVersion(UserError):
@@ -132,12 +130,23 @@ def find_review_suites(folder: Path | None) -> list[ReviewSuite]:
 def read_review_suite(folder: Path | None, name: str) -> ReviewSuite:
     """The suite file of that name (stem) in `folder`; NotFound unless it needs review.
     The name is matched against the folder's listing, never joined into a path."""
-    for path in _files(folder):
-        if path.stem == name:
-            data, document = _load(path)
-            if document is not None and _needs_review(document):
-                return ReviewSuite(name, path, file_version(data), document)
-    raise NotFound(f"no suite {name!r} that needs review in the server's suite folder")
+    return _read(_path_of(folder, name), name)
+
+
+def _path_of(folder: Path | None, name: str) -> Path | None:
+    return next((path for path in _files(folder) if path.stem == name), None)
+
+
+def _read(path: Path | None, name: str) -> ReviewSuite:
+    if path is not None and path.is_file():
+        data, document = _load(path)
+        if document is not None and _needs_review(document):
+            return ReviewSuite(name, path, file_version(data), document)
+    raise _not_found(name)
+
+
+def _not_found(name: str) -> NotFound:
+    return NotFound(f"no suite {name!r} that needs review in the server's suite folder")
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -176,8 +185,11 @@ def record_review(
     if expected is not None and not expected.strip():
         raise UserError("a reference answer must not be blank")
     cleaned = None if tags is None else _clean_tags(tags)
-    with _write_lock:
-        suite = read_review_suite(folder, name)
+    path = _path_of(folder, name)
+    if path is None:
+        raise _not_found(name)
+    with locked(path):
+        suite = _read(path, name)  # read under the lock: what no other process is changing
         if suite.version != version:
             raise StaleVersion(
                 f"suite {name!r} changed since it was read (version {version}, now "
@@ -210,7 +222,7 @@ def record_review(
         )
         document["version"] = f"{moment.strftime('%Y-%m-%d')}+{digest[:12]}"
         data = _dump(document)
-        _replace(suite.path, data)
+        replace_atomically(suite.path, data)
         return ReviewSuite(name, suite.path, file_version(data), document), case
 
 
@@ -219,19 +231,3 @@ def _dump(document: dict[str, Any]) -> bytes:
 
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write beside the file, then rename over it: a reader sees the old or the new file."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -9,7 +9,8 @@ on the label page.
 
 Reviews live in the suite file itself (samples/review_file.py says why); a
 write names the file version it read and is refused with 409 when the file
-changed since. Writing takes the same keys as labeling (write_guard.py lets a
+changed since (checked under a lock every process shares, samples/suite_lock.py).
+Writing takes the same keys as labeling (write_guard.py lets a
 label key through for these paths only): a labeler's own key reviews under its
 name, the shared label key and the admin key under a name the request gives
 (one with no key of its own).
@@ -32,6 +33,7 @@ from benchlab.samples.review_file import (
     record_review,
     review_of,
 )
+from benchlab.samples.suite_lock import FileBusy
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_responses
 from benchlab.server.labels import (
@@ -253,7 +255,8 @@ def get_queue(settings: SettingsDep, suite: SuiteName) -> ReviewQueue:
         ),
         409: {
             "model": ErrorBody,
-            "description": "the file changed since it was read: reload and review again",
+            "description": "the file changed since it was read, or another process has been "
+            "writing it for seconds: reload and review again",
         },
         **_WRITE_ERRORS,
     },
@@ -284,7 +287,7 @@ def post_review(
             expected=body.expected,
             tags=body.tags,
         )
-    except StaleVersion as exc:
+    except (StaleVersion, FileBusy) as exc:
         raise HTTPException(409, str(exc)) from None
     summary = _summary(written)
     return ReviewResult(
