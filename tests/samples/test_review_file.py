@@ -7,13 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 import benchlab
-from benchlab.errors import NotFound, UserError
+from benchlab.errors import NotFound, SuiteError, UserError
 from benchlab.samples import review_file
 from benchlab.suites import review
 from benchlab.suites.loader import load_suite
@@ -57,6 +59,38 @@ def test_an_edit_keeps_the_original_once_and_the_suite_still_loads(tmp_path: Pat
         review_file.record_review(tmp_path, "tiny", "a", version=again.version, by="ana")
     with pytest.raises(NotFound):
         review_file.read_review_suite(tmp_path, "../tiny")
+
+
+def test_a_changed_or_reopened_decision_keeps_every_earlier_verdict(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(SUITE, encoding="utf-8")
+    moments = iter(datetime(2026, 12, 7, 10, minute, tzinfo=UTC) for minute in range(10))
+
+    def record(by: str, **change: Any) -> dict[str, Any]:
+        version = review_file.read_review_suite(tmp_path, "tiny").version
+        _, case = review_file.record_review(
+            tmp_path, "tiny", "b", version=version, by=by, now=next(moments), **change
+        )
+        return case
+
+    record("ana", status="accepted", expected="6", tags=["math"])
+    record("bo", status="rejected", tags=[])
+    record("ana", expected="six")
+    case = record("carla", status="unreviewed")  # reopened: back in the queue
+    verdict = case["metadata"]["review"]
+    assert verdict["status"] == "unreviewed" and verdict["by"] == "carla"
+    assert verdict["at"] == "2026-12-07T10:03:00Z"
+    assert case["expected"] == "six" and verdict["original"] == "7"
+    assert verdict["history"] == [
+        {"status": "accepted", "by": "ana", "at": "2026-12-07T10:00:00Z", "tags": ["math"]},
+        {"status": "rejected", "by": "bo", "at": "2026-12-07T10:01:00Z", "expected": "6"},
+        {"status": "rejected", "by": "ana", "at": "2026-12-07T10:02:00Z"},
+    ]
+    with pytest.raises(SuiteError, match="no reviewed case"):  # a run no longer asks it
+        review.runnable_ids(load_suite(str(tmp_path / "tiny.yaml")), include_unreviewed=False)
+    # Back to the production output: no longer an edit, and the edit is in the history.
+    case = record("bo", status="accepted", expected="7")
+    assert "original" not in case["metadata"]["review"] and case["expected"] == "7"
+    assert case["metadata"]["review"]["history"][-1]["expected"] == "six"
 
 
 REVIEWER = """

@@ -8,7 +8,11 @@ file before every run and could drift from it. So the dashboard's review
 queue edits the file, and nothing else.
 
 A verdict is recorded as `{status, by, at}` (+ `tags`, and `original`: the
-production output, kept the first time a reviewer edits the reference). Each
+production output, kept while the reference differs from it). A decision can be
+changed, or reopened (status `unreviewed`: the case is back in the queue);
+the verdict it replaces is appended to the review's `history` (`{status, by,
+at, tags?, expected?}`, `expected` being the reference it stood on when the
+new verdict changed it), so who decided what, and when, is never lost. Each
 write is checked against the version the reviewer read (a hash of the file's
 bytes): if the file changed since, the write is refused (`StaleVersion`), so
 two reviewers, or a reviewer and a rebuild, never overwrite each other
@@ -198,24 +202,11 @@ def record_review(
         case = next((c for c in suite.cases if str(c.get("id")) == case_id), None)
         if case is None:
             raise NotFound(f"suite {name!r} has no case {case_id!r}")
-        review = review_of(case)
-        if expected is not None and expected != case.get("expected"):
-            review.setdefault("original", case.get("expected"))
-            case["expected"] = expected
-        if cleaned is not None:
-            if cleaned:
-                review["tags"] = cleaned
-            else:
-                review.pop("tags", None)
-        if status is not None:
-            review["status"] = status
         moment = now or datetime.now(UTC)
-        review["by"] = by
-        review["at"] = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-        ordered: dict[str, Any] = {k: review[k] for k in ("status", "by", "at") if k in review}
-        ordered.update({k: v for k, v in review.items() if k not in ordered})
+        at = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+        review = _new_review(case, by=by, at=at, status=status, expected=expected, tags=cleaned)
         metadata = case.setdefault("metadata", {})
-        metadata["review"] = ordered
+        metadata["review"] = review
         document = suite.document
         digest = content_hash(
             str(document.get("name")), list(document.get("scorers") or []), suite.cases
@@ -224,6 +215,51 @@ def record_review(
         data = _dump(document)
         replace_atomically(suite.path, data)
         return ReviewSuite(name, suite.path, file_version(data), document), case
+
+
+def _new_review(
+    case: dict[str, Any],
+    *,
+    by: str,
+    at: str,
+    status: str | None,
+    expected: str | None,
+    tags: list[str] | None,
+) -> dict[str, Any]:
+    """The case's review after this verdict (and its new reference, set on `case`). The
+    verdict it replaces, if a person recorded one, goes to the end of `history`, with the
+    reference it stood on when this one changes it: an audit trail, never an overwrite."""
+    review = review_of(case)
+    past: dict[str, Any] | None = (
+        {k: review[k] for k in ("status", "by", "at", "tags") if k in review}
+        if isinstance(review.get("by"), str)
+        else None
+    )
+    if expected is not None and expected != case.get("expected"):
+        if past is not None:
+            past["expected"] = case.get("expected")
+        original = review.setdefault("original", case.get("expected"))
+        case["expected"] = expected
+        if expected == original:  # back to the production output: no longer an edit
+            review.pop("original")
+    if tags is not None:
+        if tags:
+            review["tags"] = tags
+        else:
+            review.pop("tags", None)
+    if status is not None:
+        review["status"] = status
+    history = review.pop("history", None)
+    history = list(history) if isinstance(history, list) else []
+    if past is not None:
+        history.append(past)
+    review.update(by=by, at=at)
+    keys = ("status", "by", "at", "tags", "original")
+    ordered: dict[str, Any] = {k: review[k] for k in keys if k in review}
+    ordered.update({k: v for k, v in review.items() if k not in ordered})
+    if history:
+        ordered["history"] = history
+    return ordered
 
 
 def _dump(document: dict[str, Any]) -> bytes:
