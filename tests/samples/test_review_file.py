@@ -122,8 +122,9 @@ def _big_suite(path: Path, cases: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_reviewers_in_separate_processes_lose_no_decision(tmp_path: Path) -> None:
-    """Four processes accept twelve cases each, all at once, each on a file another has just
+    """Three processes accept ten cases each, all at once, each on a file another has just
     changed. Without a lock every process shares, two of them pass the version check on the
     same bytes and the second write drops the first one's verdict."""
     procs, each = 3, 10
