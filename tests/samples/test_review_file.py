@@ -1,16 +1,26 @@
-"""samples/review_file.py on its own: its vocabulary is the run side's, and a verdict on a
-file whose YAML the build wrote keeps the file loadable as a suite."""
+"""samples/review_file.py on its own: its vocabulary is the run side's, a verdict on a
+file whose YAML the build wrote keeps the file loadable as a suite, and reviewers in
+separate processes lose no verdict."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
-from benchlab.errors import NotFound, UserError
+import benchlab
+from benchlab.errors import NotFound, SuiteError, UserError
 from benchlab.samples import review_file
 from benchlab.suites import review
 from benchlab.suites.loader import load_suite
+
+SRC = str(Path(benchlab.__file__).parent.parent)
 
 SUITE = """\
 name: tiny
@@ -49,3 +59,105 @@ def test_an_edit_keeps_the_original_once_and_the_suite_still_loads(tmp_path: Pat
         review_file.record_review(tmp_path, "tiny", "a", version=again.version, by="ana")
     with pytest.raises(NotFound):
         review_file.read_review_suite(tmp_path, "../tiny")
+
+
+def test_a_changed_or_reopened_decision_keeps_every_earlier_verdict(tmp_path: Path) -> None:
+    (tmp_path / "tiny.yaml").write_text(SUITE, encoding="utf-8")
+    moments = iter(datetime(2026, 12, 7, 10, minute, tzinfo=UTC) for minute in range(10))
+
+    def record(by: str, **change: Any) -> dict[str, Any]:
+        version = review_file.read_review_suite(tmp_path, "tiny").version
+        _, case = review_file.record_review(
+            tmp_path, "tiny", "b", version=version, by=by, now=next(moments), **change
+        )
+        return case
+
+    record("ana", status="accepted", expected="6", tags=["math"])
+    record("bo", status="rejected", tags=[])
+    record("ana", expected="six")
+    case = record("carla", status="unreviewed")  # reopened: back in the queue
+    verdict = case["metadata"]["review"]
+    assert verdict["status"] == "unreviewed" and verdict["by"] == "carla"
+    assert verdict["at"] == "2026-12-07T10:03:00Z"
+    assert case["expected"] == "six" and verdict["original"] == "7"
+    assert verdict["history"] == [
+        {"status": "accepted", "by": "ana", "at": "2026-12-07T10:00:00Z", "tags": ["math"]},
+        {"status": "rejected", "by": "bo", "at": "2026-12-07T10:01:00Z", "expected": "6"},
+        {"status": "rejected", "by": "ana", "at": "2026-12-07T10:02:00Z"},
+    ]
+    with pytest.raises(SuiteError, match="no reviewed case"):  # a run no longer asks it
+        review.runnable_ids(load_suite(str(tmp_path / "tiny.yaml")), include_unreviewed=False)
+    # Back to the production output: no longer an edit, and the edit is in the history.
+    case = record("bo", status="accepted", expected="7")
+    assert "original" not in case["metadata"]["review"] and case["expected"] == "7"
+    assert case["metadata"]["review"]["history"][-1]["expected"] == "six"
+
+
+REVIEWER = """
+import sys, time
+from pathlib import Path
+from benchlab.samples.review_file import StaleVersion, read_review_suite, record_review
+folder, name, go = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+while not go.exists():
+    time.sleep(0.001)
+stale = 0
+for case_id in sys.argv[4:]:
+    while True:  # what a reviewer does on a 409: read the file again, then decide again
+        version = read_review_suite(folder, "big").version
+        try:
+            record_review(folder, "big", case_id, version=version, by=name,
+                          status="accepted", tags=[name])
+            break
+        except StaleVersion:
+            stale += 1
+print(stale)
+"""
+
+
+def _big_suite(path: Path, cases: int) -> None:
+    lines = ["name: big", "metadata: {review_required: true}", "cases:"]
+    for i in range(cases):
+        lines.append(f'  - {{id: c{i}, input: "question {i}", expected: "{i}",')
+        lines.append("     metadata: {review: unreviewed}}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_reviewers_in_separate_processes_lose_no_decision(tmp_path: Path) -> None:
+    """Three processes accept ten cases each, all at once, each on a file another has just
+    changed. Without a lock every process shares, two of them pass the version check on the
+    same bytes and the second write drops the first one's verdict."""
+    procs, each = 3, 10
+    path = tmp_path / "big.yaml"
+    _big_suite(path, procs * each)
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": SRC}
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", REVIEWER, str(tmp_path), f"r{p}", str(go)]
+            + [f"c{p * each + i}" for i in range(each)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for p in range(procs)
+    ]
+    go.touch()  # every process has started (or is starting): let them race
+    stale = [int(p.communicate(timeout=300)[0]) for p in running]
+    assert [p.returncode for p in running] == [0] * procs
+    assert sum(stale) > 0, "the processes never overlapped: this test checked nothing"
+
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+    verdicts = {case["id"]: review_file.review_of(case) for case in cases}
+    assert len(verdicts) == procs * each
+    lost = [
+        case_id
+        for case_id, verdict in verdicts.items()
+        if (verdict["status"], verdict.get("by"), verdict.get("tags"))
+        != ("accepted", f"r{int(case_id[1:]) // each}", [f"r{int(case_id[1:]) // each}"])
+    ]
+    assert lost == []
+    loaded = load_suite(str(path))
+    assert len(review.runnable_ids(loaded, include_unreviewed=False) or ()) == procs * each
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == [".big.yaml.lock", "big.yaml", "go"]  # no temporary file left behind

@@ -18,14 +18,17 @@ import pytest
 import yaml
 from playwright.sync_api import Page, expect
 
+from benchlab.samples import suite_lock
 from support.browser import Watched
 from support.lab import ADMIN_KEY, auth, make_app
 from support.live_server import LiveServer
+from support.lock_holder import lock_held_elsewhere
 from support.openapi import conforms
 from support.review_suite import HOSTILE, build_review_suite
 from support.runs import cli
 
 KEYS = "ana=ana-key,bo=bo-key"
+HOSTILE_TAG = "<img src=x onerror=window.__pwned=3>"
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +153,65 @@ def test_verdicts_are_written_to_the_file_and_run_asks_only_the_accepted_cases(
     assert answer["output"] == "Open Settings > Billing and edit the address."
 
 
+def _ids(r: Reviewing, query: str) -> set[str]:
+    response = r.client.get(f"/api/review/prod?{query}")
+    assert response.status_code == 200, response.text
+    return {c["id"] for c in response.json()["cases"]}
+
+
+def test_decisions_can_be_changed_reopened_and_filtered_and_none_is_lost(
+    reviewing: Reviewing,
+) -> None:
+    queue = reviewing.queue()
+    first, second, third = (c["id"] for c in queue["cases"][:3])
+    production = queue["cases"][1]["expected"]
+    version = queue["version"]
+
+    def review(key: str, case_id: str, **change: Any) -> dict[str, Any]:
+        nonlocal version
+        done = _review(reviewing, key, case_id=case_id, version=version, **change)
+        assert done.status_code == 200, done.text
+        version = done.json()["version"]
+        return dict(done.json())
+
+    review("ana-key", first, status="accepted")
+    review("bo-key", first, status="rejected")  # a decision changed
+    review("ana-key", second, status="accepted", expected="Billing > Address.", tags=["tone"])
+    review("bo-key", second, expected="Settings > Billing > Address.")
+    review("bo-key", third, status="rejected", tags=["pii?"])
+    reopened = review("ana-key", first, status="unreviewed")["case"]
+    assert reopened["review"]["status"] == "unreviewed" and reopened["review"]["by"] == "ana"
+    assert [(p["status"], p["by"]) for p in reopened["review"]["history"]] == [
+        ("accepted", "ana"),
+        ("rejected", "bo"),
+    ]
+    assert reviewing.queue()["cases"][0]["id"] == first  # back in the queue, unreviewed first
+
+    edited = reviewing.case(second)
+    assert edited["expected"] == "Settings > Billing > Address."
+    assert edited["metadata"]["review"]["original"] == production
+    (past,) = edited["metadata"]["review"]["history"]
+    assert past == {**past, "by": "ana", "status": "accepted", "expected": "Billing > Address."}
+
+    assert _ids(reviewing, "decision=reviewed") == {second, third}
+    assert _ids(reviewing, "decision=accepted") == {second}
+    assert _ids(reviewing, "decision=rejected") == {third}
+    assert _ids(reviewing, "decision=edited") == {second}
+    assert first in _ids(reviewing, "decision=unreviewed") and second not in _ids(
+        reviewing, "decision=unreviewed"
+    )
+    assert _ids(reviewing, "tag=tone") == {second}
+    assert _ids(reviewing, "tag=tone&decision=rejected") == set()
+    filtered = reviewing.client.get("/api/review/prod?decision=rejected").json()
+    assert filtered["tags"] == ["pii?", "tone"]  # every tag of the suite, for the filter
+    assert filtered["counts"] == {"accepted": 1, "rejected": 1, "unreviewed": 5}  # the suite's
+    spec = reviewing.client.get("/openapi.json").json()
+    schema = spec["paths"]["/api/review/{suite}"]["get"]["responses"]["200"]["content"]
+    assert conforms(spec, schema["application/json"]["schema"], filtered, "/api/review") == []
+    bad = reviewing.client.get("/api/review/prod?decision=maybe")
+    assert bad.status_code == 422 and bad.json()["problems"][0]["loc"] == ["query", "decision"]
+
+
 def test_keys_names_versions_and_unknowns_are_refused(reviewing: Reviewing) -> None:
     queue = reviewing.queue()
     case_id, version = queue["cases"][0]["id"], queue["version"]
@@ -182,7 +244,23 @@ def test_keys_names_versions_and_unknowns_are_refused(reviewing: Reviewing) -> N
     reviewing.suite.write_text(reviewing.suite.read_text() + "\n", encoding="utf-8")
     outside = _review(reviewing, "ana-key", **{**body, "version": fresh})
     assert outside.status_code == 409
-    assert not [p.name for p in reviewing.suite.parent.iterdir() if p.name.startswith(".")]
+    hidden = [p.name for p in reviewing.suite.parent.iterdir() if p.name.startswith(".")]
+    assert hidden == [".prod.yaml.lock"]  # no temporary file; the lock file stays (suite_lock)
+
+
+def test_a_write_another_process_holds_up_is_a_409_not_a_hang(
+    reviewing: Reviewing, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second server, or a `samples build`, in the middle of writing the same file."""
+    monkeypatch.setattr(suite_lock, "LOCK_TIMEOUT", 0.3)
+    queue = reviewing.queue()
+    body = {"case_id": queue["cases"][0]["id"], "status": "accepted", "version": queue["version"]}
+    before = reviewing.suite.read_bytes()
+    with lock_held_elsewhere(reviewing.suite):
+        busy = _review(reviewing, "ana-key", **body)
+    assert busy.status_code == 409 and "another process" in busy.json()["error"], busy.text
+    assert reviewing.suite.read_bytes() == before
+    assert _review(reviewing, "ana-key", **body).status_code == 200  # free again: it goes through
 
 
 def test_pages_list_the_suites_and_escape_what_they_show(reviewing: Reviewing) -> None:
@@ -192,6 +270,11 @@ def test_pages_list_the_suites_and_escape_what_they_show(reviewing: Reviewing) -
     page = reviewing.client.get("/review/prod")
     assert page.status_code == 200 and 'data-suite="prod"' in page.text
     assert reviewing.client.get("/review/plain").status_code == 404
+    reviewed = reviewing.client.get("/review/prod/reviewed?decision=bogus&tag=%3Cscript%3E")
+    assert reviewed.status_code == 200 and 'data-suite="prod"' in reviewed.text
+    assert '<option value="reviewed" selected>' in reviewed.text  # unknown: the default
+    assert "<script>" not in reviewed.text and "&lt;script&gt;" not in reviewed.text
+    assert reviewing.client.get("/review/plain/reviewed").status_code == 404
     hostile = [c for c in reviewing.queue()["cases"] if c["input"] == HOSTILE]
     assert len(hostile) == 1  # delivered as JSON text; the page's script shows it as text
     assert HOSTILE not in page.text
@@ -208,6 +291,16 @@ def _press(page: Page, key: str) -> None:
     before = str(page.locator("#item-body").get_attribute("data-case"))
     page.keyboard.press(key)
     expect(page.locator("#item-body")).not_to_have_attribute("data-case", before)
+
+
+def _edit_and_accept(page: Page, reference: str) -> None:
+    """e, type a new reference, Ctrl+Enter: accepted with it, and the next case is shown."""
+    page.keyboard.press("e")
+    expect(page.locator("#reference-edit")).to_be_focused()
+    page.keyboard.press("Control+a")
+    page.keyboard.type(reference)
+    _press(page, "Control+Enter")
+    expect(page.locator("#review-status")).to_contain_text("with an edited reference")
 
 
 @pytest.mark.slow
@@ -230,12 +323,7 @@ def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched
     expect(page.locator("#review-status")).to_contain_text(f"accepted {ids[0]}")
     _press(page, "r")
     expect(page.locator("#item-body")).to_have_attribute("data-case", ids[2])
-    page.keyboard.press("e")
-    expect(page.locator("#reference-edit")).to_be_focused()
-    page.keyboard.press("Control+a")
-    page.keyboard.type("Ask the desk to check the parcel.")
-    _press(page, "Control+Enter")
-    expect(page.locator("#review-status")).to_contain_text("with an edited reference")
+    _edit_and_accept(page, "Ask the desk to check the parcel.")
     page.keyboard.press("t")
     page.keyboard.type("tone, follow-up")
     page.keyboard.press("Enter")
@@ -268,6 +356,100 @@ def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched
     page.reload()  # the skipped cases come back: the first unreviewed one is shown
     expect(page.locator("#item-body")).to_have_attribute("data-case", ids[4])
     watched.shot("review-phone")
+    width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert page.evaluate(width)
+
+
+def _rows(page: Page) -> list[str]:
+    return [
+        str(row.get_attribute("data-case"))
+        for row in page.locator("#reviewed-list tr[data-case]").all()
+    ]
+
+
+@pytest.mark.slow
+def test_change_and_reopen_reviewed_cases_with_the_keyboard(
+    reviewing: Reviewing, watched: Watched
+) -> None:
+    """The reviewed cases of a suite a real `samples build` wrote: filtered by decision and
+    tag, a decision changed, withdrawn and reopened with the queue's keys; the file keeps
+    every verdict, and the reopened case is back in the queue."""
+    page = watched.page
+    cases = reviewing.queue()["cases"]
+    ids = [c["id"] for c in cases]
+    version = reviewing.queue()["version"]
+    for key, case_id, change in (
+        ("ana-key", ids[0], {"status": "accepted"}),
+        ("bo-key", ids[1], {"status": "rejected", "tags": ["tone", HOSTILE_TAG]}),
+        ("ana-key", ids[2], {"status": "accepted", "expected": "Ask the desk."}),
+    ):
+        done = _review(reviewing, key, case_id=case_id, version=version, **change)
+        assert done.status_code == 200, done.text
+        version = done.json()["version"]
+
+    page.goto(f"{reviewing.client.base_url}/review/prod")
+    page.fill("#review-key", "ana-key")
+    page.press("#review-key", "Enter")
+    page.click("#reviewed-link")
+    expect(page.locator("#reviewed-list tr[data-case]")).to_have_count(3)
+    assert set(_rows(page)) == set(ids[:3])
+    expect(page.locator("#reviewed-list tr[aria-current=true]")).to_have_count(1)
+    expect(page.locator("#decision-now")).to_be_visible()
+    assert "null" not in page.locator("#item-body").inner_text()  # a part the case lacks
+    watched.shot("reviewed-all")
+
+    page.select_option("#decision", "rejected")
+    expect(page.locator("#reviewed-list tr[data-case]")).to_have_count(1)
+    assert "decision=rejected" in page.url
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[1])
+    expect(page.locator("#decision-now")).to_contain_text("bo")
+    expect(page.locator("#reviewed-list tr[data-case]")).to_contain_text(HOSTILE_TAG)
+    assert page.locator("#reviewed-list img, #tag img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    _press(page, "a")  # bo's rejection becomes ana's acceptance; the list keeps the row
+    expect(page.locator("#review-status")).to_contain_text(f"accepted {ids[1]} by ana")
+    expect(page.locator(f"#reviewed-list tr[data-case='{ids[1]}']")).to_contain_text("accepted")
+    _press(page, "u")  # withdrawn: rejected again, recorded as ana's
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[1])
+    expect(page.locator("#review-history li")).to_have_count(2)
+    watched.shot("reviewed-history")
+    _press(page, "o")  # reopened: back into the queue
+    expect(page.locator("#review-status")).to_contain_text(f"reopened {ids[1]}")
+    verdict = reviewing.case(ids[1])["metadata"]["review"]
+    assert (verdict["status"], verdict["by"]) == ("unreviewed", "ana")
+    assert verdict["tags"] == ["tone", HOSTILE_TAG]
+    assert [(p["status"], p["by"]) for p in verdict["history"]] == [
+        ("rejected", "bo"),
+        ("accepted", "ana"),
+        ("rejected", "ana"),
+    ]
+
+    page.select_option("#decision", "edited")
+    expect(page.locator("#reviewed-list tr[data-case]")).to_have_count(1)
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[2])
+    expect(page.locator("#reference")).to_have_text("Ask the desk.")
+    expect(page.locator("#original")).to_have_text(cases[2]["expected"])
+    _edit_and_accept(page, "Ask the front desk.")
+    _press(page, "p")
+    expect(page.locator("#review-history li")).to_have_count(1)
+    expect(page.locator("#review-history")).to_contain_text("accepted by ana")
+    case = reviewing.case(ids[2])
+    assert case["expected"] == "Ask the front desk."
+    assert case["metadata"]["review"]["history"][0]["expected"] == "Ask the desk."
+
+    page.select_option("#decision", "reviewed")
+    page.select_option("#tag", "tone")  # its one case was reopened: none is left
+    expect(page.locator("#reviewed-list .empty")).to_be_visible()
+    page.goto(f"{reviewing.client.base_url}/review/prod")
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[1])
+    expect(page.locator("#reopened")).to_contain_text("unreviewed by ana")
+    expect(page.locator("#review-history li")).to_have_count(3)
+    assert "null" not in page.locator("#item-body").inner_text()
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{reviewing.client.base_url}/review/prod/reviewed?decision=edited")
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[2])
+    watched.shot("reviewed-phone")
     width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     assert page.evaluate(width)
 

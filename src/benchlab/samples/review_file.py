@@ -8,12 +8,18 @@ file before every run and could drift from it. So the dashboard's review
 queue edits the file, and nothing else.
 
 A verdict is recorded as `{status, by, at}` (+ `tags`, and `original`: the
-production output, kept the first time a reviewer edits the reference). Each
+production output, kept while the reference differs from it). A decision can be
+changed, or reopened (status `unreviewed`: the case is back in the queue);
+the verdict it replaces is appended to the review's `history` (`{status, by,
+at, tags?, expected?}`, `expected` being the reference it stood on when the
+new verdict changed it), so who decided what, and when, is never lost. Each
 write is checked against the version the reviewer read (a hash of the file's
 bytes): if the file changed since, the write is refused (`StaleVersion`), so
 two reviewers, or a reviewer and a rebuild, never overwrite each other
-silently. Writes are atomic (a temporary file beside it, then `os.replace`),
-and the suite's `version` is recomputed (date + content hash, as the build
+silently. The check, the change and the write happen under the file's lock,
+shared by every process (samples/suite_lock.py: a check without it would let
+two server processes both pass it); writes are atomic, and the suite's
+`version` is recomputed (date + content hash, as the build
 spells it), since the cases a run asks have changed.
 
 Only YAML suites are edited (what `samples build` writes); the file is dumped
@@ -23,9 +29,6 @@ as the build dumps it, so comments a person added by hand are not kept.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +36,7 @@ from typing import Any
 
 from benchlab.errors import NotFound, UserError
 from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
+from benchlab.samples.suite_lock import locked, replace_atomically
 
 __all__ = [
     "ACCEPTED",
@@ -54,8 +58,6 @@ REJECTED = "rejected"
 STATUSES = (ACCEPTED, REJECTED, UNREVIEWED)
 REVIEW_SUFFIXES = (".yaml", ".yml")
 MAX_TAGS = 20
-
-_write_lock = threading.Lock()  # one writer at a time in this process (the version check)
 
 
 class StaleVersion(UserError):
@@ -132,12 +134,23 @@ def find_review_suites(folder: Path | None) -> list[ReviewSuite]:
 def read_review_suite(folder: Path | None, name: str) -> ReviewSuite:
     """The suite file of that name (stem) in `folder`; NotFound unless it needs review.
     The name is matched against the folder's listing, never joined into a path."""
-    for path in _files(folder):
-        if path.stem == name:
-            data, document = _load(path)
-            if document is not None and _needs_review(document):
-                return ReviewSuite(name, path, file_version(data), document)
-    raise NotFound(f"no suite {name!r} that needs review in the server's suite folder")
+    return _read(_path_of(folder, name), name)
+
+
+def _path_of(folder: Path | None, name: str) -> Path | None:
+    return next((path for path in _files(folder) if path.stem == name), None)
+
+
+def _read(path: Path | None, name: str) -> ReviewSuite:
+    if path is not None and path.is_file():
+        data, document = _load(path)
+        if document is not None and _needs_review(document):
+            return ReviewSuite(name, path, file_version(data), document)
+    raise _not_found(name)
+
+
+def _not_found(name: str) -> NotFound:
+    return NotFound(f"no suite {name!r} that needs review in the server's suite folder")
 
 
 def _clean_tags(tags: list[str]) -> list[str]:
@@ -176,8 +189,11 @@ def record_review(
     if expected is not None and not expected.strip():
         raise UserError("a reference answer must not be blank")
     cleaned = None if tags is None else _clean_tags(tags)
-    with _write_lock:
-        suite = read_review_suite(folder, name)
+    path = _path_of(folder, name)
+    if path is None:
+        raise _not_found(name)
+    with locked(path):
+        suite = _read(path, name)  # read under the lock: what no other process is changing
         if suite.version != version:
             raise StaleVersion(
                 f"suite {name!r} changed since it was read (version {version}, now "
@@ -186,32 +202,64 @@ def record_review(
         case = next((c for c in suite.cases if str(c.get("id")) == case_id), None)
         if case is None:
             raise NotFound(f"suite {name!r} has no case {case_id!r}")
-        review = review_of(case)
-        if expected is not None and expected != case.get("expected"):
-            review.setdefault("original", case.get("expected"))
-            case["expected"] = expected
-        if cleaned is not None:
-            if cleaned:
-                review["tags"] = cleaned
-            else:
-                review.pop("tags", None)
-        if status is not None:
-            review["status"] = status
         moment = now or datetime.now(UTC)
-        review["by"] = by
-        review["at"] = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
-        ordered: dict[str, Any] = {k: review[k] for k in ("status", "by", "at") if k in review}
-        ordered.update({k: v for k, v in review.items() if k not in ordered})
+        at = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+        review = _new_review(case, by=by, at=at, status=status, expected=expected, tags=cleaned)
         metadata = case.setdefault("metadata", {})
-        metadata["review"] = ordered
+        metadata["review"] = review
         document = suite.document
         digest = content_hash(
             str(document.get("name")), list(document.get("scorers") or []), suite.cases
         )
         document["version"] = f"{moment.strftime('%Y-%m-%d')}+{digest[:12]}"
         data = _dump(document)
-        _replace(suite.path, data)
+        replace_atomically(suite.path, data)
         return ReviewSuite(name, suite.path, file_version(data), document), case
+
+
+def _new_review(
+    case: dict[str, Any],
+    *,
+    by: str,
+    at: str,
+    status: str | None,
+    expected: str | None,
+    tags: list[str] | None,
+) -> dict[str, Any]:
+    """The case's review after this verdict (and its new reference, set on `case`). The
+    verdict it replaces, if a person recorded one, goes to the end of `history`, with the
+    reference it stood on when this one changes it: an audit trail, never an overwrite."""
+    review = review_of(case)
+    past: dict[str, Any] | None = (
+        {k: review[k] for k in ("status", "by", "at", "tags") if k in review}
+        if isinstance(review.get("by"), str)
+        else None
+    )
+    if expected is not None and expected != case.get("expected"):
+        if past is not None:
+            past["expected"] = case.get("expected")
+        original = review.setdefault("original", case.get("expected"))
+        case["expected"] = expected
+        if expected == original:  # back to the production output: no longer an edit
+            review.pop("original")
+    if tags is not None:
+        if tags:
+            review["tags"] = tags
+        else:
+            review.pop("tags", None)
+    if status is not None:
+        review["status"] = status
+    history = review.pop("history", None)
+    history = list(history) if isinstance(history, list) else []
+    if past is not None:
+        history.append(past)
+    review.update(by=by, at=at)
+    keys = ("status", "by", "at", "tags", "original")
+    ordered: dict[str, Any] = {k: review[k] for k in keys if k in review}
+    ordered.update({k: v for k, v in review.items() if k not in ordered})
+    if history:
+        ordered["history"] = history
+    return ordered
 
 
 def _dump(document: dict[str, Any]) -> bytes:
@@ -219,19 +267,3 @@ def _dump(document: dict[str, Any]) -> bytes:
 
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     return text.encode("utf-8")
-
-
-def _replace(path: Path, data: bytes) -> None:
-    """Write beside the file, then rename over it: a reader sees the old or the new file."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -167,11 +167,14 @@ def suite_document(
 
 
 def write_suite(path: Path, document: dict[str, Any]) -> None:
-    """Write the suite as YAML; atomically, so a reader never sees half a suite."""
+    """Write the suite as YAML; atomically, so a reader never sees half a suite, and under
+    the file's lock, so a reviewer's write in progress is not silently dropped (it is
+    refused as stale once this file is in place)."""
     import yaml
+
+    from benchlab.samples.suite_lock import locked, replace_atomically
 
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    with locked(path):
+        replace_atomically(path, text.encode("utf-8"))

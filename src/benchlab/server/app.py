@@ -29,6 +29,7 @@ from benchlab.server import (
     page_matrix,
     page_report,
     page_review,
+    page_reviewed,
     pages,
     schedules,
 )
@@ -101,6 +102,7 @@ def create_app(
     app.include_router(page_matrix.router)
     app.include_router(page_review.api)  # the review queue of production suites
     app.include_router(page_review.router)
+    app.include_router(page_reviewed.router)  # the decided cases, to change or reopen
     labels.install(app)  # the label page and the labels API
     api_write.install_document_schemas(app)  # so every `$ref` of /openapi.json resolves
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

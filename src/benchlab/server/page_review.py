@@ -5,21 +5,24 @@ candidate references, unreviewed; `benchlab run` asks only the cases a person
 accepted. This page is where that happens: the suites of the server's suite
 folder (`--suite-dir`) that need review, and per suite a queue of its cases
 (unreviewed first) to accept, reject, re-answer or tag with the keyboard, as
-on the label page.
+on the label page. What was decided is changed or reopened on the reviewed
+cases' view (page_reviewed.py), through the same API: its GET filters by
+decision and tag, and a case's review carries the verdicts it replaced.
 
 Reviews live in the suite file itself (samples/review_file.py says why); a
 write names the file version it read and is refused with 409 when the file
-changed since. Writing takes the same keys as labeling (write_guard.py lets a
-label key through for these paths only): a labeler's own key reviews under its
-name, the shared label key and the admin key under a name the request gives
-(one with no key of its own).
+changed since (checked under a lock every process shares, samples/suite_lock.py).
+Writing takes the same keys as labeling (write_guard.py lets a label key
+through for these paths only): a labeler's own key reviews under its name, the
+shared label key and the admin key under a name the request gives (one with
+no key of its own).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -32,6 +35,7 @@ from benchlab.samples.review_file import (
     record_review,
     review_of,
 )
+from benchlab.samples.suite_lock import FileBusy
 from benchlab.server.deps import SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_responses
 from benchlab.server.labels import (
@@ -43,13 +47,25 @@ from benchlab.server.labels import (
 )
 from benchlab.server.rendering import failure, render
 
-__all__ = ["ReviewIn", "ReviewQueue", "ReviewResult", "ReviewSuites", "api", "router"]
+__all__ = [
+    "Decision",
+    "ReviewIn",
+    "ReviewQueue",
+    "ReviewResult",
+    "ReviewSuites",
+    "api",
+    "get_queue",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/review", tags=["review"])
 
 SuiteName = Annotated[str, Path(min_length=1, max_length=200, description="the file's stem")]
 Status = Literal["accepted", "rejected", "unreviewed"]
+# What the reviewed-cases view filters by: a status, `reviewed` (accepted or rejected), or
+# `edited` (a reviewer replaced the production output as the reference).
+Decision = Literal["accepted", "rejected", "unreviewed", "reviewed", "edited"]
 
 
 class Message(BaseModel):
@@ -75,13 +91,27 @@ class Provenance(BaseModel):
     dedupe_count: int | None = Field(default=None, description="logged samples it stands for")
 
 
-class Review(BaseModel):
+class Verdict(BaseModel):
     status: Status
     by: str | None = None
     at: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+
+class PastReview(Verdict):
+    """A verdict a later one replaced: kept, so who decided what is never lost."""
+
+    expected: str | None = Field(
+        default=None, description="the reference it stood on, when the next verdict changed it"
+    )
+
+
+class Review(Verdict):
     original: str | None = Field(
         default=None, description="the production output, when a reviewer edited the reference"
+    )
+    history: list[PastReview] = Field(
+        default_factory=list, description="the verdicts this one replaced, oldest first"
     )
 
 
@@ -113,9 +143,11 @@ class ReviewSuites(BaseModel):
 
 
 class ReviewQueue(SuiteSummary):
-    """One suite's cases, unreviewed first, then in file order."""
+    """One suite's cases (those the filters let through), unreviewed first, then in file
+    order; the counts are the whole suite's."""
 
     cases: list[ReviewCase]
+    tags: list[str] = Field(description="every review tag the suite's cases carry, sorted")
 
 
 class ReviewIn(BaseModel):
@@ -171,6 +203,7 @@ def _case(raw: dict[str, Any]) -> ReviewCase:
         ]
     else:
         shown = _text(value) or ""
+    history = review.get("history")
     return ReviewCase(
         id=str(raw.get("id")),
         input=shown,
@@ -180,11 +213,40 @@ def _case(raw: dict[str, Any]) -> ReviewCase:
             status=review["status"],
             by=_text(review.get("by")),
             at=_text(review.get("at")),
-            tags=[str(t) for t in tags] if isinstance(tags, list) else [],
+            tags=_tags(tags),
             original=_text(review.get("original")),
+            history=[_past(p) for p in history if isinstance(p, dict)]
+            if isinstance(history, list)
+            else [],
         ),
         production=_provenance(production),
     )
+
+
+def _tags(value: Any) -> list[str]:
+    return [str(t) for t in value] if isinstance(value, list) else []
+
+
+def _past(value: dict[str, Any]) -> PastReview:
+    status = value.get("status")
+    return PastReview(
+        status=status if status in ("accepted", "rejected") else "unreviewed",
+        by=_text(value.get("by")),
+        at=_text(value.get("at")),
+        tags=_tags(value.get("tags")),
+        expected=_text(value.get("expected")),
+    )
+
+
+def _matches(case: ReviewCase, decision: Decision | None, tag: str | None) -> bool:
+    review = case.review
+    if decision == "reviewed":
+        decided = review.status != "unreviewed"
+    elif decision == "edited":
+        decided = review.original is not None
+    else:
+        decided = decision is None or review.status == decision
+    return decided and (tag is None or tag in review.tags)
 
 
 def _provenance(value: Any) -> Provenance:
@@ -231,14 +293,25 @@ def list_suites(settings: SettingsDep) -> ReviewSuites:
     response_model=ReviewQueue,
     responses=error_responses({404: "no suite of that name needs review"}),
 )
-def get_queue(settings: SettingsDep, suite: SuiteName) -> ReviewQueue:
+def get_queue(
+    settings: SettingsDep,
+    suite: SuiteName,
+    decision: Annotated[
+        Decision | None,
+        Query(description="only cases so decided: a status, reviewed (either), or edited"),
+    ] = None,
+    tag: Annotated[
+        str | None, Query(min_length=1, max_length=64, description="only cases with this tag")
+    ] = None,
+) -> ReviewQueue:
     """A suite's cases to review (unreviewed first), and the file version to send back."""
     found = read_review_suite(settings.suite_dir, suite)
+    every = [_case(c) for c in found.cases if isinstance(c, dict)]
     cases = sorted(
-        (_case(c) for c in found.cases if isinstance(c, dict)),
-        key=lambda c: _ORDER[c.review.status],
+        (c for c in every if _matches(c, decision, tag)), key=lambda c: _ORDER[c.review.status]
     )
-    return ReviewQueue(**_summary(found), cases=cases)
+    tags = sorted({t for c in every for t in c.review.tags})
+    return ReviewQueue(**_summary(found), cases=cases, tags=tags)
 
 
 @api.post(
@@ -253,7 +326,8 @@ def get_queue(settings: SettingsDep, suite: SuiteName) -> ReviewQueue:
         ),
         409: {
             "model": ErrorBody,
-            "description": "the file changed since it was read: reload and review again",
+            "description": "the file changed since it was read, or another process has been "
+            "writing it for seconds: reload and review again",
         },
         **_WRITE_ERRORS,
     },
@@ -284,7 +358,7 @@ def post_review(
             expected=body.expected,
             tags=body.tags,
         )
-    except StaleVersion as exc:
+    except (StaleVersion, FileBusy) as exc:
         raise HTTPException(409, str(exc)) from None
     summary = _summary(written)
     return ReviewResult(

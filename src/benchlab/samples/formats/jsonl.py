@@ -15,10 +15,10 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
-from benchlab.samples.formats.items import Bad, Item, Parsed
+from benchlab.samples.formats.items import Item
+from benchlab.samples.formats.json_lines import read_json_lines
 from benchlab.samples.line import SampleLine
 from benchlab.samples.record import ImportedSample
 
@@ -39,40 +39,29 @@ def validation_reason(exc: ValidationError) -> str:
 
 
 def read_jsonl(lines: Iterable[str]) -> Iterator[Item]:
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            data = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            yield Bad(number, f"not JSON: {exc}")
-            continue
-        plain = _plain_sample(data)
-        if plain is not None:
-            yield Parsed(number, plain)
-            continue
-        try:
-            line = SampleLine.model_validate(data)
-        except ValidationError as exc:
-            yield Bad(number, validation_reason(exc))
-            continue
-        feedback = line.feedback
-        yield Parsed(
-            number,
-            ImportedSample(
-                input=line.input
-                if isinstance(line.input, str)
-                else [m.model_dump() for m in line.input],
-                output=line.output,
-                timestamp=line.timestamp,
-                model=line.model,
-                sample_id=line.id,
-                feedback_score=None if feedback is None else feedback.score,
-                feedback_label=None if feedback is None else feedback.label,
-                feedback_comment=None if feedback is None else feedback.comment,
-                metadata=line.metadata,
-            ),
-        )
+    return read_json_lines(lines, _sample)
+
+
+def _sample(data: Any) -> ImportedSample:
+    plain = _plain_sample(data)
+    if plain is not None:
+        return plain
+    try:
+        line = SampleLine.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(validation_reason(exc)) from None
+    feedback = line.feedback
+    return ImportedSample(
+        input=line.input if isinstance(line.input, str) else [m.model_dump() for m in line.input],
+        output=line.output,
+        timestamp=line.timestamp,
+        model=line.model,
+        sample_id=line.id,
+        feedback_score=None if feedback is None else feedback.score,
+        feedback_label=None if feedback is None else feedback.label,
+        feedback_comment=None if feedback is None else feedback.comment,
+        metadata=line.metadata,
+    )
 
 
 def _text_or_none(value: object) -> bool:

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import orjson
 from pydantic import ValidationError
 
-from benchlab.samples.formats.items import Bad, Item, Parsed
+from benchlab.samples.formats.items import Item
+from benchlab.samples.formats.json_lines import read_json_lines
 from benchlab.samples.formats.jsonl import validation_reason
 from benchlab.samples.formats.messages import content_text, messages_of
 from benchlab.samples.line import Feedback
@@ -88,15 +88,4 @@ def _sample(data: Any) -> ImportedSample:
 
 
 def read_openai_chat(lines: Iterable[str]) -> Iterator[Item]:
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            data = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            yield Bad(number, f"not JSON: {exc}")
-            continue
-        try:
-            yield Parsed(number, _sample(data))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            yield Bad(number, str(exc) or type(exc).__name__)
+    return read_json_lines(lines, _sample)
