@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, case, func, or_, select, tuple_, union, union_all
 
 from benchlab.store.labels import human_scores
 from benchlab.store.pass_view import pass_clause
@@ -219,6 +219,10 @@ def _matching_rows(query: MatrixQuery) -> Any:
             a.output.icontains(query.q, autoescape=True),
         )
         having.append(func.max(case((hit, 1), else_=0)) == 1)
+    if query.flip_pairs and not having:
+        # a flipped row has both its attempts among the columns' (same runs, models, sample
+        # and suite): the flipped cases are the rows, with no grouping of every attempt
+        return _flipped(query, distinct=True)
     where = _base(query)
     if query.flip_pairs:
         where.append(tuple_(a.suite, a.case_id).in_(_flipped(query)))
@@ -226,7 +230,7 @@ def _matching_rows(query: MatrixQuery) -> Any:
     return grouped.having(and_(*having)) if having else grouped
 
 
-def _flipped(query: MatrixQuery) -> Any:
+def _flipped(query: MatrixQuery, *, distinct: bool = False) -> Any:
     """`(suite, case_id)` of the cases where a flip pair's two attempts were both judged and
     differ: a join of one column's attempts to the other's by their unique key.
 
@@ -281,7 +285,9 @@ def _flipped(query: MatrixQuery) -> Any:
         join(ci.run_id, cj.run_id, before.c.model == ci.model, after.c.model == cj.model)
         for ci, cj in others
     ]
-    return parts[0] if len(parts) == 1 else union_all(*parts)
+    if len(parts) == 1:
+        return parts[0].distinct() if distinct else parts[0]
+    return union(*parts) if distinct else union_all(*parts)
 
 
 def _cells(
