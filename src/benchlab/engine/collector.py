@@ -6,7 +6,7 @@ is alive at that moment, so collecting young objects every 10,000 allocations
 instead of 700 does 14x less scanning (a run of 12,000 attempts: 300
 collections and 4% of its CPU, down to 50 and 2%). The objects alive at the
 start (modules, routes, schemas, the plan) are frozen out of every scan: in the
-server, a full collection of them took up to 45 ms inside one request, which
+server, a full collection of them took up to 47 ms inside one request, which
 was the matrix's p95.
 
 Runs launched from the dashboard run inside the server, so the setting is
