@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from benchlab import __version__
+from benchlab.engine.collector import fewer_collections
 from benchlab.server import (
     api_budget,
     api_matrix,
@@ -62,7 +63,8 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if scheduler is not None:
             scheduler.start()
-        yield
+        with fewer_collections():  # no full collection of the app's own objects mid-request
+            yield
         if scheduler is not None:
             await scheduler.stop()
         launcher.shutdown()

@@ -3,11 +3,12 @@
 A matrix of 10,000 cases by 6 models is 60,000 attempts per run; shipping them
 to Python to filter, sort and cut one page would make every page cost the whole
 matrix. So the rows are one `GROUP BY suite, case_id` over the chosen runs'
-attempts, each column a conditional aggregate of its own attempt's verdict
-code (and score, when sorting by it); the filters are `HAVING` clauses on those
-codes, the total is a window count over the filtered groups, and only the
-page's attempts are read in full afterwards. The same Core expressions run on
-SQLite and PostgreSQL.
+attempts; the filters are `HAVING` clauses on the attempts' verdict codes (flips:
+a join of one column's attempts to the other's, as a `WHERE ... IN`); the sort
+key is one column's attempt, found by its unique key after the grouping; the
+total is a window count over the filtered groups, and only the page's attempts
+are read in full afterwards. The same Core expressions run on SQLite and
+PostgreSQL.
 
 An errored attempt has its own code (`ERROR`), never `FAIL`: an infrastructure
 error is not a wrong answer, so "failures" and "flips" look at judged verdicts
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, tuple_, union, union_all
 
 from benchlab.store.labels import human_scores
 from benchlab.store.pass_view import pass_clause
@@ -76,18 +77,15 @@ class MatrixQuery:
     offset: int = 0
 
 
-def _code() -> Any:
-    a = attempts.c
+def _code(table: Any) -> Any:
+    """An attempt's verdict code, from the columns of `table` (attempts or an alias)."""
+    a = table.c
     return case(
         (a.status != "ok", ERROR),
         (a.passed.is_(True), PASS),
         (a.passed.is_(False), FAIL),
         else_=NONE,
     )
-
-
-def _in(column: MatrixColumn) -> Any:
-    return and_(attempts.c.run_id == column.run_id, attempts.c.model == column.model)
 
 
 def _base(query: MatrixQuery) -> list[Any]:
@@ -131,84 +129,50 @@ def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColu
     the number of rows that match in `total`; and each column's verdict counts over every
     case (the filter aside: a second, simpler grouping; folding them into the page's
     statement as 4 window sums per column measured slower in SQLite)."""
-    a = attempts.c
-    code = _code()
-
-    def verdict(i: int) -> Any:  # column i's code; built only for the columns a query names
-        return func.max(case((_in(query.columns[i]), code), else_=None))
-
     recorded = _passes(store, sorted({c.run_id for c in query.columns}))
     passes = {run_id: shown for run_id, (shown, _) in recorded.items()}
-    source: Any = attempts
+    matching = _matching_rows(query).subquery("matching")
+    k = matching.c
+    columns: list[Any] = [k.suite, k.case_id, func.count().over().label("total")]
+    source: Any = matching
     order: list[Any] = []
-    if query.sort == "score":
-        s = scores.c
+    if query.sort in ("verdict", "score"):
+        # The sort key is one column's attempt of each row: found by its unique key
+        # (run, suite, case, model, sample) after the grouping, rather than computed as one
+        # more conditional aggregate over every attempt of every row.
         chosen = query.columns[query.sort_column]
-        # only the sorted column's scores: its attempts are found by (run, model), and
-        # averaging every score of every run first cost more than the grouping itself
-        theirs = attempts.alias("sorted_column")
-        its_attempts = select(theirs.c.id).where(
-            theirs.c.run_id == chosen.run_id,
-            theirs.c.model == chosen.model,
-            theirs.c.sample == query.sample,
+        its = attempts.alias("sorted_column")
+        source = matching.outerjoin(
+            its,
+            and_(
+                its.c.run_id == chosen.run_id,
+                its.c.suite == k.suite,
+                its.c.case_id == k.case_id,
+                its.c.model == chosen.model,
+                its.c.sample == query.sample,
+            ),
         )
-        per_attempt = (
-            select(s.attempt_id.label("attempt_id"), func.avg(s.value).label("value"))
-            .where(
-                s.attempt_id.in_(its_attempts),
-                pass_clause(chosen.run_id, passes[chosen.run_id]),
+        if query.sort == "verdict":
+            value: Any = case((its.c.id.is_(None), MISSING), else_=_code(its))
+            order = [value.desc() if query.desc else value]
+        else:  # its mean score in the pass shown beside the verdicts (None: none, last)
+            s = scores.c
+            mean = (
+                select(func.avg(s.value))
+                .where(s.attempt_id == its.c.id, pass_clause(chosen.run_id, passes[chosen.run_id]))
+                .scalar_subquery()
+                .label("sort_value")
             )
-            .group_by(s.attempt_id)
-            .subquery()
-        )
-        source = attempts.outerjoin(per_attempt, per_attempt.c.attempt_id == a.id)
-        value: Any = func.max(case((_in(chosen), per_attempt.c.value), else_=None))
-        order = [case((value.is_(None), 1), else_=0), value.desc() if query.desc else value]
-    elif query.sort == "verdict":
-        value = func.coalesce(verdict(query.sort_column), MISSING)
-        order = [value.desc() if query.desc else value]
-    keys: list[Any] = (
-        [a.suite.desc(), a.case_id.desc()] if query.sort == "case" and query.desc else []
-    )
-    order += keys or [a.suite, a.case_id]
-
-    having: list[Any] = []
-    # The rows hold only the columns' attempts, at most one per column (one sample), so
-    # "a column failed" is "an attempt of the row failed": one test per attempt, not one
-    # conditional aggregate per column.
-    if query.failures:
-        having.append(func.max(case((code == FAIL, 1), else_=0)) == 1)
-    if query.errors:
-        having.append(func.max(case((code == ERROR, 1), else_=0)) == 1)
-    if query.disagreements:
-        judged = case((code.in_((PASS, FAIL)), code), else_=None)
-        having.append(func.max(judged) != func.min(judged))
-    if query.flip_pairs:
-        having.append(
-            or_(
-                *(
-                    and_(vi.in_((PASS, FAIL)), vj.in_((PASS, FAIL)), vi != vj)
-                    for vi, vj in ((verdict(i), verdict(j)) for i, j in query.flip_pairs)
-                )
-            )
-        )
-    if query.q:
-        hit = or_(
-            a.case_id.icontains(query.q, autoescape=True),
-            a.output.icontains(query.q, autoescape=True),
-        )
-        having.append(func.max(case((hit, 1), else_=0)) == 1)
-
-    grouped = (
-        select(a.suite, a.case_id)
-        .select_from(source)
-        .where(and_(*_base(query)))
-        .group_by(a.suite, a.case_id)
-    )
-    if having:
-        grouped = grouped.having(and_(*having))
+            columns.append(mean)
+            value = mean
+            order = [case((value.is_(None), 1), else_=0), value.desc() if query.desc else value]
+    if query.sort == "case" and query.desc:
+        order += [k.suite.desc(), k.case_id.desc()]
+    else:
+        order += [k.suite, k.case_id]
     paged = (
-        grouped.add_columns(func.count().over().label("total"))
+        select(*columns)
+        .select_from(source)
         .order_by(*order)
         .limit(query.limit)
         .offset(query.offset)
@@ -218,8 +182,7 @@ def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColu
         if found:
             total = int(found[0].total)
         else:  # past the last page (or nothing matches): count on its own
-            counted = select(func.count()).select_from(grouped.subquery())
-            total = int(conn.execute(counted).scalar_one())
+            total = int(conn.execute(select(func.count()).select_from(matching)).scalar_one())
         keys_found = [(r.suite, r.case_id) for r in found]
         cells = _cells(conn, query, keys_found, recorded)
         counts = _column_counts(conn, query)
@@ -232,6 +195,99 @@ def matrix_page(store: Store, query: MatrixQuery) -> tuple[Page, dict[MatrixColu
         for suite, case_id in keys_found
     ]
     return Page(rows, total, query.limit, query.offset), counts
+
+
+def _matching_rows(query: MatrixQuery) -> Any:
+    """`SELECT suite, case_id` of every row the filters keep, one GROUP BY over the columns'
+    attempts."""
+    a = attempts.c
+    code = _code(attempts)
+    having: list[Any] = []
+    # The rows hold only the columns' attempts, at most one per column (one sample), so
+    # "a column failed" is "an attempt of the row failed": one test per attempt, not one
+    # conditional aggregate per column.
+    if query.failures:
+        having.append(func.max(case((code == FAIL, 1), else_=0)) == 1)
+    if query.errors:
+        having.append(func.max(case((code == ERROR, 1), else_=0)) == 1)
+    if query.disagreements:
+        judged = case((code.in_((PASS, FAIL)), code), else_=None)
+        having.append(func.max(judged) != func.min(judged))
+    if query.q:
+        hit = or_(
+            a.case_id.icontains(query.q, autoescape=True),
+            a.output.icontains(query.q, autoescape=True),
+        )
+        having.append(func.max(case((hit, 1), else_=0)) == 1)
+    if query.flip_pairs and not having:
+        # a flipped row has both its attempts among the columns' (same runs, models, sample
+        # and suite): the flipped cases are the rows, with no grouping of every attempt
+        return _flipped(query, distinct=True)
+    where = _base(query)
+    if query.flip_pairs:
+        where.append(tuple_(a.suite, a.case_id).in_(_flipped(query)))
+    grouped = select(a.suite, a.case_id).where(and_(*where)).group_by(a.suite, a.case_id)
+    return grouped.having(and_(*having)) if having else grouped
+
+
+def _flipped(query: MatrixQuery, *, distinct: bool = False) -> Any:
+    """`(suite, case_id)` of the cases where a flip pair's two attempts were both judged and
+    differ: a join of one column's attempts to the other's by their unique key.
+
+    Pairs between the same two runs and of the same model (what `show=flips` asks) share
+    one join with `model IN (...)`; a HAVING test per pair, evaluated on every attempt of
+    every row, cost three times as much."""
+    before, after = attempts.alias("before"), attempts.alias("after")
+    same_model: dict[tuple[str, str], list[str]] = {}
+    others: list[tuple[MatrixColumn, MatrixColumn]] = []
+    for i, j in query.flip_pairs:
+        ci, cj = query.columns[i], query.columns[j]
+        if ci.model == cj.model:
+            same_model.setdefault((ci.run_id, cj.run_id), []).append(ci.model)
+        else:
+            others.append((ci, cj))
+
+    def join(run_i: str, run_j: str, model_i: Any, model_j: Any) -> Any:
+        b, f = before.c, after.c
+        where = [
+            b.run_id == run_i,
+            model_i,
+            b.sample == query.sample,
+            b.status == "ok",
+            f.status == "ok",
+            b.passed.is_not(None),
+            f.passed.is_not(None),
+            b.passed != f.passed,
+        ]
+        if query.suite is not None:
+            where.append(b.suite == query.suite)
+        return (
+            select(b.suite, b.case_id)
+            .select_from(
+                before.join(
+                    after,
+                    and_(
+                        f.run_id == run_j,
+                        f.suite == b.suite,
+                        f.case_id == b.case_id,
+                        model_j,
+                        f.sample == b.sample,
+                    ),
+                )
+            )
+            .where(*where)
+        )
+
+    parts = [
+        join(ri, rj, before.c.model.in_(sorted(set(ms))), after.c.model == before.c.model)
+        for (ri, rj), ms in same_model.items()
+    ] + [
+        join(ci.run_id, cj.run_id, before.c.model == ci.model, after.c.model == cj.model)
+        for ci, cj in others
+    ]
+    if len(parts) == 1:
+        return parts[0].distinct() if distinct else parts[0]
+    return union(*parts) if distinct else union_all(*parts)
 
 
 def _cells(
@@ -274,17 +330,44 @@ def _cells(
     columns = {(c.run_id, c.model) for c in query.columns}
     by_id: dict[int, dict[str, Any]] = {}
     out: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    result = conn.execute(select_cells)
-    names = list(result.keys())
-    for row in result.all():  # plain tuples: a thousand RowMappings cost more than the read
-        cell = dict(zip(names, row, strict=True))
-        key = (cell["suite"], cell["case_id"], cell["run_id"], cell["model"])
-        if key[:2] not in wanted or key[2:] not in columns:
+    # a thousand rows: unpacked tuples into dict displays (RowMappings, or dict(zip(...)),
+    # cost more than the read)
+    for (
+        aid,
+        run_id,
+        model,
+        suite,
+        case_id,
+        status,
+        passed,
+        output,
+        output_chars,
+        error_type,
+        error_message,
+        latency_ms,
+        cost_usd,
+    ) in conn.execute(select_cells).all():
+        if (suite, case_id) not in wanted or (run_id, model) not in columns:
             continue
-        cell["verdict"] = _verdict_name(cell["status"], cell["passed"])
-        cell["scores"] = {}
-        out[key] = cell
-        by_id[cell["id"]] = cell
+        cell = {
+            "id": aid,
+            "run_id": run_id,
+            "model": model,
+            "suite": suite,
+            "case_id": case_id,
+            "status": status,
+            "passed": passed,
+            "output": output,
+            "output_chars": output_chars,
+            "error_type": error_type,
+            "error_message": error_message,
+            "latency_ms": latency_ms,
+            "cost_usd": cost_usd,
+            "verdict": _verdict_name(status, passed),
+            "scores": {},
+        }
+        out[suite, case_id, run_id, model] = cell
+        by_id[aid] = cell
     if not by_id:
         return out
     # the pass is picked here, as store/pass_view.py's pass_clause picks it in SQL
@@ -294,7 +377,7 @@ def _cells(
         .where(page_rows)
         .order_by(s.pass_no)
     )
-    for aid, run_id, pass_no, scorer, value, ok in conn.execute(score_q):
+    for aid, run_id, pass_no, scorer, value, ok in conn.execute(score_q).all():
         shown, recorded = passes[run_id]
         scored = by_id.get(aid)
         if scored is not None and (pass_no == shown if shown else pass_no not in recorded):
