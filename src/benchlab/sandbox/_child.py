@@ -244,10 +244,15 @@ def run_python(code: str, serve: bool = False) -> None:
 
 
 def _serve(namespace: dict[str, Any]) -> None:
-    """Answer the checker: look names up, call, read attributes; copies of plain data back."""
+    """Answer the checker: look names up, call, read attributes; copies of plain data back.
+
+    The program's globals go first, unasked: the checker's first question would
+    always be for them.
+    """
     decode, encode, error_of, send = _rpc.decode, _rpc.encode, _rpc.error_of, _rpc.send
     objects: list[Any] = []
     known: dict[int, int] = {}
+    pending = bytearray()
 
     def handle(obj: Any) -> int:
         number = known.get(id(obj))
@@ -259,20 +264,23 @@ def _serve(namespace: dict[str, Any]) -> None:
     def value(data: Any) -> Any:
         return decode(data, objects.__getitem__)
 
+    try:
+        names = [k for k in namespace if not (k.startswith("__") and k.endswith("__"))]
+        first: dict[str, Any] = {
+            "ok": [[{"u": k}, _name_value(namespace[k], handle)] for k in names]
+        }
+    except BaseException as exc:  # a global that is not a string: the program's own doing
+        first = {"err": error_of(exc)}
+    send(_rpc.REPLY_FD, first)
     while True:
         try:
-            req = _rpc.receive(_rpc.REQUEST_FD)
+            req = _rpc.receive(_rpc.REQUEST_FD, pending)
         except Exception:
             return
         if req is None:
             return
         try:
             op = req["op"]
-            if op == "names":
-                names = [k for k in namespace if not (k.startswith("__") and k.endswith("__"))]
-                out = [[{"u": k}, _name_value(namespace[k], handle)] for k in names]
-                send(_rpc.REPLY_FD, {"ok": out})
-                continue
             target = objects[req["h"]]
             if op == "call":
                 result = target(*value(req["a"]), **value(req["k"]))
