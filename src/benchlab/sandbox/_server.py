@@ -104,6 +104,8 @@ class Server:
             "nproc_base": _processes_of(self.uid if self.uid is not None else os.getuid()),
             "vm_bytes": _vm_bytes,
         }
+        if self.uid is None and os.geteuid() == 0:  # root of a user namespace: see _child.enter
+            self.ctx["bounding_set_dropped"] = _child.drop_bounding_set(libc)
         gc.collect()
         gc.freeze()  # fewer copy-on-write faults in every forked child
 
