@@ -3,6 +3,7 @@
 Run:  .venv/bin/python bench/code_exec.py [--samples 1,10] [--workers N] [--repeat R]
                                           [--isolation auto|bwrap|unshare|none] [--no-wrong]
       .venv/bin/python bench/code_exec.py --looping [--problems P] [--workers N] [--repeat R]
+      PYTHONPATH=OTHER_TREE/src .venv/bin/python bench/code_exec.py ...  (that tree's benchlab)
 
 For each sample count n it builds one samples file with every HumanEval
 problem's canonical solution n times, then executes the same programs, in the
