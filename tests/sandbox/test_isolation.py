@@ -121,9 +121,44 @@ def test_root_of_a_user_namespace_keeps_no_capability() -> None:
         "after_exec = subprocess.run(grep, capture_output=True).stdout.decode().split()[1]\n"
         "print(os.geteuid(), caps['CapEff'], caps['CapBnd'], after_exec)\n"
     )
+    assert _as_root_of_a_user_namespace(script).split() == ["0", "0" * 16, "0" * 16, "0" * 16]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="util-linux unshare is missing")
+def test_a_bounding_set_emptied_by_the_server_leaves_its_children_none() -> None:
+    """The server empties the bounding set once and keeps its own powers; its children then
+    need only drop their own sets (see _child.drop_bounding_set), and end with none at all."""
+    script = (
+        "import ctypes, os, subprocess, sys\n"
+        "from benchlab.sandbox import _child\n"
+        "libc = ctypes.CDLL(None, use_errno=True)\n"
+        "def caps():\n"
+        "    lines = open('/proc/self/status')\n"
+        "    return {k: v.strip() for k, v in (l.split(':', 1) for l in lines)}\n"
+        "assert _child.drop_bounding_set(libc)\n"
+        "print(caps()['CapEff'], caps()['CapBnd'])\n"
+        "sys.stdout.flush()\n"
+        "if os.fork() == 0:\n"
+        "    _child.drop_capabilities(libc, bounding=False)\n"
+        "    grep = ['grep', 'CapEff', '/proc/self/status']\n"
+        "    after_exec = subprocess.run(grep, capture_output=True).stdout.decode().split()[1]\n"
+        "    print(caps()['CapEff'], caps()['CapBnd'], after_exec)\n"
+        "    sys.stdout.flush()\n"
+        "    os._exit(0)\n"
+        "os.wait()\n"
+    )
+    server, child = _as_root_of_a_user_namespace(script).splitlines()
+    effective, bounding = server.split()
+    assert int(effective, 16) != 0 and int(bounding, 16) == 0  # its powers kept, none to hand on
+    assert child.split() == ["0" * 16] * 3
+
+
+def _as_root_of_a_user_namespace(script: str) -> str:
+    """What `script` prints, run by Python as root of a new user namespace (as unprivileged
+    benchlab runs its programs); skips the test where user namespaces are not allowed."""
     argv = ["unshare", "--user", "--map-root-user", sys.executable, "-c", script]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0 and "unshare failed" in done.stderr:
         pytest.skip(f"user namespaces are not allowed here: {done.stderr.strip()}")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["0", "0" * 16, "0" * 16, "0" * 16]
+    return done.stdout

@@ -45,7 +45,8 @@ _TIMERS = (
     (signal.ITIMER_VIRTUAL, signal.SIGVTALRM),
     (signal.ITIMER_PROF, signal.SIGPROF),
 )
-_COMPILED: dict[str, Any] = {}  # the tests' text -> code object, most recently used last
+# the tests' text -> (code object, lines for tracebacks), most recently used last
+_COMPILED: dict[str, tuple[Any, list[str]]] = {}
 _KEEP_COMPILED = 64
 READ_MARK = "read;"  # written once the tests are read: the server's input is in step again
 # Written before a verdict after which this checker will not be kept (the tests left a thread
@@ -59,14 +60,20 @@ class Connection:
     def __init__(self, requests: int, replies: int) -> None:
         self.requests = requests
         self.replies = replies
+        self.pending = bytearray()  # read from `replies` past the last answer
         self.broken = ""  # why the program stopped answering, once it did
 
-    def ask(self, request: dict[str, Any]) -> Any:
+    def names(self) -> Any:
+        """The program's globals, which it sends unasked once loaded (see _child._serve)."""
+        return self.ask(None)
+
+    def ask(self, request: dict[str, Any] | None) -> Any:
         if self.broken:
             raise _rpc.RemoteExit(self.broken)
         try:
-            _rpc.send(self.requests, request)
-            reply = _rpc.receive(self.replies)
+            if request is not None:
+                _rpc.send(self.requests, request)
+            reply = _rpc.receive(self.replies, self.pending)
         except BrokenPipeError:
             reply = None
         except _rpc.ProtocolError as exc:
@@ -183,7 +190,7 @@ def serve(sock_fd: int, ctx: dict[str, Any]) -> None:
             os.write(log, b"checker: a job came without its descriptors\n")
             os._exit(_child.EXIT_SETUP)
         try:
-            judge(json.loads(data), fds, source, ctx)
+            judge(json.loads(data), fds, source, null, ctx)
         finally:
             for fd in fds:
                 with contextlib.suppress(OSError):
@@ -202,10 +209,10 @@ def _reset(home: str, path: list[str]) -> bool:
     they started could write to a later job's descriptors (the numbers are
     reused): a checker left with one is not kept.
     """
-    signal.alarm(0)
     for timer, signum in _TIMERS:
-        signal.setitimer(timer, 0)
-        signal.signal(signum, signal.SIG_DFL)
+        signal.setitimer(timer, 0)  # ITIMER_REAL is alarm()'s too
+        if signal.getsignal(signum) is not signal.SIG_DFL:
+            signal.signal(signum, signal.SIG_DFL)
     with contextlib.suppress(OSError):
         os.chdir(home)
     sys.path[:] = path
@@ -218,7 +225,7 @@ def _alone() -> bool:
     return threading is None or threading.active_count() <= 1
 
 
-def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any]) -> None:
+def judge(job: dict[str, Any], fds: list[int], source: int, null: int, ctx: dict[str, Any]) -> None:
     """One job: read its tests, run them against the program, write the verdict.
 
     The verdict pipe carries READ_MARK once the tests are read (the server's
@@ -235,21 +242,20 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
     # output, and they read nothing (fd 0 is /dev/null: the server's input holds the next job).
     os.dup2(out_fd, 1)
     os.dup2(err_fd, 2)
-    sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 (replaced at the next job)
-    sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-    _limit(job.get("memory"), ctx)
+    sys.stdout, sys.stderr = _streams()
+    limited = _limit(job.get("memory"), ctx)
     conn = Connection(requests, replies)
     try:
         outcome = _judge(frame, conn)
     finally:
-        _unlimit()
+        if limited:
+            _unlimit()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    null = os.open(os.devnull, os.O_WRONLY)
+    _flush_streams()
     os.dup2(null, 1)
     os.dup2(null, 2)
-    os.close(null)
     leaving = "" if _alone() else LEAVING_MARK
     os.write(verdict_fd, f"{leaving}{outcome};{conn.broken}".encode(errors="replace"))
     # Only now does the program's loop see the end of its input: the server, woken by the
@@ -258,20 +264,52 @@ def judge(job: dict[str, Any], fds: list[int], source: int, ctx: dict[str, Any])
     fds[0] = -1  # not closed twice by `serve` (the number may be reused by then)
 
 
-def _limit(memory: int | None, ctx: dict[str, Any]) -> None:
+_STREAMS: list[Any] = []  # this checker's sys.stdout and sys.stderr, on fds 1 and 2
+
+
+def _streams() -> tuple[Any, Any]:
+    """Text streams on fds 1 and 2 (the job's output pipes by now), made once, kept while whole.
+
+    They write to whatever fds 1 and 2 are, so they serve job after job; a
+    pair the last tests closed or detached, or that could not be flushed
+    (see `_flush_streams`), is made anew.
+    """
+    if not _STREAMS:
+        _STREAMS[:] = [open(fd, "w", closefd=False) for fd in (1, 2)]  # noqa: SIM115
+    return _STREAMS[0], _STREAMS[1]
+
+
+def _flush_streams() -> None:
+    """Everything the tests wrote to our streams, out before fds 1 and 2 leave the job's pipes.
+
+    A stream that cannot be emptied (closed, detached, its pipe gone) is
+    dropped: what it still holds must never reach a later job's output.
+    """
+    for stream in _STREAMS:
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            _STREAMS.clear()
+            return
+
+
+def _limit(memory: int | None, ctx: dict[str, Any]) -> bool:
     """A memory cap as the program has, for this job: answers it sends are bounded, not its copies.
 
     Only the soft limit moves (the hard one could not come back up); the
     wall-clock deadline, which the server keeps, bounds the checker's time.
+    True if a cap was set (for `_unlimit`).
     """
     import resource
 
-    if memory:
-        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        cap = int(memory) + ctx["vm_bytes"]()
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    if not memory:
+        return False
+    _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    cap = int(memory) + ctx["vm_bytes"]()
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+    return True
 
 
 def _unlimit() -> None:
@@ -288,11 +326,11 @@ def _child_frame(source: int) -> str:
     return str(frame["check"])
 
 
-def _compiled(check: str) -> Any:
-    """The tests' code object, compiled once per text: a suite's samples share their tests."""
+def _compiled(check: str) -> tuple[Any, list[str]]:
+    """The tests' code object and lines, made once per text: a suite's samples share their tests."""
     tests = _COMPILED.pop(check, None)
     if tests is None:
-        tests = compile(check, "tests.py", "exec")
+        tests = (compile(check, "tests.py", "exec"), check.splitlines(True))
         while len(_COMPILED) >= _KEEP_COMPILED:
             del _COMPILED[next(iter(_COMPILED))]  # the least recently used
     _COMPILED[check] = tests
@@ -301,14 +339,14 @@ def _compiled(check: str) -> Any:
 
 def _judge(check: str, conn: Connection) -> str:
     try:
-        tests = _compiled(check)
+        tests, lines = _compiled(check)
     except (SyntaxError, ValueError) as exc:
         sys.stderr.write(f"the tests do not compile: {exc}\n")
         return "check_error"
-    linecache.cache["tests.py"] = (len(check), None, check.splitlines(True), "tests.py")
+    linecache.cache["tests.py"] = (len(check), None, lines, "tests.py")
     namespace: dict[str, Any] = {"__name__": "tests", "__builtins__": builtins}
     try:
-        for name, value in conn.ask({"op": "names"}):
+        for name, value in conn.names():
             namespace[str(name)] = value
         exec(tests, namespace)
     except AssertionError:

@@ -70,29 +70,40 @@ def read_frame(fd: int) -> Any:
     return None if body is None else json.loads(body)
 
 
-def receive(fd: int) -> Any:
-    """One frame, or None at end of input; ProtocolError on garbage or an oversized frame."""
-    head = _read_exact(fd, 4)
-    if head is None:
-        return None
-    size = struct.unpack(">I", head)[0]
+def receive(fd: int, pending: bytearray) -> Any:
+    """One frame, or None at end of input; ProtocolError on garbage or an oversized frame.
+
+    For the wire between checker and program only, where nobody else reads:
+    each read takes what the pipe holds (a whole frame, usually, in one read
+    instead of two), and what follows the frame waits in `pending`, the
+    caller's buffer for this descriptor, for the next call.
+    """
+    while len(pending) < 4:
+        if not _fill(fd, pending, 4):
+            return None
+    size = struct.unpack_from(">I", pending)[0]
     if size > MAX_FRAME:
         raise ProtocolError(f"answer of {size} bytes is larger than the {MAX_FRAME} allowed")
-    body = _read_exact(fd, size)
-    if body is None:
-        return None
+    end = 4 + size
+    while len(pending) < end:
+        if not _fill(fd, pending, end):
+            return None
+    body = bytes(pending[4:end])
+    del pending[:end]
     try:
         return json.loads(body)
     except (ValueError, RecursionError) as exc:
         raise ProtocolError(f"unreadable answer: {exc}") from None
 
 
-def _read_exact(fd: int, n: int) -> bytes | None:
-    """As `read_exact`, a read error (the program's end of the pipe gone) being an end too."""
+def _fill(fd: int, pending: bytearray, wanted: int) -> bool:
+    """Read more into `pending`; False at end of input or on a read error (the far end gone)."""
     try:
-        return read_exact(fd, n)
+        chunk = os.read(fd, min(max(wanted - len(pending), 1 << 16), 1 << 20))
     except OSError:
-        return None
+        return False
+    pending += chunk
+    return bool(chunk)
 
 
 # --- values (both sides) -----------------------------------------------------------------------

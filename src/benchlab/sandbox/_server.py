@@ -104,6 +104,8 @@ class Server:
             "nproc_base": _processes_of(self.uid if self.uid is not None else os.getuid()),
             "vm_bytes": _vm_bytes,
         }
+        if self.uid is None and os.geteuid() == 0:  # root of a user namespace: see _child.enter
+            self.ctx["bounding_set_dropped"] = _child.drop_bounding_set(libc)
         gc.collect()
         gc.freeze()  # fewer copy-on-write faults in every forked child
 
@@ -413,9 +415,7 @@ class Server:
             os.waitpid(pid, 0)
 
     def _job_ruleset(self, job: dict[str, Any]) -> int | None:
-        if os.environ != job["env"]:  # the child inherits it, warm
-            os.environ.clear()
-            os.environ.update(job["env"])
+        _take_env(job["env"])  # the child inherits it, warm
         return self.ruleset if self.ruleset is not None else self._ruleset(job)
 
     @staticmethod
@@ -606,6 +606,19 @@ def _private_home(plan: dict[str, list[str]], host_ns: int | None) -> None:
             os.close(fd)
 
 
+def _take_env(env: dict[str, str]) -> None:
+    """Make os.environ `env`, changing only what differs (from job to job, HOME and TMPDIR).
+
+    Every key set is a putenv and a write to pages a fork shares: a dozen
+    of them per job, where two would do, cost the server and every child.
+    """
+    for key in [k for k in os.environ if k not in env]:
+        del os.environ[key]
+    for key, value in env.items():
+        if os.environ.get(key) != value:
+            os.environ[key] = value
+
+
 def _stdin_fd(data: str | None) -> int:
     if data is None:
         return os.open(os.devnull, os.O_RDONLY)
@@ -658,8 +671,11 @@ def _processes_of(uid: int) -> int:
 
 
 def _vm_bytes() -> int:
-    with open("/proc/self/statm") as fh:
-        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    fd = os.open("/proc/self/statm", os.O_RDONLY)
+    try:
+        return int(os.read(fd, 256).split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    finally:
+        os.close(fd)
 
 
 def _network_isolated() -> bool:

@@ -7,6 +7,7 @@ them refers to the executor that runs them.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -50,8 +51,14 @@ class Limits:
             raise ValueError("limits must be positive (open_files at least 8)")
 
     def wire(self) -> dict[str, Any]:
-        cpu = self.cpu if self.cpu is not None else self.timeout
-        return {**asdict(self), "cpu": max(1, math.ceil(cpu))}
+        return dict(_limits_wire(self))
+
+
+@functools.lru_cache(maxsize=256)
+def _limits_wire(limits: Limits) -> dict[str, Any]:
+    """As the server reads them; cached (asdict is slow, and a suite's jobs share their limits)."""
+    cpu = limits.cpu if limits.cpu is not None else limits.timeout
+    return {**asdict(limits), "cpu": max(1, math.ceil(cpu))}
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,7 @@ class _Worker:
         self.isolation: Isolation | None = None
         self.crashed = False  # the server stopped on a traceback of its own
         self.last_words = ""  # the last line it wrote to stderr before it stopped
+        self._pending = bytearray()  # read from the server past the last frame
 
     @property
     def alive(self) -> bool:
@@ -153,15 +154,16 @@ class _Worker:
         assert proc is not None and proc.stdin is not None and proc.stdout is not None
         deadline = time.monotonic() + timeout
         try:
+            out = b""
             for each in (frame, *more):
                 if each is not None:
                     data = json.dumps(each).encode()
-                    proc.stdin.write(struct.pack(">I", len(data)) + data)
+                    out += struct.pack(">I", len(data)) + data
+            view = memoryview(out)
+            while view:  # all frames in one write, as a rule
+                view = view[proc.stdin.write(view) or 0 :]
             while True:
-                head = self._read(proc.stdout.fileno(), 4, deadline)
-                if head is None:
-                    return None
-                body = self._read(proc.stdout.fileno(), struct.unpack(">I", head)[0], deadline)
+                body = self._frame(proc.stdout.fileno(), deadline)
                 if body is None:
                     return None
                 reply: dict[str, Any] = json.loads(body)
@@ -172,19 +174,28 @@ class _Worker:
         except (BrokenPipeError, ConnectionResetError):
             return None
 
-    @staticmethod
-    def _read(fd: int, n: int, deadline: float) -> bytes | None:
-        chunks: list[bytes] = []
-        while n:
+    def _frame(self, fd: int, deadline: float) -> bytes | None:
+        """The next frame's body; None at end of input or past the deadline.
+
+        Each read takes what the pipe holds (a whole reply, usually); bytes of
+        the next frame wait in `_pending`, which only this slot's thread uses.
+        """
+        pending = self._pending
+        size: int | None = None
+        while size is None or len(pending) < 4 + size:
+            if size is None and len(pending) >= 4:
+                size = struct.unpack_from(">I", pending)[0]
+                continue
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
                 return None
-            chunk = os.read(fd, n)
+            chunk = os.read(fd, 1 << 16)
             if not chunk:
                 return None
-            chunks.append(chunk)
-            n -= len(chunk)
-        return b"".join(chunks)
+            pending += chunk
+        body = bytes(pending[4 : 4 + size])
+        del pending[: 4 + size]
+        return body
 
     def log_tail(self) -> str:
         if self.log is None:
@@ -207,6 +218,7 @@ class _Worker:
     def stop(self) -> None:
         proc, self.proc = self.proc, None
         self.crashed = False
+        self._pending.clear()
         if proc is not None:
             if proc.stdin is not None:
                 with contextlib.suppress(OSError):
