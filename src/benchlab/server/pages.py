@@ -31,7 +31,7 @@ from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
 from benchlab.server.suites import launch_targets, launchable
-from benchlab.store import queries
+from benchlab.store import Store, queries
 from benchlab.store.passes import resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
 
@@ -153,6 +153,17 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
     )
 
 
+def _elapsed(store: Store, run_id: str, status: str) -> float | None:
+    """The run's duration; a running run's so far, by the server's clock, which the live page
+    counts on from (static/run.js) so a browser whose clock is off still shows it right."""
+    started, finished = queries.run_times(store, [run_id]).get(run_id, (None, None))
+    if started is None:
+        return None
+    if finished is not None:
+        return finished - started
+    return time.time() - started if status == "running" else None
+
+
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
     try:
@@ -193,7 +204,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         params=params,
         qs=lambda **kw: qs(params, **kw),
         planned=queries.planned_total(store, run),
-        times=queries.run_times(store, [run.id]).get(run.id, (None, None)),
+        elapsed=_elapsed(store, run.id, run.status),
         grid=grid_summary(store, run.id),  # a grid run's factors (templates/run_grid.html)
     )
 
