@@ -19,6 +19,7 @@ from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.factor_views import grid_summary
 from benchlab.analysis.run_views import RunPage, run_list
+from benchlab.analysis.spend import monthly_spend
 from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
@@ -83,23 +84,22 @@ def overview_page(
     days = int_param(request, "days", DEFAULT_WINDOW)
     days = days if days in WINDOWS else DEFAULT_WINDOW
     since = time.time() - days * 86400 if days else None
-    board = overview.leaderboard(store, tags=tags)
-    suites = [entry["suite"] for entry in board]
+    board = overview.leaderboard(store, tags=tags).suites
+    suites = [entry.suite for entry in board]
     chosen = text_param(request, "suite")
     if chosen not in suites:
         chosen = suites[0] if suites else None
-    rows: list[dict[str, Any]] = next((e["models"] for e in board if e["suite"] == chosen), [])
-    series = overview.trend(store, suite=chosen, since=since, tags=tags) if chosen else []
-    changes = (
-        overview.content_changes(store, suite=chosen, since=since, tags=tags) if chosen else []
-    )
+    rows = next((e.models for e in board if e.suite == chosen), [])
+    shown = overview.trend(store, suite=chosen, since=since, tags=tags) if chosen else None
+    series = shown.series if shown else []
+    changes = shown.suite_changes if shown else []
     recent = run_list(store, tags=tags or None, limit=10)  # the filter holds for the whole page
     return render(
         request,
         "overview.html",
         nav="overview",
         cards=overview.score_cards(store, tags=tags),
-        spend=overview.spend(store),
+        spend=monthly_spend(store),
         suites=suites,
         suite=chosen,
         tag_text=" ".join(f"{k}={v}" for k, v in tags.items()),
@@ -110,7 +110,7 @@ def overview_page(
         trend=charts.trend(series, changes),
         trend_rows=charts.trend_rows(series),
         changes=changes,
-        changed_runs={c["run_id"]: c for c in changes},
+        changed_runs={c.run_id for c in changes},
         scatter=charts.scatter(rows),
         runs=_rows(recent),
         total_runs=recent.total,
