@@ -80,21 +80,15 @@ def test_spend_counts_only_requests_really_sent(tmp_path: Path, db_url: str) -> 
     spent = first.summary["models"][0]["cost_usd"]
     assert spent > 0 and again.summary["models"][0]["cost_usd"] == 0.0  # a reused answer is free
     data = api.spend(db=db_url)
-    assert data["month"] == datetime.now(UTC).strftime("%Y-%m")
-    assert data["total_usd"] == pytest.approx(spent) and data["runs"] == 1
-    assert data["avg_per_run_usd"] == pytest.approx(spent) and data["requests"] == 10
-    assert data["cached_answers"] == 10
-    assert data["by_model"] == [
-        {
-            "model": "paid",
-            "cost_usd": pytest.approx(spent),
-            "known_usd": pytest.approx(spent),
-            "requests": 10,
-            "unpriced_requests": 0,
-        }
-    ]
-    assert data["by_suite"][0]["suite"] == "s"
-    assert api.spend("2001-01", db=db_url)["total_usd"] == 0.0
+    assert data.month == datetime.now(UTC).strftime("%Y-%m")
+    assert data.total_usd == pytest.approx(spent) and data.runs == 1
+    assert data.avg_per_run_usd == pytest.approx(spent) and data.requests == 10
+    assert data.cached_answers == 10
+    (row,) = data.by_model
+    assert (row.model, row.requests, row.unpriced_requests) == ("paid", 10, 0)
+    assert row.cost_usd == row.known_usd == pytest.approx(spent)
+    assert data.by_suite[0].suite == "s"
+    assert api.spend("2001-01", db=db_url).total_usd == 0.0
 
 
 def test_month_bounds() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchlab.analysis import overview
+from benchlab.analysis.spend import monthly_spend
 from benchlab.store import Store
 from support.lab import make_app
 from support.live_server import LiveServer
@@ -41,7 +41,7 @@ def test_one_spend_everywhere(tmp_path: Path, stub_server: StubServer) -> None:
 
     spent = full.summary["models"][0]["cost_usd"] + stopped.summary["models"][0]["cost_usd"]
     with Store(db) as store:
-        page = overview.spend(store)
+        page = monthly_spend(store).model_dump(by_alias=True)
     out = cli("spend", "--json", "--db", db)
     assert out.returncode == 0, out.stderr
     from_cli = json.loads(out.stdout)

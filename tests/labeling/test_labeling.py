@@ -13,6 +13,7 @@ from scipy import stats
 from benchlab import labeling
 from benchlab.errors import ConfigError, NotFound
 from benchlab.labeling.kinds import PASS_FAIL, SCALE, STANCE, rubric, suggested_kind
+from benchlab.labeling.views import SavedLabel
 from benchlab.store import Store
 from support.labeling import quick_run, stance_run
 
@@ -96,18 +97,18 @@ def test_add_label_validates_everything_once(quick: tuple[str, str]) -> None:
     with Store(db) as store:
         aid = _ids(store, run_id)["capital-australia"]
         saved = labeling.add_label(store, run_id[:10], aid, " ana ", "Fail", note=" wrong city ")
-        assert saved == {
-            "run_id": run_id,
-            "attempt_id": aid,
-            "labeler": "ana",
-            "kind": "pass_fail",
-            "label": "fail",
-            "value": 0.0,
-            "passed": False,
-            "note": "wrong city",
-            "replaced": False,
-        }
-        assert labeling.add_label(store, run_id, int(aid), "ana", "pass")["replaced"] is True
+        assert saved == SavedLabel(
+            run_id=run_id,
+            attempt_id=aid,
+            labeler="ana",
+            kind="pass_fail",
+            label="fail",
+            value=0.0,
+            passed=False,
+            note="wrong city",
+            replaced=False,
+        )
+        assert labeling.add_label(store, run_id, int(aid), "ana", "pass").replaced is True
         with pytest.raises(ConfigError, match="labeled pass_fail, not scale"):
             labeling.add_label(store, run_id, aid, "bo", "3")
         with pytest.raises(ConfigError, match="attempt id 'x1'"):
@@ -125,29 +126,28 @@ def test_random_queue_is_seeded_shared_and_stable(quick: tuple[str, str]) -> Non
     db, run_id = quick
     with Store(db) as store:
         first = labeling.label_queue(store, run_id, labeler="ana", limit=24)
-        assert first["attempts"] == first["remaining"] == 24 and first["seed"] == 0
-        order = [i["attempt_id"] for i in first["items"]]
+        assert first.attempts == first.remaining == 24 and first.seed == 0
+        order = [i.attempt_id for i in first.items]
         assert order != sorted(order) and len(set(order)) == 24
         # a colleague sees the same order (so their labels overlap); another seed does not
         assert [
-            i["attempt_id"]
-            for i in labeling.label_queue(store, run_id, labeler="bo", limit=24)["items"]
+            i.attempt_id for i in labeling.label_queue(store, run_id, labeler="bo", limit=24).items
         ] == order
         assert [
-            i["attempt_id"] for i in labeling.label_queue(store, run_id, seed=7, limit=24)["items"]
+            i.attempt_id for i in labeling.label_queue(store, run_id, seed=7, limit=24).items
         ] != order
         # labeling one leaves the others in place, and leaves out only the labeler's own
         labeling.add_label(store, run_id, order[3], "ana", "pass")
         again = labeling.label_queue(store, run_id, labeler="ana", limit=24)
-        assert [i["attempt_id"] for i in again["items"]] == order[:3] + order[4:]
-        assert (again["labeled_by_you"], again["remaining"]) == (1, 23)
+        assert [i.attempt_id for i in again.items] == order[:3] + order[4:]
+        assert (again.labeled_by_you, again.remaining) == (1, 23)
         theirs = labeling.label_queue(store, run_id, labeler="bo", limit=5)
-        assert theirs["items"][3]["attempt_id"] == order[3] and theirs["items"][3]["labels"] == 1
+        assert theirs.items[3].attempt_id == order[3] and theirs.items[3].labels == 1
         # blind: what a labeler sees holds no verdict and no one else's label
-        item = theirs["items"][3]
-        assert {"scores", "passed", "human"}.isdisjoint(item)
-        assert item["output"] and item["prompt"] and item["rubric"]
-        assert theirs["kind"]["kind"] == "pass_fail" and theirs["kind"]["fixed"] is True
+        item = theirs.items[3]
+        assert {"scores", "passed", "human"}.isdisjoint(item.model_dump())
+        assert item.output and item.prompt and item.rubric
+        assert theirs.kind.kind == "pass_fail" and theirs.kind.fixed is True
 
 
 def test_queue_rejects_bad_input(quick: tuple[str, str]) -> None:
@@ -168,16 +168,17 @@ def test_stratified_queue_balances_the_levels_of_a_factor(stance_copy: tuple[str
     with Store(db) as store:
         assert "perspective" in labeling.strata_options(store, run_id)
         q = labeling.label_queue(store, run_id, mode="stratified", by="perspective", labeler="ana")
-        assert q["kind"]["kind"] == "stance"  # a stance-judged run asks for stance bins
-        levels = [i["stratum"] for i in q["items"]]
+        assert q.kind.kind == "stance"  # a stance-judged run asks for stance bins
+        levels = [i.stratum or "" for i in q.items]  # stratified: every item has its level
         assert sorted(levels[:3]) == ["landlord", "neutral", "tenant"]
         assert sorted(levels[3:6]) == ["landlord", "neutral", "tenant"]
         # two landlord answers labeled: the landlord level goes last until the others catch up
-        for item in [i for i in q["items"] if i["stratum"] == "landlord"][:2]:
-            labeling.add_label(store, run_id, item["attempt_id"], "ana", "pos")
+        for item in [i for i in q.items if i.stratum == "landlord"][:2]:
+            labeling.add_label(store, run_id, item.attempt_id, "ana", "pos")
         q = labeling.label_queue(store, run_id, mode="stratified", by="perspective", labeler="ana")
-        assert [i["stratum"] for i in q["items"]][:4] == ["neutral", "tenant", "neutral", "tenant"]
-        assert {lv["level"]: lv["labeled_by_you"] for lv in q["levels"]} == {
+        assert [i.stratum for i in q.items][:4] == ["neutral", "tenant", "neutral", "tenant"]
+        assert q.levels is not None
+        assert {lv.level: lv.labeled_by_you for lv in q.levels} == {
             "landlord": 2,
             "neutral": 0,
             "tenant": 0,
@@ -195,10 +196,10 @@ def test_disagreement_queue_puts_contested_answers_first(stance_copy: tuple[str,
         labeling.add_label(store, run_id, ids[tenant[0]], "bo", "neg")  # agrees with the judge
         labeling.add_label(store, run_id, ids[tenant[0]], "cy", "neu")  # labelers: 0.5
         q = labeling.label_queue(store, run_id, mode="disagreement", labeler="ana")
-        head = [(i["case_id"], i["disagreement"], i["labels"]) for i in q["items"][:3]]
+        head = [(i.case_id, i.disagreement, i.labels) for i in q.items[:3]]
         assert head[0] == (landlord[0], 0.8, 1)  # |-1 - 0.6| on a scale 2 wide
         assert head[1] == (tenant[0], 0.5, 2)
-        assert head[2][1] == 0.0 and all(i["labels"] == 0 for i in q["items"][2:])
+        assert head[2][1] == 0.0 and all(i.labels == 0 for i in q.items[2:])
 
 
 # --- agreement ----------------------------------------------------------------------------------
@@ -217,13 +218,13 @@ def test_agreement_on_stance_labels(stance_copy: tuple[str, str]) -> None:
                 labeling.add_label(store, run_id, ids[c], who, label)
         report = labeling.agreement_report(store, run_id)
 
-    assert (report["kind"], report["level"], report["labels"]) == ("stance", "ordinal", 16)
-    assert report["labelers"] == [{"labeler": "ana", "labels": 9}, {"labeler": "bo", "labels": 7}]
+    assert (report.kind, report.level, report.labels) == ("stance", "ordinal", 16)
+    assert report.labelers == [{"labeler": "ana", "labels": 9}, {"labeler": "bo", "labels": 7}]
     value = {"neg": -1.0, "neu": 0.0, "pos": 1.0}
     data = np.array(
         [[value[who.get(c, "")] if c in who else np.nan for c in cases] for who in (ana, bo)]
     )
-    between = report["between_labelers"]
+    between = report.between_labelers
     assert between["n_units"] == 7 and between["n_coders"] == 2
     assert between["alpha"] == pytest.approx(
         krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal")
@@ -233,7 +234,7 @@ def test_agreement_on_stance_labels(stance_copy: tuple[str, str]) -> None:
     )
     assert between["percent_agreement"] == pytest.approx(5 / 7)  # 2 of bo's 7 are neutral
 
-    (stance,) = report["scorers"]
+    (stance,) = report.scorers
     assert stance["scorer"] == "stance" and stance["n"] + stance["ties"] == 9
     # consensus: ana alone or both agree -> the judge's bin; (neu, pos) averages to 0.5,
     # which is a tie between neu and pos: left out. bo labeled 2 of the 3 neutral answers.
@@ -261,8 +262,8 @@ def test_agreement_of_pass_fail_labels_includes_the_attempt_verdict(
     db, run_id = quick
     with Store(db) as store:
         empty = labeling.agreement_report(store, run_id)
-        assert empty["labels"] == 0 and empty["between_labelers"]["alpha"] is None
-        assert empty["scorers"] == []
+        assert empty.labels == 0 and empty.between_labelers["alpha"] is None
+        assert empty.scorers == []
         verdicts = {a.id: a.passed for a in store.iter_attempts(run_id)}
         chosen = sorted(verdicts)[:6]
         for aid in chosen:
@@ -270,8 +271,8 @@ def test_agreement_of_pass_fail_labels_includes_the_attempt_verdict(
         report = labeling.agreement_report(store, run_id, scorer="verdict")
         with pytest.raises(ConfigError, match=r"scorer 'judge'.*known: verdict"):
             labeling.agreement_report(store, run_id, scorer="judge")
-    (verdict,) = report["scorers"]
+    (verdict,) = report.scorers
     assert verdict["scorer"] == "verdict" and verdict["n"] == 6 and verdict["ties"] == 0
     assert sum(map(sum, verdict["confusion"]["matrix"])) == 6
     assert verdict["confusion"]["matrix"][0][1] == verdict["confusion"]["matrix"][1][0] == 0
-    assert report["between_labelers"]["n_units"] == 0  # one labeler: nothing to agree on
+    assert report.between_labelers["n_units"] == 0  # one labeler: nothing to agree on

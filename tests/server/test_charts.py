@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from benchlab.analysis.overview_views import SuiteChange, TrendPoint, TrendSeries
 from benchlab.server.charts import rates, scatter, trend
 
 
+@dataclass(frozen=True)
+class _Row:
+    """What the cost chart reads of a leaderboard row."""
+
+    model: str
+    cost_usd: float | None
+    pass_rate: float | None = 0.5
+
+
 def test_the_cost_chart_hovers_money_as_the_tables_show_it() -> None:
-    figure = scatter([{"model": "m", "cost_usd": 1234.5, "pass_rate": 0.5}])
+    figure = scatter([_Row("m", 1234.5)])
     assert figure is not None
     (trace,) = figure["data"]
     assert trace["customdata"] == ["$1,234.50"]
     assert "%{customdata}" in trace["hovertemplate"]
 
 
-def _row(model: str, cost: float | None, rate: float | None = 0.5) -> dict[str, object]:
-    return {"model": model, "cost_usd": cost, "pass_rate": rate}
-
-
 def test_a_model_without_a_price_is_drawn_apart_not_dropped() -> None:
-    figure = scatter([_row("priced", 0.02), _row("mystery", None, 0.9)])
+    figure = scatter([_Row("priced", 0.02), _Row("mystery", None, 0.9)])
     assert figure is not None
     priced, apart = figure["data"]
     assert priced["text"] == ["priced"] and priced.get("xaxis") is None
@@ -29,7 +37,7 @@ def test_a_model_without_a_price_is_drawn_apart_not_dropped() -> None:
 
 
 def test_costs_spanning_decades_go_on_a_log_axis_with_free_models_beside_it() -> None:
-    rows = [_row("cheap", 0.001), _row("dear", 2.0), _row("free", 0.0), _row("unknown", None)]
+    rows = [_Row("cheap", 0.001), _Row("dear", 2.0), _Row("free", 0.0), _Row("unknown", None)]
     figure = scatter(rows)
     assert figure is not None
     layout = figure["layout"]
@@ -42,38 +50,45 @@ def test_costs_spanning_decades_go_on_a_log_axis_with_free_models_beside_it() ->
         "unknown": "no known price",
     }
     # on a linear axis a free model is an ordinary point at zero
-    linear = scatter([_row("a", 0.5), _row("free", 0.0)])
+    linear = scatter([_Row("a", 0.5), _Row("free", 0.0)])
     assert linear is not None and linear["data"][0]["x"] == [0.5, 0.0]
     assert linear["layout"]["xaxis"]["rangemode"] == "tozero" and len(linear["data"]) == 1
 
 
 def test_only_unpriced_models_still_make_a_chart() -> None:
-    figure = scatter([_row("a", None), _row("b", None, 0.2)])
+    figure = scatter([_Row("a", None), _Row("b", None, 0.2)])
     assert figure is not None
     (apart,) = figure["data"]
     assert apart["text"] == ["a", "b"]
-    assert scatter([_row("a", None, None)]) is None  # no pass rate: nothing to draw
+    assert scatter([_Row("a", None, None)]) is None  # no pass rate: nothing to draw
 
 
 def test_the_trend_draws_each_models_interval_band_in_its_colour() -> None:
     series = [
-        {
-            "model": "m",
-            "points": [
-                {
-                    "run_id": f"r{i}",
-                    "created_at": f"2026-01-0{i}T10:00:00+02:00",
-                    "value": 0.5,
-                    "n": 10,
-                    "ci95": [0.2, 0.8],
-                    "ci_method": "wilson",
-                }
+        TrendSeries(
+            model="m",
+            points=[
+                TrendPoint(
+                    run_id=f"r{i}",
+                    created_at=f"2026-01-0{i}T10:00:00+02:00",
+                    value=0.5,
+                    n=10,
+                    ci95=[0.2, 0.8],
+                    ci_method="wilson",
+                )
                 for i in (1, 2)
             ],
-        }
+        )
     ]
     changes = [
-        {"run_id": "r2", "created_at": "2026-01-02T10:00:00+02:00", "cases": 4, "previous_cases": 3}
+        SuiteChange(
+            run_id="r2",
+            created_at="2026-01-02T10:00:00+02:00",
+            suite_hash="h2",
+            cases=4,
+            previous_hash="h1",
+            previous_cases=3,
+        )
     ]
     figure = trend(series, changes)
     assert figure is not None

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from benchlab.format import money
+from benchlab.server.rendering import templates
 from server.conftest import WriteEnv
 from support.browser import Watched
 from support.lab import ADMIN_KEY
@@ -153,3 +154,20 @@ def test_the_pages_spell_money_as_the_python_formatter_does(
         amounts,
     )
     assert shown == [money(None), *map(money, amounts)]
+
+
+def test_the_live_duration_reads_as_the_server_spells_it(
+    write_env: WriteEnv, watched: Watched
+) -> None:
+    """run.js counts a running run's duration on with dom.js's `seconds`; when the run ends
+    the server's `secs` filter takes over, and the two must read alike."""
+    page = watched.page
+    page.goto(write_env.server.url + "/")
+    durations = [0.0, 0.04, 5.55, 59.96, 119.94, 119.96, 120.0, 754.3, 7321.0]
+    shown = page.evaluate(
+        "async (durations) => { const { seconds } = await import('/static/dom.js');"
+        " return [seconds(null), ...durations.map(seconds)]; }",
+        durations,
+    )
+    secs = templates.env.filters["secs"]
+    assert shown == [secs(None), *map(secs, durations)]

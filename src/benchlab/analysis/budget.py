@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchlab.errors import ConfigError
 from benchlab.format import money
+
+if TYPE_CHECKING:
+    from benchlab.analysis.spend import SpendFigures
 
 __all__ = ["DEFAULT_THRESHOLDS", "budget_line", "budget_status", "check_budget", "check_thresholds"]
 
@@ -37,14 +40,14 @@ def check_thresholds(values: Iterable[int], *, flag: str = "--budget-threshold")
 
 
 def budget_status(
-    spend: dict[str, Any], budget_usd: float, thresholds: Iterable[int] = DEFAULT_THRESHOLDS
+    spend: SpendFigures, budget_usd: float, thresholds: Iterable[int] = DEFAULT_THRESHOLDS
 ) -> dict[str, Any]:
-    """The month of `spend` (monthly_spend's dict) against `budget_usd`."""
-    spent = float(spend["known_usd"])
-    known = spend["total_usd"] is not None
+    """The month of `spend` (`monthly_spend`'s figures) against `budget_usd`."""
+    spent = float(spend.known_usd)
+    known = spend.total_usd is not None
     levels = sorted(set(thresholds))
     status = {
-        "month": spend["month"],
+        "month": spend.month,
         "budget_usd": budget_usd,
         "spent_usd": spent,
         "spent_known": known,

@@ -1,47 +1,30 @@
-"""Across runs, typed: the leaderboard, a metric's trend and the month's spend, as
-`GET /api/leaderboard`, `/api/trends` and `/api/spend` answer them (their `response_model`s).
-
-The figures are `analysis.overview`'s (which the dashboard's overview page also
-draws), so the page and the JSON cannot disagree; this module gives each answer
-one model, so the OpenAPI schema documents every field.
+"""Across runs, typed: what `analysis.overview`'s leaderboard and trend return, which
+`GET /api/leaderboard` and `/api/trends` answer (their `response_model`s) and the
+dashboard's overview page draws, so the page and the JSON cannot disagree; one model per
+answer, so the OpenAPI schema documents every field. The month's spend has its models
+beside its query, in `analysis.spend`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from benchlab.analysis import overview
 from benchlab.analysis.run_views import ModelAggregate
-from benchlab.store import Store
 
 __all__ = [
     "Leaderboard",
     "LeaderboardRow",
     "Metric",
-    "MonthlySpend",
-    "SpendByJudge",
-    "SpendByModel",
-    "SpendByModelSuite",
-    "SpendBySuite",
     "SuiteBoard",
     "SuiteChange",
     "Trend",
     "TrendPoint",
     "TrendSeries",
-    "Usd",
-    "leaderboard",
-    "monthly_spend",
-    "trend",
 ]
 
 Metric = Literal["pass_rate", "cost_usd", "latency_ms_mean", "attempts", "errors"]
-
-# Dollars as the spend query sums them: a month with no request sums to the integer 0, and
-# the JSON has always said `0` there, not `0.0` (a float field would rewrite it).
-Usd = float | int
 
 
 class LeaderboardRow(ModelAggregate):
@@ -63,14 +46,6 @@ class Leaderboard(BaseModel):
     """Per suite (by name), each model's best completed run."""
 
     suites: list[SuiteBoard]
-
-
-def leaderboard(
-    store: Store, *, suite: str | None = None, tags: Mapping[str, str] | None = None
-) -> Leaderboard:
-    """Per suite, each model's best completed run (with all of `tags`: `overview.leaderboard`)."""
-    board = overview.leaderboard(store, suite=suite, tags=tags)
-    return Leaderboard.model_validate({"suites": board})
 
 
 class TrendPoint(BaseModel):
@@ -113,89 +88,3 @@ class Trend(BaseModel):
         description="where the suite's content changed (a data file grew): points before and "
         "after such a run were measured on different cases",
     )
-
-
-def trend(
-    store: Store,
-    *,
-    suite: str,
-    model: str | None = None,
-    metric: Metric = "pass_rate",
-    since: float | None = None,
-    tags: Mapping[str, str] | None = None,
-) -> Trend:
-    """A metric of each model (or one) on a suite, per completed run with all of `tags`
-    (`overview.trend`), and the runs at which the suite's content changed."""
-    series = overview.trend(store, suite=suite, model=model, metric=metric, since=since, tags=tags)
-    changes = overview.content_changes(store, suite=suite, since=since, tags=tags)
-    return Trend.model_validate(
-        {"suite": suite, "metric": metric, "series": series, "suite_changes": changes}
-    )
-
-
-class SpendBySuite(BaseModel):
-    suite: str
-    cost_usd: Usd | None = Field(description="null when some request had no known price")
-    known_usd: Usd
-    requests: int
-    unpriced_requests: int
-
-
-class SpendByModel(BaseModel):
-    model: str
-    cost_usd: Usd | None = Field(description="null when some request had no known price")
-    known_usd: Usd
-    requests: int
-    unpriced_requests: int
-
-
-class SpendByModelSuite(BaseModel):
-    model: str
-    suite: str
-    cost_usd: Usd | None = Field(description="null when some request had no known price")
-    known_usd: Usd
-    requests: int
-    unpriced_requests: int
-    cached_answers: int
-    runs: int
-
-
-class SpendByJudge(BaseModel):
-    judge: str
-    cost_usd: Usd | None = Field(description="null when some verdict's judge had no price")
-    known_usd: Usd
-    calls: int = Field(description="judge calls really sent (paid)")
-    cached_calls: int = Field(description="judge calls the response cache answered, at $0")
-    unpriced: int = Field(description="verdicts whose judge calls had no known price")
-
-
-class MonthlySpend(BaseModel):
-    """Money spent in a calendar month (UTC): `benchlab spend --json`'s figures and line."""
-
-    model_config = ConfigDict(populate_by_name=True)
-
-    month: str = Field(description="YYYY-MM")
-    from_: str = Field(alias="from", description="the month's start, ISO 8601")
-    to: str = Field(description="the next month's start, ISO 8601")
-    total_usd: Usd | None = Field(description="null when some request had no known price")
-    known_usd: Usd
-    requests: int
-    unpriced_requests: int
-    cached_answers: int
-    runs: int
-    avg_per_run_usd: Usd | None
-    judge_usd: Usd | None = Field(description="judges' part of the total; null when unpriced")
-    judge_known_usd: Usd
-    judge_calls: int
-    judge_cached_calls: int
-    judge_unpriced_verdicts: int
-    by_judge: list[SpendByJudge]
-    by_model: list[SpendByModel]
-    by_suite: list[SpendBySuite]
-    by_model_suite: list[SpendByModelSuite]
-    line: str = Field(description="the figures in one line, as the terminal prints them")
-
-
-def monthly_spend(store: Store, month: str | None = None) -> MonthlySpend:
-    """The month's spend (this month by default), from `overview.spend`."""
-    return MonthlySpend.model_validate(overview.spend(store, month))

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
-from benchlab.analysis.overview import stat_dict
+from benchlab.analysis.stats.core import wilson_interval
 from benchlab.domain import Run, RunStatus
 from benchlab.store import Store
 from benchlab.store import stats as run_stats
@@ -34,6 +34,7 @@ __all__ = [
     "RunPage",
     "RunRow",
     "Tokens",
+    "aggregate",
     "run_detail",
     "run_list",
     "run_row",
@@ -68,6 +69,31 @@ class ModelAggregate(BaseModel):
     cost_usd: float | None = Field(description="null when some answer had no known price")
     latency_ms_mean: float | None
     tokens: Tokens
+
+
+Aggregate = TypeVar("Aggregate", bound=ModelAggregate)
+
+
+def aggregate(s: ModelStat, shape: type[Aggregate], **more: Any) -> Aggregate:
+    """A cached aggregate as `shape` (a ModelAggregate, or a row that extends one with
+    `more` fields), its rate with a Wilson interval over attempts: the aggregate has no
+    per-case rows to resample."""
+    ci = wilson_interval(s.passed, s.judged)
+    return shape(
+        model=s.model,
+        suite=s.suite,
+        attempts=s.attempts,
+        errors=s.errors,
+        n=s.judged,
+        passed=s.passed,
+        pass_rate=s.pass_rate,
+        ci95=list(ci) if ci else None,
+        ci_method="wilson",
+        cost_usd=s.cost,
+        latency_ms_mean=s.latency_mean,
+        tokens=Tokens(input=s.input_tokens, output=s.output_tokens),
+        **more,
+    )
 
 
 class RunRow(BaseModel):
@@ -120,7 +146,7 @@ def run_row(run: Run, stats: list[ModelStat], times: tuple[float | None, float |
         pass_rate=total.pass_rate,
         cost_usd=total.cost,
         per_model=[
-            ModelAggregate.model_validate(stat_dict(combine(v, run_id=run.id, model=m)))
+            aggregate(combine(v, run_id=run.id, model=m), ModelAggregate)
             for m, v in sorted(per_model.items())
         ],
     )

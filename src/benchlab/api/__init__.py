@@ -25,6 +25,7 @@ from benchlab.store import Store
 if TYPE_CHECKING:
     from benchlab.analysis.gate import GateResult
     from benchlab.analysis.run_views import RunPage
+    from benchlab.analysis.spend import MonthlySpend
     from benchlab.engine.dry_run import DryRunReport
     from benchlab.engine.runner import RunOutcome
     from benchlab.suites import LoadedSuite
@@ -505,7 +506,7 @@ def power(
     return detectable_for_cases(rate, cases, alpha=alpha, power=power, discordance=discordance)
 
 
-def spend(month: str | None = None, *, db: str | None = None) -> dict[str, Any]:
+def spend(month: str | None = None, *, db: str | None = None) -> MonthlySpend:
     """Money really spent (cached answers excluded) in a month, per model and suite."""
     from benchlab.analysis.spend import monthly_spend
 

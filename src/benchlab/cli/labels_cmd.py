@@ -3,11 +3,14 @@ the scorers). Labeling itself happens on the dashboard's label page (`benchlab s
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from benchlab.cli.app import DbOpt, JsonOpt, PassOpt, app, print_json
+
+if TYPE_CHECKING:
+    from benchlab.labeling.views import Agreement
 
 labels_app = typer.Typer(
     help="Human labels of a run's answers (label them on the dashboard: /runs/RUN_ID/label).",
@@ -68,12 +71,10 @@ def add_label(
     with Store(db) as store:
         saved = add(store, run_id, attempt_id, labeler, label, note=note)
     if json_out:
-        print_json(saved)
+        print_json(saved.model_dump())
         return
-    action = "replaced" if saved["replaced"] else "stored"
-    sys.stderr.write(
-        f"{action} {saved['label']} by {saved['labeler']} on attempt {saved['attempt_id']}\n"
-    )
+    action = "replaced" if saved.replaced else "stored"
+    sys.stderr.write(f"{action} {saved.label} by {saved.labeler} on attempt {saved.attempt_id}\n")
 
 
 @app.command()
@@ -95,7 +96,7 @@ def agreement(
     with Store(db) as store:
         report = agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
     if json_out:
-        print_json(report)
+        print_json(report.model_dump())
         return
     _print(report)
 
@@ -104,17 +105,17 @@ def _num(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def _print(report: dict[str, Any]) -> None:
+def _print(report: "Agreement") -> None:
     from benchlab.cli.display.tables import print_table
     from benchlab.store.passes import describe_pass
 
-    labelers = ", ".join(f"{x['labeler']} ({x['labels']})" for x in report["labelers"])
+    labelers = ", ".join(f"{x['labeler']} ({x['labels']})" for x in report.labelers)
     sys.stdout.write(
-        f"run {report['run_id']}: {report['labels']} {report['kind']} labels on "
-        f"{report['attempts_labeled']} attempts by {labelers or 'nobody yet'}\n"
-        f"{describe_pass(report['scores_from'])}\n"
+        f"run {report.run_id}: {report.labels} {report.kind} labels on "
+        f"{report.attempts_labeled} attempts by {labelers or 'nobody yet'}\n"
+        f"{describe_pass(report.scores_from)}\n"
     )
-    between = report["between_labelers"]
+    between = report.between_labelers
     print_table(
         "Between labelers",
         ["measure", "value", "n"],
@@ -136,7 +137,7 @@ def _print(report: dict[str, Any]) -> None:
         ],
     )
     rows = []
-    for s in report["scorers"]:
+    for s in report.scorers:
         weighted = s.get("kappa_weighted")
         rho = s["spearman"]
         rows.append(
@@ -152,7 +153,7 @@ def _print(report: dict[str, Any]) -> None:
         )
     columns = ["scorer", "n", "kappa", "weighted kappa", "spearman rho", "p", "ties"]
     print_table("Scorers against the humans' consensus", columns, rows)
-    for s in report["scorers"]:
+    for s in report.scorers:
         confusion = s["confusion"]
         if not confusion["n"]:
             continue

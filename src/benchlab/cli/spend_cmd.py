@@ -1,10 +1,16 @@
 """`benchlab spend`: what the month's runs really cost, per model and suite."""
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
+
+if TYPE_CHECKING:
+    from benchlab.analysis.spend import SpendByJudge, SpendByModel, SpendBySuite
+
+Rows = list[dict[str, Any]]
 
 
 @app.command()
@@ -35,22 +41,31 @@ def spend(
     data = api.spend(month, db=db)
     status = None if budget is None else budget_status(data, budget)
     if json_out:
-        print_json(data if status is None else {**data, "budget": status})
+        figures = data.model_dump(by_alias=True, exclude={"line"})  # the line is for terminals
+        print_json(figures if status is None else {**figures, "budget": status})
         if status is not None and status["over"]:
             raise typer.Exit(1)
         return
-    from benchlab.analysis.spend import spend_line
     from benchlab.cli.display.tables import make_console, print_table
-    from benchlab.format import money
 
-    make_console().print(spend_line(data), highlight=False, markup=False)
-    for key in ("model", "suite"):
-        rows = [{**r, "cost_usd": money(r["cost_usd"])} for r in data[f"by_{key}"]]
-        print_table(f"By {key}", [key, "cost_usd", "requests", "unpriced_requests"], rows)
-    if data["by_judge"]:
-        rows = [{**r, "cost_usd": money(r["cost_usd"])} for r in data["by_judge"]]
-        print_table("Judges", ["judge", "cost_usd", "calls", "cached_calls", "unpriced"], rows)
+    make_console().print(data.line, highlight=False, markup=False)
+    columns = ["cost_usd", "requests", "unpriced_requests"]
+    print_table("By model", ["model", *columns], _priced(data.by_model))
+    print_table("By suite", ["suite", *columns], _priced(data.by_suite))
+    if data.by_judge:
+        columns = ["judge", "cost_usd", "calls", "cached_calls", "unpriced"]
+        print_table("Judges", columns, _priced(data.by_judge))
     if status is not None:
         make_console().print(status["line"], highlight=False, markup=False)
         if status["over"]:
             raise typer.Exit(1)
+
+
+def _priced(
+    # quoted: the spend models are imported only when a command runs (a quick start)
+    rows: "Sequence[SpendByModel] | Sequence[SpendBySuite] | Sequence[SpendByJudge]",
+) -> Rows:
+    """Table rows, their cost as the tables spell money."""
+    from benchlab.format import money
+
+    return [{**r.model_dump(), "cost_usd": money(r.cost_usd)} for r in rows]

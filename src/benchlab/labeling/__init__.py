@@ -2,14 +2,14 @@
 
 The library the `benchlab labels` / `benchlab agreement` commands and the
 dashboard's labeling page are thin over; every function takes an open
-`Store`:
+`Store` and answers in the typed models of `labeling.views`:
 
 >>> from benchlab.store import Store
 >>> from benchlab import labeling
 >>> with Store(db) as store:                                    # doctest: +SKIP
 ...     queue = labeling.label_queue(store, run_id, mode="disagreement", labeler="ana")
-...     labeling.add_label(store, run_id, queue["items"][0]["attempt_id"], "ana", "pass")
-...     labeling.agreement_report(store, run_id)["between_labelers"]["alpha"]
+...     labeling.add_label(store, run_id, queue.items[0].attempt_id, "ana", "pass")
+...     labeling.agreement_report(store, run_id).between_labelers["alpha"]
 """
 
 from __future__ import annotations

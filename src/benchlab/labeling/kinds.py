@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from benchlab.analysis.stats.agreement import Level
 from benchlab.errors import ConfigError
@@ -28,9 +28,12 @@ class Choice:
     title: str
 
 
+KindName = Literal["pass_fail", "scale", "stance"]
+
+
 @dataclass(frozen=True)
 class Kind:
-    name: str
+    name: KindName
     title: str
     choices: tuple[Choice, ...]
     level: Level  # the level of measurement labelers' agreement is computed at
@@ -47,16 +50,6 @@ class Kind:
     def nearest(self, value: float) -> Choice:
         """The choice whose value is closest (a consensus or a judge's score as a label)."""
         return min(self.choices, key=lambda c: (abs(c.value - value), -c.value))
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.name,
-            "title": self.title,
-            "level": self.level,
-            "choices": [
-                {"label": c.label, "value": c.value, "title": c.title} for c in self.choices
-            ],
-        }
 
 
 PASS_FAIL = Kind(

@@ -33,11 +33,12 @@ from typing import Any
 
 from benchlab.errors import ConfigError
 from benchlab.labeling.kinds import Kind, kind_named, labeler_name, rubric, suggested_kind
+from benchlab.labeling.views import LabelQueue, Mode, QueueItem, QueueKind, StratumLevel
 from benchlab.store import Store, queries
 from benchlab.store import labels as stored
 from benchlab.store.labels import Candidate, ScoreCell
 
-MODES = ("random", "stratified", "disagreement")
+MODES: tuple[Mode, ...] = ("random", "stratified", "disagreement")
 BUILTIN_STRATA = ("category", "model", "suite")
 MAX_QUEUE = 200
 NONE_LEVEL = "(none)"
@@ -54,11 +55,10 @@ def label_queue(
     limit: int = 20,
     seed: int | None = None,
     kind: str | None = None,
-) -> dict[str, Any]:
+) -> LabelQueue:
     """The next `limit` attempts for `labeler` to label, with what the page shows."""
     run = store.get_run(run_id)
-    if mode not in MODES:
-        raise ConfigError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
+    order_by = _mode(mode)
     if not 1 <= limit <= MAX_QUEUE:
         raise ConfigError(f"limit {limit}: expected 1-{MAX_QUEUE}")
     name = labeler_name(labeler) if labeler else None
@@ -74,19 +74,19 @@ def label_queue(
     def order(c: Candidate) -> bytes:
         return hashlib.blake2b(f"{seed}:{c.id}".encode(), digest_size=8).digest()
 
-    levels: list[dict[str, Any]] | None = None
+    levels: list[StratumLevel] | None = None
     level_of: Callable[[Candidate], str] | None = None
     disagreement: dict[int, float] = {}
-    if mode == "random":
+    if order_by == "random":
         ordered = sorted(pool, key=order)
-    elif mode == "stratified":
+    elif order_by == "stratified":
         by = by or "category"
         level_of = stratum(store, run.id, by)
         done = Counter(level_of(c) for c in found if c.id in mine)
         ordered = _balanced(pool, level_of, done, order)
         totals = Counter(level_of(c) for c in found)
         levels = [
-            {"level": lv, "attempts": totals[lv], "labeled_by_you": done[lv]}
+            StratumLevel(level=lv, attempts=totals[lv], labeled_by_you=done[lv])
             for lv in sorted(totals, key=_level_key)
         ]
     else:
@@ -102,24 +102,40 @@ def label_queue(
     items = []
     for c in ordered[:limit]:
         item = _item(store, c, specs, len(values.get(c.id, {})))
+        # set only in their modes: the API leaves an item's unset fields out
         if level_of is not None:
-            item["stratum"] = level_of(c)
-        if mode == "disagreement":
-            item["disagreement"] = round(disagreement[c.id], 4)
+            item.stratum = level_of(c)
+        if order_by == "disagreement":
+            item.disagreement = round(disagreement[c.id], 4)
         items.append(item)
-    return {
-        "run_id": run.id,
-        "mode": mode,
-        "by": by if mode == "stratified" else None,
-        "seed": seed,
-        "labeler": name,
-        "kind": {**chosen.as_dict(), "fixed": stored.run_kind(store, run.id) is not None},
-        "attempts": len(found),
-        "labeled_by_you": len(mine),
-        "remaining": len(pool),
-        "levels": levels,
-        "items": items,
-    }
+    return LabelQueue(
+        run_id=run.id,
+        mode=order_by,
+        by=by if order_by == "stratified" else None,
+        seed=seed,
+        labeler=name,
+        kind=QueueKind(
+            kind=chosen.name,
+            title=chosen.title,
+            level=chosen.level,
+            choices=[
+                {"label": c.label, "value": c.value, "title": c.title} for c in chosen.choices
+            ],
+            fixed=stored.run_kind(store, run.id) is not None,
+        ),
+        attempts=len(found),
+        labeled_by_you=len(mine),
+        remaining=len(pool),
+        levels=levels,
+        items=items,
+    )
+
+
+def _mode(mode: str) -> Mode:
+    for known in MODES:
+        if known == mode:
+            return known
+    raise ConfigError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
 
 
 def active_kind(store: Store, run_id: str, asked: str | None = None) -> Kind:
@@ -257,20 +273,20 @@ def _metadata_levels(
 
 def _item(
     store: Store, c: Candidate, specs: list[dict[str, Any]] | None, n_labels: int
-) -> dict[str, Any]:
+) -> QueueItem:
     attempt, case = queries.get_attempt(store, c.id)
     scorers = specs if specs is not None else ((case or {}).get("scorers") or [])
-    return {
-        "attempt_id": str(c.id),
-        "suite": c.suite,
-        "case_id": c.case_id,
-        "sample": c.sample,
-        "category": c.category,
-        "prompt": attempt.prompt,
-        "output": attempt.output,
-        "expected": attempt.expected,
-        "context": None if case is None else case["context"],
-        "metadata": {} if case is None else case["metadata"],
-        "rubric": rubric(scorers),
-        "labels": n_labels,  # how many others labeled it (never what they said)
-    }
+    return QueueItem(
+        attempt_id=str(c.id),
+        suite=c.suite,
+        case_id=c.case_id,
+        sample=c.sample,
+        category=c.category,
+        prompt=attempt.prompt,
+        output=attempt.output,
+        expected=attempt.expected,
+        context=None if case is None else case["context"],
+        metadata={} if case is None else case["metadata"],
+        rubric=rubric(scorers),
+        labels=n_labels,  # how many others labeled it (never what they said)
+    )

@@ -8,10 +8,10 @@ label, labeler name or attempt id gets the same one-line message everywhere
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from benchlab.errors import ConfigError
-from benchlab.labeling.kinds import PASS_FAIL, labeler_name, parse_label
+from benchlab.labeling.kinds import PASS_FAIL, kind_named, labeler_name, parse_label
+from benchlab.labeling.views import LabelRow, SavedLabel
 from benchlab.store import Store
 from benchlab.store import labels as stored
 
@@ -40,7 +40,7 @@ def add_label(
     *,
     kind: str | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
+) -> SavedLabel:
     """Label one attempt of a run as one labeler; labeling it again replaces the label."""
     run = store.get_run(run_id)
     aid = attempt_id_of(attempt_id)
@@ -61,17 +61,17 @@ def add_label(
         passed=passed,
         note=text,
     )
-    return {
-        "run_id": run.id,
-        "attempt_id": str(aid),
-        "labeler": name,
-        "kind": found_kind.name,
-        "label": choice.label,
-        "value": choice.value,
-        "passed": passed,
-        "note": text,
-        "replaced": replaced,
-    }
+    return SavedLabel(
+        run_id=run.id,
+        attempt_id=str(aid),
+        labeler=name,
+        kind=found_kind.name,
+        label=choice.label,
+        value=choice.value,
+        passed=passed,
+        note=text,
+        replaced=replaced,
+    )
 
 
 def remove_label(store: Store, run_id: str, attempt_id: int | str, labeler: str) -> bool:
@@ -80,20 +80,20 @@ def remove_label(store: Store, run_id: str, attempt_id: int | str, labeler: str)
     return stored.delete_label(store, run.id, attempt_id_of(attempt_id), labeler_name(labeler))
 
 
-def list_labels(store: Store, run_id: str, *, labeler: str | None = None) -> list[dict[str, Any]]:
+def list_labels(store: Store, run_id: str, *, labeler: str | None = None) -> list[LabelRow]:
     """A run's labels (one labeler's, if named), attempt ids as text."""
     run = store.get_run(run_id)
     name = labeler_name(labeler) if labeler is not None else None
     return [
-        {
-            "attempt_id": str(lab.attempt_id),
-            "labeler": lab.labeler,
-            "kind": lab.kind,
-            "label": lab.label,
-            "value": lab.value,
-            "passed": lab.passed,
-            "note": lab.note,
-            "created_at": iso(lab.created_at),
-        }
+        LabelRow(
+            attempt_id=str(lab.attempt_id),
+            labeler=lab.labeler,
+            kind=kind_named(lab.kind).name,
+            label=lab.label,
+            value=lab.value,
+            passed=lab.passed,
+            note=lab.note,
+            created_at=iso(lab.created_at),
+        )
         for lab in stored.run_labels(store, run.id, labeler=name)
     ]

@@ -30,6 +30,7 @@ from benchlab.analysis.stats.agreement import (
 from benchlab.errors import ConfigError
 from benchlab.labeling.kinds import PASS_FAIL, STANCE, Kind, kind_named
 from benchlab.labeling.queue import active_kind, comparable
+from benchlab.labeling.views import Agreement
 from benchlab.store import Store
 from benchlab.store import labels as stored
 from benchlab.store.labels import ScoreCell
@@ -39,7 +40,7 @@ VERDICT = "verdict"  # pass/fail labels are also compared with each attempt's ow
 
 def agreement_report(
     store: Store, run_id: str, *, scorer: str | None = None, score_pass: str | int | None = None
-) -> dict[str, Any]:
+) -> Agreement:
     """Agreement between a run's labelers, and between each scorer (or `scorer`) and them.
 
     The scorers' verdicts are those of one scoring pass (`score_pass`: a number,
@@ -73,20 +74,20 @@ def agreement_report(
             f"scorer {scorer!r}: not a scorer of this run's labeled attempts "
             f"(known: {', '.join(names) or 'none yet'})"
         )
-    return {
-        "run_id": run.id,
-        "scores_from": shown.as_dict(),
-        "kind": kind.name,
-        "level": kind.level,
-        "labels": len(found),
-        "attempts_labeled": len(ids),
-        "labelers": [{"labeler": who, "labels": counts[who]} for who in labelers],
-        "between_labelers": _between(kind, labelers, ids, by_attempt),
-        "scorers": [
+    return Agreement(
+        run_id=run.id,
+        scores_from=shown.as_dict(),
+        kind=kind.name,
+        level=kind.level,
+        labels=len(found),
+        attempts_labeled=len(ids),
+        labelers=[{"labeler": who, "labels": counts[who]} for who in labelers],
+        between_labelers=_between(kind, labelers, ids, by_attempt),
+        scorers=[
             _against(kind, name, labelers, ids, by_attempt, verdicts)
             for name in ([scorer] if scorer is not None else names)
         ],
-    }
+    )
 
 
 def _between(

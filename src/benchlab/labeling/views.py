@@ -1,11 +1,11 @@
-"""Labels, the label queue and the agreement report, typed: the `response_model`s of the
-dashboard's labels API (`/api/runs/{run_id}/labels[/queue]`, `/agreement`).
+"""Labels, the label queue and the agreement report, typed: what the labeling library's
+functions return (`list_labels`, `add_label`, `label_queue`, `agreement_report`), which
+`benchlab labels`, `benchlab agreement` and the dashboard's labels API
+(`/api/runs/{run_id}/labels[/queue]`, `/agreement`, their `response_model`s) all read.
 
-The figures are the labeling library's (`label_queue`, `list_labels`,
-`add_label`, `agreement_report`), which `benchlab labels` and `benchlab
-agreement` print; each answer gets one model here so the OpenAPI schema
-documents its fields. The statistics' inner shapes (alpha, kappa, confusion
-matrices) stay documented as objects: they are `analysis.stats`' own.
+One model per answer, so the OpenAPI schema documents its fields. The statistics' inner
+shapes (alpha, kappa, confusion matrices) stay documented as objects: they are
+`analysis.stats`' own.
 """
 
 from __future__ import annotations
@@ -14,27 +14,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from benchlab.labeling.queue import label_queue
-from benchlab.labeling.record import list_labels
-from benchlab.labeling.report import agreement_report
-from benchlab.store import Store
+from benchlab.labeling.kinds import KindName
+
+Mode = Literal["random", "stratified", "disagreement"]  # the queue's orders (labeling/queue.py)
 
 __all__ = [
     "Agreement",
     "DeletedLabel",
+    "KindName",
     "LabelList",
     "LabelQueue",
     "LabelRow",
+    "Mode",
     "QueueItem",
     "QueueKind",
     "SavedLabel",
     "StratumLevel",
-    "agreement",
-    "label_list",
-    "queue",
 ]
-
-KindName = Literal["pass_fail", "scale", "stance"]
 
 
 class LabelRow(BaseModel):
@@ -53,12 +49,6 @@ class LabelList(BaseModel):
 
     run_id: str
     items: list[LabelRow]
-
-
-def label_list(store: Store, run_id: str, *, labeler: str | None = None) -> LabelList:
-    run = store.get_run(run_id)
-    items = [LabelRow.model_validate(r) for r in list_labels(store, run.id, labeler=labeler)]
-    return LabelList(run_id=run.id, items=items)
 
 
 class SavedLabel(BaseModel):
@@ -120,7 +110,7 @@ class LabelQueue(BaseModel):
     `stratum` (stratified) or a `disagreement` (disagreement mode) only in those modes."""
 
     run_id: str
-    mode: Literal["random", "stratified", "disagreement"]
+    mode: Mode
     by: str | None
     seed: int
     labeler: str | None
@@ -130,24 +120,6 @@ class LabelQueue(BaseModel):
     remaining: int
     levels: list[StratumLevel] | None = Field(description="stratified mode: per level counts")
     items: list[QueueItem]
-
-
-def queue(
-    store: Store,
-    run_id: str,
-    *,
-    mode: str = "random",
-    by: str | None = None,
-    labeler: str | None = None,
-    limit: int = 20,
-    seed: int | None = None,
-    kind: str | None = None,
-) -> LabelQueue:
-    """`label_queue`, typed."""
-    found = label_queue(
-        store, run_id, mode=mode, by=by, labeler=labeler, limit=limit, seed=seed, kind=kind
-    )
-    return LabelQueue.model_validate(found)
 
 
 class Agreement(BaseModel):
@@ -162,11 +134,3 @@ class Agreement(BaseModel):
     labelers: list[dict[str, Any]] = Field(description="labeler, labels")
     between_labelers: dict[str, Any] = Field(description="Krippendorff's alpha and pair kappas")
     scorers: list[dict[str, Any]] = Field(description="per scorer: kappa, rho, confusion")
-
-
-def agreement(
-    store: Store, run_id: str, *, scorer: str | None = None, score_pass: str | None = None
-) -> Agreement:
-    """`agreement_report`, typed."""
-    found = agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
-    return Agreement.model_validate(found)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from benchlab.analysis.overview_views import Usd
+from benchlab.analysis.spend import Usd
 from benchlab.server.deps import BudgetDep
 from benchlab.server.errors import error_responses
 from benchlab.server.query_params import BAD_MONTH, Month
@@ -62,17 +62,17 @@ def budget(watch: BudgetDep, month: Month = None) -> Budget:
     st = view.status
     spend = view.spend
     return Budget(
-        month=spend["month"],
+        month=spend.month,
         configured=st is not None,
         budget_usd=None if st is None else st["budget_usd"],
-        spent_usd=spend["known_usd"],
-        spent_known=spend["total_usd"] is not None,
+        spent_usd=spend.known_usd,
+        spent_known=spend.total_usd is not None,
         used_pct=None if st is None else st["used_pct"],
         remaining_usd=None if st is None else st["remaining_usd"],
         thresholds=[] if st is None else st["thresholds"],
         crossed=[] if st is None else st["crossed"],
         over=False if st is None else st["over"],
-        line=spend["line"] if st is None else st["line"],
+        line=spend.line if st is None else st["line"],
         webhook=view.webhook,
         alerts=[BudgetAlertOut.model_validate(a) for a in view.alerts],
     )

@@ -2,7 +2,7 @@
 
 Handlers parse and validate parameters, get the store through `StoreDep`
 (server/deps.py) and call one library function per question (`analysis.run_views`,
-`attempt_views`, `model_views`, `suite_views`, `overview_views`, `compare_view`),
+`attempt_views`, `model_views`, `suite_views`, `overview`, `spend`, `compare_view`),
 whose typed answer is the route's `response_model`; no query logic and no JSON
 shaping lives here. Every route that takes parameters declares the errors it
 answers (`error_responses`), so /openapi.json documents every field and every
@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from benchlab import __version__
-from benchlab.analysis import overview_views
+from benchlab.analysis import overview
 from benchlab.analysis.attempt_views import (
     MAX_ATTEMPT_ID,
     AttemptDetail,
@@ -31,8 +31,9 @@ from benchlab.analysis.attempt_views import (
 )
 from benchlab.analysis.compare_view import CompareDocument, compare_view
 from benchlab.analysis.model_views import ModelList, model_list
-from benchlab.analysis.overview_views import Leaderboard, Metric, MonthlySpend, Trend
+from benchlab.analysis.overview_views import Leaderboard, Metric, Trend
 from benchlab.analysis.run_views import RunDetail, RunPage, run_detail, run_list
+from benchlab.analysis.spend import MonthlySpend, monthly_spend
 from benchlab.analysis.suite_views import CasePage, SuiteList, suite_cases, suite_list
 from benchlab.domain import RunStatus
 from benchlab.server.deps import SettingsDep, StoreDep
@@ -263,7 +264,7 @@ def leaderboard(
 ) -> Leaderboard:
     """Per suite, each model's best completed run (among runs with every `tag`), with that
     run's cost and duration."""
-    return overview_views.leaderboard(store, suite=suite, tags=parse_tags(tag, flag="tag"))
+    return overview.leaderboard(store, suite=suite, tags=parse_tags(tag, flag="tag"))
 
 
 @router.get(
@@ -282,7 +283,7 @@ def trends(
 ) -> Trend:
     """A metric per completed run over time (runs with every `tag`), one series per model,
     with the runs at which the suite's content changed."""
-    return overview_views.trend(
+    return overview.trend(
         store,
         suite=suite,
         model=model,
@@ -303,7 +304,7 @@ def spend(
 ) -> MonthlySpend:
     """Money spent this calendar month (UTC) and on average per run: the figures of
     `benchlab spend --json` (one query), with `total_usd` null when a price is unknown."""
-    return overview_views.monthly_spend(store, month)
+    return monthly_spend(store, month)
 
 
 @router.get(

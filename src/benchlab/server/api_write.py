@@ -21,16 +21,15 @@ from benchlab.server.auth import require_admin
 from benchlab.server.deps import LauncherDep, SettingsDep, StoreDep
 from benchlab.server.errors import ErrorBody, error_response, error_responses
 from benchlab.server.suites import launch_scorers, launch_targets
+from benchlab.server.whitespace import NOT_BLANK
 from benchlab.store.ingest import RunDocument, import_run
 
 router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require_admin)])
 
-# Not blank (the schema says so too: whitespace alone would be stripped to nothing). The
-# pattern names the characters Python strips but JSON Schema's (ECMA) `\s` does not (U+001C
-# to U+001F, U+0085), so a client validating against the schema agrees with the server.
-_NOT_BLANK = r"[^\s\x1c-\x1f\x85]"
+# Not blank (the schema says so too: whitespace alone would be stripped to nothing), in a
+# pattern the server and a client validating against the schema read alike.
 Name = Annotated[
-    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=_NOT_BLANK)
+    str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=NOT_BLANK)
 ]
 _ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorBody, "description": "missing or wrong admin key"},

@@ -31,8 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from benchlab.analysis.budget import budget_status
-from benchlab.analysis.overview import spend
-from benchlab.analysis.spend import month_bounds
+from benchlab.analysis.spend import MonthlySpend, month_bounds, monthly_spend
 from benchlab.format import money
 from benchlab.server.settings import Settings
 from benchlab.store import Store
@@ -54,7 +53,7 @@ WEBHOOK_TIMEOUT_S = 3.0
 class BudgetView:
     """What the overview's budget block shows for one month."""
 
-    spend: dict[str, Any]
+    spend: MonthlySpend
     status: dict[str, Any] | None  # None: no budget configured
     alerts: list[BudgetAlert] = field(default_factory=list)
     webhook: bool = False
@@ -101,16 +100,16 @@ class BudgetWatch:
     def view(self, month: str | None = None, *, now: datetime | None = None) -> BudgetView:
         """The month's spend and budget; for the current month (the default) this is a
         check too: new crossings are recorded and pending notices sent."""
-        data = spend(self.store, month, now=now)
+        data = monthly_spend(self.store, month, now=now)
         budget = self.settings.budget_usd
         if budget is None:
             return BudgetView(data, None)
         status = budget_status(data, budget, self.settings.budget_thresholds or ())
-        if data["month"] == month_bounds(None, now)[0]:
+        if data.month == month_bounds(None, now)[0]:
             self._raise(status, budget)
-            self._deliver(data["month"], status)
+            self._deliver(data.month, status)
         webhook = self.settings.budget_webhook is not None
-        return BudgetView(data, status, month_alerts(self.store, data["month"]), webhook)
+        return BudgetView(data, status, month_alerts(self.store, data.month), webhook)
 
     def check(self) -> None:
         """The check after a run: never raises (a run's end must not fail for an alert)."""

@@ -7,9 +7,11 @@ are left to the page's theme (charts.js applies them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
+from benchlab.analysis.overview_views import SuiteChange, TrendPoint, TrendSeries
 from benchlab.format import money
 
 MAX_SERIES = 8
@@ -37,35 +39,44 @@ def _utc(iso: str | None) -> str | None:
     return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _method(series: list[dict[str, Any]]) -> str:
-    methods = {str(p.get("ci_method")) for s in series for p in s["points"] if p.get("ci95")}
+def _method(series: Sequence[TrendSeries]) -> str:
+    methods = {str(p.ci_method) for s in series for p in s.points if p.ci95}
     return ", ".join(sorted(methods))
 
 
+def _band(points: list[TrendPoint]) -> list[tuple[TrendPoint, list[float]]]:
+    return [(p, p.ci95) for p in points if p.ci95]
+
+
+def _arms(point: TrendPoint) -> list[float | None]:
+    """A point's interval [low, high], or [None, None] for the hover text."""
+    return [*point.ci95] if point.ci95 else [None, None]
+
+
 def trend(
-    series: list[dict[str, Any]], changes: list[dict[str, Any]] | None = None
+    series: Sequence[TrendSeries], changes: Sequence[SuiteChange] = ()
 ) -> dict[str, Any] | None:
     """Pass rate per run and model, each line in its band of 95% intervals (the summary's
     own, `ci95` of each point), with a dashed mark where the suite's content changed."""
-    shown = sorted(series, key=lambda s: -len(s["points"]))[:MAX_SERIES]
+    shown = sorted(series, key=lambda s: -len(s.points))[:MAX_SERIES]
     if not shown:
         return None
     data: list[dict[str, Any]] = []
-    for i, s in enumerate(sorted(shown, key=lambda s: s["model"])):
+    for i, s in enumerate(sorted(shown, key=lambda s: s.model)):
         colour = PALETTE[i % len(PALETTE)]
-        pts = [p for p in s["points"] if p["value"] is not None]
-        banded = [p for p in pts if p.get("ci95")]
+        pts = [p for p in s.points if p.value is not None]
+        banded = _band(pts)
         if banded:
-            xs = [_utc(p["created_at"]) for p in banded]
+            xs = [_utc(p.created_at) for p, _ in banded]
             data.append(
                 {
                     "type": "scatter",
                     "mode": "lines",
-                    "name": f"{s['model']} 95% interval",
-                    "legendgroup": s["model"],
+                    "name": f"{s.model} 95% interval",
+                    "legendgroup": s.model,
                     "showlegend": False,
                     "x": xs + xs[::-1],
-                    "y": [p["ci95"][1] for p in banded] + [p["ci95"][0] for p in banded][::-1],
+                    "y": [ci[1] for _, ci in banded] + [ci[0] for _, ci in banded][::-1],
                     "fill": "toself",
                     "fillcolor": _rgba(colour, 0.18),
                     "line": {"width": 0, "color": _rgba(colour, 0)},
@@ -76,23 +87,21 @@ def trend(
             {
                 "type": "scatter",
                 "mode": "lines+markers",
-                "name": s["model"],
-                "legendgroup": s["model"],
+                "name": s.model,
+                "legendgroup": s.model,
                 "line": {"color": colour},
                 "marker": {"color": colour},
-                "x": [_utc(p["created_at"]) for p in pts],
-                "y": [p["value"] for p in pts],
-                "customdata": [
-                    [p["run_id"], *(p.get("ci95") or [None, None]), p["n"]] for p in pts
-                ],
+                "x": [_utc(p.created_at) for p in pts],
+                "y": [p.value for p in pts],
+                "customdata": [[p.run_id, *_arms(p), p.n] for p in pts],
                 "hovertemplate": "%{y:.1%} [%{customdata[1]:.1%}, %{customdata[2]:.1%}]"
                 " of %{customdata[3]} · run %{customdata[0]}<extra>%{fullData.name}</extra>",
             }
         )
     shapes = []
     notes = []
-    for c in changes or []:
-        x = _utc(c["created_at"])
+    for c in changes:
+        x = _utc(c.created_at)
         shapes.append(
             {
                 "type": "line",
@@ -132,36 +141,43 @@ def trend(
     }
 
 
-def _cases(change: dict[str, Any]) -> str:
-    before, after = change.get("previous_cases"), change.get("cases")
+def _cases(change: SuiteChange) -> str:
+    before, after = change.previous_cases, change.cases
     if before is None or after is None or before == after:
         return "content edited"
     return f"{before} \u2192 {after} cases"
 
 
-def trend_rows(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {"model": s["model"], **p}
-        for s in sorted(series, key=lambda s: s["model"])
-        for p in s["points"]
-    ]
+def trend_rows(series: Sequence[TrendSeries]) -> list[tuple[str, TrendPoint]]:
+    """The trend's table: (model, point), by model."""
+    return [(s.model, p) for s in sorted(series, key=lambda s: s.model) for p in s.points]
 
 
 NO_PRICE = "no known price"
 FREE = "$0"
 
 
-def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+class PricedScore(Protocol):
+    """What the cost chart reads of a row (a leaderboard row)."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def pass_rate(self) -> float | None: ...
+    @property
+    def cost_usd(self) -> float | None: ...
+
+
+def scatter(rows: Sequence[PricedScore]) -> dict[str, Any] | None:
     """Pass rate against cost. Costs spanning two decades or more go on a log axis; a model
     without a known price (or, on a log axis, one that cost nothing) is drawn in a column of
     its own beside the axis, labelled, so no model is left out without a word."""
-    scored = [r for r in rows if r["pass_rate"] is not None]
+    scored = [r for r in rows if r.pass_rate is not None]
     if not scored:
         return None
-    positive = [r for r in scored if r["cost_usd"] is not None and r["cost_usd"] > 0]
-    costs = [r["cost_usd"] for r in positive]
+    costs = [r.cost_usd for r in scored if r.cost_usd is not None and r.cost_usd > 0]
     log = len(costs) >= 2 and max(costs) >= 100 * min(costs)
-    on_axis = [r for r in scored if r["cost_usd"] is not None and (r["cost_usd"] > 0 or not log)]
+    on_axis = [r for r in scored if r.cost_usd is not None and (r.cost_usd > 0 or not log)]
     beside = [r for r in scored if r not in on_axis]
     data: list[dict[str, Any]] = []
     if on_axis:
@@ -170,12 +186,12 @@ def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
                 "type": "scatter",
                 "mode": "markers+text",
                 "name": "priced",
-                "x": [r["cost_usd"] for r in on_axis],
-                "y": [r["pass_rate"] for r in on_axis],
-                "text": [r["model"] for r in on_axis],
+                "x": [r.cost_usd for r in on_axis],
+                "y": [r.pass_rate for r in on_axis],
+                "text": [r.model for r in on_axis],
                 "textposition": "top center",
                 "marker": {"size": 11, "color": PALETTE[0]},
-                "customdata": [money(r["cost_usd"]) for r in on_axis],  # as the tables spell it
+                "customdata": [money(r.cost_usd) for r in on_axis],  # as the tables spell it
                 "hovertemplate": "%{text}: %{y:.1%} for %{customdata}<extra></extra>",
             }
         )
@@ -186,9 +202,9 @@ def scatter(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
                 "mode": "markers+text",
                 "name": NO_PRICE,
                 "xaxis": "x2",
-                "x": [NO_PRICE if r["cost_usd"] is None else FREE for r in beside],
-                "y": [r["pass_rate"] for r in beside],
-                "text": [r["model"] for r in beside],
+                "x": [NO_PRICE if r.cost_usd is None else FREE for r in beside],
+                "y": [r.pass_rate for r in beside],
+                "text": [r.model for r in beside],
                 "textposition": "top center",
                 "marker": {"size": 11, "symbol": "x-open", "color": PALETTE[1]},
                 "cliponaxis": False,  # a long model name may spill out of the narrow column

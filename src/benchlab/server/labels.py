@@ -31,7 +31,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from benchlab import labeling
 from benchlab.errors import NotFound, UserError
-from benchlab.labeling import views
 from benchlab.labeling.queue import MAX_QUEUE
 from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQueue, SavedLabel
 from benchlab.server.auth import LABEL_KEY_ENV, Caller, require_labeler
@@ -140,7 +139,7 @@ def get_queue(
     """The next attempts for `labeler` to label (their own labels left out), blind: no
     scorer verdicts, no other labeler's labels and no model names (balanced over
     `model`, the levels are aliases: "model 1", ...)."""
-    return views.queue(
+    return labeling.label_queue(
         store,
         run_id,
         mode=mode,
@@ -155,7 +154,8 @@ def get_queue(
 @api.get("/labels", response_model=LabelList, responses=error_responses(NO_RUN))
 def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> LabelList:
     """A run's labels (one labeler's, if named)."""
-    return views.label_list(store, run_id, labeler=labeler)
+    run = store.get_run(run_id)
+    return LabelList(run_id=run.id, items=labeling.list_labels(store, run.id, labeler=labeler))
 
 
 @api.post(
@@ -185,7 +185,7 @@ def post_label(
         kind=body.kind,
         note=body.note,
     )
-    return JSONResponse(saved, status_code=200 if saved["replaced"] else 201)
+    return JSONResponse(saved.model_dump(), status_code=200 if saved.replaced else 201)
 
 
 @api.delete(
@@ -231,7 +231,7 @@ def get_agreement(
     """Krippendorff's alpha between labelers; Cohen's kappa, Spearman's rho and the confusion
     matrix of each scorer (of one scoring pass, default the latest) against the humans'
     consensus."""
-    return views.agreement(store, run_id, scorer=scorer, score_pass=score_pass)
+    return labeling.agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
 
 
 # --- the page -----------------------------------------------------------------------------------

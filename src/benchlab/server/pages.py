@@ -19,6 +19,7 @@ from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.factor_views import grid_summary
 from benchlab.analysis.run_views import RunPage, run_list
+from benchlab.analysis.spend import monthly_spend
 from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
@@ -31,7 +32,7 @@ from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
 from benchlab.server.rendering import PAGE, failure, int_param, qs, render, text_param
 from benchlab.server.suites import launch_targets, launchable
-from benchlab.store import queries
+from benchlab.store import Store, queries
 from benchlab.store.passes import resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
 
@@ -83,23 +84,22 @@ def overview_page(
     days = int_param(request, "days", DEFAULT_WINDOW)
     days = days if days in WINDOWS else DEFAULT_WINDOW
     since = time.time() - days * 86400 if days else None
-    board = overview.leaderboard(store, tags=tags)
-    suites = [entry["suite"] for entry in board]
+    board = overview.leaderboard(store, tags=tags).suites
+    suites = [entry.suite for entry in board]
     chosen = text_param(request, "suite")
     if chosen not in suites:
         chosen = suites[0] if suites else None
-    rows: list[dict[str, Any]] = next((e["models"] for e in board if e["suite"] == chosen), [])
-    series = overview.trend(store, suite=chosen, since=since, tags=tags) if chosen else []
-    changes = (
-        overview.content_changes(store, suite=chosen, since=since, tags=tags) if chosen else []
-    )
+    rows = next((e.models for e in board if e.suite == chosen), [])
+    shown = overview.trend(store, suite=chosen, since=since, tags=tags) if chosen else None
+    series = shown.series if shown else []
+    changes = shown.suite_changes if shown else []
     recent = run_list(store, tags=tags or None, limit=10)  # the filter holds for the whole page
     return render(
         request,
         "overview.html",
         nav="overview",
         cards=overview.score_cards(store, tags=tags),
-        spend=overview.spend(store),
+        spend=monthly_spend(store),
         suites=suites,
         suite=chosen,
         tag_text=" ".join(f"{k}={v}" for k, v in tags.items()),
@@ -110,7 +110,7 @@ def overview_page(
         trend=charts.trend(series, changes),
         trend_rows=charts.trend_rows(series),
         changes=changes,
-        changed_runs={c["run_id"]: c for c in changes},
+        changed_runs={c.run_id for c in changes},
         scatter=charts.scatter(rows),
         runs=_rows(recent),
         total_runs=recent.total,
@@ -153,6 +153,17 @@ def runs_page(request: Request, store: StoreDep) -> HTMLResponse:
     )
 
 
+def _elapsed(store: Store, run_id: str, status: str) -> float | None:
+    """The run's duration; a running run's so far, by the server's clock, which the live page
+    counts on from (static/run.js) so a browser whose clock is off still shows it right."""
+    started, finished = queries.run_times(store, [run_id]).get(run_id, (None, None))
+    if started is None:
+        return None
+    if finished is not None:
+        return finished - started
+    return time.time() - started if status == "running" else None
+
+
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
 def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
     try:
@@ -193,7 +204,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         params=params,
         qs=lambda **kw: qs(params, **kw),
         planned=queries.planned_total(store, run),
-        times=queries.run_times(store, [run.id]).get(run.id, (None, None)),
+        elapsed=_elapsed(store, run.id, run.status),
         grid=grid_summary(store, run.id),  # a grid run's factors (templates/run_grid.html)
     )
 

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 from pydantic import StringConstraints, WithJsonSchema
 
+from benchlab.server.whitespace import PY_SPACE
 from benchlab.store import queries
 
 __all__ = [
@@ -35,14 +36,11 @@ Text = Annotated[str | None, Query(max_length=300)]
 # The schema says what the handlers accept; the handlers check it themselves (400, with
 # their own message), so these only document: KEY=VALUE with a key that is not blank,
 # and a calendar month within a sensible range.
-# "Blank" is Python's `str.strip`, which the handlers use; JSON Schema's patterns are
-# ECMAScript's, whose `\s` differs (it lacks U+001C-U+001F and U+0085, and has U+FEFF), so
-# the pattern names Python's white space one by one and means the same in both dialects.
-_PY_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# "Blank" is Python's `str.strip`, which the handlers use (server/whitespace.py).
 TagText = Annotated[
     str,
     WithJsonSchema(
-        {"type": "string", "pattern": rf"^[^=\x00]*[^=\x00{_PY_SPACE}][^=\x00]*=[^\x00]*$"}
+        {"type": "string", "pattern": rf"^[^=\x00]*[^=\x00{PY_SPACE}][^=\x00]*=[^\x00]*$"}
     ),
 ]
 MonthText = Annotated[

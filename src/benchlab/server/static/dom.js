@@ -30,3 +30,10 @@ export function money(usd) {
   if (amount === 0 || amount >= 0.00005) return `${sign}$${amount.toFixed(4)}`;
   return `${sign}$${amount.toFixed(1 - Math.floor(Math.log10(amount)))}`;
 }
+
+// A duration in seconds as benchlab/server/rendering.py's `secs` filter spells it on the pages:
+// tenths of a second below two minutes, tenths of a minute from there.
+export function seconds(value) {
+  if (value === null || value === undefined) return "\u2013";
+  return value < 120 ? `${value.toFixed(1)} s` : `${(value / 60).toFixed(1)} min`;
+}

@@ -2,6 +2,7 @@
 // #attempt-ID in the address), and live progress while the run is still going.
 import "./attempt_panel.js";
 import { drawAll } from "./charts.js";
+import { seconds } from "./dom.js";
 import { followRun, progressText, setBar } from "./live.js";
 
 // Delegated, so rows added to the table later (live updates) open the panel too.
@@ -19,9 +20,14 @@ document.addEventListener("keydown", rowOpens);
 // attempts (at most every LIVE_REFRESH_MS) refetches this same page, filters kept, and swaps in
 // its server-rendered summary rows, pass-rate chart, category table, attempts rows, counts and
 // status, so rows appear and counts and intervals move exactly as a reload would show them; the
-// run's end needs no reload.
+// run's end needs no reload. The errors note and the run's own notices are swapped through
+// wrappers that are always there, so the first error of a run that had none shows up too.
 const LIVE_REFRESH_MS = 500;
-const LIVE_PARTS = ["#summary tbody", "#run-rates", "#attempts tbody", "#attempts-count", "#run-status", "#errors-note"];
+const LIVE_PARTS = [
+  "#summary tbody", "#run-rates", "#attempts tbody", "#attempts-count", "#run-status",
+  "#run-duration", "#run-errors", "#run-notices",
+];
+const TICK_MS = 200;
 
 // The plot already drawn stays (plotly then moves its bars instead of redrawing the chart from
 // nothing), and a "Numbers" fold the reader opened stays open.
@@ -54,12 +60,28 @@ function liveSwap(fresh) {
   if (shown) document.querySelector(`tr[data-attempt="${CSS.escape(shown[1])}"]`)?.classList.add("selected");
 }
 
+// Between refreshes the duration counts on from what the server last rendered (its clock, not
+// the browser's, which may be off), never backwards; the refresh at the run's end brings the
+// stored duration without data-elapsed, and the count stops there.
+function durationTicker() {
+  let longest = 0;
+  return () => {
+    const field = document.getElementById("run-duration");
+    if (!field || field.dataset.elapsed === undefined) return;
+    field.dataset.since ??= String(performance.now());
+    const now = Number(field.dataset.elapsed) + (performance.now() - Number(field.dataset.since)) / 1000;
+    longest = Math.max(longest, now);
+    field.textContent = seconds(longest);
+  };
+}
+
 function followLive(live) {
   const bar = document.getElementById("live-bar");
   const line = document.getElementById("live-text");
   live.dataset.seen = JSON.stringify([...document.querySelectorAll("#attempts tr[data-attempt]")].map((r) => r.dataset.attempt));
   let timer = null;
   let busy = Promise.resolve();
+  const ticking = setInterval(durationTicker(), TICK_MS);
   const refresh = () => {
     busy = busy.then(async () => {
       const response = await fetch(location.href, { headers: { Accept: "text/html" } });
@@ -78,6 +100,7 @@ function followLive(live) {
     line.textContent = progressText(m);
     setBar(bar, m);
     if (m.type === "finished") {
+      clearInterval(ticking);
       clearTimeout(timer);
       timer = null;
       line.textContent = `${progressText(m)} · ${m.status}`;
