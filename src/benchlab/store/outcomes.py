@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, case, func, or_, select
 
 from benchlab.store.labels import HUMAN, case_human_means
 from benchlab.store.pass_view import pass_clause, verdict_column
@@ -262,42 +262,23 @@ def judge_spend_rows(store: Store, start: float, end: float) -> list[JudgeSpendR
     A verdict of the run's own scoring (pass 0) is dated by its attempt; a later
     `benchlab score` pass by the pass's start. Usage sits in each score's details
     (scorers/judging.py); rows written before `paid_usd` existed count their whole cost.
-    The two datings are two selects, each starting from its own dates (the attempts'
-    `finished_at` index; the month's few score passes, read first), so a month does not
-    read every score;
-    rows come in key order so that the float sums do not depend on the query plan.
     """
     a, s, p = attempts.c, scores.c, score_passes.c
-    judged = or_(s.details.like('%"judge":{%'), s.details.like('%"judge": {%'))
-    by_attempt = (
-        select(a.suite, s.details, s.attempt_id, s.pass_no, s.scorer)
+    when = func.coalesce(p.created_at, a.finished_at)
+    query = (
+        select(a.suite, s.details)
         .select_from(
-            attempts.join(scores, s.attempt_id == a.id).outerjoin(
+            scores.join(attempts, attempts.c.id == s.attempt_id).outerjoin(
                 score_passes, and_(p.run_id == s.run_id, p.pass_no == s.pass_no)
             )
         )
-        .where(and_(a.finished_at >= start, a.finished_at < end, p.created_at.is_(None), judged))
-    )
-    in_month = and_(p.created_at >= start, p.created_at < end)
-    with store.engine.connect() as conn:
-        passes = [tuple(r) for r in conn.execute(select(p.run_id, p.pass_no).where(in_month))]
-    selects = [by_attempt]
-    if passes:
-        selects.append(
-            select(a.suite, s.details, s.attempt_id, s.pass_no, s.scorer)
-            .select_from(scores.join(attempts, a.id == s.attempt_id))
-            .where(
-                and_(
-                    s.run_id.in_({run_id for run_id, _ in passes}),
-                    tuple_(s.run_id, s.pass_no).in_(passes),
-                    judged,
-                )
+        .where(
+            and_(
+                or_(s.details.like('%"judge":{%'), s.details.like('%"judge": {%')),
+                when >= start,
+                when < end,
             )
         )
-    both = union_all(*selects).subquery()
-    query = (
-        select(both.c.suite, both.c.details)
-        .order_by(both.c.attempt_id, both.c.pass_no, both.c.scorer)
         .execution_options(yield_per=1000)
     )
     out: dict[tuple[str, str], JudgeSpendRow] = {}
