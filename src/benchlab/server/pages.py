@@ -19,14 +19,14 @@ from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.factor_views import grid_summary
 from benchlab.analysis.run_views import RunPage, run_list
-from benchlab.analysis.spend import monthly_spend
+from benchlab.analysis.spend import MonthlySpend, month_bounds, monthly_spend
 from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
 from benchlab.errors import UserError
 from benchlab.scorers.registry import scorer_names
 from benchlab.server import charts, markdown, schedules
-from benchlab.server.budget_watch import recent_months
+from benchlab.server.budget_watch import BudgetView, recent_months
 from benchlab.server.compare_answers import flip_views
 from benchlab.server.deps import BudgetDep, SettingsDep, StoreDep
 from benchlab.server.errors import redact
@@ -99,7 +99,7 @@ def overview_page(
         "overview.html",
         nav="overview",
         cards=overview.score_cards(store, tags=tags),
-        spend=monthly_spend(store),
+        spend=this_month_spend(store, budget_view),
         suites=suites,
         suite=chosen,
         tag_text=" ".join(f"{k}={v}" for k, v in tags.items()),
@@ -118,6 +118,14 @@ def overview_page(
         budget=budget_view,
         months=recent_months(),
     )
+
+
+def this_month_spend(store: Store, budget_view: BudgetView) -> MonthlySpend:
+    """The spend card's figures: the budget block's own when it shows this month (the
+    default), so that opening the overview runs the month's spend query once, not twice."""
+    if budget_view.spend.month == month_bounds(None)[0]:
+        return budget_view.spend
+    return monthly_spend(store)
 
 
 @router.get("/runs", response_class=HTMLResponse)

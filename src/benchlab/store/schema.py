@@ -137,6 +137,7 @@ attempts = Table(
     UniqueConstraint("run_id", "suite", "case_id", "model", "sample", name="uq_attempt_key"),
     Index("ix_attempts_run_model", "run_id", "model"),
     Index("ix_attempts_run_finished", "run_id", "finished_at"),  # live progress polls by time
+    Index("ix_attempts_finished", "finished_at"),  # a month's spend (migration 0011)
 )
 
 scores = Table(
