@@ -27,6 +27,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD, dedupe
 from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, redact
 
@@ -65,10 +67,13 @@ def input_text(stored_input: str | list[dict[str, str]]) -> str:
     """
     value: Any = stored_input
     if isinstance(stored_input, str):
-        try:
-            value = json.loads(stored_input)
-        except ValueError:
-            return stored_input
+        try:  # orjson: a fifth of json's time; what it refuses (a lone surrogate) json reads
+            value = orjson.loads(stored_input)
+        except orjson.JSONDecodeError:
+            try:
+                value = json.loads(stored_input)
+            except ValueError:
+                return stored_input
     if isinstance(value, str):
         return value
     if isinstance(value, list):

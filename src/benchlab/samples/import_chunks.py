@@ -1,0 +1,140 @@
+"""An import file read as chunks of table rows, in this process or in worker processes.
+
+Reading a record (JSON, the checks of its shape, the content hash, the stored
+JSON columns) costs more than storing its row, and only one process can
+write to a SQLite file at a time. So a file of one record per line (our JSONL,
+OpenAI chat logs) is cut into blocks of whole lines that worker processes read
+while the importing process stores the rows of the blocks before them. Blocks
+come back in file order, each read exactly as the whole file would be (line
+numbers, the decoding fallback, the format's reader), so the rows, the bad
+records and the order they are reported in are those of a serial read; a few
+blocks per worker at most are in flight, so memory does not grow with the
+file. A worker ignores SIGINT: Ctrl-C interrupts the importing process only,
+which stops the pool. Formats whose records span lines (CSV with quoted line
+breaks, an OTLP document) are read in this process.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from benchlab.samples.decoding import DecodedLines
+from benchlab.samples.formats import FORMATS, Bad, Item, Parsed, Skipped
+
+__all__ = ["LINE_FORMATS", "Chunk", "parse_block", "read_chunks", "usable_cpus"]
+
+LINE_FORMATS = frozenset(("jsonl", "openai"))  # one record per line: blocks can be read apart
+BLOCK_BYTES = 1 << 20  # a block: about 2,000 logged samples
+_ITEMS = 2000  # records per chunk of a format read whole
+_AHEAD = 3  # blocks in flight per worker: enough to keep each busy while rows are stored
+
+
+@dataclass(slots=True)
+class Chunk:
+    """The rows (`ImportedSample.values`, ROW_COLUMNS order) of a run of records, with the
+    records that were bad (line, reason) or skipped, and lines decoded by the fallback."""
+
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)
+    skipped: int = 0
+    fallback: int = 0
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every OS
+        return os.cpu_count() or 1
+
+
+def _add(chunk: Chunk, item: Item, source: str, kind: str, offset: int) -> None:
+    if isinstance(item, Parsed):
+        line = item.line + offset
+        chunk.rows.append(item.sample.values(source=source, line=line, source_format=kind))
+    elif isinstance(item, Bad):
+        chunk.bad.append((item.line + offset, item.reason))
+    elif isinstance(item, Skipped):
+        chunk.skipped += 1
+
+
+def parse_block(source: str, kind: str, first: int, block: bytes) -> Chunk:
+    """The chunk of `block`: whole lines of the file `source` (in format `kind`, one of
+    LINE_FORMATS), the first of them being line `first`."""
+    lines = DecodedLines(Path(source))
+    chunk = Chunk()
+    # A reader numbers the lines it is given from 1; BytesIO splits lines as a file does.
+    for item in FORMATS[kind](lines.decode(io.BytesIO(block), first=first)):
+        _add(chunk, item, source, kind, first - 1)
+    chunk.fallback = lines.fallback
+    return chunk
+
+
+def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+    """(number of its first line, block) for the whole file, each block ending at a line's end."""
+    first = 1
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK_BYTES):
+            if not block.endswith(b"\n"):
+                block += handle.readline()
+            yield first, block
+            first += block.count(b"\n")
+
+
+def _read_whole(path: Path, kind: str) -> Iterator[Chunk]:
+    lines = DecodedLines(path)
+    items = iter(FORMATS[kind](lines))
+    source = str(path)
+    counted = 0
+    while True:
+        chunk = Chunk()
+        for item in islice(items, _ITEMS):
+            _add(chunk, item, source, kind, 0)
+        chunk.fallback, counted = lines.fallback - counted, lines.fallback
+        if not (chunk.rows or chunk.bad or chunk.skipped or chunk.fallback):
+            return
+        yield chunk
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, tasks: Iterable[tuple[Any, ...]], ahead: int
+) -> Iterator[Chunk]:
+    pending: deque[Future[Chunk]] = deque()
+    for task in tasks:
+        pending.append(pool.submit(parse_block, *task))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def read_chunks(path: Path, kind: str, *, workers: int = 0) -> Iterator[Chunk]:
+    """The file's chunks in order; with `workers` > 0 and a format of LINE_FORMATS, read by
+    that many worker processes (see the module's docstring)."""
+    if kind not in LINE_FORMATS:
+        yield from _read_whole(path, kind)
+        return
+    source = str(path)
+    tasks = ((source, kind, first, block) for first, block in _blocks(path))
+    if workers <= 0:
+        for task in tasks:
+            yield parse_block(*task)
+        return
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    try:
+        yield from _in_order(pool, tasks, _AHEAD * workers)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
