@@ -1,15 +1,23 @@
-"""Migration 0009 and the samples table: added once per content hash, on every database."""
+"""Migration 0009 and the samples table: added once per content hash, on every database, in
+transactions of many rows."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
-from benchlab.samples.record import ImportedSample, parse_timestamp
+from benchlab.samples.record import ROW_COLUMNS, ImportedSample, parse_timestamp
 from benchlab.store import Store
 from benchlab.store.db import SCHEMA_HEAD, current_revision
-from benchlab.store.samples import add_samples, count_samples, iter_samples
+from benchlab.store.samples import (
+    SAMPLE_COLUMNS,
+    SampleWriter,
+    add_samples,
+    count_samples,
+    iter_samples,
+)
 from support.migrations import database_at
 
 
@@ -52,3 +60,32 @@ def test_iter_samples_reads_only_the_columns_asked_for(db_url: str) -> None:
             '"q2"',
         ]
         assert {tuple(r) for r in iter_samples(store, ["hash", "input"])} == {("hash", "input")}
+
+
+def test_a_later_copy_in_the_same_call_does_not_replace_the_first(db_url: str) -> None:
+    with Store(db_url) as store:
+        assert add_samples(store, [_row(1), _row(2), _row(1, source="b.jsonl")]) == 2
+        [kept] = [r for r in iter_samples(store) if r["input"] == '"q1"']
+    assert kept["source"] == "a.jsonl"
+
+
+def test_an_imported_row_has_the_table_columns_in_their_order() -> None:
+    assert ROW_COLUMNS == SAMPLE_COLUMNS
+
+
+def test_a_writer_commits_every_so_many_rows_and_an_error_loses_only_the_rest(
+    db_url: str,
+) -> None:
+    values = [tuple(_row(i).values()) for i in range(6)]
+    with Store(db_url) as store:
+        with pytest.raises(RuntimeError), SampleWriter(store, SAMPLE_COLUMNS, commit_rows=3) as w:
+            assert w.add(values[:2]) == 2
+            assert w.add(values[1:4]) == 2  # one already added: 4 rows, a commit
+            assert w.add(values[4:]) == 2
+            raise RuntimeError("the import dies here")
+        assert sorted(r["input"] for r in iter_samples(store, ["input"])) == [
+            f'"q{i}"' for i in range(4)
+        ]
+        with SampleWriter(store, SAMPLE_COLUMNS) as w:
+            assert w.add(values) == 2
+        assert count_samples(store) == 6

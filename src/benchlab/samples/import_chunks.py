@@ -9,8 +9,7 @@ come back in file order, each read exactly as the whole file would be (line
 numbers, the decoding fallback, the format's reader), so the rows, the bad
 records and the order they are reported in are those of a serial read; a few
 blocks per worker at most are in flight, so memory does not grow with the
-file. A worker ignores SIGINT: Ctrl-C interrupts the importing process only,
-which stops the pool. Formats whose records span lines (CSV with quoted line
+file. Formats whose records span lines (CSV with quoted line
 breaks, an OTLP document) are read in this process.
 """
 
@@ -19,6 +18,8 @@ from __future__ import annotations
 import io
 import os
 import signal
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,6 +37,7 @@ LINE_FORMATS = frozenset(("jsonl", "openai"))  # one record per line: blocks can
 BLOCK_BYTES = 1 << 20  # a block: about 2,000 logged samples
 _ITEMS = 2000  # records per chunk of a format read whole
 _AHEAD = 3  # blocks in flight per worker: enough to keep each busy while rows are stored
+_PARENT_POLL_S = 0.5
 
 
 @dataclass(slots=True)
@@ -105,8 +107,18 @@ def _read_whole(path: Path, kind: str) -> Iterator[Chunk]:
         yield chunk
 
 
-def _ignore_sigint() -> None:
+def _start_worker(parent: int) -> None:
+    """A worker ignores Ctrl-C (the importing process handles it and stops the pool) and
+    exits when the importing process is gone: killed (-9) it cannot stop the pool, and a
+    worker waiting for its next block would wait forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(1)
 
 
 def _in_order(
@@ -133,7 +145,9 @@ def read_chunks(path: Path, kind: str, *, workers: int = 0) -> Iterator[Chunk]:
         for task in tasks:
             yield parse_block(*task)
         return
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
+    )
     try:
         yield from _in_order(pool, tasks, _AHEAD * workers)
     finally:

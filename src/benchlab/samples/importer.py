@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["FileCounts", "import_files", "plan_files"]
 
 PARALLEL_BYTES = 8 << 20  # a file this large (~20,000 samples) is read by worker processes
+MAX_WORKERS = 2  # more only wait: the one process that stores the rows is then the slower
 
 
 @dataclass
@@ -73,8 +74,9 @@ def import_files(
     """Import every file (see the module's docstring); the counts per file, in order.
 
     `workers`: processes that read a file of one record per line (import_chunks.py);
-    0 reads in this process; None (the default) uses every CPU for a file of at least
-    PARALLEL_BYTES and none for a smaller one, where starting them costs more than it saves.
+    0 reads in this process; None (the default) uses up to MAX_WORKERS on a machine of
+    more than one CPU for a file of at least PARALLEL_BYTES, and none for a smaller one,
+    where starting them costs more than it saves.
     """
     from benchlab.store.samples import SampleWriter
 
@@ -96,7 +98,10 @@ def _import_file(
     workers: int | None,
 ) -> None:
     if workers is None:
-        workers = usable_cpus() if path.stat().st_size >= PARALLEL_BYTES else 0
+        cpus = usable_cpus()
+        workers = (
+            min(cpus, MAX_WORKERS) if cpus > 1 and path.stat().st_size >= PARALLEL_BYTES else 0
+        )
     for chunk in read_chunks(path, kind, workers=workers):
         counts.read += len(chunk.rows)
         counts.skipped += chunk.skipped

@@ -73,11 +73,11 @@ class SampleWriter:
     the last commit. Use as a context manager."""
 
     def __init__(
-        self, store: Store, columns: Sequence[str], *, commit_rows: int = COMMIT_ROWS
+        self, store: Store, columns: Sequence[str], *, commit_rows: int | None = None
     ) -> None:
         self._columns = tuple(columns)
         self._key = self._columns.index("hash")
-        self._commit_rows = commit_rows
+        self._commit_rows = COMMIT_ROWS if commit_rows is None else commit_rows
         self._uncommitted = 0
         self._engine = store.engine
         self._conn = store.engine.connect()
