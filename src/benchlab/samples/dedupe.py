@@ -38,7 +38,7 @@ import hashlib
 import mmap
 import unicodedata
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +49,8 @@ __all__ = [
     "Dedupe",
     "dedupe",
     "exact_key",
+    "group",
+    "hashed",
     "normalise",
     "signatures",
 ]
@@ -286,26 +288,55 @@ def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedu
 
     `texts` may be a generator: it is read once, in chunks, and only a key and a
     signature (136 bytes) per text are kept, never the texts; with the groups'
-    bookkeeping the peak is about 350 bytes per text (bench/samples_clean.py).
+    bookkeeping the peak is about 200 bytes per text (bench/samples_clean.py).
     """
+    _check(near_threshold)
+    return group(_hashed(texts, near_threshold is not None), near_threshold=near_threshold)
+
+
+def _check(near_threshold: float | None) -> None:
     if near_threshold is not None and not 0 < near_threshold <= 1:
         raise ValueError(f"near_threshold must be in (0, 1], not {near_threshold}")
+
+
+def hashed(
+    texts: Sequence[str], *, near: bool = True
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]:
+    """The exact keys of `texts` and (with `near`) their signatures, as `group` takes them."""
+    normal = [normalise(t) for t in texts]
+    keys = np.fromiter((_key(t) for t in normal), dtype=np.uint64, count=len(normal))
+    return keys, signatures(normal) if near else None
+
+
+def _hashed(
+    texts: Iterable[str], near: bool
+) -> Iterator[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]]:
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= _CHUNK:
+            yield hashed(batch, near=near)
+            batch.clear()
+    yield hashed(batch, near=near)
+
+
+def group(
+    chunks: Iterable[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]],
+    *,
+    near_threshold: float | None = None,
+) -> Dedupe:
+    """`dedupe` of texts given as chunks of their exact keys and signatures (`hashed`, or
+    stored ones: samples/sketch.py); signatures may be None without `near_threshold`."""
+    _check(near_threshold)
     key_chunks: list[npt.NDArray[np.uint64]] = []
     sig_chunks: list[npt.NDArray[np.uint16]] = []
-    batch: list[str] = []
-
-    def flush() -> None:
-        key_chunks.append(np.fromiter((_key(t) for t in batch), dtype=np.uint64, count=len(batch)))
+    for keys, sig in chunks:
+        key_chunks.append(keys)
         if near_threshold is not None:
-            sig_chunks.append(_own_pages(signatures(batch)))
-        batch.clear()
-
-    for text in texts:
-        batch.append(normalise(text))
-        if len(batch) >= _CHUNK:
-            flush()
-    flush()
-    keys = np.concatenate(key_chunks)
+            if sig is None:
+                raise ValueError("near matching needs every text's signature")
+            sig_chunks.append(_own_pages(sig))
+    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.uint64)
     count = int(keys.size)
     # First index of each distinct key (np.unique sorts stably when asked for indices).
     _, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)

@@ -1,7 +1,7 @@
 """An import file read as chunks of table rows, in this process or in worker processes.
 
 Reading a record (JSON, the checks of its shape, the content hash, the stored
-JSON columns) costs more than storing its row, and only one process can
+JSON columns, the de-duplication sketch) costs more than storing its row, and only one process can
 write to a SQLite file at a time. So a file of one record per line (our JSONL,
 OpenAI chat logs) is cut into blocks of whole lines that worker processes read
 while the importing process stores the rows of the blocks before them. Blocks
@@ -9,8 +9,8 @@ come back in file order, each read exactly as the whole file would be (line
 numbers, the decoding fallback, the format's reader), so the rows, the bad
 records and the order they are reported in are those of a serial read; a few
 blocks per worker at most are in flight, so memory does not grow with the
-file. Formats whose records span lines (CSV with quoted line
-breaks, an OTLP document) are read in this process.
+file. Formats whose records span lines (CSV with quoted line breaks, an OTLP
+document) are read in this process.
 """
 
 from __future__ import annotations
@@ -30,8 +30,14 @@ from typing import Any
 
 from benchlab.samples.decoding import DecodedLines
 from benchlab.samples.formats import FORMATS, Bad, Item, Parsed, Skipped
+from benchlab.samples.record import ROW_COLUMNS, input_text
+from benchlab.samples.sketch import sketches
 
-__all__ = ["LINE_FORMATS", "Chunk", "parse_block", "read_chunks", "usable_cpus"]
+__all__ = ["IMPORT_COLUMNS", "LINE_FORMATS", "Chunk", "parse_block", "read_chunks", "usable_cpus"]
+
+# A row as an import stores it: `ImportedSample.values`, then the input's sketch.
+IMPORT_COLUMNS = (*ROW_COLUMNS, "dedupe_sketch")
+_INPUT = ROW_COLUMNS.index("input")
 
 LINE_FORMATS = frozenset(("jsonl", "openai"))  # one record per line: blocks can be read apart
 BLOCK_BYTES = 1 << 20  # a block: about 2,000 logged samples
@@ -42,8 +48,8 @@ _PARENT_POLL_S = 0.5
 
 @dataclass(slots=True)
 class Chunk:
-    """The rows (`ImportedSample.values`, ROW_COLUMNS order) of a run of records, with the
-    records that were bad (line, reason) or skipped, and lines decoded by the fallback."""
+    """The rows (IMPORT_COLUMNS) of a run of records, with the records that were bad (line,
+    reason) or skipped, and lines decoded by the fallback."""
 
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     bad: list[tuple[int, str]] = field(default_factory=list)
@@ -69,6 +75,15 @@ def _add(chunk: Chunk, item: Item, source: str, kind: str, offset: int) -> None:
         chunk.skipped += 1
 
 
+def _sketched(chunk: Chunk) -> Chunk:
+    """The chunk with each row's de-duplication sketch (IMPORT_COLUMNS), made from the input
+    as stored, as de-duplication would make it (samples/sketch.py)."""
+    if chunk.rows:
+        made = sketches([input_text(row[_INPUT]) for row in chunk.rows])
+        chunk.rows = [(*row, sketch) for row, sketch in zip(chunk.rows, made, strict=True)]
+    return chunk
+
+
 def parse_block(source: str, kind: str, first: int, block: bytes) -> Chunk:
     """The chunk of `block`: whole lines of the file `source` (in format `kind`, one of
     LINE_FORMATS), the first of them being line `first`."""
@@ -78,7 +93,7 @@ def parse_block(source: str, kind: str, first: int, block: bytes) -> Chunk:
     for item in FORMATS[kind](lines.decode(io.BytesIO(block), first=first)):
         _add(chunk, item, source, kind, first - 1)
     chunk.fallback = lines.fallback
-    return chunk
+    return _sketched(chunk)
 
 
 def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -104,7 +119,7 @@ def _read_whole(path: Path, kind: str) -> Iterator[Chunk]:
         chunk.fallback, counted = lines.fallback - counted, lines.fallback
         if not (chunk.rows or chunk.bad or chunk.skipped or chunk.fallback):
             return
-        yield chunk
+        yield _sketched(chunk)
 
 
 def _start_worker(parent: int) -> None:

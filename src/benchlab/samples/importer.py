@@ -19,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchlab.errors import UserError
 from benchlab.samples.formats import FORMATS, detect_format
-from benchlab.samples.import_chunks import read_chunks, usable_cpus
-from benchlab.samples.record import ROW_COLUMNS
+from benchlab.samples.import_chunks import IMPORT_COLUMNS, read_chunks, usable_cpus
 
 if TYPE_CHECKING:
     from benchlab.store import Store
@@ -83,7 +82,7 @@ def import_files(
     results = []
     for path, kind in plan_files(paths, fmt):
         counts = FileCounts(file=str(path), format=kind)
-        with SampleWriter(store, ROW_COLUMNS) as writer:
+        with SampleWriter(store, IMPORT_COLUMNS) as writer:
             _import_file(path, kind, writer, counts, on_bad, workers)
         results.append(counts)
     return results

@@ -23,7 +23,8 @@ a row skipped by `ON CONFLICT DO NOTHING` changed none, so the lookup of
 known hashes (a second walk of the key index per row) is not needed there.
 The key index of a million samples (~80 MB) outgrows SQLite's default 2 MB
 page cache, and every insert then read its page back from the OS: the
-writer's connection gets a larger cache (CACHE_MB, a fixed bound).
+writer's connection gets a larger cache (CACHE_MB, a fixed bound), and is
+closed, not pooled, when the writer is.
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ class SampleWriter:
         self._uncommitted = 0
         self._engine = store.engine
         self._conn = store.engine.connect()
+        self._conn.detach()  # closed for real at the end: its large cache goes with it
         self._sqlite = store.engine.dialect.name == "sqlite"
         if self._sqlite:
             self._conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_MB * 1024}")
