@@ -27,10 +27,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD, dedupe
+from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD, Dedupe
+from benchlab.samples.record import input_text
 from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, redact
+from benchlab.samples.sketch import dedupe_sketched
 
-__all__ = ["CleanResult", "clean", "input_text"]
+__all__ = ["CleanResult", "clean", "dedupe_rows", "input_text"]
 
 
 @dataclass
@@ -57,23 +59,20 @@ class CleanResult:
         }
 
 
-def input_text(stored_input: str | list[dict[str, str]]) -> str:
-    """A sample's input as one text: the text itself, or a chat's contents one per line.
+def dedupe_rows(
+    rows: Iterable[Mapping[str, Any]], *, near_threshold: float | None = DEFAULT_NEAR_THRESHOLD
+) -> Dedupe:
+    """`dedupe` of stored rows' inputs (`input_text`), from the sketch a row stored at import
+    (`dedupe_sketch`, samples/sketch.py) where it has one, so its input is not read again."""
+    return dedupe_sketched(
+        ((row.get("dedupe_sketch"), row) for row in rows),
+        _row_text,
+        near_threshold=near_threshold,
+    )
 
-    Roles are left out, so a prompt sent as text and the same prompt sent as a one-message
-    chat are the same case. Accepts the stored JSON (`samples.input`) or its decoded value.
-    """
-    value: Any = stored_input
-    if isinstance(stored_input, str):
-        try:
-            value = json.loads(stored_input)
-        except ValueError:
-            return stored_input
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return "\n".join(str(m.get("content", "")) for m in value if isinstance(m, dict))
-    return str(value)
+
+def _row_text(row: Mapping[str, Any]) -> str:
+    return input_text(row["input"])
 
 
 def _redact_input(stored: str, counts: Counter[str], region: str | None) -> str:
@@ -109,7 +108,7 @@ def clean(
     included) and `dedupe_members` (their hashes, itself first).
     """
     ordered = sorted(rows, key=_order)
-    groups = dedupe((input_text(row["input"]) for row in ordered), near_threshold=near_threshold)
+    groups = dedupe_rows(ordered, near_threshold=near_threshold)
     counts: Counter[str] = Counter()
     kept = []
     for index in groups.kept:

@@ -13,11 +13,13 @@ stray "\\r" or a Unicode line separator inside a JSON string stays in its line.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["DecodedLines", "decode_line"]
+__all__ = ["FALLBACK_LINES_KEPT", "DecodedLines", "decode_line"]
+
+FALLBACK_LINES_KEPT = 20  # line numbers kept for a report; the rest are only counted
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -36,7 +38,11 @@ def decode_line(raw: bytes) -> tuple[str, bool]:
 
 @dataclass
 class DecodedLines:
-    """A file's lines as text (each with its line ending), numbered from 1, read lazily."""
+    """A file's lines as text (each with its line ending), numbered from 1, read lazily.
+
+    `decode` reads any run of a file's raw lines given the number of its first one, so a
+    worker of a parallel import decodes its share of the file as the whole file would be.
+    """
 
     path: Path
     fallback: int = 0
@@ -44,12 +50,17 @@ class DecodedLines:
 
     def __iter__(self) -> Iterator[str]:
         with self.path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if number == 1 and raw.startswith(_BOM):
-                    raw = raw[len(_BOM) :]
-                text, fell_back = decode_line(raw)
-                if fell_back:
-                    self.fallback += 1
-                    if len(self.fallback_lines) < 20:
-                        self.fallback_lines.append(number)
-                yield text
+            yield from self.decode(handle, first=1)
+
+    def decode(self, raw_lines: Iterable[bytes], *, first: int) -> Iterator[str]:
+        """`raw_lines` (line `first` of the file and those after it) as text, counting the
+        lines that needed the fallback."""
+        for number, raw in enumerate(raw_lines, start=first):
+            if number == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+            text, fell_back = decode_line(raw)
+            if fell_back:
+                self.fallback += 1
+                if len(self.fallback_lines) < FALLBACK_LINES_KEPT:
+                    self.fallback_lines.append(number)
+            yield text

@@ -35,8 +35,10 @@ sample represents its group).
 from __future__ import annotations
 
 import hashlib
+import mmap
 import unicodedata
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +49,8 @@ __all__ = [
     "Dedupe",
     "dedupe",
     "exact_key",
+    "group",
+    "hashed",
     "normalise",
     "signatures",
 ]
@@ -202,10 +206,11 @@ def _band_keys(sig: npt.NDArray[np.uint16], rows: int) -> npt.NDArray[np.uint64]
 
 
 class _Components:
-    """Union-find over indices whose root is always the component's smallest index."""
+    """Union-find over indices whose root is always the component's smallest index. The
+    parents are an array of 8-byte integers (a list of a million ints took 40 MB)."""
 
     def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
+        self.parent = array("q", np.arange(size, dtype=np.int64).tobytes())
 
     def find(self, i: int) -> int:
         parent = self.parent
@@ -223,6 +228,16 @@ class _Components:
         self.parent[rb] = ra
         return True
 
+    def roots(self) -> IntArray:
+        """Every index's root, by pointer jumping in numpy (a find per index in Python took
+        a second per million)."""
+        parent = np.frombuffer(self.parent, dtype=np.int64).copy()
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                return parent
+            parent = grand
+
 
 def _near_pairs(
     sig: npt.NDArray[np.uint16], threshold: float
@@ -232,8 +247,9 @@ def _near_pairs(
     rows = _bands(threshold)
     keys = _band_keys(sig, rows)
     usable = ~(sig[:, :4] == 0xFFFF).all(axis=1)  # an empty text: all 0xFFFF (see signatures)
-    firsts: list[npt.NDArray[np.int64]] = []
-    others: list[npt.NDArray[np.int64]] = []
+    size = sig.shape[0]
+    # Each candidate pair (earlier, later) as one code: half the memory of two index arrays.
+    codes: list[npt.NDArray[np.int64]] = []
     for band in range(keys.shape[1]):
         column = keys[:, band]
         order = np.argsort(column, kind="stable").astype(np.int64)
@@ -244,15 +260,10 @@ def _near_pairs(
         starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
         head = order[np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
         joined = ~starts
-        firsts.append(head[joined])
-        others.append(order[joined])
-    if not firsts:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty
-    first = np.concatenate(firsts)
-    other = np.concatenate(others)
-    pair = np.unique(first * sig.shape[0] + other)
-    first, other = pair // sig.shape[0], pair % sig.shape[0]
+        codes.append(head[joined] * size + order[joined])
+    candidates = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    del codes
+    first, other = candidates // size, candidates % size
     agreed = np.zeros(first.size, dtype=bool)
     for start in range(0, first.size, 65536):  # bounded memory for the comparison
         a, b = first[start : start + 65536], other[start : start + 65536]
@@ -260,31 +271,72 @@ def _near_pairs(
     return first[agreed], other[agreed]
 
 
+def _own_pages(sig: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint16]:
+    """`sig` copied into pages of its own (an anonymous mmap), which go back to the system
+    as soon as it is freed. The chunks are gathered into one array once all are read; freed
+    back into the C heap, they stayed in the process, and the peak held every signature
+    twice (100 MB more for a million texts)."""
+    if sig.size == 0:
+        return sig
+    own = np.frombuffer(mmap.mmap(-1, sig.nbytes), dtype=sig.dtype).reshape(sig.shape)
+    own[...] = sig
+    return own
+
+
 def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedupe:
     """Group exact (and, with `near_threshold` in (0, 1], near) duplicates among `texts`.
 
     `texts` may be a generator: it is read once, in chunks, and only a key and a
     signature (136 bytes) per text are kept, never the texts; with the groups'
-    bookkeeping the peak is about 350 bytes per text (bench/samples_clean.py).
+    bookkeeping the peak is about 200 bytes per text (bench/samples_clean.py).
     """
+    _check(near_threshold)
+    return group(_hashed(texts, near_threshold is not None), near_threshold=near_threshold)
+
+
+def _check(near_threshold: float | None) -> None:
     if near_threshold is not None and not 0 < near_threshold <= 1:
         raise ValueError(f"near_threshold must be in (0, 1], not {near_threshold}")
+
+
+def hashed(
+    texts: Sequence[str], *, near: bool = True
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]:
+    """The exact keys of `texts` and (with `near`) their signatures, as `group` takes them."""
+    normal = [normalise(t) for t in texts]
+    keys = np.fromiter((_key(t) for t in normal), dtype=np.uint64, count=len(normal))
+    return keys, signatures(normal) if near else None
+
+
+def _hashed(
+    texts: Iterable[str], near: bool
+) -> Iterator[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]]:
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= _CHUNK:
+            yield hashed(batch, near=near)
+            batch.clear()
+    yield hashed(batch, near=near)
+
+
+def group(
+    chunks: Iterable[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]],
+    *,
+    near_threshold: float | None = None,
+) -> Dedupe:
+    """`dedupe` of texts given as chunks of their exact keys and signatures (`hashed`, or
+    stored ones: samples/sketch.py); signatures may be None without `near_threshold`."""
+    _check(near_threshold)
     key_chunks: list[npt.NDArray[np.uint64]] = []
     sig_chunks: list[npt.NDArray[np.uint16]] = []
-    batch: list[str] = []
-
-    def flush() -> None:
-        key_chunks.append(np.fromiter((_key(t) for t in batch), dtype=np.uint64, count=len(batch)))
+    for keys, sig in chunks:
+        key_chunks.append(keys)
         if near_threshold is not None:
-            sig_chunks.append(signatures(batch))
-        batch.clear()
-
-    for text in texts:
-        batch.append(normalise(text))
-        if len(batch) >= _CHUNK:
-            flush()
-    flush()
-    keys = np.concatenate(key_chunks)
+            if sig is None:
+                raise ValueError("near matching needs every text's signature")
+            sig_chunks.append(_own_pages(sig))
+    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.uint64)
     count = int(keys.size)
     # First index of each distinct key (np.unique sorts stably when asked for indices).
     _, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
@@ -308,12 +360,11 @@ def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedu
             filled += len(rows)
         del wanted
         first, other = _near_pairs(sig, near_threshold)
+        del sig  # before the result is built: 128 bytes a text
         components = _Components(distinct)
         for a, b in zip(first.tolist(), other.tolist(), strict=True):
             near += components.union(a, b)
-        roots = np.fromiter(
-            (components.find(u) for u in range(distinct)), dtype=np.int64, count=distinct
-        )
+        roots = components.roots()
         # position of each text's exact representative among the uniques -> its root's index
         position = np.searchsorted(uniques, representative_of)
         representative_of = uniques[roots[position]]

@@ -2,10 +2,12 @@
 
 Every file is checked (it exists, its format is known) before anything is
 stored, so a typo in the last name costs nothing. Then each file is read in
-one pass and stored in batches: a bad record is reported (`on_bad`, with file
-and line) and counted, never fatal; a sample already stored is counted as a
-duplicate (the content hash is the key, see record.py), so running the same
-import twice adds nothing.
+one pass, by worker processes when it is large (import_chunks.py), and
+stored in transactions of many rows (store/samples.py: a kill loses only the
+one in flight): a bad record is reported (`on_bad`, with file and line) and
+counted, never fatal; a sample already stored is counted as a duplicate (the
+content hash is the key, see record.py), so running the same import twice,
+or again after a kill, adds nothing twice.
 """
 
 from __future__ import annotations
@@ -16,15 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchlab.errors import UserError
-from benchlab.samples.decoding import DecodedLines
-from benchlab.samples.formats import FORMATS, Bad, Parsed, Skipped, detect_format
+from benchlab.samples.formats import FORMATS, detect_format
+from benchlab.samples.import_chunks import IMPORT_COLUMNS, read_chunks, usable_cpus
 
 if TYPE_CHECKING:
     from benchlab.store import Store
+    from benchlab.store.samples import SampleWriter
 
 __all__ = ["FileCounts", "import_files", "plan_files"]
 
-_BATCH = 10000
+PARALLEL_BYTES = 8 << 20  # a file this large (~20,000 samples) is read by worker processes
+MAX_WORKERS = 2  # more only wait: the one process that stores the rows is then the slower
 
 
 @dataclass
@@ -64,37 +68,49 @@ def import_files(
     *,
     fmt: str | None = None,
     on_bad: Callable[[Path, int, str], None] | None = None,
+    workers: int | None = None,
 ) -> list[FileCounts]:
-    """Import every file (see the module's docstring); the counts per file, in order."""
-    from benchlab.store.samples import add_samples
+    """Import every file (see the module's docstring); the counts per file, in order.
+
+    `workers`: processes that read a file of one record per line (import_chunks.py);
+    0 reads in this process; None (the default) uses up to MAX_WORKERS on a machine of
+    more than one CPU for a file of at least PARALLEL_BYTES, and none for a smaller one,
+    where starting them costs more than it saves.
+    """
+    from benchlab.store.samples import SampleWriter
 
     results = []
     for path, kind in plan_files(paths, fmt):
         counts = FileCounts(file=str(path), format=kind)
-        lines = DecodedLines(path)
-        batch: list[dict[str, Any]] = []
-
-        def flush(batch: list[dict[str, Any]], counts: FileCounts = counts) -> None:
-            added = add_samples(store, batch)
-            counts.imported += added
-            counts.duplicates += len(batch) - added
-            batch.clear()
-
-        for item in FORMATS[kind](lines):
-            if isinstance(item, Parsed):
-                counts.read += 1
-                batch.append(item.sample.row(source=str(path), line=item.line, source_format=kind))
-                if len(batch) >= _BATCH:
-                    flush(batch)
-            elif isinstance(item, Bad):
-                counts.bad += 1
-                if len(counts.bad_lines) < 100:
-                    counts.bad_lines.append(item.line)
-                if on_bad is not None:
-                    on_bad(path, item.line, item.reason)
-            elif isinstance(item, Skipped):
-                counts.skipped += 1
-        flush(batch)
-        counts.fallback_decoded = lines.fallback
+        with SampleWriter(store, IMPORT_COLUMNS) as writer:
+            _import_file(path, kind, writer, counts, on_bad, workers)
         results.append(counts)
     return results
+
+
+def _import_file(
+    path: Path,
+    kind: str,
+    writer: SampleWriter,
+    counts: FileCounts,
+    on_bad: Callable[[Path, int, str], None] | None,
+    workers: int | None,
+) -> None:
+    if workers is None:
+        cpus = usable_cpus()
+        workers = (
+            min(cpus, MAX_WORKERS) if cpus > 1 and path.stat().st_size >= PARALLEL_BYTES else 0
+        )
+    for chunk in read_chunks(path, kind, workers=workers):
+        counts.read += len(chunk.rows)
+        counts.skipped += chunk.skipped
+        counts.fallback_decoded += chunk.fallback
+        for line, reason in chunk.bad:
+            counts.bad += 1
+            if len(counts.bad_lines) < 100:
+                counts.bad_lines.append(line)
+            if on_bad is not None:
+                on_bad(path, line, reason)
+        added = writer.add(chunk.rows)
+        counts.imported += added
+        counts.duplicates += len(chunk.rows) - added

@@ -27,7 +27,27 @@ from typing import Any
 
 import orjson
 
-__all__ = ["ImportedSample", "Input", "parse_timestamp"]
+__all__ = ["ROW_COLUMNS", "ImportedSample", "Input", "input_text", "parse_timestamp"]
+
+# The columns of `ImportedSample.values`, in the `samples` table's order (a test checks).
+ROW_COLUMNS: tuple[str, ...] = (
+    "hash",
+    "sample_id",
+    "timestamp",
+    "input",
+    "output",
+    "feedback_score",
+    "feedback_label",
+    "feedback_comment",
+    "metadata",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "source",
+    "source_line",
+    "source_format",
+    "imported_at",
+)
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -68,26 +88,60 @@ class ImportedSample:
             encoded = _KEY.encode(key).encode("utf-8")
         return hashlib.sha256(encoded).hexdigest()
 
+    def values(self, *, source: str, line: int, source_format: str) -> tuple[Any, ...]:
+        """The `samples` table's row (store/schema.py) for this sample, in ROW_COLUMNS order:
+        a tuple, because an import makes a million of them and a dict per row cost as much
+        as storing it."""
+        return (
+            self.content_hash(),
+            None if self.sample_id is None else self.sample_id[:200],
+            None if self.timestamp is None else self.timestamp.timestamp(),
+            _dump_input(self.input),
+            self.output,
+            self.feedback_score,
+            None if self.feedback_label is None else self.feedback_label[:200],
+            self.feedback_comment,
+            _METADATA.encode(self.metadata),
+            None if self.model is None else self.model[:200],
+            self.input_tokens,
+            self.output_tokens,
+            source,
+            line,
+            source_format,
+            time.time(),
+        )
+
     def row(self, *, source: str, line: int, source_format: str) -> dict[str, Any]:
-        """The `samples` table's row (store/schema.py) for this sample."""
-        return {
-            "hash": self.content_hash(),
-            "sample_id": None if self.sample_id is None else self.sample_id[:200],
-            "timestamp": None if self.timestamp is None else self.timestamp.timestamp(),
-            "input": _dump_input(self.input),
-            "output": self.output,
-            "feedback_score": self.feedback_score,
-            "feedback_label": None if self.feedback_label is None else self.feedback_label[:200],
-            "feedback_comment": self.feedback_comment,
-            "metadata": _METADATA.encode(self.metadata),
-            "model": None if self.model is None else self.model[:200],
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "source": source,
-            "source_line": line,
-            "source_format": source_format,
-            "imported_at": time.time(),
-        }
+        """The same row as a dict of column -> value."""
+        return dict(
+            zip(
+                ROW_COLUMNS,
+                self.values(source=source, line=line, source_format=source_format),
+                strict=True,
+            )
+        )
+
+
+def input_text(stored_input: str | list[dict[str, str]]) -> str:
+    """A sample's input as one text: the text itself, or a chat's contents one per line.
+
+    Roles are left out, so a prompt sent as text and the same prompt sent as a one-message
+    chat are the same case. Accepts the stored JSON (`samples.input`) or its decoded value.
+    """
+    value: Any = stored_input
+    if isinstance(stored_input, str):
+        try:  # orjson: a fifth of json's time; what it refuses (a lone surrogate) json reads
+            value = orjson.loads(stored_input)
+        except orjson.JSONDecodeError:
+            try:
+                value = json.loads(stored_input)
+            except ValueError:
+                return stored_input
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "\n".join(str(m.get("content", "")) for m in value if isinstance(m, dict))
+    return str(value)
 
 
 def _dump_input(value: Input) -> str:

@@ -4,9 +4,10 @@ Volume over time (per UTC day or ISO week), categories (a metadata field),
 feedback (labels, scores, how many have none), duplicates (exact and near,
 as `clean` would remove them) and personal data found per kind (as `clean`
 would redact it). The store is read once, streaming; duplicates keep a key
-and a signature per sample (see dedupe.py), nothing else grows with the
-store but the counters. Scanning for personal data is the slow part (tens of
-microseconds to a millisecond per sample): `pii=False` skips it.
+and a signature per sample (see dedupe.py; both stored at import, see
+sketch.py), nothing else grows with the store but the counters. Scanning
+for personal data is the slow part (tens of microseconds to a millisecond
+per sample): `pii=False` skips it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from benchlab.samples.clean import input_text
-from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD, dedupe
+from benchlab.samples.clean import dedupe_rows, input_text
+from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
 from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, find_pii
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def sample_stats(
     with_pii = 0
     score_sum = 0.0
 
-    def texts() -> Iterator[str]:
+    def rows() -> Iterator[dict[str, Any]]:
         nonlocal with_pii, score_sum
         for row in iter_samples(store):
             stats.total += 1
@@ -133,8 +134,8 @@ def sample_stats(
             if score is not None:
                 scores[score] += 1
                 score_sum += score
-            text = input_text(row["input"])
             if pii:
+                text = input_text(row["input"])
                 findings = find_pii(text, phone_region=phone_region) + find_pii(
                     row["output"], phone_region=phone_region
                 )
@@ -142,9 +143,9 @@ def sample_stats(
                     findings += find_pii(row["feedback_comment"], phone_region=phone_region)
                 found.update(f.kind for f in findings)
                 with_pii += bool(findings)
-            yield text
+            yield row
 
-    groups = dedupe(texts(), near_threshold=near_threshold)
+    groups = dedupe_rows(rows(), near_threshold=near_threshold)
     stats.volume = dict(sorted(volume.items()))
     stats.categories = dict(categories.most_common())
     stats.models = dict(models.most_common())

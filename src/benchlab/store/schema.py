@@ -260,6 +260,8 @@ samples = Table(
     Column("source_line", Integer, nullable=False),
     Column("source_format", String(20), nullable=False),
     Column("imported_at", Float, nullable=False),
+    # the input's de-duplication sketch, made at import (samples/sketch.py); NULL before 0011
+    Column("dedupe_sketch", LargeBinary),
     Index("ix_samples_timestamp", "timestamp"),
     Index("ix_samples_model", "model"),
 )
