@@ -109,7 +109,7 @@ def test_a_0010_database_gains_sketch_column_and_its_rows_group_from_their_input
         conn.execute(insert, rows)
     engine.dispose()
     with Store(url) as store:
-        assert current_revision(store.engine) == SCHEMA_HEAD >= "0011"
+        assert current_revision(store.engine) == SCHEMA_HEAD >= "0012"
         stored = list(iter_samples(store))
     assert len(stored) == 7 and all(r["dedupe_sketch"] is None for r in stored)
     groups = dedupe_rows(stored, near_threshold=0.8)

@@ -5,16 +5,16 @@ de-duplicating the stored samples reads 137 bytes a sample instead of
 decoding and hashing every input again (benchlab/samples/sketch.py). Rows
 stored before stay NULL: their sketch is made from the input when needed.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
