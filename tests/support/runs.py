@@ -125,7 +125,8 @@ def _environment(extra: dict[str, str] | None) -> dict[str, str]:
     base = {
         k: v
         for k, v in os.environ.items()
-        if not k.endswith(("_API_KEY", "_BASE_URL")) and k not in ("BENCHLAB_DB", "BENCHLAB_URL")
+        if not k.endswith(("_API_KEY", "_BASE_URL"))
+        and k not in ("BENCHLAB_DB", "BENCHLAB_URL", "BENCHLAB_ADMIN_KEY")
     }
     return {**base, **(extra or {})}
 
