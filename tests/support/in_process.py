@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
+import threading
 import traceback
 import types
 import warnings
@@ -38,18 +40,54 @@ _DEFAULT_FILTERS: tuple[tuple[str, type[Warning], str], ...] = (
 
 
 def run_main(
-    args: tuple[str, ...], env: Mapping[str, str], cwd: Path | str | None
+    args: tuple[str, ...], env: Mapping[str, str], cwd: Path | str | None, timeout: float
 ) -> subprocess.CompletedProcess[str]:
     """`main()` on `args` in the environment `env` (the whole of it, as `subprocess.run`'s
-    `env=`) and the directory `cwd`."""
+    `env=`) and the directory `cwd`; past `timeout` seconds it is stopped and TimeoutExpired
+    raised, as `subprocess.run` does, so that a command that hangs fails its test."""
     import benchlab.cli
 
+    command = [sys.executable, "-m", "benchlab", *args]
     out, err = _pipe(), _pipe(errors="backslashreplace")
     with _process_state(args, env, cwd, out, err):
-        code = _status(benchlab.cli.main)
-    return subprocess.CompletedProcess(
-        [sys.executable, "-m", "benchlab", *args], code, _read(out), _read(err)
-    )
+        try:
+            with _deadline(timeout):
+                code = _status(benchlab.cli.main)
+        except _Expired:
+            raise subprocess.TimeoutExpired(command, timeout, _read(out), _read(err)) from None
+    return subprocess.CompletedProcess(command, code, _read(out), _read(err))
+
+
+class _Expired(BaseException):
+    """Raised in the main thread when a command outlives its time-out; a BaseException, so
+    that the command's own `except Exception` does not take it for one of its errors."""
+
+
+_armed: list[bool] = []  # the deadline of the command running now, if any
+
+
+def _on_watchdog(signum: int, frame: types.FrameType | None) -> None:
+    if _armed:
+        raise _Expired
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[None]:
+    """A timer thread signals the main thread (SIGUSR1) when `seconds` have passed. The handler
+    stays installed for good and raises only while a command runs: a signal that arrives after
+    the command ended, as the timer fires, does nothing (not SIGUSR1's default, an exit)."""
+    if signal.getsignal(signal.SIGUSR1) is not _on_watchdog:
+        signal.signal(signal.SIGUSR1, _on_watchdog)
+    main = threading.get_ident()
+    timer = threading.Timer(seconds, signal.pthread_kill, (main, signal.SIGUSR1))
+    timer.daemon = True
+    _armed.append(True)
+    timer.start()
+    try:
+        yield
+    finally:
+        _armed.clear()
+        timer.cancel()
 
 
 def _status(main: Callable[[], None]) -> int:

@@ -75,6 +75,8 @@ def make_run(
     return api.run(config, env=env)
 
 
+TIMEOUT = 120  # seconds a command may take, in a process or not
+
 # Prefixes of environment variables a process reads before or while it imports, not later.
 READ_AT_START = ("PYTHON", "HF_", "NLTK_")
 
@@ -95,7 +97,7 @@ def cli(
     own `asyncio.run` cannot start."""
     if (env and any(name.startswith(READ_AT_START) for name in env)) or _loop_running():
         return cli_process(*args, env=env, cwd=cwd)
-    return run_main(args, _environment(env), cwd)
+    return run_main(args, _environment(env), cwd, timeout=TIMEOUT)
 
 
 def cli_process(
@@ -108,7 +110,7 @@ def cli_process(
         env=_environment(env),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=TIMEOUT,
         cwd=cwd,
     )
 
