@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from support.lab import ADMIN_KEY, Seed, make_app, make_seed
-from support.live_server import LiveServer
+from support.live_server import LiveServer, finished_stream
+from support.runs import cli
 
 
 @pytest.fixture(scope="module")
@@ -30,16 +31,7 @@ def _free_port() -> int:
 
 
 def _cli(*args: str, key: str | None = ADMIN_KEY) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BENCHLAB_DB", "BENCHLAB_ADMIN_KEY")}
-    if key is not None:
-        env["BENCHLAB_ADMIN_KEY"] = key
-    return subprocess.run(
-        [sys.executable, "-m", "benchlab", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return cli(*args, env=None if key is None else {"BENCHLAB_ADMIN_KEY": key})
 
 
 def test_serve_answers_on_its_port(seed: Seed) -> None:
@@ -68,9 +60,6 @@ def test_serve_answers_on_its_port(seed: Seed) -> None:
 
 
 def test_serve_takes_body_limits_and_allowed_origins(seed: Seed) -> None:
-    from websockets.sync.client import connect
-    from websockets.typing import Origin
-
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "BENCHLAB_DB"}
     env["BENCHLAB_ADMIN_KEY"] = ADMIN_KEY
@@ -98,8 +87,7 @@ def test_serve_takes_body_limits_and_allowed_origins(seed: Seed) -> None:
         small = httpx.post(f"{base}/api/runs", json={"suites": ["x"], "models": ["oracle"]})
         assert small.status_code == 401
         url = f"ws://127.0.0.1:{port}/api/runs/{seed.runs[0]}/events"
-        with connect(url, origin=Origin("https://dash.example.org"), open_timeout=10) as ws:
-            assert json.loads(ws.recv(timeout=10))["type"] == "snapshot"
+        assert finished_stream(url, "https://dash.example.org")[0]["type"] == "snapshot"
     finally:
         proc.terminate()
         proc.wait(10)

@@ -1,5 +1,5 @@
-"""`benchlab serve --schedules FILE` as a real process: a bad file stops it before it
-listens (exit 2, one line), a good one is announced and served at /api/schedules."""
+"""`benchlab serve --schedules FILE`: a bad file stops it before it listens (exit 2, one
+line), a good one is announced and served at /api/schedules by a real process."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from support.runs import cli
 
 GOOD = """\
 schedules:
@@ -33,14 +35,9 @@ def _env() -> dict[str, str]:
 
 
 def _serve(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "benchlab", "serve", "--port", "0", "--db", "lab.db", *args],
-        cwd=cwd,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    """A `serve` that should stop before it listens: run as support.runs.cli runs commands
+    (had it served, its time-out would end it and fail the test)."""
+    return cli("serve", "--port", "0", "--db", "lab.db", *args, cwd=cwd)
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,34 @@ def run_with_benign(ex: LocalExecutor, code: str, limits: Limits = QUICK) -> Exe
     assert benign.outcome == "passed" and benign.stdout == "45\n"
     assert after.outcome == "passed" and after.stdout == "45\n"
     return hostile
+
+
+@contextmanager
+def accepting(*servers: socket.socket) -> Iterator[list[object]]:
+    """The connections `servers` accept while the block runs a program, and once more after
+    it: a connection the program made is still queued in a server's backlog then."""
+    accepted: list[object] = []
+    program_done = threading.Event()
+    for server in servers:
+        server.settimeout(0.2)
+
+    def accept() -> None:
+        last_round = False
+        while not last_round:
+            last_round = program_done.is_set()
+            for server in servers:
+                try:
+                    accepted.append(server.accept())
+                except TimeoutError:
+                    continue
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        yield accepted
+    finally:
+        program_done.set()
+        thread.join()
 
 
 def processes_with(marker: str) -> list[str]:
@@ -113,25 +142,10 @@ def test_writing_outside_its_folder(ex: LocalExecutor, tmp_path: Path) -> None:
 
 def test_opening_a_socket(ex: LocalExecutor) -> None:
     server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.2)
     port = server.getsockname()[1]
-    accepted: list[object] = []
-
-    def accept() -> None:
-        for _ in range(15):
-            try:
-                accepted.append(server.accept())
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept)
-    thread.start()
     code = f"import socket\nsocket.create_connection(('127.0.0.1', {port}), timeout=1)"
-    try:
+    with server, accepting(server) as accepted:
         result = run_with_benign(ex, code)
-    finally:
-        thread.join()
-        server.close()
     assert result.outcome == "runtime_error"
     assert accepted == []
 
@@ -216,21 +230,8 @@ def test_unix_sockets_outside_its_folder(ex: LocalExecutor, outside: Path) -> No
         server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         server.bind(address)
         server.listen()
-        server.settimeout(0.2)
         servers.append(server)
     path.chmod(0o777)
-    accepted: list[object] = []
-
-    def accept() -> None:
-        for _ in range(20):
-            for server in servers:
-                try:
-                    accepted.append(server.accept())
-                except TimeoutError:
-                    continue
-
-    thread = threading.Thread(target=accept)
-    thread.start()
     code = (
         "import socket\n"
         "reached = []\n"
@@ -254,9 +255,9 @@ def test_unix_sockets_outside_its_folder(ex: LocalExecutor, outside: Path) -> No
         "assert not reached, reached\n"
     )
     try:
-        result = run_with_benign(ex, code)
+        with accepting(*servers) as accepted:
+            result = run_with_benign(ex, code)
     finally:
-        thread.join()
         for server in servers:
             server.close()
     assert result.outcome == "passed", result.stderr

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -91,27 +90,21 @@ def test_cli_executor_ray_runs_humaneval(tmp_path: Path) -> None:
     assert entry["attempts"] == 8 and entry["pass_rate"] == 1.0
 
 
-def test_cli_score_pass_runs_code_on_ray(tmp_path: Path) -> None:
-    """A scoring pass may run code elsewhere than its run did: same verdicts from Ray."""
+def test_cli_score_pass_runs_code_on_ray(tmp_path: Path, local_ray: None) -> None:
+    """A scoring pass may run code elsewhere than its run did: same verdicts from Ray, on the
+    cluster `$RAY_ADDRESS` names (the test's own; the test above has the CLI start one)."""
     import json
-    import subprocess
-    import sys
 
-    db = ["-q", "--db", f"sqlite:///{tmp_path}/r.db"]
+    from support.runs import cli, cli_process
 
-    def benchlab(*args: str) -> dict[str, Any]:
-        done = subprocess.run(
-            [sys.executable, "-m", "benchlab", *args, "--json"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert done.returncode == 0, done.stderr
-        loaded: dict[str, Any] = json.loads(done.stdout)
-        return loaded
-
-    run = benchlab("run", "humaneval", "-m", "oracle", "--limit", "4", *db)
-    rescored = benchlab("score", run["run_id"], "--executor", "ray", *db[1:])
+    db = ["-q", "--db", f"sqlite:///{tmp_path}/r.db", "--json"]
+    ran = cli("run", "humaneval", "-m", "oracle", "--limit", "4", *db)
+    assert ran.returncode == 0, ran.stderr
+    run_id = json.loads(ran.stdout)["run_id"]
+    cluster = {"RAY_ADDRESS": ray.get_runtime_context().gcs_address}
+    scored = cli_process("score", run_id, "--executor", "ray", *db[1:], env=cluster)
+    assert scored.returncode == 0, scored.stderr
+    rescored = json.loads(scored.stdout)
     assert rescored["scoring"]["pass_no"] == 1 and rescored["scoring"]["scored"] == 4
     (entry,) = rescored["models"]
     assert entry["pass_rate"] == 1.0

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
+from typing import Any
 
 import pytest
 from websockets.exceptions import InvalidStatus
-from websockets.sync.client import connect
-from websockets.typing import Origin
 
 from server.conftest import Seed
 from support.lab import make_app
-from support.live_server import LiveServer
+from support.live_server import LiveServer, finished_stream
 
 
-def _first(url: str, origin: str | None) -> dict[str, object]:
-    with connect(url, open_timeout=10, origin=None if origin is None else Origin(origin)) as ws:
-        message: dict[str, object] = json.loads(ws.recv(timeout=10))
-    return message
+def _first(url: str, origin: str | None) -> dict[str, Any]:
+    return finished_stream(url, origin)[0]
 
 
 @pytest.mark.parametrize(

@@ -4,10 +4,15 @@ PostgreSQL joins in when `BENCHLAB_TEST_POSTGRES_URL` names a server (`.ci/run`
 installs and starts one): it is an admin URL (a role that may CREATE DATABASE),
 and every test gets a database of its own, copied from a template that was
 migrated once, so no test sees another's rows and migrations still run for real.
+
+The template is the test process's own (a random name, dropped when the process exits):
+pytest-xdist's workers and other test runs on the same server each make and drop theirs, and
+`CREATE DATABASE ... TEMPLATE` refuses a template that another session is connected to.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
 from collections.abc import Iterator
@@ -15,7 +20,7 @@ from contextlib import contextmanager
 from typing import Any
 
 POSTGRES_ENV = "BENCHLAB_TEST_POSTGRES_URL"
-TEMPLATE = "benchlab_test_template"
+TEMPLATE = f"benchlab_test_template_{uuid.uuid4().hex[:12]}"
 
 _template_ready = False
 
@@ -47,10 +52,21 @@ def _ensure_template(admin: Any) -> None:
     from benchlab.store import Store
 
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{TEMPLATE}"'))
     Store(_with_database(os.environ[POSTGRES_ENV], TEMPLATE)).close()
     _template_ready = True
+    atexit.register(_drop_template)
+
+
+def _drop_template() -> None:
+    from sqlalchemy import text
+
+    admin = _admin()
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 @contextmanager

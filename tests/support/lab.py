@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,15 +35,10 @@ class Seed:
 def benchlab(
     *args: str, cwd: Path, exit_codes: tuple[int, ...] = (0,)
 ) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("BENCHLAB_DB", "BENCHLAB_ADMIN_KEY")}
-    done = subprocess.run(
-        [sys.executable, "-m", "benchlab", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """`benchlab ARGS` as support.runs.cli runs it; an exit code not in `exit_codes` raises."""
+    from support.runs import cli
+
+    done = cli(*args, cwd=cwd)
     if done.returncode not in exit_codes:
         raise subprocess.CalledProcessError(done.returncode, done.args, done.stdout, done.stderr)
     return done

@@ -6,11 +6,14 @@ exactly like a browser or `benchlab push` would; nothing is mocked.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any, Self
 
 import uvicorn
+from websockets.sync.client import connect
+from websockets.typing import Origin
 
 from support.background import BackgroundServer
 
@@ -41,3 +44,13 @@ class LiveServer(BackgroundServer):
     def stop(self) -> None:
         self._server.should_exit = True
         self._thread.join(30)
+
+
+def finished_stream(url: str, origin: str | None = None) -> list[dict[str, Any]]:
+    """Every message of a finished run's event stream (`/api/runs/{id}/events`), read until
+    the server closes it: the snapshot, the latest attempts, `finished`. Read to the end, not
+    left after the first message: a client that closes while the server is still sending
+    waits out its close timeout (10 s) for the server's closing frame."""
+    sent_origin = None if origin is None else Origin(origin)
+    with connect(url, open_timeout=10, close_timeout=10, origin=sent_origin) as ws:
+        return [json.loads(message) for message in ws]
