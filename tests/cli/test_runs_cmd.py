@@ -44,8 +44,9 @@ def test_runs_lists_a_database_it_may_only_read(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
     made = make_run(f"sqlite:///{db}", suite(tmp_path, 3), "oracle")
     read_only = f"sqlite:///file:{db}?mode=ro&uri=true"
-    result = cli("runs", "--json", "--db", read_only)
+    result = cli("runs", "--json", "--db", read_only, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "file:").exists()  # a URI names a file; no folder is made for it
     (row,) = json.loads(result.stdout)
     assert row["run_id"] == made.run_id and row["attempts"] == 3 and row["pass_rate"] == 1.0
     assert json.loads(cli("runs", "--json", "--db", str(db)).stdout) == [row]  # as cached

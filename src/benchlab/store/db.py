@@ -38,7 +38,10 @@ def create_db_engine(url: str) -> Engine:
         raise ConfigError(f"--db: not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
-        if database and database != ":memory:":
+        # A path gets its folder made; an SQLite URI (`file:...?uri=true`, e.g. mode=ro)
+        # names a file that must already be there, and is no folder path to make.
+        is_uri = parsed.query.get("uri") in ("true", "1")
+        if database and database != ":memory:" and not is_uri:
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
