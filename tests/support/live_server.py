@@ -49,8 +49,10 @@ class LiveServer(BackgroundServer):
 def finished_stream(url: str, origin: str | None = None) -> list[dict[str, Any]]:
     """Every message of a finished run's event stream (`/api/runs/{id}/events`), read until
     the server closes it: the snapshot, the latest attempts, `finished`. Read to the end, not
-    left after the first message: a client that closes while the server is still sending
-    waits out its close timeout (10 s) for the server's closing frame."""
+    left after the first message: the `websockets` client stops reading once 16 messages wait
+    unread (its max_queue), so closing with more queued would never reach the server's closing
+    frame behind them and would wait out close_timeout (10 s). The server is not slow to close:
+    with max_queue=None the same close takes milliseconds."""
     sent_origin = None if origin is None else Origin(origin)
     with connect(url, open_timeout=10, close_timeout=10, origin=sent_origin) as ws:
         return [json.loads(message) for message in ws]
