@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import atexit
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 POSTGRES_ENV = "BENCHLAB_TEST_POSTGRES_URL"
 TEMPLATE = f"benchlab_test_template_{uuid.uuid4().hex[:12]}"
@@ -59,14 +63,30 @@ def _ensure_template(admin: Any) -> None:
 
 
 def _drop_template() -> None:
-    from sqlalchemy import text
-
     admin = _admin()
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)'))
+        _drop(admin, TEMPLATE)
     finally:
         admin.dispose()
+
+
+def _drop(admin: Engine, name: str, patience_s: float = 30.0) -> None:
+    """DROP ... WITH (FORCE), again while an autovacuum worker holds the database: FORCE may
+    not end a background worker's session without pg_signal_backend (a test that wrote many
+    rows met one), and the worker finishes in moments."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError as exc:
+            if "pg_signal_backend" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @contextmanager
@@ -82,6 +102,7 @@ def postgres_database() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"'))
         yield _with_database(os.environ[POSTGRES_ENV], name)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        try:
+            _drop(admin, name)
+        finally:
+            admin.dispose()
