@@ -3,6 +3,9 @@ records with the same line numbers, same counts, in the same order."""
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +74,18 @@ def test_a_format_whose_records_span_lines_is_read_whole_in_chunks(tmp_path: Pat
     chunks = list(read_chunks(path, "csv", workers=2))  # workers do not apply to CSV
     assert [len(c.rows) for c in chunks] == [2000, 2000, 501]
     assert _joined(chunks) == _whole(path, "csv")
+
+
+@pytest.mark.parametrize("start", ["spawn", "forkserver"])
+def test_workers_started_without_fork_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start: str
+) -> None:
+    """Nothing a worker needs comes from the importing process's memory (Python 3.14 starts
+    workers with forkserver on Linux, spawn is macOS's and Windows' way)."""
+    path = tmp_path / "log.jsonl"
+    write_ours(path, 600)
+    monkeypatch.setattr(import_chunks, "BLOCK_BYTES", 7000)
+    context = multiprocessing.get_context(start)
+    pool = functools.partial(ProcessPoolExecutor, mp_context=context)
+    monkeypatch.setattr(import_chunks, "ProcessPoolExecutor", pool)
+    assert _joined(list(read_chunks(path, "jsonl", workers=2))) == _whole(path, "jsonl")

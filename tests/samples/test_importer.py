@@ -142,6 +142,11 @@ from benchlab.store import Store
 stored.COMMIT_ROWS = 500
 import_chunks.BLOCK_BYTES = 16000
 url, path, ready, stall_at = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+if sys.argv[5] != "default":  # how worker processes are started
+    import functools, multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    context = multiprocessing.get_context(sys.argv[5])
+    import_chunks.ProcessPoolExecutor = functools.partial(ProcessPoolExecutor, mp_context=context)
 
 def on_bad(file, line, reason):
     if line >= stall_at:
@@ -149,13 +154,19 @@ def on_bad(file, line, reason):
         while True:
             time.sleep(1)
 
-with Store(url) as store:
-    import_files(store, [path], workers=2, on_bad=on_bad)
+if __name__ == "__main__":  # a worker started by spawn imports this file too
+    with Store(url) as store:
+        import_files(store, [path], workers=2, on_bad=on_bad)
 """
 
 
-def _children(pid: int) -> list[int]:
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+def _descendants(pid: int) -> list[int]:
+    """The process's children, theirs, and so on (a fork server's workers are its own)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
 
 
 def _exited(pid: int) -> bool:
@@ -167,8 +178,9 @@ def _exited(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+@pytest.mark.parametrize("start", ["default", "forkserver"])  # forkserver: 3.14's default
 def test_an_import_killed_midway_keeps_its_commits_and_a_rerun_completes_it(
-    db_url: str, tmp_path: Path
+    db_url: str, tmp_path: Path, start: str
 ) -> None:
     made = write_ours(tmp_path / "big.jsonl", 6000)
     stall_at = made.bad_lines[len(made.bad_lines) * 2 // 3]
@@ -182,15 +194,17 @@ def test_an_import_killed_midway_keeps_its_commits_and_a_rerun_completes_it(
     script = tmp_path / "stalling_import.py"
     script.write_text(_STALLING_IMPORT)
     ready = tmp_path / "stalled"
-    command = [sys.executable, str(script), db_url, str(made.path), str(ready), str(stall_at)]
+    command = [
+        *(sys.executable, str(script), db_url, str(made.path), str(ready), str(stall_at), start)
+    ]
     proc = subprocess.Popen(command, env=os.environ.copy())
     try:
         deadline = time.monotonic() + 120
         while not ready.exists():
             assert proc.poll() is None and time.monotonic() < deadline, "the import never stalled"
             time.sleep(0.05)
-        workers = _children(proc.pid)
-        assert len(workers) == 2
+        workers = _descendants(proc.pid)
+        assert len(workers) >= 2
         proc.kill()
         proc.wait(timeout=30)
     finally:
@@ -199,7 +213,7 @@ def test_an_import_killed_midway_keeps_its_commits_and_a_rerun_completes_it(
             proc.wait()
     deadline = time.monotonic() + 15
     try:
-        while not all(_exited(pid) for pid in workers):  # they notice their parent is gone
+        while not all(_exited(pid) for pid in workers):  # they notice the import is gone
             assert time.monotonic() < deadline, "worker processes outlived the killed import"
             time.sleep(0.1)
     finally:

@@ -122,18 +122,32 @@ def _read_whole(path: Path, kind: str) -> Iterator[Chunk]:
         yield _sketched(chunk)
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(importer: int) -> None:
     """A worker ignores Ctrl-C (the importing process handles it and stops the pool) and
-    exits when the importing process is gone: killed (-9) it cannot stop the pool, and a
+    exits once the importing process is gone: killed (-9), it cannot stop the pool, and a
     worker waiting for its next block would wait forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    watch = threading.Thread(target=_exit_with, args=(os.getppid(), importer), daemon=True)
+    watch.start()
 
 
-def _exit_with(parent: int) -> None:
-    while os.getppid() == parent:
+def _exit_with(parent: int, importer: int) -> None:
+    """Polls for the end of the importing process: the worker's parent changes (fork, spawn),
+    or, when the parent is a fork server (which outlives the importing process while its
+    workers do), the importing process's id is gone once its own parent reaped it."""
+    while os.getppid() == parent != 1 and _exists(importer):
         time.sleep(_PARENT_POLL_S)
     os._exit(1)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process took the id
+        return False
+    return True
 
 
 def _in_order(

@@ -1,8 +1,8 @@
 """A sample's de-duplication sketch: made once at import, stored with it, read by `dedupe`.
 
 De-duplicating a million stored samples used to read every input back, decode
-it and hash it again (normalise, exact key, MinHash signature: two thirds of
-its time). The import's worker processes now make each sample's sketch while
+it and hash it again (normalise, exact key, MinHash signature): three quarters
+of its 12 s. The import's worker processes now make each sample's sketch while
 they read it, and store it in `samples.dedupe_sketch` (migration 0011):
 
     version (1 byte) | exact key (8 bytes, little-endian) | signature (64 x 16 bits, LE)
