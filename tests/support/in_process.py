@@ -1,14 +1,15 @@
 """`benchlab ARGS` run inside the test process, observed as if it had been a process of its own.
 
-A fresh `python -m benchlab` pays about a second of interpreter start-up and imports before it
-parses a flag, and the suite ran several hundred commands to check what a command prints,
-stores or refuses, not how a process starts or dies. Here the real `benchlab.cli.main()` runs
-with what a process would have had of its own swapped in for the call and put back after it:
-argv and `__main__` (Click names the program from them: "python -m benchlab"), the
-environment, the working directory, stdin/stdout/stderr, the warning filters of a fresh
-interpreter (the suite turns warnings into errors; a user's process prints them), and the exit
-status and traceback Python would have produced. The result is the `CompletedProcess` that
-`subprocess.run(..., capture_output=True, text=True)` would have returned.
+A fresh `python -m benchlab` pays 0.4-0.5 s of CPU for interpreter start-up and imports before
+it parses a flag (a second and more of wall time on a busy 2-core machine; in the test process
+a command costs 0.02-0.08 s), and the suite ran several hundred commands to check what a
+command prints, stores or refuses, not how a process starts or dies. Here the real
+`benchlab.cli.main()` runs with what a process would have had of its own swapped in for the
+call and put back after it: argv and `__main__` (Click names the program from them: "python -m
+benchlab"), the environment, the working directory, stdin/stdout/stderr, the warning filters of
+a fresh interpreter (the suite turns warnings into errors; a user's process prints them), and
+the exit status and traceback Python would have produced. The result is the `CompletedProcess`
+that `subprocess.run(..., capture_output=True, text=True)` would have returned.
 
 Tests about the process itself (signals, what start-up imports, `serve`, the installed
 script) keep a real one: `support.runs.cli_process`.
