@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -11,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import event
 from websockets.sync.client import connect
 
+from benchlab.server.deps import state_of
 from server.conftest import WriteEnv
 from support.lab import Seed, auth, make_app
 from support.live_server import LiveServer
@@ -45,6 +48,42 @@ def test_finished_run_sends_snapshot_then_finished(server: LiveServer, seed: See
 def test_unknown_run_is_an_error_message(server: LiveServer) -> None:
     messages = _follow(f"{server.ws_url}/api/runs/nope/events")
     assert messages == [{"type": "error", "status": 404, "error": messages[0]["error"]}]
+
+
+def test_attempts_stored_while_the_socket_opens_are_counted_once(seed_copy: Seed) -> None:
+    """A run that finishes between the socket's first look and its next: the final counts
+    are every attempt, once (they once read 0 of 72 when a launched run won that race)."""
+    run_id = seed_copy.runs[0]
+    with sqlite3.connect(seed_copy.db) as db:
+        expected = db.execute(
+            "SELECT count(*), sum(status = 'error'), sum(status != 'error' AND passed) "
+            "FROM attempts WHERE run_id = ?",
+            (run_id,),
+        ).fetchone()
+        db.execute("CREATE TABLE held AS SELECT * FROM attempts WHERE run_id = ?", (run_id,))
+        db.execute("DELETE FROM attempts WHERE run_id = ?", (run_id,))
+        db.execute("UPDATE runs SET status = 'running' WHERE id = ?", (run_id,))
+    app = make_app(seed_copy.url)
+    stored: list[str] = []
+
+    def store_the_run_after_first_look(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if stored or "FROM attempts" not in statement:
+            return
+        stored.append(statement)
+        with sqlite3.connect(seed_copy.db) as db:
+            db.execute("INSERT INTO attempts SELECT * FROM held")
+            db.execute("UPDATE runs SET status = 'completed' WHERE id = ?", (run_id,))
+
+    event.listen(state_of(app).store.engine, "after_cursor_execute", store_the_run_after_first_look)
+    with LiveServer(app) as live:
+        messages = _follow(f"{live.ws_url}/api/runs/{run_id}/events")
+    assert stored, "the hook should have stored the attempts mid-way"
+    snapshot, final = messages[0], messages[-1]
+    # the opening count already holds them (the final one is recounted, so check both)
+    assert (snapshot["done"], snapshot["errors"], snapshot["passed"]) == tuple(expected)
+    assert final["type"] == "finished" and final["status"] == "completed"
+    assert (final["done"], final["errors"], final["passed"]) == tuple(expected)
+    assert final["done"] == final["total"] == 36
 
 
 def test_launched_run_streams_every_attempt(write_env: WriteEnv) -> None:

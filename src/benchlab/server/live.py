@@ -29,7 +29,6 @@ from benchlab.server.deps import server_state
 from benchlab.server.errors import redact
 from benchlab.server.origins import origin_allowed
 from benchlab.store import Store, queries
-from benchlab.store import stats as run_stats
 
 router = APIRouter()
 
@@ -86,17 +85,27 @@ class _Follower:
         self.run_id = run.id
         if self.totals.total is None:
             self.totals.total = queries.planned_total(self.store, run)
-        for s in run_stats.compute(self.store, [run.id]):
-            self.totals.done += s.attempts
-            self.totals.errors += s.errors
-            self.totals.passed += s.passed
-            self.totals.cost_usd += s.cost_usd
-            self.last = max(self.last, s.last_at or 0.0)
-        for row in queries.attempts_since(self.store, run.id, self.last - OVERLAP_S, 100_000):
+        # Counted in two parts split at a cut-off: an aggregate of what finished before it,
+        # then row by row what finished after. An attempt stored between the two queries
+        # (a run finishing as the socket opens) lands in the second part, counted and seen
+        # once; aggregating first and then marking the overlap window "seen" lost them.
+        latest = queries.last_finished_at(self.store, run.id)
+        since = 0.0
+        if latest is not None:
+            since = latest - OVERLAP_S
+            counted = queries.attempt_totals(self.store, run.id, before=since)
+            self.totals.done += counted.done
+            self.totals.errors += counted.errors
+            self.totals.passed += counted.passed
+            self.totals.cost_usd += counted.cost_usd
+            self.last = since
+        rows = queries.attempts_since(self.store, run.id, since, 100_000)
+        for row in rows:
             self.seen[row["id"]] = row["finished_at"]
-            self.recent.append(row)
+            self.totals.add(row)
+            self.last = max(self.last, row["finished_at"])
         # A run that finished before the socket opened still shows its latest attempts.
-        self.recent = self.recent[-MAX_PER_TICK:]
+        self.recent = rows[-MAX_PER_TICK:]
         return run.status, {
             "type": "snapshot",
             "run_id": run.id,
@@ -117,6 +126,15 @@ class _Follower:
         if len(self.seen) > 10_000:
             self.seen = {k: v for k, v in self.seen.items() if v >= horizon}
         return fresh, "missing" if status is None else status[0]
+
+    def finish(self) -> dict[str, Any]:
+        """The final totals, counted afresh: nothing is written any more, so they are exact
+        even if an attempt was flushed later than the overlap window allows for."""
+        counted = queries.attempt_totals(self.store, self.run_id)
+        self.totals = Totals(
+            self.totals.total, counted.done, counted.errors, counted.passed, counted.cost_usd
+        )
+        return asdict(self.totals)
 
 
 @router.websocket("/api/runs/{run_id}/events")
@@ -151,7 +169,8 @@ async def run_events(websocket: WebSocket, run_id: str) -> None:
         fresh, status = await run_in_threadpool(follower.poll)  # attempts flushed at the end
         for row in fresh[-MAX_PER_TICK:]:
             await websocket.send_json(_attempt_message(row))
-        await websocket.send_json({"type": "finished", "status": status, **asdict(follower.totals)})
+        totals = await run_in_threadpool(follower.finish)
+        await websocket.send_json({"type": "finished", "status": status, **totals})
         await websocket.close()
     except WebSocketDisconnect:
         return

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from benchlab.domain import Attempt, Run
 from benchlab.errors import NotFound
@@ -293,6 +293,44 @@ def attempts_since(
     )
     with store.engine.connect() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def last_finished_at(store: Store, run_id: str) -> float | None:
+    """When a run's latest stored attempt finished (one index probe)."""
+    query = select(func.max(attempts.c.finished_at)).where(attempts.c.run_id == run_id)
+    with store.engine.connect() as conn:
+        value = conn.execute(query).scalar_one_or_none()
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptTotals:
+    """What a live progress line counts: attempts, errors, passes and their summed cost."""
+
+    done: int
+    errors: int
+    passed: int
+    cost_usd: float
+
+
+def attempt_totals(store: Store, run_id: str, before: float | None = None) -> AttemptTotals:
+    """A run's counts over its attempts (those finished before `before`, when given).
+
+    The live socket counts what finished before a cut-off here and reads the rest row
+    by row, so an attempt stored between its two queries is counted exactly once.
+    """
+    a = attempts.c
+    query = select(
+        func.count(),
+        func.sum(case((a.status == "error", 1), else_=0)),
+        func.sum(case((a.status == "error", 0), (a.passed, 1), else_=0)),
+        func.sum(func.coalesce(a.cost_usd, 0.0)),
+    ).where(a.run_id == run_id)
+    if before is not None:
+        query = query.where(a.finished_at < before)
+    with store.engine.connect() as conn:
+        done, errors, passed, cost = conn.execute(query).one()
+    return AttemptTotals(int(done), int(errors or 0), int(passed or 0), float(cost or 0.0))
 
 
 def run_status(store: Store, run_id: str) -> tuple[str, str | None] | None:
