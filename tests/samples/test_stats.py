@@ -50,3 +50,19 @@ def test_an_empty_store(db_url: str) -> None:
 def test_an_unknown_period_is_refused(db_url: str) -> None:
     with Store(db_url) as store, pytest.raises(ValueError, match="period"):
         sample_stats(store, period="month")
+
+
+def test_personal_data_in_the_metadata_is_counted_as_the_build_redacts_it(
+    db_url: str, tmp_path: Path
+) -> None:
+    log = tmp_path / "meta.jsonl"
+    log.write_text(
+        '{"input": "hello there", "output": "hi", "metadata": {"user": "ana@example.org"}}\n'
+        '{"input": "something else", "output": "ok", "metadata": {"n": 5}}\n',
+        encoding="utf-8",
+    )
+    with Store(db_url) as store:
+        import_files(store, [log])
+        stats = sample_stats(store, near_threshold=None)
+    assert stats.pii is not None and stats.pii["email"] == 1
+    assert stats.samples_with_pii == 1

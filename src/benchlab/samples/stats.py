@@ -3,7 +3,7 @@
 Volume over time (per UTC day or ISO week), categories (a metadata field),
 feedback (labels, scores, how many have none), duplicates (exact and near,
 as `clean` would remove them) and personal data found per kind (as `clean`
-would redact it). The store is read once, streaming; duplicates keep a key
+would redact it, in the metadata too). The store is read once, streaming; duplicates keep a key
 and a signature per sample (see dedupe.py; both stored at import, see
 sketch.py), nothing else grows with the store but the counters. Scanning
 for personal data is the slow part (tens of microseconds to a millisecond
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from benchlab.samples.clean import dedupe_rows, input_text
+from benchlab.samples.clean import dedupe_rows, input_text, redact_texts
 from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
 from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, find_pii
 
@@ -141,8 +141,11 @@ def sample_stats(
                 )
                 if row["feedback_comment"]:
                     findings += find_pii(row["feedback_comment"], phone_region=phone_region)
+                in_metadata: Counter[str] = Counter()  # what the build redacts there too
+                redact_texts(metadata, in_metadata, phone_region)
                 found.update(f.kind for f in findings)
-                with_pii += bool(findings)
+                found.update(in_metadata)
+                with_pii += bool(findings or in_metadata)
             yield row
 
     groups = dedupe_rows(rows(), near_threshold=near_threshold)
