@@ -151,7 +151,22 @@ def test_bad_flags_and_empty_draws_are_one_line_and_exit_2(db: str, tmp_path: Pa
         _build(db, out, "--min-feedback", "0.9", "--max-feedback", "0.1"), "above --max-feedback"
     )
     assert_user_error(_build(db, out, "--category", "nothing-like-it"), "matches the filters")
+    # nan would quietly match every sample, or none; an unknown country would find no phone
+    # number to redact; a field no sample has would make one stratum of everything
+    assert_user_error(_build(db, out, "--min-feedback", "nan"), "--min-feedback nan")
+    assert_user_error(_build(db, out, "--max-feedback", "inf"), "--max-feedback inf")
+    assert_user_error(_build(db, out, "--phone-region", "ZZ"), "--phone-region ZZ")
+    assert_user_error(
+        cli("samples", "stats", "--db", db, "--phone-region", "XX"), "--phone-region XX"
+    )
+    assert_user_error(
+        _build(db, out, "--strategy", "stratified", "--stratify-by", "colour"),
+        "--stratify-by colour",
+        "fields: category",
+    )
     assert not out.exists()
+    kept = _build(db, out, "-n", "3", "--phone-region", "gb")  # any case, as ISO codes are
+    assert kept.returncode == 0, kept.stderr
 
 
 PROBE = """

@@ -11,7 +11,12 @@ from typing import Annotated
 
 import typer
 
-from benchlab.cli._sample_options import KeepPiiOpt, NearThresholdOpt, PhoneRegionOpt
+from benchlab.cli._sample_options import (
+    KeepPiiOpt,
+    NearThresholdOpt,
+    PhoneRegionOpt,
+    phone_region_code,
+)
 from benchlab.cli.app import DbOpt, JsonOpt, print_json
 
 __all__ = ["build_samples"]
@@ -87,6 +92,7 @@ def build_samples(
         raise UserError(f"--strategy {strategy}: not one of {', '.join(STRATEGIES)}")
     if allocation not in ALLOCATIONS:
         raise UserError(f"--allocation {allocation}: not one of {', '.join(ALLOCATIONS)}")
+    region = phone_region_code(phone_region)
     where = SampleFilter(
         since=None if since is None else parse_since(since),
         min_feedback=min_feedback,
@@ -105,7 +111,7 @@ def build_samples(
         embeddings=embeddings_label(embeddings) if strategy == "diverse" else None,
         near_threshold=None if no_near else near_threshold,
         keep_pii=keep_pii,
-        phone_region=phone_region.upper(),
+        phone_region=region,
     )
     with Store(db) as store:
         result = build_suite(store, options, out, embed=embed)

@@ -103,6 +103,14 @@ def clean_pool(
     return sort_pool(pool), result
 
 
+def _no_such_field(name: str, pool: Sequence[PoolSample]) -> str:
+    seen = sorted({key for sample in pool for key in sample.metadata})
+    fields = ", ".join(seen[:12]) + (", ..." if len(seen) > 12 else "") if seen else "none"
+    return (
+        f"--stratify-by {name}: no matching sample has that metadata field (their fields: {fields})"
+    )
+
+
 def choose(
     pool: Sequence[PoolSample], options: BuildOptions, embed: Embed | None = None
 ) -> tuple[list[int], dict[str, int] | None]:
@@ -111,6 +119,8 @@ def choose(
         return random_sample(len(pool), options.count, options.seed), None
     if options.strategy == "stratified":
         keys = [sample.field_value(options.stratify_by) for sample in pool]
+        if pool and all(key is None for key in keys):  # one stratum, "(none)": not stratified
+            raise UserError(_no_such_field(options.stratify_by, pool))
         return stratified(keys, options.count, options.seed, options.allocation)
     if options.strategy == "feedback-weighted":
         scores = [sample.feedback_score for sample in pool]
