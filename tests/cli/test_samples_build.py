@@ -165,6 +165,8 @@ def test_bad_flags_and_empty_draws_are_one_line_and_exit_2(db: str, tmp_path: Pa
         "fields: category",
     )
     assert not out.exists()
+    (tmp_path / "afile").write_text("")
+    assert_user_error(_build(db, tmp_path / "afile" / "x.yaml"), "afile is a file, not a folder")
     kept = _build(db, out, "-n", "3", "--phone-region", "gb")  # any case, as ISO codes are
     assert kept.returncode == 0, kept.stderr
 

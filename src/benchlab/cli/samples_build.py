@@ -86,6 +86,7 @@ def build_samples(
     from benchlab.samples.build import BuildOptions, build_suite
     from benchlab.samples.pool import SampleFilter, parse_since
     from benchlab.samples.sampling import ALLOCATIONS, STRATEGIES
+    from benchlab.samples.suite_lock import ensure_writable
     from benchlab.store import Store
 
     if strategy not in STRATEGIES:
@@ -93,6 +94,7 @@ def build_samples(
     if allocation not in ALLOCATIONS:
         raise UserError(f"--allocation {allocation}: not one of {', '.join(ALLOCATIONS)}")
     region = phone_region_code(phone_region)
+    ensure_writable(out)  # before the draw, which may take minutes (diverse)
     where = SampleFilter(
         since=None if since is None else parse_since(since),
         min_feedback=min_feedback,

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchlab.errors import UserError
 from benchlab.samples.pool import PoolSample, iso_time
 
 __all__ = [
@@ -175,6 +176,8 @@ def write_suite(path: Path, document: dict[str, Any]) -> None:
     from benchlab.samples.suite_lock import locked, replace_atomically
 
     text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with locked(path):
-        replace_atomically(path, text.encode("utf-8"))
+    with locked(path):  # which makes the folder, or says why it cannot
+        try:
+            replace_atomically(path, text.encode("utf-8"))
+        except OSError as exc:  # a full disk, a file where the suite should go
+            raise UserError(f"{path}: cannot write the suite ({exc.strerror or exc})") from None
