@@ -230,3 +230,43 @@ def test_an_import_killed_midway_keeps_its_commits_and_a_rerun_completes_it(
         assert (again.imported, again.read) == (len(order) - len(kept), made.good)
         assert again.duplicates == made.good - again.imported
         assert count_samples(store) == len(order) == made.good - made.duplicates
+
+
+def test_a_sample_with_no_input_text_is_a_bad_record_in_every_format(
+    db_url: str, tmp_path: Path
+) -> None:
+    ours = tmp_path / "app.jsonl"
+    ours.write_text(
+        json.dumps({"input": "a real question", "output": "ok"})
+        + "\n"
+        + json.dumps({"input": "  \n", "output": "ok"})
+        + "\n"
+        + json.dumps({"input": [{"role": "user", "content": ""}], "output": "ok"})
+        + "\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "export.csv"
+    table.write_text("input,output\nasked,answered\n,answered anyway\n", encoding="utf-8")
+    gateway = tmp_path / "gateway.jsonl"
+    chat = {
+        "request": {"model": "m", "messages": [{"role": "user", "content": [{"type": "image"}]}]},
+        "response": {"choices": [{"message": {"role": "assistant", "content": "a cat"}}]},
+    }
+    gateway.write_text(json.dumps(chat) + "\n", encoding="utf-8")
+    reported: list[tuple[str, int, str]] = []
+    with Store(db_url) as store:
+        results = import_files(
+            store,
+            [ours, table, gateway],
+            on_bad=lambda path, line, reason: reported.append((path.name, line, reason)),
+        )
+        stored = [row["input"] for row in iter_samples(store)]
+    assert [(r.imported, r.bad) for r in results] == [(1, 2), (1, 1), (0, 1)]
+    assert [(name, line) for name, line, _ in reported] == [
+        ("app.jsonl", 2),
+        ("app.jsonl", 3),
+        ("export.csv", 3),
+        ("gateway.jsonl", 1),
+    ]
+    assert {reason for _, _, reason in reported} == {"input: empty (no text to ask a model)"}
+    assert sorted(stored) == ['"a real question"', '"asked"']

@@ -65,9 +65,21 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _blank(value: str | list[dict[str, str]]) -> bool:
+    """No text to ask a model: an empty prompt, or a chat whose every message is empty (an
+    image-only message, a CSV row whose input cell was left empty). Every such sample would
+    also fold into one duplicate group, and a suite case of it asks nothing."""
+    if isinstance(value, str):
+        return not value or value.isspace()
+    return all(not m["content"] or m["content"].isspace() for m in value)
+
+
 def _add(chunk: Chunk, item: Item, source: str, kind: str, offset: int) -> None:
     if isinstance(item, Parsed):
         line = item.line + offset
+        if _blank(item.sample.input):
+            chunk.bad.append((line, "input: empty (no text to ask a model)"))
+            return
         chunk.rows.append(item.sample.values(source=source, line=line, source_format=kind))
     elif isinstance(item, Bad):
         chunk.bad.append((item.line + offset, item.reason))
