@@ -26,9 +26,11 @@ from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, find_pii
 if TYPE_CHECKING:
     from benchlab.store import Store
 
-__all__ = ["PERIODS", "SampleStats", "sample_stats"]
+__all__ = ["PERIODS", "SampleStats", "sample_stats", "score_table"]
 
 PERIODS = ("day", "week")
+MAX_DISTINCT_SCORES = 12  # more distinct feedback scores than this are shown as ranges
+SCORE_BINS = 10
 NO_VALUE = "(none)"
 
 
@@ -43,7 +45,8 @@ class SampleStats:
     categories: dict[str, int] = field(default_factory=dict)  # most common first
     models: dict[str, int] = field(default_factory=dict)
     feedback_labels: dict[str, int] = field(default_factory=dict)
-    feedback_scores: dict[str, int] = field(default_factory=dict)  # score -> samples, ascending
+    # score (or score range, see score_table) -> samples, ascending
+    feedback_scores: dict[str, int] = field(default_factory=dict)
     without_feedback: int = 0
     mean_score: float | None = None
     exact_duplicates: int = 0
@@ -88,6 +91,25 @@ def _period(stamp: float | None, period: str) -> str:
 
 def _score_key(score: float) -> str:
     return f"{score:g}"
+
+
+def score_table(scores: Counter[float]) -> dict[str, int]:
+    """The feedback distribution: each score with its count when the scale has few values
+    (thumbs, stars); else SCORE_BINS equal ranges from the lowest score to the highest,
+    `[low, high)` and the last one closed. A 0-1 score from a model or a slider has as many
+    values as samples, and a table of each one's count (mostly 1) shows no distribution."""
+    if len(scores) <= MAX_DISTINCT_SCORES:
+        return {_score_key(s): n for s, n in sorted(scores.items())}
+    low, high = min(scores), max(scores)
+    width = (high - low) / SCORE_BINS
+    counts = [0] * SCORE_BINS
+    for score, n in scores.items():
+        counts[min(int((score - low) / width), SCORE_BINS - 1)] += n
+    edges = [_score_key(low + width * i) for i in range(SCORE_BINS)] + [_score_key(high)]
+    return {
+        f"[{edges[i]}, {edges[i + 1]}{']' if i == SCORE_BINS - 1 else ')'}": counts[i]
+        for i in range(SCORE_BINS)
+    }
 
 
 def sample_stats(
@@ -153,7 +175,7 @@ def sample_stats(
     stats.categories = dict(categories.most_common())
     stats.models = dict(models.most_common())
     stats.feedback_labels = dict(labels.most_common())
-    stats.feedback_scores = {_score_key(s): n for s, n in sorted(scores.items())}
+    stats.feedback_scores = score_table(scores)
     rated = sum(scores.values())
     stats.mean_score = score_sum / rated if rated else None
     stats.exact_duplicates = groups.exact_duplicates
