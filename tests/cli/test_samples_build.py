@@ -84,6 +84,25 @@ def test_a_built_suite_runs_only_its_accepted_cases_unless_told_otherwise(
     with_rest = _run(suite, tmp_path, "--include-unreviewed")
     assert json.loads(with_rest.stdout)["models"][0]["attempts"] == 19  # never the rejected one
 
+    # Rebuilt the same way: the verdicts stay with their cases, and the run asks the same.
+    again = _build(db, suite, "-n", "20", "--strategy", "stratified", "--allocation", "equal")
+    assert again.returncode == 0, again.stderr
+    assert "kept the reviews of 3 case(s) drawn again" in again.stderr
+    assert "3 case(s) keep their review" in again.stdout
+    rerun = _run(suite, tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["models"][0]["attempts"] == 2
+    # Drawn otherwise, the reviewed cases left out are named rather than lost in silence.
+    other = _build(db, suite, "-n", "5", "--seed", "7", "--json")
+    assert other.returncode == 0, other.stderr
+    summary = json.loads(other.stdout)
+    left_out = set(accepted) | {document["cases"][5]["id"]}
+    assert set(summary["reviewed_dropped"]) == left_out - {
+        c["id"] for c in yaml.safe_load(suite.read_text())["cases"]
+    }
+    if summary["reviewed_dropped"]:
+        assert "reviewed case(s) of the replaced" in other.stderr
+
 
 def test_the_same_seed_builds_the_same_cases_and_the_json_says_what_was_built(
     db: str, tmp_path: Path

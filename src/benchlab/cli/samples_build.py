@@ -121,6 +121,18 @@ def build_samples(
         sys.stderr.write(
             f"only {result.matching} samples match the filters: all {result.chosen} taken\n"
         )
+    if result.reviews_kept:
+        sys.stderr.write(
+            f"kept the reviews of {result.reviews_kept} case(s) drawn again from the {out} "
+            "this build replaced\n"
+        )
+    if result.reviewed_dropped:
+        sys.stderr.write(
+            f"warning: {len(result.reviewed_dropped)} reviewed case(s) of the replaced {out} "
+            f"are not in this draw, and their verdicts not in the new file: "
+            f"{', '.join(result.reviewed_dropped[:5])}"
+            f"{', ...' if len(result.reviewed_dropped) > 5 else ''}\n"
+        )
     if json_out:
         print_json(result.summary())
         return
@@ -141,6 +153,10 @@ def build_samples(
         f"wrote {out}: {name} version {result.document['version']}, {result.chosen} cases "
         f"({how}) from {result.matching} matching of {result.after_clean} distinct samples; "
         f"scorer {result.document['scorers'][0]}\n"
-        "every case is unreviewed: `benchlab run` asks only accepted cases "
-        "(--include-unreviewed to ask them now)\n"
+        + (
+            f"{result.reviews_kept} case(s) keep their review, the others are unreviewed"
+            if result.reviews_kept
+            else "every case is unreviewed"
+        )
+        + ": `benchlab run` asks only accepted cases (--include-unreviewed to ask them now)\n"
     )

@@ -72,6 +72,8 @@ class BuildResult:
     chosen: int
     allocation: dict[str, int] | None = None
     cleaning: dict[str, Any] | None = None  # CleanResult.document(): duplicates, PII per kind
+    reviews_kept: int = 0  # cases drawn again whose review the replaced file had
+    reviewed_dropped: list[str] = field(default_factory=list)  # reviewed, not drawn again
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,8 @@ class BuildResult:
             "scorers": self.document["scorers"],
             "allocation": self.allocation,
             "cleaning": self.cleaning,
+            "reviews_kept": self.reviews_kept,
+            "reviewed_dropped": self.reviewed_dropped,
         }
 
 
@@ -178,7 +182,7 @@ def build_suite(
     if options.strategy == "diverse":
         build["embeddings"] = options.embeddings
     document = suite_document(options.name, chosen, build=build, now=now)
-    write_suite(out, document)
+    carried = write_suite(out, document)
     return BuildResult(
         path=out,
         document=document,
@@ -188,6 +192,8 @@ def build_suite(
         chosen=len(chosen),
         allocation=allocation,
         cleaning=cleaning.document(),
+        reviews_kept=carried.kept,
+        reviewed_dropped=carried.dropped,
     )
 
 
