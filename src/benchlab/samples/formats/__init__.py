@@ -9,7 +9,6 @@ none of these is an error before anything is imported.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -18,7 +17,7 @@ import orjson
 
 from benchlab.errors import UserError
 from benchlab.samples.decoding import DecodedLines
-from benchlab.samples.formats.csv_rows import REQUIRED_COLUMNS, read_csv
+from benchlab.samples.formats.csv_rows import header_delimiter, read_csv
 from benchlab.samples.formats.items import Bad, Item, Parsed, Skipped
 from benchlab.samples.formats.jsonl import read_jsonl
 from benchlab.samples.formats.openai_chat import read_openai_chat
@@ -52,11 +51,7 @@ def _json_kind(data: object) -> str | None:
 
 
 def _is_csv_header(line: str) -> bool:
-    try:
-        names = {name.strip() for name in next(csv.reader([line]))}
-    except (csv.Error, StopIteration):
-        return False
-    return all(name in names for name in REQUIRED_COLUMNS)
+    return header_delimiter(line) is not None
 
 
 def detect_format(path: Path) -> str:
