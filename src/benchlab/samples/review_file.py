@@ -46,6 +46,7 @@ from typing import Any
 from benchlab.errors import NotFound, UserError
 from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
 from benchlab.samples.suite_lock import locked, replace_atomically
+from benchlab.samples.suite_yaml import dump_suite, load_suite_yaml
 
 __all__ = [
     "ACCEPTED",
@@ -131,7 +132,7 @@ def _load(path: Path) -> tuple[bytes, dict[str, Any] | None]:
 
     data = path.read_bytes()
     try:
-        document = yaml.safe_load(data)
+        document = load_suite_yaml(data)
     except yaml.YAMLError:
         return data, None
     return data, document if isinstance(document, dict) else None
@@ -245,7 +246,7 @@ def record_review(
             str(document.get("name")), list(document.get("scorers") or []), suite.cases
         )
         document["version"] = f"{moment.strftime('%Y-%m-%d')}+{digest[:12]}"
-        data = _dump(document)
+        data = dump_suite(document)
         replace_atomically(suite.path, data)
         return ReviewSuite(name, suite.path, file_version(data), document), case
 
@@ -311,10 +312,3 @@ def _new_review(
     if history:
         ordered["history"] = history
     return ordered
-
-
-def _dump(document: dict[str, Any]) -> bytes:
-    import yaml
-
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    return text.encode("utf-8")

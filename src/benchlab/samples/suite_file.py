@@ -179,18 +179,18 @@ def write_suite(path: Path, document: dict[str, Any]) -> Carried:
 
     from benchlab.samples.carried_reviews import carry_reviews
     from benchlab.samples.suite_lock import locked, replace_atomically
+    from benchlab.samples.suite_yaml import dump_suite, load_suite_yaml
 
     with locked(path):  # which makes the folder, or says why it cannot
         previous = None
         if path.is_file():
             try:
-                previous = yaml.safe_load(path.read_bytes())
+                previous = load_suite_yaml(path.read_bytes())
             except yaml.YAMLError:
                 previous = None  # not a suite a reviewer wrote into: nothing to keep
         carried = carry_reviews(previous, document)
-        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
         try:
-            replace_atomically(path, text.encode("utf-8"))
+            replace_atomically(path, dump_suite(document))
         except OSError as exc:  # a full disk, a file where the suite should go
             raise UserError(f"{path}: cannot write the suite ({exc.strerror or exc})") from None
     return carried
