@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -94,6 +95,9 @@ def test_a_missing_file_stops_the_import_before_anything_is_stored(
     with Store(db_url) as store:
         with pytest.raises(UserError, match=r"nope\.jsonl: no such file"):
             import_files(store, [made.path, tmp_path / "nope.jsonl"])
+        (tmp_path / "logs").mkdir()
+        with pytest.raises(UserError, match=r"logs: a folder, not a file"):
+            import_files(store, [made.path, tmp_path / "logs"])
         assert count_samples(store) == 0
 
 
@@ -270,3 +274,39 @@ def test_a_sample_with_no_input_text_is_a_bad_record_in_every_format(
     ]
     assert {reason for _, _, reason in reported} == {"input: empty (no text to ask a model)"}
     assert sorted(stored) == ['"a real question"', '"asked"']
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_gzip_files_import_as_what_they_hold_and_a_cut_one_keeps_its_start(
+    db_url: str, files: dict[str, Generated], tmp_path: Path, workers: int
+) -> None:
+    """Rotated logs are kept compressed (`app-2026-11-02.jsonl.gz`). A gzip file of each format
+    imports as the same file uncompressed does (told by its bytes, whatever its name); one
+    cut short, as a copy taken while the log was being written is, keeps the samples before
+    the cut and reports the rest as one bad record at the line where it stops."""
+    packed = []
+    for made in files.values():
+        path = tmp_path / (made.path.name + ".gz")
+        path.write_bytes(gzip.compress(made.path.read_bytes()))
+        packed.append(path)
+    whole = files["jsonl"].path.read_bytes()
+    cut = tmp_path / "cut.log"  # no telling name: the bytes say it is gzip
+    cut.write_bytes(gzip.compress(whole)[: len(gzip.compress(whole)) // 2])
+    reported: list[tuple[str, int, str]] = []
+    with Store(db_url) as store:
+        results = import_files(
+            store,
+            [*packed, cut],
+            workers=workers,
+            on_bad=lambda path, line, reason: reported.append((path.name, line, reason)),
+        )
+        stored = count_samples(store)
+    for result, made in zip(results[:4], files.values(), strict=True):
+        assert (result.read, result.bad_lines) == (made.good, made.bad_lines), result
+    assert [r.format for r in results[:4]] == list(files)
+    assert stored == sum(g.good - g.duplicates for g in files.values())  # the cut one: repeats
+    stop = [(line, reason) for name, line, reason in reported if name == "cut.log"][-1]
+    assert "the gzip stream stops here" in stop[1] and "lines after it are missing" in stop[1]
+    lines_before = whole.count(b"\n")
+    assert lines_before // 3 < stop[0] < lines_before  # about half of the file was read
+    assert 0 < results[4].read < files["jsonl"].good

@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 
 from benchlab.errors import UserError
-from benchlab.samples.decoding import DecodedLines
+from benchlab.samples.decoding import DecodedLines, RawLines, inner_suffix
 from benchlab.samples.formats.csv_rows import header_delimiter, read_csv
 from benchlab.samples.formats.items import Bad, Item, Parsed, Skipped
 from benchlab.samples.formats.jsonl import read_jsonl
@@ -57,7 +57,7 @@ def _is_csv_header(line: str) -> bool:
 def detect_format(path: Path) -> str:
     """The format name of FORMATS that `path` is in; raises UserError when none fits."""
     lines = [line for line in islice(DecodedLines(path), _PEEK_LINES) if line.strip()]
-    if path.suffix.lower() in (".csv", ".tsv") or (lines and _is_csv_header(lines[0])):
+    if inner_suffix(path) in (".csv", ".tsv") or (lines and _is_csv_header(lines[0])):
         return "csv"
     for line in lines:
         try:
@@ -68,8 +68,8 @@ def detect_format(path: Path) -> str:
             return kind
     if lines and lines[0].lstrip().startswith("{"):
         # a pretty-printed document: OTLP exports are written so; look for the key itself
-        with path.open("rb") as handle:
-            if b'"resourceSpans"' in handle.read(_PEEK_BYTES):
+        with RawLines(path) as raw:
+            if b'"resourceSpans"' in raw.read(_PEEK_BYTES):
                 return "otlp"
     raise UserError(
         f"{path}: unknown format (expected our JSONL, CSV with input and output columns, "
