@@ -209,3 +209,36 @@ def test_reviewers_in_separate_processes_lose_no_decision(tmp_path: Path, checke
     assert len(review.runnable_ids(loaded, include_unreviewed=False) or ()) == procs * each
     left = sorted(p.name for p in tmp_path.iterdir())
     assert left == [".big.yaml.lock", "big.yaml", "go"]  # no temporary file left behind
+
+
+def test_a_review_keeps_what_run_reads_in_a_hand_written_file(tmp_path: Path) -> None:
+    """`benchlab run` reads `yes`, `off` and dates as text (suites/loader.py). The review
+    queue read YAML 1.1's way, so a review turned `expected: yes` into `true`, and the run
+    then wanted another answer than the one accepted."""
+    path = tmp_path / "hand.yaml"
+    path.write_text(
+        "name: hand\nmetadata: {review_required: true}\ncases:\n"
+        '  - {id: a, input: "Open?", expected: yes, metadata: {review: unreviewed}}\n'
+        '  - {id: b, input: "When?", expected: 2024-03-31, metadata: {review: unreviewed}}\n'
+        '  - {id: c, input: "Lights?", expected: off, metadata: {review: unreviewed}}\n',
+        encoding="utf-8",
+    )
+
+    def asked() -> dict[str, Any]:
+        return {c.id: c.expected for c in load_suite(str(path)).iter_cases()}
+
+    before = asked()
+    assert before == {"a": "yes", "b": "2024-03-31", "c": "off"}
+    for case_id in ("a", "b", "c"):
+        suite = review_file.read_review_suite(tmp_path, "hand")
+        (case,) = [c for c in suite.cases if c["id"] == case_id]
+        assert case["expected"] == before[case_id]  # the queue shows what run asks
+        review_file.record_review(
+            tmp_path,
+            "hand",
+            case_id,
+            case_version=review_file.case_version_of(case),
+            by="ana",
+            status="accepted",
+        )
+    assert asked() == before

@@ -5,9 +5,10 @@ every page of the review queue reads it whole: with PyYAML's pure-Python
 loader and dumper a suite of 500 built cases cost about 0.5 s of CPU to read
 and 0.9 s to write, so reviewers queued behind each other's writes for
 seconds, and past the lock's timeout got a 409 for no conflict at all. The
-C classes (`CSafeLoader`, `CSafeDumper`) build and emit the same documents,
-several times faster (bench/review_write.py); the pure-Python ones stand in
-where PyYAML was built without libyaml.
+C classes (`CSafeLoader`, under the suite loader's resolvers, and
+`CSafeDumper`) build and emit the same documents, several times faster
+(bench/review_write.py); the pure-Python ones stand in where PyYAML was built
+without libyaml.
 """
 
 from __future__ import annotations
@@ -18,13 +19,17 @@ import yaml
 
 __all__ = ["dump_suite", "load_suite_yaml"]
 
-_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def load_suite_yaml(data: bytes | str) -> Any:
-    """The document, as `yaml.safe_load` reads it; raises yaml.YAMLError."""
-    return yaml.load(data, Loader=_LOADER)  # a safe loader, C or Python
+    """The document as `benchlab run` reads it (benchlab.suites.loader): `yes`, `no`, `on`,
+    `off` and dates stay text. Read with YAML 1.1's resolvers (`yaml.safe_load`), a hand-
+    written `expected: yes` became True, and a review wrote it back as `true`: the run then
+    asked for another answer. Raises yaml.YAMLError."""
+    from benchlab.suites.loader import suite_yaml_loader  # imported when a file is read
+
+    return yaml.load(data, Loader=suite_yaml_loader())  # a safe loader, C where there is C
 
 
 def dump_suite(document: dict[str, Any]) -> bytes:
