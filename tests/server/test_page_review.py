@@ -261,6 +261,8 @@ def test_a_write_another_process_holds_up_is_a_409_not_a_hang(
     with lock_held_elsewhere(reviewing.suite):
         busy = _review(reviewing, "ana-key", **body)
     assert busy.status_code == 409 and "another process" in busy.json()["error"], busy.text
+    assert str(reviewing.suite.parent) not in busy.text  # the file's name, not the folder's
+    assert "prod.yaml" in busy.json()["error"]
     assert reviewing.suite.read_bytes() == before
     assert _review(reviewing, "ana-key", **body).status_code == 200  # free again: it goes through
 
