@@ -84,6 +84,25 @@ def test_a_built_suite_runs_only_its_accepted_cases_unless_told_otherwise(
     with_rest = _run(suite, tmp_path, "--include-unreviewed")
     assert json.loads(with_rest.stdout)["models"][0]["attempts"] == 19  # never the rejected one
 
+    # Rebuilt the same way: the verdicts stay with their cases, and the run asks the same.
+    again = _build(db, suite, "-n", "20", "--strategy", "stratified", "--allocation", "equal")
+    assert again.returncode == 0, again.stderr
+    assert "kept the reviews of 3 case(s) drawn again" in again.stderr
+    assert "3 case(s) keep their review" in again.stdout
+    rerun = _run(suite, tmp_path)
+    assert rerun.returncode == 0, rerun.stderr
+    assert json.loads(rerun.stdout)["models"][0]["attempts"] == 2
+    # Drawn otherwise, the reviewed cases left out are named rather than lost in silence.
+    other = _build(db, suite, "-n", "5", "--seed", "7", "--json")
+    assert other.returncode == 0, other.stderr
+    summary = json.loads(other.stdout)
+    left_out = set(accepted) | {document["cases"][5]["id"]}
+    assert set(summary["reviewed_dropped"]) == left_out - {
+        c["id"] for c in yaml.safe_load(suite.read_text())["cases"]
+    }
+    if summary["reviewed_dropped"]:
+        assert "reviewed case(s) of the replaced" in other.stderr
+
 
 def test_the_same_seed_builds_the_same_cases_and_the_json_says_what_was_built(
     db: str, tmp_path: Path
@@ -151,7 +170,24 @@ def test_bad_flags_and_empty_draws_are_one_line_and_exit_2(db: str, tmp_path: Pa
         _build(db, out, "--min-feedback", "0.9", "--max-feedback", "0.1"), "above --max-feedback"
     )
     assert_user_error(_build(db, out, "--category", "nothing-like-it"), "matches the filters")
+    # nan would quietly match every sample, or none; an unknown country would find no phone
+    # number to redact; a field no sample has would make one stratum of everything
+    assert_user_error(_build(db, out, "--min-feedback", "nan"), "--min-feedback nan")
+    assert_user_error(_build(db, out, "--max-feedback", "inf"), "--max-feedback inf")
+    assert_user_error(_build(db, out, "--phone-region", "ZZ"), "--phone-region ZZ")
+    assert_user_error(
+        cli("samples", "stats", "--db", db, "--phone-region", "XX"), "--phone-region XX"
+    )
+    assert_user_error(
+        _build(db, out, "--strategy", "stratified", "--stratify-by", "colour"),
+        "--stratify-by colour",
+        "fields: category",
+    )
     assert not out.exists()
+    (tmp_path / "afile").write_text("")
+    assert_user_error(_build(db, tmp_path / "afile" / "x.yaml"), "afile is a file, not a folder")
+    kept = _build(db, out, "-n", "3", "--phone-region", "gb")  # any case, as ISO codes are
+    assert kept.returncode == 0, kept.stderr
 
 
 PROBE = """

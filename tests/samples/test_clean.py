@@ -75,6 +75,34 @@ def test_kept_samples_are_redacted_in_input_output_and_chat_messages() -> None:
     assert result.document()["kept"] == 4
 
 
+def test_texts_in_the_metadata_are_redacted_and_the_rest_kept() -> None:
+    """The suite keeps a case's metadata as provenance: an e-mail there is as personal as
+    one in the input. Numbers and identifiers are left as they are."""
+    metadata = {
+        "category": "billing",
+        "user_email": "ana.lopez@example.org",
+        "request_params": {"user": "+1 415-555-2671", "temperature": 0.2},
+        "tool_calls": [{"arguments": '{"ip": "10.1.2.3"}'}],
+        "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736",
+        "tokens": 1764000000,
+    }
+    sample = ImportedSample(input="plain", output="ok", timestamp=START, metadata=metadata)
+    plain = _row(1, "another question entirely, nothing personal")
+    row = sample.row(source="app.jsonl", line=1, source_format="jsonl")
+    result = clean([row, plain], near_threshold=None)
+    kept = {r["hash"]: r for r in result.kept}
+    assert json.loads(kept[row["hash"]]["metadata"]) == {
+        **metadata,
+        "user_email": "[EMAIL]",
+        "request_params": {"user": "[PHONE]", "temperature": 0.2},
+        "tool_calls": [{"arguments": '{"ip": "[IP]"}'}],
+    }
+    assert kept[plain["hash"]]["metadata"] == plain["metadata"]  # nothing found: as stored
+    assert (result.pii["email"], result.pii["phone"], result.pii["ip"]) == (1, 1, 1)
+    kept_pii = clean([row], near_threshold=None, keep_pii=True)
+    assert kept_pii.kept[0]["metadata"] == row["metadata"] and kept_pii.pii["email"] == 1
+
+
 def test_keep_pii_counts_but_leaves_the_text() -> None:
     rows = _rows()
     result = clean(rows, near_threshold=0.8, keep_pii=True)

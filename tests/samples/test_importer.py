@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import signal
@@ -94,6 +95,9 @@ def test_a_missing_file_stops_the_import_before_anything_is_stored(
     with Store(db_url) as store:
         with pytest.raises(UserError, match=r"nope\.jsonl: no such file"):
             import_files(store, [made.path, tmp_path / "nope.jsonl"])
+        (tmp_path / "logs").mkdir()
+        with pytest.raises(UserError, match=r"logs: a folder, not a file"):
+            import_files(store, [made.path, tmp_path / "logs"])
         assert count_samples(store) == 0
 
 
@@ -230,3 +234,79 @@ def test_an_import_killed_midway_keeps_its_commits_and_a_rerun_completes_it(
         assert (again.imported, again.read) == (len(order) - len(kept), made.good)
         assert again.duplicates == made.good - again.imported
         assert count_samples(store) == len(order) == made.good - made.duplicates
+
+
+def test_a_sample_with_no_input_text_is_a_bad_record_in_every_format(
+    db_url: str, tmp_path: Path
+) -> None:
+    ours = tmp_path / "app.jsonl"
+    ours.write_text(
+        json.dumps({"input": "a real question", "output": "ok"})
+        + "\n"
+        + json.dumps({"input": "  \n", "output": "ok"})
+        + "\n"
+        + json.dumps({"input": [{"role": "user", "content": ""}], "output": "ok"})
+        + "\n",
+        encoding="utf-8",
+    )
+    table = tmp_path / "export.csv"
+    table.write_text("input,output\nasked,answered\n,answered anyway\n", encoding="utf-8")
+    gateway = tmp_path / "gateway.jsonl"
+    chat = {
+        "request": {"model": "m", "messages": [{"role": "user", "content": [{"type": "image"}]}]},
+        "response": {"choices": [{"message": {"role": "assistant", "content": "a cat"}}]},
+    }
+    gateway.write_text(json.dumps(chat) + "\n", encoding="utf-8")
+    reported: list[tuple[str, int, str]] = []
+    with Store(db_url) as store:
+        results = import_files(
+            store,
+            [ours, table, gateway],
+            on_bad=lambda path, line, reason: reported.append((path.name, line, reason)),
+        )
+        stored = [row["input"] for row in iter_samples(store)]
+    assert [(r.imported, r.bad) for r in results] == [(1, 2), (1, 1), (0, 1)]
+    assert [(name, line) for name, line, _ in reported] == [
+        ("app.jsonl", 2),
+        ("app.jsonl", 3),
+        ("export.csv", 3),
+        ("gateway.jsonl", 1),
+    ]
+    assert {reason for _, _, reason in reported} == {"input: empty (no text to ask a model)"}
+    assert sorted(stored) == ['"a real question"', '"asked"']
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_gzip_files_import_as_what_they_hold_and_a_cut_one_keeps_its_start(
+    db_url: str, files: dict[str, Generated], tmp_path: Path, workers: int
+) -> None:
+    """Rotated logs are kept compressed (`app-2026-11-02.jsonl.gz`). A gzip file of each format
+    imports as the same file uncompressed does (told by its bytes, whatever its name); one
+    cut short, as a copy taken while the log was being written is, keeps the samples before
+    the cut and reports the rest as one bad record at the line where it stops."""
+    packed = []
+    for made in files.values():
+        path = tmp_path / (made.path.name + ".gz")
+        path.write_bytes(gzip.compress(made.path.read_bytes()))
+        packed.append(path)
+    whole = files["jsonl"].path.read_bytes()
+    cut = tmp_path / "cut.log"  # no telling name: the bytes say it is gzip
+    cut.write_bytes(gzip.compress(whole)[: len(gzip.compress(whole)) // 2])
+    reported: list[tuple[str, int, str]] = []
+    with Store(db_url) as store:
+        results = import_files(
+            store,
+            [*packed, cut],
+            workers=workers,
+            on_bad=lambda path, line, reason: reported.append((path.name, line, reason)),
+        )
+        stored = count_samples(store)
+    for result, made in zip(results[:4], files.values(), strict=True):
+        assert (result.read, result.bad_lines) == (made.good, made.bad_lines), result
+    assert [r.format for r in results[:4]] == list(files)
+    assert stored == sum(g.good - g.duplicates for g in files.values())  # the cut one: repeats
+    stop = [(line, reason) for name, line, reason in reported if name == "cut.log"][-1]
+    assert "the gzip stream stops here" in stop[1] and "lines after it are missing" in stop[1]
+    lines_before = whole.count(b"\n")
+    assert lines_before // 3 < stop[0] < lines_before  # about half of the file was read
+    assert 0 < results[4].read < files["jsonl"].good

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from benchlab.errors import UserError
 from benchlab.samples import review_file, suite_lock
 from benchlab.samples.suite_file import write_suite
 from support.lock_holder import lock_held_elsewhere
@@ -52,6 +53,30 @@ def test_the_lock_is_free_again_once_its_holder_is_done(tmp_path: Path) -> None:
     with suite_lock.locked(path):  # released, not merely re-entered
         pass
     assert suite_lock.lock_path(path).name == ".tiny.yaml.lock"
+
+
+def test_a_folder_that_cannot_be_written_is_said_at_once_not_blamed_on_a_peer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """filelock retries a lock file it cannot create until the timeout, and the writer then
+    blamed "another process" after ten seconds: the folder is checked first."""
+    monkeypatch.setattr(suite_lock, "LOCK_TIMEOUT", 30.0)
+    (tmp_path / "afile").write_text("")
+    blocked = tmp_path / "afile" / "sub" / "x.yaml"
+    with pytest.raises(UserError, match=r"afile is a file, not a folder") as raised:
+        suite_lock.ensure_writable(blocked)
+    with (
+        pytest.raises(UserError, match=r"afile is a file, not a folder"),
+        suite_lock.locked(blocked),
+    ):
+        pass
+    assert not isinstance(raised.value, suite_lock.FileBusy)
+    with pytest.raises(UserError, match=r"cannot write there \(No such file"):
+        write_suite(Path("/proc/benchlab-nowhere.yaml"), {"name": "x", "cases": []})
+    (tmp_path / "taken.yaml").mkdir()
+    with pytest.raises(UserError, match="cannot write the suite"):
+        write_suite(tmp_path / "taken.yaml", {"name": "x", "cases": []})
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_a_replaced_file_keeps_its_mode_and_a_new_one_gets_the_umasks(tmp_path: Path) -> None:

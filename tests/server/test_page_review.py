@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +26,7 @@ from support.lab import ADMIN_KEY, auth, make_app
 from support.live_server import LiveServer
 from support.lock_holder import lock_held_elsewhere
 from support.openapi import conforms
-from support.review_suite import HOSTILE, build_review_suite
+from support.review_suite import HOSTILE, build_review_suite, write_many_cases
 from support.runs import cli
 
 KEYS = "ana=ana-key,bo=bo-key"
@@ -259,8 +261,132 @@ def test_a_write_another_process_holds_up_is_a_409_not_a_hang(
     with lock_held_elsewhere(reviewing.suite):
         busy = _review(reviewing, "ana-key", **body)
     assert busy.status_code == 409 and "another process" in busy.json()["error"], busy.text
+    assert str(reviewing.suite.parent) not in busy.text  # the file's name, not the folder's
+    assert "prod.yaml" in busy.json()["error"]
     assert reviewing.suite.read_bytes() == before
     assert _review(reviewing, "ana-key", **body).status_code == 200  # free again: it goes through
+
+
+@dataclass
+class Racing:
+    client: httpx.Client
+    suite: Path  # big.yaml: c0 ... c39, unreviewed
+
+    def versions(self) -> dict[str, str]:
+        response = self.client.get("/api/review/big")
+        assert response.status_code == 200, response.text
+        return {c["id"]: c["version"] for c in response.json()["cases"]}
+
+    def reviews(self) -> dict[str, dict[str, Any]]:
+        cases = yaml.safe_load(self.suite.read_text(encoding="utf-8"))["cases"]
+        return {c["id"]: c["metadata"]["review"] for c in cases}
+
+
+@pytest.fixture
+def racing(tmp_path: Path) -> Iterator[Racing]:
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    suite = write_many_cases(folder / "big.yaml", 40)
+    app = make_app(f"sqlite:///{tmp_path}/lab.db", suite_dir=folder, env=_env())
+    with LiveServer(app) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+        yield Racing(client, suite)
+
+
+def _at_once(*work: Any) -> list[Any]:
+    """Run each callable in its own thread, all released together; their results in order."""
+    start = threading.Barrier(len(work))
+    results: list[Any] = [None] * len(work)
+
+    def run(i: int) -> None:
+        start.wait()
+        results[i] = work[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(work))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.mark.slow
+def test_two_reviewers_on_different_cases_at_once_never_conflict_and_lose_nothing(
+    racing: Racing,
+) -> None:
+    """ana takes the even cases, bo the odd ones, each from one reading of the queue and each
+    on its own connection, at the same time. With a version of the whole file, every write
+    after the first would be a 409; per case, none is, and the file keeps all forty."""
+    read = racing.versions()
+    spans: dict[str, list[tuple[float, float]]] = {"ana": [], "bo": []}
+
+    def review(name: str, parity: int) -> list[int]:
+        statuses = []
+        with httpx.Client(base_url=str(racing.client.base_url), timeout=60) as own:
+            for i in range(parity, 40, 2):
+                body: dict[str, Any] = {"case_id": f"c{i}", "case_version": read[f"c{i}"]}
+                body |= {"status": "accepted", "tags": [name]} if i % 4 < 2 else {}
+                body |= {} if i % 4 < 2 else {"status": "rejected", "expected": f"{i}!"}
+                began = time.monotonic()
+                response = own.post("/api/review/big", json=body, headers=auth(f"{name}-key"))
+                spans[name].append((began, time.monotonic()))
+                statuses.append(response.status_code)
+                assert response.status_code != 200 or response.json()["case"]["version"]
+        return statuses
+
+    ana, bo = _at_once(lambda: review("ana", 0), lambda: review("bo", 1))
+    assert ana == bo == [200] * 20
+    overlapping = [(a, b) for a in spans["ana"] for b in spans["bo"] if a[0] < b[1] and b[0] < a[1]]
+    assert overlapping, "the two reviewers never wrote at the same time: nothing was raced"
+
+    reviews = racing.reviews()
+    cases = {c["id"]: c for c in yaml.safe_load(racing.suite.read_text())["cases"]}
+    for i in range(40):
+        who = "ana" if i % 2 == 0 else "bo"
+        verdict = reviews[f"c{i}"]
+        assert (verdict["status"], verdict["by"]) == (
+            ("accepted", who) if i % 4 < 2 else ("rejected", who)
+        ), i
+        assert cases[f"c{i}"]["expected"] == (str(i) if i % 4 < 2 else f"{i}!")
+    after = racing.versions()
+    assert all(after[c] != read[c] for c in read)  # every case changed, so did its version
+
+
+@pytest.mark.slow
+def test_two_reviewers_on_the_same_case_at_once_one_gets_a_409_naming_the_other(
+    racing: Racing,
+) -> None:
+    read = racing.versions()
+    spec = racing.client.get("/openapi.json").json()
+
+    def review(name: str, status: str) -> httpx.Response:
+        body = {"case_id": "c7", "case_version": read["c7"], "status": status}
+        with httpx.Client(base_url=str(racing.client.base_url), timeout=60) as own:
+            return own.post("/api/review/big", json=body, headers=auth(f"{name}-key"))
+
+    ana, bo = _at_once(lambda: review("ana", "accepted"), lambda: review("bo", "rejected"))
+    assert sorted([ana.status_code, bo.status_code]) == [200, 409], (ana.text, bo.text)
+    won, lost = (ana, bo) if ana.status_code == 200 else (bo, ana)
+    winner = won.json()["case"]["review"]
+    conflict = lost.json()
+    assert conflict["case_id"] == "c7" and conflict["status"] == 409
+    assert (conflict["changed_by"], conflict["changed_at"]) == (winner["by"], winner["at"])
+    assert f"{winner['by']} changed it at {winner['at']} ({winner['status']})" in conflict["error"]
+    responses = spec["paths"]["/api/review/{suite}"]["post"]["responses"]
+    schema = responses["409"]["content"]["application/json"]["schema"]
+    assert conforms(spec, schema, conflict, "/api/review/{suite}") == []
+    assert racing.reviews()["c7"] == {
+        "status": winner["status"],
+        "by": winner["by"],
+        "at": winner["at"],
+    }  # the loser's verdict left no trace
+    # The loser reloads and decides again on what the winner left: that goes through.
+    again = racing.client.post(
+        "/api/review/big",
+        json={"case_id": "c7", "case_version": racing.versions()["c7"], "status": "accepted"},
+        headers=auth("bo-key" if winner["by"] == "ana" else "ana-key"),
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["case"]["review"]["history"][0]["by"] == winner["by"]
 
 
 def test_pages_list_the_suites_and_escape_what_they_show(reviewing: Reviewing) -> None:
@@ -358,6 +484,53 @@ def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched
     watched.shot("review-phone")
     width = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
     assert page.evaluate(width)
+
+
+@pytest.mark.slow
+def test_the_page_goes_on_past_other_reviewers_and_says_who_changed_its_case(
+    reviewing: Reviewing, watched: Watched
+) -> None:
+    """ana's page read the queue; bo then decides two of its cases from another client. A
+    verdict of ana's on a case bo did not touch goes through; one on a case bo decided is
+    refused with who and when on the status line, and the page reloads past that case."""
+    page = watched.page
+    cases = reviewing.queue()["cases"]
+    ids = [c["id"] for c in cases]
+    page.goto(f"{reviewing.client.base_url}/review/prod")
+    page.fill("#review-key", "ana-key")
+    page.press("#review-key", "Enter")
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[0])
+    decided = {}
+    for case in cases[1:3]:
+        body = {"case_id": case["id"], "case_version": case["version"], "status": "rejected"}
+        done = _review(reviewing, "bo-key", **body)
+        assert done.status_code == 200, done.text
+        decided[case["id"]] = done.json()["case"]["review"]["at"]
+
+    _press(page, "a")  # ids[0]: bo did not touch it
+    expect(page.locator("#review-status")).to_contain_text(f"accepted {ids[0]} by ana")
+    expect(page.locator("#review-status")).not_to_have_class("bad")
+    expect(page.locator("#item-body")).to_have_attribute("data-case", ids[1])  # as read
+    _press(page, "a")  # bo rejected it meanwhile: refused, and the reload leaves out bo's two
+    status = page.locator("#review-status")
+    expect(status).to_contain_text(f"bo changed {ids[1]} at {decided[ids[1]]} after this page")
+    expect(status).to_contain_text("your verdict was not saved")
+    expect(status).to_have_class("muted bad")
+    expect(page.locator("#item-progress")).to_contain_text("1 accepted · 2 rejected")
+    watched.shot("review-conflict")
+    # It goes on from a random place in what is left, away from where bo is working, and
+    # still comes round every case left.
+    seen = [str(page.locator("#item-body").get_attribute("data-case"))]
+    for _ in ids[4:]:
+        _press(page, "k")
+        seen.append(str(page.locator("#item-body").get_attribute("data-case")))
+    assert sorted(seen) == sorted(ids[3:])
+    assert [e for e in watched.errors if "409 (Conflict)" not in e] == []
+    watched.errors.clear()  # the browser logs the refused POST itself; that one is expected
+    reviews = {c["id"]: c["metadata"]["review"] for c in reviewing.document()["cases"]}
+    assert (reviews[ids[0]]["status"], reviews[ids[0]]["by"]) == ("accepted", "ana")
+    assert (reviews[ids[1]]["status"], reviews[ids[1]]["by"]) == ("rejected", "bo")
+    assert "history" not in reviews[ids[1]]  # ana's refused verdict was never written
 
 
 def _rows(page: Page) -> list[str]:

@@ -61,6 +61,18 @@ def write_log(path: Path) -> Path:
     return path
 
 
+def write_many_cases(path: Path, cases: int) -> Path:
+    """A suite that needs review with `cases` short cases `c0`, `c1`, ..., all unreviewed: what
+    reviewers race over (the shape `samples build` writes, without its provenance)."""
+    name = path.stem
+    lines = [f"name: {name}", "metadata: {review_required: true}", "cases:"]
+    for i in range(cases):
+        lines.append(f'  - {{id: c{i}, input: "question {i}", expected: "{i}",')
+        lines.append("     metadata: {review: unreviewed}}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def build_review_suite(folder: Path, name: str = "prod") -> Path:
     """Import the log into a store in `folder`, build all of it into `folder/suites/NAME.yaml`."""
     log = write_log(folder / "app.jsonl")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["KeepPiiOpt", "NearThresholdOpt", "PhoneRegionOpt"]
+__all__ = ["KeepPiiOpt", "NearThresholdOpt", "PhoneRegionOpt", "phone_region_code"]
 
 NearThresholdOpt = Annotated[
     float,
@@ -28,6 +28,8 @@ KeepPiiOpt = Annotated[
         "API keys (they are still counted). Only for data that may hold them.",
     ),
 ]
+
+
 PhoneRegionOpt = Annotated[
     str,
     typer.Option(
@@ -36,3 +38,18 @@ PhoneRegionOpt = Annotated[
         "numbers written with + are recognised whatever it is.",
     ),
 ]
+
+
+def phone_region_code(value: str) -> str:
+    """--phone-region as a country libphonenumber knows: an unknown one would recognise no
+    national number at all, and so redact none, without a word."""
+    import phonenumbers
+
+    from benchlab.errors import UserError
+
+    code = value.strip().upper()
+    if code not in phonenumbers.SUPPORTED_REGIONS:
+        raise UserError(
+            f"--phone-region {value}: not a country code libphonenumber knows (US, GB, DE, ...)"
+        )
+    return code

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from benchlab.cli._sample_options import NearThresholdOpt, PhoneRegionOpt
+from benchlab.cli._sample_options import NearThresholdOpt, PhoneRegionOpt, phone_region_code
 from benchlab.cli.app import DbOpt, JsonOpt, app, print_json
 
 samples_app = typer.Typer(
@@ -119,6 +119,7 @@ def samples_stats(
 
     if period not in PERIODS:
         raise UserError(f"--period {period}: not one of {', '.join(PERIODS)}")
+    region = phone_region_code(phone_region)
     with Store(db) as store:
         stats = sample_stats(
             store,
@@ -126,7 +127,7 @@ def samples_stats(
             category_field=category_field,
             near_threshold=None if no_near else near_threshold,
             pii=not no_pii,
-            phone_region=phone_region.upper(),
+            phone_region=region,
         )
         url = store.display_url
     if json_out:

@@ -11,7 +11,12 @@ from typing import Annotated
 
 import typer
 
-from benchlab.cli._sample_options import KeepPiiOpt, NearThresholdOpt, PhoneRegionOpt
+from benchlab.cli._sample_options import (
+    KeepPiiOpt,
+    NearThresholdOpt,
+    PhoneRegionOpt,
+    phone_region_code,
+)
 from benchlab.cli.app import DbOpt, JsonOpt, print_json
 
 __all__ = ["build_samples"]
@@ -81,12 +86,15 @@ def build_samples(
     from benchlab.samples.build import BuildOptions, build_suite
     from benchlab.samples.pool import SampleFilter, parse_since
     from benchlab.samples.sampling import ALLOCATIONS, STRATEGIES
+    from benchlab.samples.suite_lock import ensure_writable
     from benchlab.store import Store
 
     if strategy not in STRATEGIES:
         raise UserError(f"--strategy {strategy}: not one of {', '.join(STRATEGIES)}")
     if allocation not in ALLOCATIONS:
         raise UserError(f"--allocation {allocation}: not one of {', '.join(ALLOCATIONS)}")
+    region = phone_region_code(phone_region)
+    ensure_writable(out)  # before the draw, which may take minutes (diverse)
     where = SampleFilter(
         since=None if since is None else parse_since(since),
         min_feedback=min_feedback,
@@ -105,13 +113,25 @@ def build_samples(
         embeddings=embeddings_label(embeddings) if strategy == "diverse" else None,
         near_threshold=None if no_near else near_threshold,
         keep_pii=keep_pii,
-        phone_region=phone_region.upper(),
+        phone_region=region,
     )
     with Store(db) as store:
         result = build_suite(store, options, out, embed=embed)
     if result.chosen < count:
         sys.stderr.write(
             f"only {result.matching} samples match the filters: all {result.chosen} taken\n"
+        )
+    if result.reviews_kept:
+        sys.stderr.write(
+            f"kept the reviews of {result.reviews_kept} case(s) drawn again from the {out} "
+            "this build replaced\n"
+        )
+    if result.reviewed_dropped:
+        sys.stderr.write(
+            f"warning: {len(result.reviewed_dropped)} reviewed case(s) of the replaced {out} "
+            f"are not in this draw, and their verdicts not in the new file: "
+            f"{', '.join(result.reviewed_dropped[:5])}"
+            f"{', ...' if len(result.reviewed_dropped) > 5 else ''}\n"
         )
     if json_out:
         print_json(result.summary())
@@ -133,6 +153,10 @@ def build_samples(
         f"wrote {out}: {name} version {result.document['version']}, {result.chosen} cases "
         f"({how}) from {result.matching} matching of {result.after_clean} distinct samples; "
         f"scorer {result.document['scorers'][0]}\n"
-        "every case is unreviewed: `benchlab run` asks only accepted cases "
-        "(--include-unreviewed to ask them now)\n"
+        + (
+            f"{result.reviews_kept} case(s) keep their review, the others are unreviewed"
+            if result.reviews_kept
+            else "every case is unreviewed"
+        )
+        + ": `benchlab run` asks only accepted cases (--include-unreviewed to ask them now)\n"
     )

@@ -72,6 +72,8 @@ class BuildResult:
     chosen: int
     allocation: dict[str, int] | None = None
     cleaning: dict[str, Any] | None = None  # CleanResult.document(): duplicates, PII per kind
+    reviews_kept: int = 0  # cases drawn again whose review the replaced file had
+    reviewed_dropped: list[str] = field(default_factory=list)  # reviewed, not drawn again
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -85,6 +87,8 @@ class BuildResult:
             "scorers": self.document["scorers"],
             "allocation": self.allocation,
             "cleaning": self.cleaning,
+            "reviews_kept": self.reviews_kept,
+            "reviewed_dropped": self.reviewed_dropped,
         }
 
 
@@ -103,6 +107,14 @@ def clean_pool(
     return sort_pool(pool), result
 
 
+def _no_such_field(name: str, pool: Sequence[PoolSample]) -> str:
+    seen = sorted({key for sample in pool for key in sample.metadata})
+    fields = ", ".join(seen[:12]) + (", ..." if len(seen) > 12 else "") if seen else "none"
+    return (
+        f"--stratify-by {name}: no matching sample has that metadata field (their fields: {fields})"
+    )
+
+
 def choose(
     pool: Sequence[PoolSample], options: BuildOptions, embed: Embed | None = None
 ) -> tuple[list[int], dict[str, int] | None]:
@@ -111,6 +123,8 @@ def choose(
         return random_sample(len(pool), options.count, options.seed), None
     if options.strategy == "stratified":
         keys = [sample.field_value(options.stratify_by) for sample in pool]
+        if pool and all(key is None for key in keys):  # one stratum, "(none)": not stratified
+            raise UserError(_no_such_field(options.stratify_by, pool))
         return stratified(keys, options.count, options.seed, options.allocation)
     if options.strategy == "feedback-weighted":
         scores = [sample.feedback_score for sample in pool]
@@ -168,7 +182,7 @@ def build_suite(
     if options.strategy == "diverse":
         build["embeddings"] = options.embeddings
     document = suite_document(options.name, chosen, build=build, now=now)
-    write_suite(out, document)
+    carried = write_suite(out, document)
     return BuildResult(
         path=out,
         document=document,
@@ -178,6 +192,8 @@ def build_suite(
         chosen=len(chosen),
         allocation=allocation,
         cleaning=cleaning.document(),
+        reviews_kept=carried.kept,
+        reviewed_dropped=carried.dropped,
     )
 
 

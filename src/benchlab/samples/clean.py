@@ -13,10 +13,14 @@ mappings with at least `hash`, `input` (its stored JSON), `output` and
 does not depend on the order they come in, and the earliest sample of each
 group represents it. Duplicates are judged on the input (the case; the same
 prompt answered twice is still one case): its text, or a chat's contents
-one per line (`input_text`). Redaction (input, output and the feedback comment;
-metadata is left as it is) runs on the kept samples only, after
-de-duplication, so a question asked by many users with different e-mail
-addresses still folds into one case.
+one per line (`input_text`). Redaction (input, output, the feedback comment,
+and every text in the metadata, which the suite keeps as provenance: an
+application's `user_email`, an OpenAI request's `user`, a tool call's
+arguments) runs on the kept samples only, after de-duplication, so a
+question asked by many users with different e-mail addresses still folds
+into one case. Metadata keys and values other than text (numbers, flags) are
+kept; so are identifiers such as trace ids, which no detector takes for a
+secret (redact.py leaves entropy alone).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from benchlab.samples.record import input_text
 from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, redact
 from benchlab.samples.sketch import dedupe_sketched
 
-__all__ = ["CleanResult", "clean", "dedupe_rows", "input_text"]
+__all__ = ["CleanResult", "clean", "dedupe_rows", "input_text", "redact_texts"]
 
 
 @dataclass
@@ -89,6 +93,32 @@ def _redact_input(stored: str, counts: Counter[str], region: str | None) -> str:
     return json.dumps(messages, ensure_ascii=False)
 
 
+def _redact_metadata(stored: str, counts: Counter[str], region: str | None) -> str:
+    try:
+        value = json.loads(stored)
+    except ValueError:  # not what an import stores; nothing of it reaches a suite as JSON
+        return stored
+    found: Counter[str] = Counter()
+    redacted = redact_texts(value, found, region)
+    if not found:
+        return stored  # unchanged, byte for byte
+    counts.update(found)
+    return json.dumps(redacted, ensure_ascii=False)
+
+
+def redact_texts(value: Any, counts: Counter[str], region: str | None) -> Any:
+    """`value` (parsed JSON) with every text in it redacted, the findings added to `counts`."""
+    if isinstance(value, str):
+        text, found = redact(value, phone_region=region)
+        counts.update(found)
+        return text
+    if isinstance(value, list):
+        return [redact_texts(v, counts, region) for v in value]
+    if isinstance(value, dict):
+        return {k: redact_texts(v, counts, region) for k, v in value.items()}
+    return value
+
+
 def _order(row: Mapping[str, Any]) -> tuple[bool, float, str]:
     stamp = row.get("timestamp")
     return (stamp is None, 0.0 if stamp is None else float(stamp), str(row["hash"]))
@@ -123,6 +153,8 @@ def clean(
                 text, found = redact(row[name], phone_region=phone_region)
                 counts.update(found)
                 fields[name] = text
+        if row.get("metadata"):
+            fields["metadata"] = _redact_metadata(row["metadata"], counts, phone_region)
         if not keep_pii:
             row.update(fields)
         kept.append(row)

@@ -28,7 +28,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from benchlab.samples.decoding import DecodedLines
+from benchlab.samples.decoding import DecodedLines, RawLines
 from benchlab.samples.formats import FORMATS, Bad, Item, Parsed, Skipped
 from benchlab.samples.record import ROW_COLUMNS, input_text
 from benchlab.samples.sketch import sketches
@@ -65,9 +65,21 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def _blank(value: str | list[dict[str, str]]) -> bool:
+    """No text to ask a model: an empty prompt, or a chat whose every message is empty (an
+    image-only message, a CSV row whose input cell was left empty). Every such sample would
+    also fold into one duplicate group, and a suite case of it asks nothing."""
+    if isinstance(value, str):
+        return not value or value.isspace()
+    return all(not m["content"] or m["content"].isspace() for m in value)
+
+
 def _add(chunk: Chunk, item: Item, source: str, kind: str, offset: int) -> None:
     if isinstance(item, Parsed):
         line = item.line + offset
+        if _blank(item.sample.input):
+            chunk.bad.append((line, "input: empty (no text to ask a model)"))
+            return
         chunk.rows.append(item.sample.values(source=source, line=line, source_format=kind))
     elif isinstance(item, Bad):
         chunk.bad.append((item.line + offset, item.reason))
@@ -96,15 +108,20 @@ def parse_block(source: str, kind: str, first: int, block: bytes) -> Chunk:
     return _sketched(chunk)
 
 
-def _blocks(path: Path) -> Iterator[tuple[int, bytes]]:
+def _blocks(raw: RawLines) -> Iterator[tuple[int, bytes]]:
     """(number of its first line, block) for the whole file, each block ending at a line's end."""
     first = 1
-    with path.open("rb") as handle:
-        while block := handle.read(BLOCK_BYTES):
-            if not block.endswith(b"\n"):
-                block += handle.readline()
-            yield first, block
-            first += block.count(b"\n")
+    while block := raw.read(BLOCK_BYTES):
+        if not block.endswith(b"\n"):
+            block += raw.readline()
+        yield first, block
+        first += block.count(b"\n")
+
+
+def _damaged(line: int, damage: str | None) -> Iterator[Chunk]:
+    """The bad record of a gzip file cut short at `line`, if it was."""
+    if damage is not None:
+        yield Chunk(bad=[(line, damage + "; the lines after it are missing")])
 
 
 def _read_whole(path: Path, kind: str) -> Iterator[Chunk]:
@@ -118,6 +135,7 @@ def _read_whole(path: Path, kind: str) -> Iterator[Chunk]:
             _add(chunk, item, source, kind, 0)
         chunk.fallback, counted = lines.fallback - counted, lines.fallback
         if not (chunk.rows or chunk.bad or chunk.skipped or chunk.fallback):
+            yield from _damaged(lines.lines + 1, lines.damage)
             return
         yield _sketched(chunk)
 
@@ -169,15 +187,23 @@ def read_chunks(path: Path, kind: str, *, workers: int = 0) -> Iterator[Chunk]:
         yield from _read_whole(path, kind)
         return
     source = str(path)
-    tasks = ((source, kind, first, block) for first, block in _blocks(path))
-    if workers <= 0:
-        for task in tasks:
-            yield parse_block(*task)
-        return
-    pool = ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
-    )
-    try:
-        yield from _in_order(pool, tasks, _AHEAD * workers)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with RawLines(path) as raw:
+        ends = [1]  # the line after the last block handed out
+
+        def tasks() -> Iterator[tuple[str, str, int, bytes]]:
+            for first, block in _blocks(raw):
+                ends[0] = first + block.count(b"\n") + (not block.endswith(b"\n"))
+                yield source, kind, first, block
+
+        if workers <= 0:
+            for task in tasks():
+                yield parse_block(*task)
+        else:
+            pool = ProcessPoolExecutor(
+                max_workers=workers, initializer=_start_worker, initargs=(os.getpid(),)
+            )
+            try:
+                yield from _in_order(pool, tasks(), _AHEAD * workers)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+        yield from _damaged(ends[0], raw.damage)

@@ -57,7 +57,9 @@ def plan_files(paths: Sequence[Path], fmt: str | None = None) -> list[tuple[Path
     planned = []
     for path in paths:
         if not path.is_file():
-            raise UserError(f"{path}: no such file")
+            raise UserError(
+                f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}"
+            )
         planned.append((path, fmt or detect_format(path)))
     return planned
 

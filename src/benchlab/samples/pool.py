@@ -10,6 +10,7 @@ reproducible order.
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Iterable, Mapping
@@ -140,6 +141,9 @@ class SampleFilter:
 
     def __post_init__(self) -> None:
         low, high = self.min_feedback, self.max_feedback
+        for flag, bound in (("--min-feedback", low), ("--max-feedback", high)):
+            if bound is not None and not math.isfinite(bound):  # nan would match nothing, or all
+                raise UserError(f"{flag} {bound}: give a finite score")
         if low is not None and high is not None and low > high:
             raise UserError(f"--min-feedback {low:g} is above --max-feedback {high:g}")
 

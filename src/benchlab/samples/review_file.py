@@ -12,15 +12,23 @@ production output, kept while the reference differs from it). A decision can be
 changed, or reopened (status `unreviewed`: the case is back in the queue);
 the verdict it replaces is appended to the review's `history` (`{status, by,
 at, tags?, expected?}`, `expected` being the reference it stood on when the
-new verdict changed it), so who decided what, and when, is never lost. Each
-write is checked against the version the reviewer read (a hash of the file's
-bytes): if the file changed since, the write is refused (`StaleVersion`), so
-two reviewers, or a reviewer and a rebuild, never overwrite each other
-silently. The check, the change and the write happen under the file's lock,
-shared by every process (samples/suite_lock.py: a check without it would let
-two server processes both pass it); writes are atomic, and the suite's
-`version` is recomputed (date + content hash, as the build
-spells it), since the cases a run asks have changed.
+new verdict changed it), so who decided what, and when, is never lost.
+
+Each write is checked against the version of the case the reviewer read (a
+hash of that case's content, `case_version`): if the case changed since, the
+write is refused (`CaseChanged`, naming who changed it and when), so two
+reviewers, or a reviewer and a rebuild, never overwrite each other silently.
+The check is per case, not per file, because a team reviews one suite
+together: with a version of the whole file, every verdict on any case made
+every other reviewer's next write a conflict, although nothing of theirs had
+been touched. A write that names the file's version instead (`version`, what
+older clients send) is still checked against the whole file. The check, the
+change and the write happen under the file's lock, shared by every process
+(samples/suite_lock.py): the file is read again under it, so a verdict on
+another case written a moment ago is in what is written back, never dropped,
+and two server processes cannot both pass the check on the same bytes.
+Writes are atomic, and the suite's `version` is recomputed (date + content
+hash, as the build spells it), since the cases a run asks have changed.
 
 Only YAML suites are edited (what `samples build` writes); the file is dumped
 as the build dumps it, so comments a person added by hand are not kept.
@@ -29,6 +37,7 @@ as the build dumps it, so comments a person added by hand are not kept.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,13 +46,16 @@ from typing import Any
 from benchlab.errors import NotFound, UserError
 from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
 from benchlab.samples.suite_lock import locked, replace_atomically
+from benchlab.samples.suite_yaml import dump_suite, load_suite_yaml
 
 __all__ = [
     "ACCEPTED",
     "REJECTED",
     "REVIEW_SUFFIXES",
+    "CaseChanged",
     "ReviewSuite",
     "StaleVersion",
+    "case_version_of",
     "file_version",
     "find_review_suites",
     "read_review_suite",
@@ -62,6 +74,15 @@ MAX_TAGS = 20
 
 class StaleVersion(UserError):
     """The file changed since the reviewer read it (the server answers 409)."""
+
+
+class CaseChanged(StaleVersion):
+    """The case changed since the reviewer read it; `by` and `at` are its latest verdict's
+    (None when no reviewer made the change: a rebuild or a hand edit)."""
+
+    def __init__(self, message: str, *, case_id: str, by: str | None, at: str | None) -> None:
+        super().__init__(message)
+        self.case_id, self.by, self.at = case_id, by, at
 
 
 @dataclass
@@ -89,6 +110,13 @@ def file_version(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def case_version_of(case: dict[str, Any]) -> str:
+    """A case's content as a hash: its input, reference and metadata (its review with it),
+    spelled as canonical JSON so that the same case read back from the file hashes the same."""
+    text = json.dumps(case, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def review_of(case: dict[str, Any]) -> dict[str, Any]:
     """A case's review as a mapping with a `status` (a bare word, as built, becomes one)."""
     metadata = case.get("metadata") if isinstance(case.get("metadata"), dict) else {}
@@ -104,7 +132,7 @@ def _load(path: Path) -> tuple[bytes, dict[str, Any] | None]:
 
     data = path.read_bytes()
     try:
-        document = yaml.safe_load(data)
+        document = load_suite_yaml(data)
     except yaml.YAMLError:
         return data, None
     return data, document if isinstance(document, dict) else None
@@ -171,7 +199,8 @@ def record_review(
     name: str,
     case_id: str,
     *,
-    version: str,
+    version: str | None = None,
+    case_version: str | None = None,
     by: str,
     status: str | None = None,
     expected: str | None = None,
@@ -181,7 +210,10 @@ def record_review(
     """Record one reviewer's verdict on one case and write the file; returns the suite as
     written and the case. `status` None keeps the case's status (an edit or a tag alone);
     `expected` replaces the reference, keeping the production output as `original` once;
-    `tags` replace the case's review tags. StaleVersion if the file is not at `version`."""
+    `tags` replace the case's review tags. CaseChanged if the case is not at `case_version`,
+    StaleVersion if the file is not at `version` (each checked when given; one must be)."""
+    if version is None and case_version is None:
+        raise UserError("name the version you read: the case's (case_version) or the file's")
     if status is not None and status not in STATUSES:
         raise UserError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     if status is None and expected is None and tags is None:
@@ -194,7 +226,7 @@ def record_review(
         raise _not_found(name)
     with locked(path):
         suite = _read(path, name)  # read under the lock: what no other process is changing
-        if suite.version != version:
+        if version is not None and suite.version != version:
             raise StaleVersion(
                 f"suite {name!r} changed since it was read (version {version}, now "
                 f"{suite.version}): reload it and review again"
@@ -202,6 +234,8 @@ def record_review(
         case = next((c for c in suite.cases if str(c.get("id")) == case_id), None)
         if case is None:
             raise NotFound(f"suite {name!r} has no case {case_id!r}")
+        if case_version is not None and case_version_of(case) != case_version:
+            raise _changed(name, case_id, case)
         moment = now or datetime.now(UTC)
         at = moment.isoformat(timespec="seconds").replace("+00:00", "Z")
         review = _new_review(case, by=by, at=at, status=status, expected=expected, tags=cleaned)
@@ -212,9 +246,27 @@ def record_review(
             str(document.get("name")), list(document.get("scorers") or []), suite.cases
         )
         document["version"] = f"{moment.strftime('%Y-%m-%d')}+{digest[:12]}"
-        data = _dump(document)
+        data = dump_suite(document)
         replace_atomically(suite.path, data)
         return ReviewSuite(name, suite.path, file_version(data), document), case
+
+
+def _changed(name: str, case_id: str, case: dict[str, Any]) -> CaseChanged:
+    """The conflict, with who made the case what it is now and when, as far as the file says."""
+    review = review_of(case)
+    by = review.get("by") if isinstance(review.get("by"), str) else None
+    at = review.get("at") if isinstance(review.get("at"), str) else None
+    if by is not None:
+        who = f"{by} changed it at {at} ({review['status']})" if at else f"{by} changed it"
+    else:
+        who = "it was changed outside the review queue (a rebuild or an edit of the file)"
+    return CaseChanged(
+        f"case {case_id!r} of suite {name!r} changed since you read it: {who}; "
+        "reload it and review again",
+        case_id=case_id,
+        by=by,
+        at=at,
+    )
 
 
 def _new_review(
@@ -260,10 +312,3 @@ def _new_review(
     if history:
         ordered["history"] = history
     return ordered
-
-
-def _dump(document: dict[str, Any]) -> bytes:
-    import yaml
-
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    return text.encode("utf-8")

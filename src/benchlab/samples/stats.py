@@ -3,7 +3,7 @@
 Volume over time (per UTC day or ISO week), categories (a metadata field),
 feedback (labels, scores, how many have none), duplicates (exact and near,
 as `clean` would remove them) and personal data found per kind (as `clean`
-would redact it). The store is read once, streaming; duplicates keep a key
+would redact it, in the metadata too). The store is read once, streaming; duplicates keep a key
 and a signature per sample (see dedupe.py; both stored at import, see
 sketch.py), nothing else grows with the store but the counters. Scanning
 for personal data is the slow part (tens of microseconds to a millisecond
@@ -19,16 +19,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from benchlab.samples.clean import dedupe_rows, input_text
+from benchlab.samples.clean import dedupe_rows, input_text, redact_texts
 from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
 from benchlab.samples.redact import DEFAULT_PHONE_REGION, PII_KINDS, find_pii
 
 if TYPE_CHECKING:
     from benchlab.store import Store
 
-__all__ = ["PERIODS", "SampleStats", "sample_stats"]
+__all__ = ["PERIODS", "SampleStats", "sample_stats", "score_table"]
 
 PERIODS = ("day", "week")
+MAX_DISTINCT_SCORES = 12  # more distinct feedback scores than this are shown as ranges
+SCORE_BINS = 10
 NO_VALUE = "(none)"
 
 
@@ -43,7 +45,8 @@ class SampleStats:
     categories: dict[str, int] = field(default_factory=dict)  # most common first
     models: dict[str, int] = field(default_factory=dict)
     feedback_labels: dict[str, int] = field(default_factory=dict)
-    feedback_scores: dict[str, int] = field(default_factory=dict)  # score -> samples, ascending
+    # score (or score range, see score_table) -> samples, ascending
+    feedback_scores: dict[str, int] = field(default_factory=dict)
     without_feedback: int = 0
     mean_score: float | None = None
     exact_duplicates: int = 0
@@ -88,6 +91,25 @@ def _period(stamp: float | None, period: str) -> str:
 
 def _score_key(score: float) -> str:
     return f"{score:g}"
+
+
+def score_table(scores: Counter[float]) -> dict[str, int]:
+    """The feedback distribution: each score with its count when the scale has few values
+    (thumbs, stars); else SCORE_BINS equal ranges from the lowest score to the highest,
+    `[low, high)` and the last one closed. A 0-1 score from a model or a slider has as many
+    values as samples, and a table of each one's count (mostly 1) shows no distribution."""
+    if len(scores) <= MAX_DISTINCT_SCORES:
+        return {_score_key(s): n for s, n in sorted(scores.items())}
+    low, high = min(scores), max(scores)
+    width = (high - low) / SCORE_BINS
+    counts = [0] * SCORE_BINS
+    for score, n in scores.items():
+        counts[min(int((score - low) / width), SCORE_BINS - 1)] += n
+    edges = [_score_key(low + width * i) for i in range(SCORE_BINS)] + [_score_key(high)]
+    return {
+        f"[{edges[i]}, {edges[i + 1]}{']' if i == SCORE_BINS - 1 else ')'}": counts[i]
+        for i in range(SCORE_BINS)
+    }
 
 
 def sample_stats(
@@ -141,8 +163,11 @@ def sample_stats(
                 )
                 if row["feedback_comment"]:
                     findings += find_pii(row["feedback_comment"], phone_region=phone_region)
+                in_metadata: Counter[str] = Counter()  # what the build redacts there too
+                redact_texts(metadata, in_metadata, phone_region)
                 found.update(f.kind for f in findings)
-                with_pii += bool(findings)
+                found.update(in_metadata)
+                with_pii += bool(findings or in_metadata)
             yield row
 
     groups = dedupe_rows(rows(), near_threshold=near_threshold)
@@ -150,7 +175,7 @@ def sample_stats(
     stats.categories = dict(categories.most_common())
     stats.models = dict(models.most_common())
     stats.feedback_labels = dict(labels.most_common())
-    stats.feedback_scores = {_score_key(s): n for s, n in sorted(scores.items())}
+    stats.feedback_scores = score_table(scores)
     rated = sum(scores.values())
     stats.mean_score = score_sum / rated if rated else None
     stats.exact_duplicates = groups.exact_duplicates

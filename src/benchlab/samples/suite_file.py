@@ -24,9 +24,13 @@ import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from benchlab.errors import UserError
 from benchlab.samples.pool import PoolSample, iso_time
+
+if TYPE_CHECKING:
+    from benchlab.samples.carried_reviews import Carried
 
 __all__ = [
     "REVIEW_REQUIRED",
@@ -166,15 +170,27 @@ def suite_document(
     }
 
 
-def write_suite(path: Path, document: dict[str, Any]) -> None:
+def write_suite(path: Path, document: dict[str, Any]) -> Carried:
     """Write the suite as YAML; atomically, so a reader never sees half a suite, and under
-    the file's lock, so a reviewer's write in progress is not silently dropped (it is
-    refused as stale once this file is in place)."""
+    the file's lock, so a reviewer's write in progress is not silently dropped: the file
+    it replaces is read under that lock, and the reviews of the cases drawn again are
+    carried into `document` (samples/carried_reviews.py), which is changed in place."""
     import yaml
 
+    from benchlab.samples.carried_reviews import carry_reviews
     from benchlab.samples.suite_lock import locked, replace_atomically
+    from benchlab.samples.suite_yaml import dump_suite, load_suite_yaml
 
-    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with locked(path):
-        replace_atomically(path, text.encode("utf-8"))
+    with locked(path):  # which makes the folder, or says why it cannot
+        previous = None
+        if path.is_file():
+            try:
+                previous = load_suite_yaml(path.read_bytes())
+            except yaml.YAMLError:
+                previous = None  # not a suite a reviewer wrote into: nothing to keep
+        carried = carry_reviews(previous, document)
+        try:
+            replace_atomically(path, dump_suite(document))
+        except OSError as exc:  # a full disk, a file where the suite should go
+            raise UserError(f"{path}: cannot write the suite ({exc.strerror or exc})") from None
+    return carried

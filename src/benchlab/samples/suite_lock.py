@@ -13,7 +13,10 @@ old one and a newcomer that made a new one both think they hold the lock.
 
 A writer that cannot get the lock within `LOCK_TIMEOUT` seconds raises
 `FileBusy` rather than hang a request: a write takes milliseconds, so a lock
-held that long is a stuck or very slow peer.
+held that long is a stuck or very slow peer. A folder the writer cannot write
+in at all is told apart first (`ensure_writable`, a `UserError` naming the
+file and the reason): filelock would retry creating the lock file there until
+the timeout and blame "another process".
 
 The data is written to a temporary file in the same folder, flushed to disk
 (`fsync`), then renamed over the file (`os.replace`): a reader, locked or not,
@@ -31,7 +34,14 @@ from pathlib import Path
 
 from benchlab.errors import UserError
 
-__all__ = ["LOCK_TIMEOUT", "FileBusy", "lock_path", "locked", "replace_atomically"]
+__all__ = [
+    "LOCK_TIMEOUT",
+    "FileBusy",
+    "ensure_writable",
+    "lock_path",
+    "locked",
+    "replace_atomically",
+]
 
 LOCK_TIMEOUT = 10.0  # seconds
 
@@ -44,11 +54,29 @@ def lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
+def ensure_writable(path: Path) -> None:
+    """Make `path`'s folder and its lock file, or say in one line why they cannot be: what
+    `samples build` checks before its work, and every lock before it waits."""
+    blocking = next((p for p in (path.parent, *path.parent.parents) if p.is_file()), None)
+    if blocking is not None:
+        raise UserError(f"{path}: {blocking} is a file, not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(
+            lock_path(path), os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o666
+        )
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise UserError(f"{path}: cannot write there ({reason}: {exc.filename})") from None
+    os.close(handle)
+
+
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
     """Hold the exclusive lock of `path` (other threads of this process wait for it too)."""
     from filelock import FileLock, Timeout
 
+    ensure_writable(path)
     lock = FileLock(lock_path(path), timeout=LOCK_TIMEOUT)
     try:
         lock.acquire()

@@ -10,8 +10,13 @@ cases' view (page_reviewed.py), through the same API: its GET filters by
 decision and tag, and a case's review carries the verdicts it replaced.
 
 Reviews live in the suite file itself (samples/review_file.py says why); a
-write names the file version it read and is refused with 409 when the file
-changed since (checked under a lock every process shares, samples/suite_lock.py).
+write names the version of the case it read (`case_version`) and is refused
+with 409, naming who changed the case and when, only when that case changed
+since: reviewers on other cases of the suite never stand in each other's way.
+The check and the write happen under a lock every process shares
+(samples/suite_lock.py), so no verdict is half-written or lost. A write that
+names the file's version (`version`, as clients before per-case versions did)
+is checked against the whole file, as it was then.
 Writing takes the same keys as labeling (write_guard.py lets a label key
 through for these paths only): a labeler's own key reviews under its name, the
 shared label key and the admin key under a name the request gives (one with
@@ -23,13 +28,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchlab.errors import ConfigError, UserError
 from benchlab.samples.dedupe import DEFAULT_NEAR_THRESHOLD
 from benchlab.samples.review_file import (
+    CaseChanged,
     StaleVersion,
+    case_version_of,
     find_review_suites,
     read_review_suite,
     record_review,
@@ -37,7 +44,7 @@ from benchlab.samples.review_file import (
 )
 from benchlab.samples.suite_lock import FileBusy
 from benchlab.server.deps import SettingsDep, StoreDep
-from benchlab.server.errors import ErrorBody, error_responses
+from benchlab.server.errors import ErrorBody, error_response, error_responses, redact
 from benchlab.server.labels import (
     _WRITE_ERRORS,
     LABELER_PATTERN,
@@ -49,6 +56,7 @@ from benchlab.server.rendering import failure, render
 
 __all__ = [
     "Decision",
+    "ReviewConflict",
     "ReviewIn",
     "ReviewQueue",
     "ReviewResult",
@@ -117,6 +125,10 @@ class Review(Verdict):
 
 class ReviewCase(BaseModel):
     id: str
+    version: str = Field(
+        description="the case's version (a hash of its content): send it back as "
+        "`case_version` with a review of this case"
+    )
     input: str | list[Message]
     expected: str | None = Field(description="the candidate reference answer")
     category: str | None = None
@@ -133,7 +145,10 @@ class Counts(BaseModel):
 class SuiteSummary(BaseModel):
     name: str
     suite_version: str = Field(description="the suite's own version (date + content hash)")
-    version: str = Field(description="the file's version: send it back with a review")
+    version: str = Field(
+        description="the file's version (any change to the file changes it); a review "
+        "names its case's version instead (`cases[].version`)"
+    )
     description: str
     counts: Counts
 
@@ -156,8 +171,18 @@ class ReviewIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     case_id: str = Field(min_length=1, max_length=200)
-    version: str = Field(
-        pattern=r"^[0-9a-f]{16}$", description="the file version the reviewer read"
+    case_version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{16}$",
+        description="the version of the case the reviewer read (`cases[].version`): the "
+        "review is refused (409) only if this case changed since. Give it or `version`.",
+    )
+    version: str | None = Field(
+        default=None,
+        pattern=r"^[0-9a-f]{16}$",
+        description="the file version the reviewer read: the review is refused (409) if "
+        "anything in the file changed since, even another case. What clients sent before "
+        "`case_version`; still honoured, and checked too when both are given.",
     )
     status: Status | None = None
     expected: str | None = Field(
@@ -172,6 +197,19 @@ class ReviewIn(BaseModel):
         json_schema_extra={"pattern": LABELER_PATTERN},
         description="who reviews (a labeler's own key names them; other keys must)",
     )
+
+
+class ReviewConflict(ErrorBody):
+    """A 409: the case changed since it was read (`case_id`, `changed_by`, `changed_at` say
+    which, by whom and when), the file did (a `version` check), or its lock was held."""
+
+    case_id: str | None = Field(default=None, description="the case that changed")
+    changed_by: str | None = Field(
+        default=None,
+        description="the reviewer whose verdict the case now carries; null when the change "
+        "was not a review (a rebuild or an edit of the file)",
+    )
+    changed_at: str | None = Field(default=None, description="when that verdict was recorded")
 
 
 class ReviewResult(BaseModel):
@@ -206,6 +244,7 @@ def _case(raw: dict[str, Any]) -> ReviewCase:
     history = review.get("history")
     return ReviewCase(
         id=str(raw.get("id")),
+        version=case_version_of(raw),
         input=shown,
         expected=_text(raw.get("expected")),
         category=_text((metadata or {}).get("category")),
@@ -321,20 +360,22 @@ def get_queue(
         **error_responses(
             {
                 404: "no suite of that name needs review, or it has no such case",
-                400: "nothing to record, a blank reference or tag, or no reviewer named",
+                400: "nothing to record, a blank reference or tag, no reviewer named, or "
+                "neither version",
             }
         ),
         409: {
-            "model": ErrorBody,
-            "description": "the file changed since it was read, or another process has been "
-            "writing it for seconds: reload and review again",
+            "model": ReviewConflict,
+            "description": "the case changed since it was read (by whom and when are given), "
+            "the file did (when `version` was sent), or another process has been writing "
+            "it for seconds: reload and review again",
         },
         **_WRITE_ERRORS,
     },
 )
 def post_review(
-    settings: SettingsDep, caller: LabelerDep, suite: SuiteName, body: ReviewIn
-) -> ReviewResult:
+    request: Request, settings: SettingsDep, caller: LabelerDep, suite: SuiteName, body: ReviewIn
+) -> ReviewResult | JSONResponse:
     """Accept, reject or reset a case, edit its reference (the production output is kept as
     `review.original`) or tag it; recorded with who and when, in the suite file."""
     from benchlab.labeling.kinds import labeler_name
@@ -353,13 +394,18 @@ def post_review(
             suite,
             body.case_id,
             version=body.version,
+            case_version=body.case_version,
             by=reviewer,
             status=body.status,
             expected=body.expected,
             tags=body.tags,
         )
-    except (StaleVersion, FileBusy) as exc:
-        raise HTTPException(409, str(exc)) from None
+    except CaseChanged as exc:
+        return error_response(
+            409, str(exc), case_id=exc.case_id, changed_by=exc.by, changed_at=exc.at
+        )
+    except (StaleVersion, FileBusy) as exc:  # FileBusy names the file: not the folder
+        return error_response(409, redact(request, str(exc)))
     summary = _summary(written)
     return ReviewResult(
         suite=written.name,

@@ -569,7 +569,7 @@ def _parse_document(data: bytes, fmt: str, display: str) -> Any:
     import yaml
 
     try:
-        return yaml.load(text, Loader=_yaml_loader())
+        return yaml.load(text, Loader=suite_yaml_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{display}:{mark.line + 1}" if mark is not None else display
@@ -578,8 +578,9 @@ def _parse_document(data: bytes, fmt: str, display: str) -> Any:
 
 
 @functools.cache
-def _yaml_loader() -> type[Any]:
-    """A safe YAML loader that keeps answers as written.
+def suite_yaml_loader() -> type[Any]:
+    """A safe YAML loader that keeps answers as written (also what the review queue reads a
+    suite with before writing it back: samples/suite_yaml.py).
 
     YAML 1.1 turns `2024-03-31` into a date and `yes`/`no`/`on`/`off` into
     booleans; in a benchmark those are expected answers and ids, so only

@@ -39,3 +39,22 @@ def test_a_header_without_input_or_output_is_one_bad_record(tmp_path: Path) -> N
     path.write_text("question,answer\nq,a\n")
     (bad,) = list(read_csv(DecodedLines(path)))
     assert isinstance(bad, Bad) and bad.line == 1 and "input, output" in bad.reason
+
+
+def test_a_semicolon_tab_or_bar_delimited_export_is_read_by_its_header(tmp_path: Path) -> None:
+    """A spreadsheet where the comma is the decimal mark exports with semicolons; a header
+    that names the columns only when split otherwise tells the delimiter."""
+    for name, delimiter in (("excel.csv", ";"), ("export.tsv", "\t"), ("log.txt", "|")):
+        path = tmp_path / name
+        path.write_bytes(
+            f"\ufeffinput{delimiter}output{delimiter}metadata.category\r\n"
+            f'"a, b{delimiter} c"{delimiter}ok{delimiter}x\r\n'
+            f"second{delimiter}fine{delimiter}\r\n"
+            f"short row\r\n".encode()
+        )
+        assert detect_format(path) == "csv", name
+        first, second, bad = list(read_csv(DecodedLines(path)))
+        assert isinstance(first, Parsed) and isinstance(second, Parsed), name
+        assert first.sample.input == f"a, b{delimiter} c" and first.sample.output == "ok"
+        assert first.sample.metadata == {"category": "x"} and second.sample.input == "second"
+        assert isinstance(bad, Bad) and bad.line == 4 and "1 cells, the header has 3" in bad.reason

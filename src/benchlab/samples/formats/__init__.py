@@ -9,7 +9,6 @@ none of these is an error before anything is imported.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -17,8 +16,8 @@ from pathlib import Path
 import orjson
 
 from benchlab.errors import UserError
-from benchlab.samples.decoding import DecodedLines
-from benchlab.samples.formats.csv_rows import REQUIRED_COLUMNS, read_csv
+from benchlab.samples.decoding import DecodedLines, RawLines, inner_suffix
+from benchlab.samples.formats.csv_rows import header_delimiter, read_csv
 from benchlab.samples.formats.items import Bad, Item, Parsed, Skipped
 from benchlab.samples.formats.jsonl import read_jsonl
 from benchlab.samples.formats.openai_chat import read_openai_chat
@@ -52,17 +51,13 @@ def _json_kind(data: object) -> str | None:
 
 
 def _is_csv_header(line: str) -> bool:
-    try:
-        names = {name.strip() for name in next(csv.reader([line]))}
-    except (csv.Error, StopIteration):
-        return False
-    return all(name in names for name in REQUIRED_COLUMNS)
+    return header_delimiter(line) is not None
 
 
 def detect_format(path: Path) -> str:
     """The format name of FORMATS that `path` is in; raises UserError when none fits."""
     lines = [line for line in islice(DecodedLines(path), _PEEK_LINES) if line.strip()]
-    if path.suffix.lower() in (".csv", ".tsv") or (lines and _is_csv_header(lines[0])):
+    if inner_suffix(path) in (".csv", ".tsv") or (lines and _is_csv_header(lines[0])):
         return "csv"
     for line in lines:
         try:
@@ -73,8 +68,8 @@ def detect_format(path: Path) -> str:
             return kind
     if lines and lines[0].lstrip().startswith("{"):
         # a pretty-printed document: OTLP exports are written so; look for the key itself
-        with path.open("rb") as handle:
-            if b'"resourceSpans"' in handle.read(_PEEK_BYTES):
+        with RawLines(path) as raw:
+            if b'"resourceSpans"' in raw.read(_PEEK_BYTES):
                 return "otlp"
     raise UserError(
         f"{path}: unknown format (expected our JSONL, CSV with input and output columns, "

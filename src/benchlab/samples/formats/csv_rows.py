@@ -1,12 +1,14 @@
 """CSV exports: one sample per row, named columns.
 
-Columns: `input` and `output` (required); `feedback_score`, `feedback_label`,
-`feedback_comment`, `timestamp` (ISO 8601 or epoch seconds), `model`, `id`;
-every `metadata.KEY` column becomes metadata[KEY] (empty cells are left out);
-other columns are ignored. An `input` cell holding a JSON list of
-{"role", "content"} messages is a chat input; any other text is a text input.
-Line numbers are those of the row's first physical line (a quoted cell may
-span lines).
+A header's delimiter is a comma, or else a semicolon (a spreadsheet's export
+where the comma is the decimal mark), a tab or a bar: whichever makes it name
+the required columns. Columns: `input` and `output` (required);
+`feedback_score`, `feedback_label`, `feedback_comment`, `timestamp` (ISO 8601
+or epoch seconds), `model`, `id`; every `metadata.KEY` column becomes
+metadata[KEY] (empty cells are left out); other columns are ignored. An
+`input` cell holding a JSON list of {"role", "content"} messages is a chat
+input; any other text is a text input. Line numbers are those of the row's
+first physical line (a quoted cell may span lines).
 """
 
 from __future__ import annotations
@@ -15,15 +17,17 @@ import csv
 import json
 import math
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from typing import Any
 
 from benchlab.samples.formats.items import Bad, Item, Parsed
 from benchlab.samples.formats.messages import messages_of
 from benchlab.samples.record import ImportedSample, Input, parse_timestamp
 
-__all__ = ["REQUIRED_COLUMNS", "read_csv"]
+__all__ = ["DELIMITERS", "REQUIRED_COLUMNS", "header_delimiter", "read_csv"]
 
 REQUIRED_COLUMNS = ("input", "output")
+DELIMITERS = (",", ";", "\t", "|")
 _FIELD_LIMIT = 2**31 - 1  # a cell holding a long answer is not an error
 
 
@@ -82,9 +86,28 @@ def _sample(row: dict[str, str]) -> ImportedSample:
     )
 
 
+def header_delimiter(line: str) -> str | None:
+    """The delimiter with which `line` is a header naming the required columns: a comma,
+    else a semicolon (what a spreadsheet writes where the comma is the decimal mark), a
+    tab or a bar; None when none does."""
+    for delimiter in DELIMITERS:
+        try:
+            names = {name.strip() for name in next(csv.reader([line], delimiter=delimiter))}
+        except (csv.Error, StopIteration):
+            continue
+        if all(name in names for name in REQUIRED_COLUMNS):
+            return delimiter
+    return None
+
+
 def read_csv(lines: Iterable[str]) -> Iterator[Item]:
     csv.field_size_limit(_FIELD_LIMIT)
-    reader = csv.reader(iter(lines))
+    rest = iter(lines)
+    first = next(rest, None)
+    if first is None:
+        return
+    delimiter = header_delimiter(first) or ","
+    reader = csv.reader(chain([first], rest), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

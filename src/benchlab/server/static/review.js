@@ -13,13 +13,20 @@ const {
 } = cardParts();
 const state = { queue: [], history: [], counts: null, busy: false };
 
-const api = reviewApi(setup.dataset.suite, { nameInput, keyInput, say, onStale: () => reload() });
+const api = reviewApi(setup.dataset.suite, { nameInput, keyInput, say, onStale: () => reload(true) });
 
-async function reload() {
+// The unreviewed cases, in the queue's order. After a conflict (`scatter`), from a random place
+// in it, wrapping round: the other reviewer is working just ahead of this page, and going on
+// from the same place would meet them again at every case.
+async function reload(scatter = false) {
   const data = await api.load();
   if (!data) return;
   state.counts = data.counts;
   state.queue = data.cases.filter((c) => c.review.status === "unreviewed");
+  if (scatter && state.queue.length > 1) {
+    const at = Math.floor(Math.random() * state.queue.length);
+    state.queue = [...state.queue.slice(at), ...state.queue.slice(0, at)];
+  }
   versionChip.textContent = data.suite_version;
   show();
 }

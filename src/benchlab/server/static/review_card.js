@@ -1,6 +1,7 @@
 // What the review queue (review.js) and the reviewed cases (reviewed.js) share: how a case is
-// shown, how a verdict is sent (naming the file version this page read; a 409 means someone
-// else changed the suite meanwhile, and the page reloads), the reviewer's name and key, and
+// shown, how a verdict is sent (naming the version of the case this page read; a 409 means
+// someone else changed that case meanwhile: the page says who and when, and reloads; verdicts
+// on other cases of the suite are no conflict), the reviewer's name and key, and
 // the keys: a accept, r reject, e edit the reference (Ctrl+Enter accepts the edited one),
 // t tags (Enter saves), k / n next, u / Backspace undo, Esc leaves a field.
 import { h, text } from "./dom.js";
@@ -92,15 +93,17 @@ export function identity(nameInput, keyInput, setup) {
   keyInput.value = load("session", "benchlab-label-key") || load("session", "benchlab-admin-key");
 }
 
-// The suite's review API for one page: it keeps the file version to send back.
+// The suite's review API for one page: it keeps the version of each case it read (or wrote)
+// to send back with a verdict on that case.
 export function reviewApi(suite, { nameInput, keyInput, say, onStale }) {
   const url = `/api/review/${encodeURIComponent(suite)}`;
-  const api = { version: null };
+  const versions = new Map();
+  const api = {};
   api.load = async (params) => {
     const response = await fetch(params && params.toString() ? `${url}?${params}` : url);
     const data = await response.json();
     if (!response.ok) { say(data.error || `could not load the suite (${response.status})`, true); return null; }
-    api.version = data.version;
+    for (const c of data.cases) versions.set(c.id, c.version);
     return data;
   };
   // POST one verdict; the answer, or null (the reason is on the status line).
@@ -110,12 +113,17 @@ export function reviewApi(suite, { nameInput, keyInput, say, onStale }) {
     const response = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-      body: JSON.stringify({ ...payload, version: api.version, ...(reviewer ? { reviewer } : {}) }),
+      body: JSON.stringify({
+        ...payload, case_version: versions.get(payload.case_id), ...(reviewer ? { reviewer } : {}),
+      }),
     });
     const data = await response.json();
     if (response.status === 409) {
-      say(`${data.error} (reloaded)`, true);
-      await onStale();
+      await onStale();  // then say why, after anything the reload says
+      say(data.changed_by
+        ? `${data.changed_by} changed ${data.case_id} at ${data.changed_at} after this page read it: `
+          + "your verdict was not saved; reloaded, look again"
+        : `${data.error} (reloaded)`, true);
       return null;
     }
     if (!response.ok) {
@@ -123,7 +131,7 @@ export function reviewApi(suite, { nameInput, keyInput, say, onStale }) {
       if (response.status === 401 || response.status === 403) keyInput.focus();
       return null;
     }
-    api.version = data.version;
+    versions.set(data.case.id, data.case.version);
     return data;
   };
   return api;
