@@ -16,6 +16,8 @@ and `method` says so.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -45,7 +47,20 @@ class Interval:
 
 
 def resample_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float64]]:
-    """How often each of n cases is drawn in each resample, `(chunk, n)` at a time."""
+    """How often each of n cases is drawn in each resample, `(chunk, n)` at a time.
+
+    The draws depend on (n, n_boot, seed) only, and one request (a compare: the overall
+    test, each category, each scorer) or the next asks for the same ones again; drawing
+    them was 70% of a paired test. So the matrices of up to `_MAX_CELLS` counts are kept
+    (read-only, the newest `_KEPT_CELLS` counts' worth) and every test gets exactly the
+    numbers it would have drawn."""
+    if n * n_boot <= _MAX_CELLS:
+        yield _kept_counts(n, n_boot, seed)
+        return
+    yield from _draw_counts(n, n_boot, seed)
+
+
+def _draw_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float64]]:
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -56,6 +71,28 @@ def resample_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float
         drawn = rng.integers(0, n, size=(b, n)) + (np.arange(b) * n)[:, None]
         yield np.bincount(drawn.ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
         left -= b
+
+
+_KEPT_CELLS = 8_000_000  # 64 MB of counts at most
+_kept: OrderedDict[tuple[int, int, int], NDArray[np.float64]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _kept_counts(n: int, n_boot: int, seed: int) -> NDArray[np.float64]:
+    """The one `(n_boot, n)` chunk of `_draw_counts`, drawn once and kept."""
+    key = (n, n_boot, seed)
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    (counts,) = _draw_counts(n, n_boot, seed)
+    counts.flags.writeable = False
+    with _kept_lock:
+        _kept[key] = counts
+        while sum(c.size for c in _kept.values()) > _KEPT_CELLS and len(_kept) > 1:
+            _kept.popitem(last=False)
+    return counts
 
 
 def ratio_distribution(
