@@ -24,13 +24,9 @@ from benchlab.labeling import add_label
 from benchlab.store import Store
 from benchlab.store.labels import delete_label
 from benchlab.store.schema import attempts, run_summaries
-from support.judging import stance_judge
-from support.runs import cli, make_run, priced_models, replay, suite
+from support.priced_lab import JUDGE, UNPRICED, Lab, N, make_lab
+from support.runs import cli, replay
 from support.servers import StubServer
-
-N = 12
-JUDGE = "openai/gpt-4o-mini"  # a judge with a known price
-UNPRICED = "openai/no-such-price"
 
 
 def _fresh(store: Store, read: Any) -> Any:
@@ -58,60 +54,32 @@ def _same(store: Store, read: Any) -> Any:
 
 
 def _dump(value: Any) -> Any:
-    return json.loads(json.dumps(value.model_dump(mode="json") if hasattr(value, "model_dump") else value))
+    return json.loads(
+        json.dumps(value.model_dump(mode="json") if hasattr(value, "model_dump") else value)
+    )
 
 
 @pytest.fixture
-def lab(tmp_path: Path, db_url: str, stub_server: StubServer) -> dict[str, str]:
-    """Runs of every kind a summary must get right, in one database."""
-    stub_server.answer = stance_judge(0.5)
-    env = {"OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
-    cases = suite(tmp_path / "suite", N, categories=3)
-    # "paid" answers every case (3 wrong), priced; "short" answers 8 of 12 (4 errors); the
-    # stub's model has no known price: its cost must stay unknown, never 0
-    models = priced_models(
-        tmp_path / "models.json",
-        {"paid": (replay(tmp_path / "paid.jsonl", N, failing=[1, 4, 7]), 2.0)},
-    )
-    short = tmp_path / "short.jsonl"
-    replay(short, N - 4, failing=[2])
-    asked = ("paid", f"replay/{short}", UNPRICED)
-    first = make_run(db_url, cases, *asked, models_file=models, cache=True, env=env)
-    # the same again with the response cache on: answers reused, cost 0 this time
-    cached = make_run(db_url, cases, *asked, models_file=models, cache=True, env=env)
-    judged = cli(
-        "run", "rent-sycophancy", "--limit", "4", "--seed", "1", "-q", "--json",
-        "-m", "echo", "--judge-model", JUDGE, "--db", db_url, env=env,
-    )  # fmt: skip
-    assert judged.returncode == 0, judged.stderr
-    return {
-        "first": first.run_id,
-        "cached": cached.run_id,
-        "judged": json.loads(judged.stdout)["run_id"],
-        "short": str(short),
-        "url": db_url,
-    }
+def lab(tmp_path: Path, db_url: str, stub_server: StubServer) -> Lab:
+    return make_lab(tmp_path, db_url, stub_server)
 
 
 @pytest.mark.slow
-def test_kept_summaries_equal_fresh_ones_and_follow_every_change(
-    lab: dict[str, str], stub_server: StubServer
-) -> None:
-    env = {"OPENAI_BASE_URL": stub_server.openai_base_url, "OPENAI_API_KEY": "k"}
-    url = lab["url"]
+def test_kept_summaries_equal_fresh_ones_and_follow_every_change(lab: Lab) -> None:
+    env, url = lab.env, lab.url
     with Store(url) as store:
-        for run_id in (lab["first"], lab["cached"], lab["judged"]):
-            summary = _same(store, lambda r=run_id: summarize_run(store, r))
+        for run_id in (lab.first, lab.cached, lab.judged):
+            _same(store, lambda r=run_id: summarize_run(store, r))
             _same(store, lambda r=run_id: _dump(run_detail(store, r)))
-        first = summarize_run(store, lab["first"])
+        first = summarize_run(store, lab.first)
         by_model = {m["model"]: m for m in first["models"]}
-        short = f"replay/{lab['short']}"
+        short = f"replay/{lab.short}"
         assert by_model[short]["errors"] == 4 and by_model[UNPRICED]["cost_usd"] is None
         assert by_model["paid"]["cost_usd"] > 0 and first["cache"]["used"] == 0
-        assert summarize_run(store, lab["cached"])["cache"]["used"] > 0
-        judged = summarize_run(store, lab["judged"])
+        assert summarize_run(store, lab.cached)["cache"]["used"] > 0
+        judged = summarize_run(store, lab.judged)
         assert judged["models"][0]["judge_cost_usd"] > 0
-        compared = _same(store, lambda: _dump(compare_view(store, lab["first"], lab["cached"])))
+        compared = _same(store, lambda: _dump(compare_view(store, lab.first, lab.cached)))
         assert compared["models"]
 
         # the kept part is what is read: a row changed behind the reader's back shows
@@ -121,63 +89,63 @@ def test_kept_summaries_equal_fresh_ones_and_follow_every_change(
                 .where(run_summaries.c.part == "summary/0")
                 .values(body=func.replace(run_summaries.c.body, '"errors": 4', '"errors": 99'))
             )
-        assert {m["model"]: m for m in summarize_run(store, lab["first"])["models"]}[short][
+        assert {m["model"]: m for m in summarize_run(store, lab.first)["models"]}[short][
             "errors"
         ] == 99
 
         # a label added, replaced and deleted: the human score follows at once
         with store.engine.connect() as conn:
             attempt_id = conn.execute(
-                select(attempts.c.id).where(attempts.c.run_id == lab["first"]).limit(1)
+                select(attempts.c.id).where(attempts.c.run_id == lab.first).limit(1)
             ).scalar_one()
-        add_label(store, lab["first"], str(attempt_id), "ann", "pass")
-        labelled = _same(store, lambda: summarize_run(store, lab["first"]))
+        add_label(store, lab.first, str(attempt_id), "ann", "pass")
+        labelled = _same(store, lambda: summarize_run(store, lab.first))
         assert any("human" in m["scores"] for m in labelled["models"])
-        add_label(store, lab["first"], str(attempt_id), "ann", "fail")
-        assert summarize_run(store, lab["first"]) == _fresh(
-            store, lambda: summarize_run(store, lab["first"])
+        add_label(store, lab.first, str(attempt_id), "ann", "fail")
+        assert summarize_run(store, lab.first) == _fresh(
+            store, lambda: summarize_run(store, lab.first)
         )
-        summarize_run(store, lab["first"])  # kept again, with the label
-        assert delete_label(store, lab["first"], attempt_id, "ann")
-        unlabelled = summarize_run(store, lab["first"])
+        summarize_run(store, lab.first)  # kept again, with the label
+        assert delete_label(store, lab.first, attempt_id, "ann")
+        unlabelled = summarize_run(store, lab.first)
         assert not any("human" in m["scores"] for m in unlabelled["models"])
-        assert unlabelled == _fresh(store, lambda: summarize_run(store, lab["first"]))
+        assert unlabelled == _fresh(store, lambda: summarize_run(store, lab.first))
 
     # resumed: the missing answers are there now, the errors asked again
-    replay(Path(lab["short"]), N, failing=[2])
-    resumed = cli("resume", lab["first"], "--retry-errors", "--db", url, "--json", "-q", env=env)
+    replay(lab.short, N, failing=[2])
+    resumed = cli("resume", lab.first, "--retry-errors", "--db", url, "--json", "-q", env=env)
     assert resumed.returncode == 0, resumed.stderr
     with Store(url) as store:
-        after = summarize_run(store, lab["first"])
-        short = {m["model"]: m for m in after["models"]}[f"replay/{lab['short']}"]
+        after = summarize_run(store, lab.first)
+        short = {m["model"]: m for m in after["models"]}[f"replay/{lab.short}"]
         assert short["errors"] == 0 and short["attempts"] == N
-        assert after == _same(store, lambda: summarize_run(store, lab["first"]))
-        _same(store, lambda: _dump(compare_view(store, lab["first"], lab["cached"])))
+        assert after == _same(store, lambda: summarize_run(store, lab.first))
+        _same(store, lambda: _dump(compare_view(store, lab.first, lab.cached)))
 
     # re-scored: a new pass is shown; the old one, asked for, is still right
     rescored = cli(
-        "score", lab["judged"], "--judge-model", JUDGE, "--no-cache", "--json", "--db", url,
+        "score", lab.judged, "--judge-model", JUDGE, "--no-cache", "--json", "--db", url,
         env=env,
     )  # fmt: skip
     assert rescored.returncode == 0, rescored.stderr
     with Store(url) as store:
-        newest = summarize_run(store, lab["judged"])
+        newest = summarize_run(store, lab.judged)
         assert newest["score_pass"] == 1
-        assert newest == _same(store, lambda: summarize_run(store, lab["judged"]))
-        _same(store, lambda: summarize_run(store, lab["judged"], score_pass=0))
-        _same(store, lambda: _dump(compare_view(store, lab["judged"], lab["judged"])))
+        assert newest == _same(store, lambda: summarize_run(store, lab.judged))
+        _same(store, lambda: summarize_run(store, lab.judged, score_pass=0))
+        _same(store, lambda: _dump(compare_view(store, lab.judged, lab.judged)))
 
         # a running run is read live (what changes while it runs need not change its
         # attempt count), and nothing is kept for it
-        store.set_status(lab["cached"], "running")
-        before = summarize_run(store, lab["cached"])
+        store.set_status(lab.cached, "running")
+        before = summarize_run(store, lab.cached)
         with store.engine.begin() as conn:
             conn.execute(
                 update(attempts)
-                .where(attempts.c.run_id == lab["cached"])
+                .where(attempts.c.run_id == lab.cached)
                 .values(latency_ms=attempts.c.latency_ms + 1000.0)
             )
-        live = summarize_run(store, lab["cached"])
+        live = summarize_run(store, lab.cached)
         assert all(m["latency_ms"]["mean"] > 1000 for m in live["models"])
         assert all(m["latency_ms"]["mean"] < 1000 for m in before["models"])
-        assert _kept_rows(store, lab["cached"]) == 0
+        assert _kept_rows(store, lab.cached) == 0

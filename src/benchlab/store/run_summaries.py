@@ -55,9 +55,7 @@ def fingerprint(store: Store, run_id: str) -> str | None:
         func.count(of_passes.c.finished_at),  # finished passes (whatever their status)
     )
     of_labels = labels.select().where(lb.run_id == run_id).subquery()
-    labelled = select(
-        func.count(), func.max(of_labels.c.created_at), func.sum(of_labels.c.value)
-    )
+    labelled = select(func.count(), func.max(of_labels.c.created_at), func.sum(of_labels.c.value))
     query = select(
         r.status,
         r.finished_at,
