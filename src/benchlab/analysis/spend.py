@@ -26,7 +26,6 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.engine import Engine
 
 from benchlab.errors import ConfigError
 from benchlab.format import money
@@ -194,8 +193,8 @@ def _judges(rows: list[JudgeSpendRow]) -> list[SpendByJudge]:
     return sorted(out.values(), key=lambda e: (-e.known_usd, e.judge))
 
 
-# (month start, end) -> (the spend marks it was computed at, its figures), per database
-_made: WeakKeyDictionary[Engine, dict[tuple[float, float], tuple[tuple[Any, ...], MonthlySpend]]]
+# (month start, end) -> (the spend marks it was computed at, its figures), per open store
+_made: WeakKeyDictionary[Store, dict[tuple[float, float], tuple[tuple[Any, ...], MonthlySpend]]]
 _made = WeakKeyDictionary()
 _made_lock = threading.Lock()
 
@@ -211,12 +210,12 @@ def monthly_spend(
     label, start, end = month_bounds(month, now)
     marks = spend_marks(store, start, end)
     with _made_lock:
-        found = _made.get(store.engine, {}).get((start, end))
+        found = _made.get(store, {}).get((start, end))
     if found is not None and found[0] == marks:
         return found[1]
     figures = _monthly_spend(store, label, start, end)
     with _made_lock:
-        _made.setdefault(store.engine, {})[(start, end)] = (marks, figures)
+        _made.setdefault(store, {})[(start, end)] = (marks, figures)
     return figures
 
 
