@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from benchlab.analysis.stats.core import wilson_interval
 
@@ -52,8 +52,8 @@ def resample_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float
     The draws depend on (n, n_boot, seed) only, and one request (a compare: the overall
     test, each category, each scorer) or the next asks for the same ones again; drawing
     them was 70% of a paired test. So the matrices of up to `_MAX_CELLS` counts are kept
-    (read-only, the newest `_KEPT_CELLS` counts' worth) and every test gets exactly the
-    numbers it would have drawn."""
+    (the newest `_KEPT_BYTES` worth) and every test gets exactly the numbers it would have
+    drawn."""
     if n * n_boot <= _MAX_CELLS:
         yield _kept_counts(n, n_boot, seed)
         return
@@ -73,24 +73,28 @@ def _draw_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float64]
         left -= b
 
 
-_KEPT_CELLS = 8_000_000  # 64 MB of counts at most
-_kept: OrderedDict[tuple[int, int, int], NDArray[np.float64]] = OrderedDict()
+_KEPT_BYTES = 64_000_000  # counts kept at most: 64M cells (counts are small: a byte each)
+_kept: OrderedDict[tuple[int, int, int], NDArray[np.unsignedinteger[Any]]] = OrderedDict()
 _kept_lock = threading.Lock()
 
 
 def _kept_counts(n: int, n_boot: int, seed: int) -> NDArray[np.float64]:
-    """The one `(n_boot, n)` chunk of `_draw_counts`, drawn once and kept."""
+    """The one `(n_boot, n)` chunk of `_draw_counts`, drawn once and kept as the smallest
+    unsigned integers that hold it (a count of draws is exact in any of them)."""
+    import numpy as np
+
     key = (n, n_boot, seed)
     with _kept_lock:
         found = _kept.get(key)
         if found is not None:
             _kept.move_to_end(key)
-            return found
+    if found is not None:
+        return found.astype(np.float64)
     (counts,) = _draw_counts(n, n_boot, seed)
-    counts.flags.writeable = False
+    small = counts.astype(np.min_scalar_type(int(counts.max())))
     with _kept_lock:
-        _kept[key] = counts
-        while sum(c.size for c in _kept.values()) > _KEPT_CELLS and len(_kept) > 1:
+        _kept[key] = small
+        while sum(c.nbytes for c in _kept.values()) > _KEPT_BYTES and len(_kept) > 1:
             _kept.popitem(last=False)
     return counts
 
