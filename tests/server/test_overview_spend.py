@@ -1,5 +1,6 @@
 """The overview's spend card and budget block share one spend query for this month (the
-page a dashboard keeps open), and the card still shows this month when another is picked."""
+page a dashboard keeps open), none at all while nothing was spent since the last one, and
+the card still shows this month when another is picked."""
 
 from __future__ import annotations
 
@@ -41,12 +42,15 @@ def test_the_overview_reads_this_months_spend_once(tmp_path: Path) -> None:
     make_run(db, suite(tmp_path, N), "paid", models_file=models)
     this_month = month_bounds(None)[0]
     with LiveServer(make_app(db)) as server, httpx.Client(base_url=server.url) as client:
-        runs = client.get("/api/spend").json()["runs"]
         with spend_queries() as seen:
             html = client.get("/").text
         assert len(seen) == 1
+        with spend_queries() as seen:
+            runs = client.get("/api/spend").json()["runs"]
+            client.get("/")
+        assert not seen  # nothing spent since: the figures are remembered (store/spend_marks.py)
         assert f"spend in {this_month}" in html and f"{runs} runs" in html
         with spend_queries() as seen:
             other = client.get("/", params={"month": "2025-02"}).text
-        assert len(seen) == 2  # the picked month's budget block, and this month's card
+        assert len(seen) == 1  # the picked month's budget block; this month's card is remembered
         assert f"spend in {this_month}" in other and "Nothing was paid for in 2025-02" in other

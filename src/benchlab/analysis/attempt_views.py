@@ -9,13 +9,14 @@ numbers hold exactly, so they leave as strings.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from benchlab.analysis.run_views import IsoTime
-from benchlab.domain import Score
+from benchlab.domain import Attempt, Score
 from benchlab.errors import NotFound
 from benchlab.store import Store, artifacts, queries
 
@@ -165,6 +166,21 @@ def attempt_detail(store: Store, attempt_id: int) -> AttemptDetail:
     if not 0 <= attempt_id <= MAX_ATTEMPT_ID:
         raise NotFound(f"no attempt {attempt_id}")
     attempt, case = queries.get_attempt(store, attempt_id)
+    return _detail(store, attempt, case, queries.sibling_attempts(store, attempt))
+
+
+def attempt_details(store: Store, attempt_ids: Sequence[int]) -> dict[int, AttemptDetail]:
+    """`attempt_detail` of each id that exists, read together, without the other models'
+    answers (`others` is empty): for views that show many attempts and none of those."""
+    return {
+        aid: _detail(store, attempt, case, [])
+        for aid, (attempt, case) in queries.get_attempts(store, attempt_ids).items()
+    }
+
+
+def _detail(
+    store: Store, attempt: Attempt, case: dict[str, Any] | None, others: list[dict[str, Any]]
+) -> AttemptDetail:
     data = attempt.model_dump()
     data["id"] = str(attempt.id)
     return AttemptDetail.model_validate(
@@ -186,7 +202,7 @@ def attempt_detail(store: Store, attempt_id: int) -> AttemptDetail:
                     "id": str(o["id"]),
                     "passed": False if o["status"] == "error" else o["passed"],
                 }
-                for o in queries.sibling_attempts(store, attempt)
+                for o in others
             ],
         }
     )

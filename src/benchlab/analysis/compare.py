@@ -18,9 +18,9 @@ each run's own summary.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, field
+from typing import Any, TypeVar
 
 from benchlab.analysis.stats.bootstrap import DEFAULT_SEED, LEVEL
 from benchlab.analysis.stats.intervals import scale_of
@@ -39,8 +39,10 @@ from benchlab.store.outcomes import (
     case_score_means,
 )
 from benchlab.store.passes import PassInfo, resolve_pass
+from benchlab.store.run_summaries import RunParts
 
 Key = tuple[str, str]  # (suite, case_id)
+T = TypeVar("T")
 
 
 UNTESTED = "untested"  # cases in common, but none judged on both sides (errors, no verdicts)
@@ -329,6 +331,46 @@ def _scores(
     return out
 
 
+class _CaseRows:
+    """One side's per-case rows of one model (outcomes, errors, score means) as a compare
+    reads them: kept with the run (store/run_summaries.py) while it is not running."""
+
+    def __init__(self, store: Store, parts: RunParts, pass_no: int) -> None:
+        self.store, self.parts, self.pass_no = store, parts, pass_no
+
+    def _kept(self, name: str, row: type[T], compute: Callable[[], list[T]]) -> list[T]:
+        return self.parts.get(
+            name,
+            compute,
+            dump=lambda rows: [astuple(r) for r in rows],  # type: ignore[call-overload]
+            load=lambda data: [row(*r) for r in data],
+        )
+
+    def outcomes(self, model: str) -> list[CaseRow]:
+        run_id, pass_no = self.parts.run_id, self.pass_no
+        return self._kept(
+            f"cases/{pass_no}/{model}",
+            CaseRow,
+            lambda: case_outcomes(self.store, run_id, model=model, pass_no=pass_no),
+        )
+
+    def errors(self, model: str) -> list[CaseErrors]:
+        run_id = self.parts.run_id
+        return self._kept(
+            f"case_errors/{model}",
+            CaseErrors,
+            lambda: case_errors(self.store, run_id, model=model),
+        )
+
+    def score_means(self, model: str) -> list[ScoreMean]:
+        run_id, pass_no = self.parts.run_id, self.pass_no
+        return self._kept(
+            f"score_means/{pass_no}/{model}",
+            ScoreMean,
+            lambda: case_score_means(self.store, run_id, model=model, pass_no=pass_no),
+        )
+
+
 def compare_runs(
     store: Store,
     run_a: str,
@@ -351,18 +393,15 @@ def compare_runs(
     side_a = resolve_pass(store, a.id, pass_a, flag="--pass-a")
     side_b = resolve_pass(store, b.id, pass_b, flag="--pass-b")
     pa, pb = side_a.pass_no, side_b.pass_no
-    summary_a = summarize_run(store, a.id, score_pass=pa)
-    summary_b = summarize_run(store, b.id, score_pass=pb)
+    parts_a, parts_b = RunParts(store, a.id), RunParts(store, b.id)
+    summary_a = summarize_run(store, a.id, score_pass=pa, parts=parts_a)
+    summary_b = summarize_run(store, b.id, score_pass=pb, parts=parts_b)
+    rows_a, rows_b = _CaseRows(store, parts_a, pa), _CaseRows(store, parts_b, pb)
     compared: list[ModelComparison] = []
     p_values: list[float | None] = []
     for ma, mb in pairs:
-        errors_a, errors_b = case_errors(store, a.id, model=ma), case_errors(store, b.id, model=mb)
-        cases = pair_cases(
-            case_outcomes(store, a.id, model=ma, pass_no=pa),
-            case_outcomes(store, b.id, model=mb, pass_no=pb),
-            errors_a,
-            errors_b,
-        )
+        errors_a, errors_b = rows_a.errors(ma), rows_b.errors(mb)
+        cases = pair_cases(rows_a.outcomes(ma), rows_b.outcomes(mb), errors_a, errors_b)
         name = mb if ma == mb else f"{ma} -> {mb}"
         _require_common(a, b, name, cases)
         res = _paired(cases, alpha, seed)
@@ -389,8 +428,8 @@ def compare_runs(
             **_cost_latency(sa, sb),
             "by_category": _by_category(cases, alpha, seed),
             "scores": _scores(
-                case_score_means(store, a.id, model=ma, pass_no=pa),
-                case_score_means(store, b.id, model=mb, pass_no=pb),
+                rows_a.score_means(ma),
+                rows_b.score_means(mb),
                 alpha,
                 seed,
                 {(c.suite, c.case_id) for c in cases if c.errored},

@@ -14,14 +14,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from benchlab.analysis.attempt_views import AttemptDetail, attempt_detail
-from benchlab.analysis.compare_view import CompareDocument
+from benchlab.analysis.attempt_views import AttemptDetail, attempt_details
+from benchlab.analysis.compare_view import CaseLink, CompareDocument
 from benchlab.store import Store, queries
 
 __all__ = ["FLIPS_SHOWN", "FlipPair", "flip_answers"]
 
 FLIPS_SHOWN = 25
 Direction = Literal["pass_to_fail", "fail_to_pass"]
+Key = tuple[str | None, str]  # (suite, case_id) of a flip
 
 
 class FlipPair(BaseModel):
@@ -35,34 +36,44 @@ class FlipPair(BaseModel):
     b: AttemptDetail | None
 
 
-def _attempt(
-    store: Store, run_id: str, model: str, suite: str | None, case_id: str
-) -> AttemptDetail | None:
-    where = queries.AttemptFilter(model=model, suite=suite, case_id=case_id)
-    page = queries.attempts_page(store, run_id, where, limit=1)
-    return attempt_detail(store, int(page.items[0]["id"])) if page.items else None
-
-
 def flip_answers(
     store: Store, doc: CompareDocument, limit: int = FLIPS_SHOWN
 ) -> dict[str, list[FlipPair]]:
-    """Per model (as `doc.models` names it): its flipped cases' attempts, pass→fail first."""
-    out: dict[str, list[FlipPair]] = {}
+    """Per model (as `doc.models` names it): its flipped cases' attempts, pass→fail first,
+    without the other models' answers (`others` is empty: the compare page shows none).
+    Read in a few queries per model, not a few per attempt."""
+    directions: tuple[Direction, ...] = ("pass_to_fail", "fail_to_pass")
+    found: dict[str, tuple[list[tuple[Direction, CaseLink]], dict[Key, int], dict[Key, int]]] = {}
     for m in doc.models:
-        pairs = []
-        directions: tuple[Direction, ...] = ("pass_to_fail", "fail_to_pass")
-        for direction in directions:
-            for link in getattr(m.flips, direction)[:limit]:
-                pairs.append(
-                    FlipPair(
-                        model=m.model,
-                        direction=direction,
-                        suite=link.suite,
-                        case_id=link.case_id,
-                        a=_attempt(store, doc.a, m.model_a, link.suite, link.case_id),
-                        b=_attempt(store, doc.b, m.model_b, link.suite, link.case_id),
-                    )
-                )
+        shown = [
+            (direction, link)
+            for direction in directions
+            for link in getattr(m.flips, direction)[:limit]
+        ]
+        keys = [(link.suite, link.case_id) for _, link in shown]
+        ids_a = queries.first_attempt_ids(store, doc.a, m.model_a, keys)
+        ids_b = queries.first_attempt_ids(store, doc.b, m.model_b, keys)
+        found[m.model] = (shown, ids_a, ids_b)
+    details = attempt_details(
+        store, [i for _, ids_a, ids_b in found.values() for i in (*ids_a.values(), *ids_b.values())]
+    )
+    out: dict[str, list[FlipPair]] = {}
+    for model, (shown, ids_a, ids_b) in found.items():
+
+        def side(ids: dict[Key, int], key: Key) -> AttemptDetail | None:
+            return details.get(ids[key]) if key in ids else None
+
+        pairs = [
+            FlipPair(
+                model=model,
+                direction=direction,
+                suite=link.suite,
+                case_id=link.case_id,
+                a=side(ids_a, (link.suite, link.case_id)),
+                b=side(ids_b, (link.suite, link.case_id)),
+            )
+            for direction, link in shown
+        ]
         if pairs:
-            out[m.model] = pairs
+            out[model] = pairs
     return out

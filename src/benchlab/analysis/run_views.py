@@ -24,6 +24,7 @@ from benchlab.store import Store
 from benchlab.store import stats as run_stats
 from benchlab.store.queries import attempt_facets, planned_total, run_times
 from benchlab.store.run_query import RunFilter, count_runs, sorted_runs
+from benchlab.store.run_summaries import RunParts
 from benchlab.store.stats import ModelStat, combine
 
 __all__ = [
@@ -245,11 +246,12 @@ def run_detail(store: Store, run_id: str, *, score_pass: str | int | None = None
     from benchlab.analysis.summary import summarize_run
 
     run = store.get_run(run_id)
-    summary = summarize_run(store, run.id, score_pass=score_pass)
+    parts = RunParts(store, run.id)  # what the run's page reads, kept while the run is not running
+    summary = summarize_run(store, run.id, score_pass=score_pass, parts=parts)
     summary["models_requested"] = run.models
     summary["config"] = run.config
     summary["benchlab_version"] = run.benchlab_version
     summary["planned_total"] = planned_total(store, run)
     summary["done"] = sum(m["attempts"] for m in summary["models"])
-    summary["facets"] = attempt_facets(store, run.id)
+    summary["facets"] = parts.get("facets", lambda: attempt_facets(store, run.id))
     return RunDetail.model_validate(summary)

@@ -18,12 +18,14 @@ The answer is typed (`MonthlySpend`: the figures and the line both print), the
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from benchlab.errors import ConfigError
 from benchlab.format import money
@@ -35,6 +37,7 @@ from benchlab.store.outcomes import (
     spend_rows,
     spend_run_ids,
 )
+from benchlab.store.spend_marks import spend_marks
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -121,7 +124,11 @@ class SpendFigures(BaseModel):
 
 
 class MonthlySpend(SpendFigures):
-    """Money spent in a calendar month (UTC): `benchlab spend --json`'s figures and line."""
+    """Money spent in a calendar month (UTC): `benchlab spend --json`'s figures and line.
+
+    Frozen: `monthly_spend` hands the same figures to every reader until they change."""
+
+    model_config = ConfigDict(frozen=True)
 
     line: str = Field(description="the figures in one line, as the terminal prints them")
 
@@ -186,11 +193,33 @@ def _judges(rows: list[JudgeSpendRow]) -> list[SpendByJudge]:
     return sorted(out.values(), key=lambda e: (-e.known_usd, e.judge))
 
 
+# (month start, end) -> (the spend marks it was computed at, its figures), per open store
+_made: WeakKeyDictionary[Store, dict[tuple[float, float], tuple[tuple[Any, ...], MonthlySpend]]]
+_made = WeakKeyDictionary()
+_made_lock = threading.Lock()
+
+
 def monthly_spend(
     store: Store, month: str | None = None, *, now: datetime | None = None
 ) -> MonthlySpend:
-    """The month's spend (this month, UTC, by default); see the module doc."""
+    """The month's spend (this month, UTC, by default); see the module doc.
+
+    Computed again only when something it reads changed (`store.spend_marks`): the
+    overview and `GET /api/spend` read it on every view, and a month at a million attempts
+    takes ~180 ms to add up. The figures are those of the same computation, shared (frozen)."""
     label, start, end = month_bounds(month, now)
+    marks = spend_marks(store, start, end)
+    with _made_lock:
+        found = _made.get(store, {}).get((start, end))
+    if found is not None and found[0] == marks:
+        return found[1]
+    figures = _monthly_spend(store, label, start, end)
+    with _made_lock:
+        _made.setdefault(store, {})[(start, end)] = (marks, figures)
+    return figures
+
+
+def _monthly_spend(store: Store, label: str, start: float, end: float) -> MonthlySpend:
     rows = spend_rows(store, start, end)
     run_ids = spend_run_ids(store, start, end)
     judged = judge_spend_rows(store, start, end)

@@ -22,8 +22,10 @@ from benchlab.analysis.judge_spend import add_judge_spend
 from benchlab.analysis.stats.core import mean, percentile, wilson_interval
 from benchlab.analysis.summary_intervals import enrich_summary
 from benchlab.analysis.summary_pass_at_k import add_pass_at_k
+from benchlab.domain import Run
 from benchlab.store import Store
 from benchlab.store.error_kinds import by_kind, error_kinds
+from benchlab.store.run_summaries import RunParts
 
 
 @dataclass
@@ -77,14 +79,47 @@ class _Acc:
 
 
 def summarize_run(
-    store: Store, run_id: str, *, score_pass: str | int | None = None
+    store: Store,
+    run_id: str,
+    *,
+    score_pass: str | int | None = None,
+    parts: RunParts | None = None,
 ) -> dict[str, Any]:
     """The summary, its verdicts and scores from one scoring pass (`score_pass`: a number,
-    `judge=MODEL`, or None for the newest completed one), named in `scoring`."""
+    `judge=MODEL`, or None for the newest completed one), named in `scoring`.
+
+    What it computes from the attempts is kept for a run that is not running (`parts`: the
+    run's, if the caller has them; store/run_summaries.py); the run's own fields (status,
+    tags, error) are always read as they are now."""
     from benchlab.store.passes import resolve_pass
 
     run = store.get_run(run_id)
     shown = resolve_pass(store, run.id, score_pass)
+    parts = parts or RunParts(store, run.id)
+    kept = parts.get(f"summary/{shown.pass_no}", lambda: _from_attempts(store, run, shown.pass_no))
+    models = kept["models"]
+    return {
+        "run_id": run.id,
+        "status": run.status,
+        "suites": run.suites,
+        "created_at": run.created_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "seed": run.seed,
+        "tags": run.tags,
+        "error": store.run_error(run.id),
+        "score_pass": shown.pass_no,  # 0: the run's own scoring
+        "scores_from": shown.as_dict(),
+        "attempts": sum(m["attempts"] for m in models),
+        "errors": sum(m["errors"] for m in models),
+        "errors_by_kind": kept["errors_by_kind"],
+        "models": models,
+        "cache": kept["cache"],
+    }
+
+
+def _from_attempts(store: Store, run: Run, pass_no: int) -> dict[str, Any]:
+    """What a summary computes from the run's attempts, scores and labels (the part kept):
+    `models`, `errors_by_kind` and `cache`."""
     per_model: dict[str, _Acc] = {name: _Acc() for name in run.models}
     per_cat: dict[str, dict[str, _Acc]] = {}
     per_suite: dict[str, dict[str, _Acc]] = {}
@@ -100,7 +135,7 @@ def summarize_run(
         cost,
         _c,
         _s,
-    ) in store.summary_rows(run.id, shown.pass_no):
+    ) in store.summary_rows(run.id, pass_no):
         acc = per_model.setdefault(model, _Acc())
         acc.add(status, passed, latency, tin, tout, cost)
         if category is not None:
@@ -136,25 +171,8 @@ def summarize_run(
         if name in per_suite:
             entry["by_suite"] = {s: per_suite[name][s].rate() for s in sorted(per_suite[name])}
         models.append(entry)
-    pass_no = shown.pass_no
     enrich_summary(store, run, models, pass_no)  # bootstrap CIs for samples > 1, score means
     add_pass_at_k(store, run, models, pass_no)  # code benchmarks: pass@1/10/100 with CIs
     add_judge_spend(store, run, models, pass_no)  # judge_cost_usd apart from the models' cost
     cache = add_cache_use(store, run.id, models)  # answers reused, and from when
-    return {
-        "run_id": run.id,
-        "status": run.status,
-        "suites": run.suites,
-        "created_at": run.created_at.isoformat(),
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "seed": run.seed,
-        "tags": run.tags,
-        "error": store.run_error(run.id),
-        "score_pass": shown.pass_no,  # 0: the run's own scoring
-        "scores_from": shown.as_dict(),
-        "attempts": sum(m["attempts"] for m in models),
-        "errors": sum(m["errors"] for m in models),
-        "errors_by_kind": by_kind(kinds),
-        "models": models,
-        "cache": cache,
-    }
+    return {"models": models, "errors_by_kind": by_kind(kinds), "cache": cache}

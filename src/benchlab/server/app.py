@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from threadpoolctl import threadpool_limits
 
 from benchlab import __version__
 from benchlab.engine.collector import fewer_collections
@@ -63,7 +64,11 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if scheduler is not None:
             scheduler.start()
-        with fewer_collections():  # no full collection of the app's own objects mid-request
+        # no full collection of the app's own objects mid-request; and BLAS on one thread:
+        # the dashboard's statistics multiply small matrices (a compare's bootstrap: 1 x 500
+        # by 500 x 2,000), for which OpenBLAS's threads spin rather than help: 2x the CPU of
+        # one thread and no faster a compare, on 2 cores
+        with fewer_collections(), threadpool_limits(limits=1, user_api="blas"):
             yield
         if scheduler is not None:
             await scheduler.stop()

@@ -223,28 +223,83 @@ def attempt_facets(store: Store, run_id: str) -> dict[str, list[str]]:
 
 def get_attempt(store: Store, attempt_id: int) -> tuple[Attempt, dict[str, Any] | None]:
     """One attempt with its scores and expected answer, plus its case as stored (if known)."""
+    found = get_attempts(store, [attempt_id])
+    if attempt_id not in found:
+        raise NotFound(f"no attempt {attempt_id}")
+    return found[attempt_id]
+
+
+def get_attempts(
+    store: Store, attempt_ids: Sequence[int]
+) -> dict[int, tuple[Attempt, dict[str, Any] | None]]:
+    """`get_attempt` of each id that exists, in four queries for all of them (a page that
+    shows fifty attempts side by side made 200)."""
+    ids = sorted(set(attempt_ids))
+    if not ids:
+        return {}
     with store.engine.connect() as conn:
-        r = conn.execute(select(attempts).where(attempts.c.id == attempt_id)).mappings().first()
-        if r is None:
-            raise NotFound(f"no attempt {attempt_id}")
-        score_q = select(scores).where(scores.c.attempt_id == attempt_id).order_by(scores.c.pass_no)
-        found = [ScoreRecord.from_row(s).to_domain() for s in conn.execute(score_q).mappings()]
-        found.extend(human_scores(conn, [attempt_id]).values())
+        rows = list(conn.execute(select(attempts).where(attempts.c.id.in_(ids))).mappings())
+        score_q = (
+            select(scores)
+            .where(scores.c.attempt_id.in_(ids))
+            .order_by(scores.c.attempt_id, scores.c.pass_no, scores.c.scorer)
+        )
+        found: dict[int, list[Any]] = {}
+        for s in conn.execute(score_q).mappings():
+            found.setdefault(int(s["attempt_id"]), []).append(ScoreRecord.from_row(s).to_domain())
+        for aid, human in human_scores(conn, ids).items():
+            found.setdefault(aid, []).append(human)
+        r_s = run_suites.c
         case_q = (
-            select(cases)
-            .select_from(cases.join(run_suites, run_suites.c.suite_hash == cases.c.suite_hash))
+            select(r_s.run_id, r_s.suite, cases)
+            .select_from(cases.join(run_suites, r_s.suite_hash == cases.c.suite_hash))
             .where(
                 and_(
-                    run_suites.c.run_id == r["run_id"],
-                    run_suites.c.suite == r["suite"],
-                    cases.c.case_id == r["case_id"],
+                    r_s.run_id.in_(sorted({r["run_id"] for r in rows})),
+                    cases.c.case_id.in_(sorted({r["case_id"] for r in rows})),
                 )
             )
         )
-        c = conn.execute(case_q).mappings().first()
-    case = None if c is None else case_from_row(c)
-    attempt = attempt_from_row(r, expected=None if case is None else case["expected"], scores=found)
-    return attempt, case
+        by_key = {
+            (c["run_id"], c["suite"], c["case_id"]): c for c in conn.execute(case_q).mappings()
+        }
+    out: dict[int, tuple[Attempt, dict[str, Any] | None]] = {}
+    for r in rows:
+        c = by_key.get((r["run_id"], r["suite"], r["case_id"]))
+        case = None if c is None else case_from_row(c)
+        expected = None if case is None else case["expected"]
+        aid = int(r["id"])
+        out[aid] = (attempt_from_row(r, expected=expected, scores=found.get(aid, [])), case)
+    return out
+
+
+def first_attempt_ids(
+    store: Store, run_id: str, model: str, keys: list[tuple[str | None, str]]
+) -> dict[tuple[str | None, str], int]:
+    """(suite, case_id) -> the id of the attempt `attempts_page` lists first for it (by
+    suite, case, sample; in any suite where `suite` is None): one query for all keys."""
+    if not keys:
+        return {}
+    a = attempts.c
+    query = (
+        select(a.suite, a.case_id, a.id)
+        .where(
+            and_(
+                a.run_id == run_id,
+                a.model == model,
+                a.case_id.in_(sorted({case_id for _, case_id in keys})),
+            )
+        )
+        .order_by(a.suite, a.case_id, a.model, a.sample)
+    )
+    wanted = set(keys)
+    out: dict[tuple[str | None, str], int] = {}
+    with store.engine.connect() as conn:
+        for suite, case_id, attempt_id in conn.execute(query):
+            for key in ((suite, case_id), (None, case_id)):
+                if key in wanted and key not in out:
+                    out[key] = int(attempt_id)
+    return out
 
 
 def sibling_attempts(store: Store, attempt: Attempt) -> list[dict[str, Any]]:

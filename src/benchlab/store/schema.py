@@ -180,6 +180,21 @@ run_stats = Table(
     Index("ix_run_stats_suite_model", "suite", "model"),
 )
 
+# What is computed from a finished run's attempts, scores and labels and read on every view
+# of it (its summary per scoring pass, its filter values, its per-case rows), kept as JSON
+# under a name (`part`) so that a run page or a compare does not rescan the run (see
+# store/run_summaries.py). Read only while `fingerprint` (the run's status and finish, its
+# passes, its attempt count, its labels) still matches.
+run_summaries = Table(
+    "run_summaries",
+    metadata,
+    Column("run_id", String(64), primary_key=True),
+    Column("part", String(300), primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("made_at", Float, nullable=False),
+)
+
 response_cache = Table(
     "response_cache",
     metadata,

@@ -16,9 +16,11 @@ and `method` says so.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from benchlab.analysis.stats.core import wilson_interval
 
@@ -45,7 +47,20 @@ class Interval:
 
 
 def resample_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float64]]:
-    """How often each of n cases is drawn in each resample, `(chunk, n)` at a time."""
+    """How often each of n cases is drawn in each resample, `(chunk, n)` at a time.
+
+    The draws depend on (n, n_boot, seed) only, and one request (a compare: the overall
+    test, each category, each scorer) or the next asks for the same ones again; drawing
+    them was 70% of a paired test. So the matrices of up to `_MAX_CELLS` counts are kept
+    (the newest `_KEPT_BYTES` worth) and every test gets exactly the numbers it would have
+    drawn."""
+    if n * n_boot <= _MAX_CELLS:
+        yield _kept_counts(n, n_boot, seed)
+        return
+    yield from _draw_counts(n, n_boot, seed)
+
+
+def _draw_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float64]]:
     import numpy as np
 
     rng = np.random.default_rng(seed)
@@ -56,6 +71,32 @@ def resample_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float
         drawn = rng.integers(0, n, size=(b, n)) + (np.arange(b) * n)[:, None]
         yield np.bincount(drawn.ravel(), minlength=b * n).reshape(b, n).astype(np.float64)
         left -= b
+
+
+_KEPT_BYTES = 64_000_000  # counts kept at most: 64M cells (counts are small: a byte each)
+_kept: OrderedDict[tuple[int, int, int], NDArray[np.unsignedinteger[Any]]] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _kept_counts(n: int, n_boot: int, seed: int) -> NDArray[np.float64]:
+    """The one `(n_boot, n)` chunk of `_draw_counts`, drawn once and kept as the smallest
+    unsigned integers that hold it (a count of draws is exact in any of them)."""
+    import numpy as np
+
+    key = (n, n_boot, seed)
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+    if found is not None:
+        return found.astype(np.float64)
+    (counts,) = _draw_counts(n, n_boot, seed)
+    small = counts.astype(np.min_scalar_type(int(counts.max())))
+    with _kept_lock:
+        _kept[key] = small
+        while sum(c.nbytes for c in _kept.values()) > _KEPT_BYTES and len(_kept) > 1:
+            _kept.popitem(last=False)
+    return counts
 
 
 def ratio_distribution(

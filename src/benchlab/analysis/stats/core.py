@@ -50,8 +50,10 @@ def mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
+@functools.lru_cache(maxsize=256)
 def normal_quantile(q: float) -> float:
-    """The standard normal quantile (the stdlib's is exact enough and needs no scipy)."""
+    """The standard normal quantile (the stdlib's is exact enough and needs no scipy);
+    kept per q: a power analysis asks for the same few quantiles thousands of times."""
     from statistics import NormalDist
 
     return NormalDist().inv_cdf(q)
