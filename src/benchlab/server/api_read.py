@@ -227,7 +227,12 @@ def list_suites(store: StoreDep, settings: SettingsDep) -> SuiteList:
 @router.get(
     "/suites/{name}/cases",
     response_model=CasePage,
-    responses=error_responses({404: "no such suite (or version)"}),
+    responses=error_responses(
+        {
+            404: "no such suite (or version)",
+            400: "the suite's file (in the server's suite folder) does not load: which line, why",
+        }
+    ),
 )
 def list_cases(
     store: StoreDep,

@@ -151,7 +151,11 @@ def get_queue(
     )
 
 
-@api.get("/labels", response_model=LabelList, responses=error_responses(NO_RUN))
+@api.get(
+    "/labels",
+    response_model=LabelList,
+    responses=error_responses({**NO_RUN, 400: "`labeler` is not a labeler's name"}),
+)
 def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> LabelList:
     """A run's labels (one labeler's, if named)."""
     run = store.get_run(run_id)
