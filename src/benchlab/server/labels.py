@@ -195,7 +195,12 @@ def post_label(
 @api.delete(
     "/labels/{attempt_id}",
     response_model=DeletedLabel,
-    responses={**error_responses({404: "no such run, or no such label"}), **_WRITE_ERRORS},
+    responses={
+        **error_responses(
+            {404: "no such run, or no such label", 400: "`labeler` is not a labeler's name"}
+        ),
+        **_WRITE_ERRORS,
+    },
 )
 def delete_label(
     store: StoreDep,
