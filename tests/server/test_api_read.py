@@ -188,6 +188,8 @@ BAD_REQUESTS: list[tuple[str, int]] = [
     ("/api/runs?limit=100000", 422),
     ("/api/runs?status=bogus", 422),
     ("/api/runs?since=yesterday", 422),
+    ("/api/runs?until=0.5", 422),  # a number is no date-time (pydantic alone took it as 1970)
+    ("/api/trends?suite=quickstart&since=1700000000", 422),
     ("/api/runs?tag=novalue", 400),
     ("/api/runs?tag=a%00b=1", 400),  # a NUL in a tag once reached SQLite's JSON path: 500
     ("/api/trends", 422),
