@@ -13,6 +13,7 @@ import pytest
         ("/api/runs/some-run/labels", "GET, POST"),
         ("/api/results", "POST"),
         ("/api/runs/some-run/labels/1", "DELETE"),
+        ("/api/runs/some-run/labels/queue", "GET"),  # no attempt id: no label to delete
         ("/api/health", "GET"),
     ],
 )

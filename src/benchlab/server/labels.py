@@ -193,7 +193,7 @@ def post_label(
 
 
 @api.delete(
-    "/labels/{attempt_id}",
+    "/labels/{attempt_id:int}",  # digits only, so /labels/queue is no label to DELETE
     response_model=DeletedLabel,
     responses={
         **error_responses(
