@@ -188,6 +188,8 @@ BAD_REQUESTS: list[tuple[str, int]] = [
     ("/api/runs?limit=100000", 422),
     ("/api/runs?status=bogus", 422),
     ("/api/runs?since=yesterday", 422),
+    ("/api/runs?until=0.5", 422),  # a number is no date-time (pydantic alone took it as 1970)
+    ("/api/trends?suite=quickstart&since=1700000000", 422),
     ("/api/runs?tag=novalue", 400),
     ("/api/runs?tag=a%00b=1", 400),  # a NUL in a tag once reached SQLite's JSON path: 500
     ("/api/trends", 422),
@@ -394,6 +396,31 @@ def test_openapi_declares_every_error_a_route_answers(client: httpx.Client) -> N
             assert "404" in get["responses"], path
         if params:
             assert "422" in get["responses"], path
+
+
+def test_refusals_that_depend_on_what_is_stored_are_documented(
+    seed_copy: Seed, tmp_path: Path
+) -> None:
+    """A suite file in the suite folder that does not load, and a labeler's name that is
+    none, are answered 400 (found by schemathesis' undocumented-status check against a
+    server with a suite folder): the schema says so, in the error body's shape."""
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    (folder / "answers.jsonl").write_text('{"case_id": "a", "output": "1"}\n')  # no suite
+    with (
+        LiveServer(make_app(seed_copy.url, suite_dir=folder)) as live,
+        httpx.Client(base_url=live.url, timeout=30) as c,
+    ):
+        spec = c.get("/openapi.json").json()
+        for url in (
+            "/api/suites/answers/cases",
+            f"/api/runs/{seed_copy.runs[0]}/labels?labeler=-2.8e%2B16",
+        ):
+            answer = c.get(url)
+            assert answer.status_code == 400, (url, answer.text)
+            responses = _route(spec, url)["responses"]
+            assert "400" in responses, url
+            assert _json_schema(spec, responses["400"])["title"] == "ErrorBody", url
 
 
 def test_no_response_discloses_the_database_url_or_a_server_path(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from benchlab.domain import Score
 from benchlab.server.attempt_view import attempt_view
+from benchlab.suites.loader import load_suite
 from support.attempt_details import detail as _attempt
 
 TEST = "def check(candidate):\n    assert candidate(1) == 2\n"
@@ -39,3 +40,31 @@ def test_a_code_attempt_shows_tests_and_program_not_a_diff() -> None:
     assert run.passed is False and ("outcome", "failed") in run.facts
     levels = {(e.level, e.message) for e in view.log}
     assert ("error", "stderr") in levels  # a failing program's stderr is the error
+
+
+def test_a_task_attempt_shows_its_files_as_code_and_no_spliced_program() -> None:
+    """The catalog's own py-word-freq case: its tests and workspace are files, read as code."""
+    (case,) = [c for c in load_suite("tasks").iter_cases() if c.id == "py-word-freq"]
+    details = {"outcome": "failed", "exit_code": 1, "stdout": "", "stderr": "ImportError"}
+    failed = Score(scorer="task_tests", value=0, passed=False, details=details)
+    answer = "```python path=wordfreq.py\ndef top_words(text, n):\n    return []\n```"
+    view = attempt_view(_attempt(answer, case.expected, failed))
+    fields = {f.name: str(f.html) for f in view.expected_fields}
+    test_file = fields["tests · test_wordfreq.py"]
+    assert '<span class="kn">import</span>' in test_file and "\\n" not in test_file
+    assert '<span class="k">def</span>' in fields["workspace · wordfreq.py"]
+    assert "tests" not in fields and "workspace" not in fields
+    assert view.program is None  # `{unittest} test_wordfreq` is a command, not code to splice
+    assert view.is_code and view.diff is None
+
+
+def test_a_test_file_is_highlighted_by_its_name() -> None:
+    rust = attempt_view(
+        _attempt(
+            "fn main() {}",
+            {"language": "rust", "tests": {"tests.rs": "#[test]\nfn ok() { assert!(true); }\n"}},
+            Score(scorer="task_tests", value=1, passed=True),
+        )
+    )
+    (field,) = rust.expected_fields[1:]
+    assert field.name == "tests · tests.rs" and '<span class="k">fn</span>' in str(field.html)

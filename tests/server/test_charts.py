@@ -120,3 +120,29 @@ def test_the_pass_rate_chart_is_as_tall_as_its_bars() -> None:
     assert heights[0] < heights[1] < heights[2]
     assert heights[1] < 320 - 100  # two bars: far less than the page's default chart height
     assert heights[2] - heights[1] == (30 - 2) * (heights[1] - heights[0])  # same room per bar
+
+
+def test_names_at_the_ends_of_the_cost_axis_read_inwards_and_zero_is_not_on_the_edge() -> None:
+    figure = scatter([_Row("oracle", 0.0), _Row("mid", 0.5), _Row("openai/gpt-4.1-mini", 1.0)])
+    assert figure is not None
+    (trace,) = figure["data"]
+    assert trace["textposition"] == ["top right", "top center", "top left"]
+    assert trace["cliponaxis"] is False
+    low, high = figure["layout"]["xaxis"]["range"]
+    assert low < 0 < 1.0 < high  # the $0 point and the dearest one both inside the plot
+
+
+def test_when_nothing_cost_anything_the_models_stand_in_the_free_column() -> None:
+    figure = scatter([_Row("oracle", 0.0, 1.0), _Row("echo", 0.0, 0.1)])
+    assert figure is not None
+    (apart,) = figure["data"]
+    assert apart["xaxis"] == "x2" and apart["x"] == ["$0", "$0"]
+    assert figure["layout"]["xaxis"]["visible"] is False  # no empty $0-$1 axis
+    assert apart["marker"]["symbol"] == ["circle", "circle"]  # free, not "no known price"
+
+
+def test_models_at_the_same_point_share_one_label() -> None:
+    figure = scatter([_Row("oracle", 0.0, 1.0), _Row("acme", 0.0, 1.0), _Row("dear", 0.2, 0.4)])
+    assert figure is not None
+    (trace,) = figure["data"]
+    assert trace["text"] == ["oracle, acme", "dear"] and trace["x"] == [0.0, 0.2]

@@ -80,3 +80,20 @@ def test_flips_side_by_side_then_stacked_at_phone_width(
     box_a, box_b = a.bounding_box(), b.bounding_box()
     assert box_a and box_b and box_b["y"] >= box_a["y"] + box_a["height"]  # stacked
     watched.shot("compare-flips-phone")
+
+
+@pytest.mark.slow
+def test_the_run_pickers_fit_a_375_px_phone(answer_lab: AnswerLab, watched: Watched) -> None:
+    """The pickers' options name each run's suite and models (as the matrix's do, not "1
+    models"): a long option must narrow the select, not push the page sideways (an iPhone
+    SE/mini is 375 px wide)."""
+    page = watched.page
+    page.set_viewport_size({"width": 375, "height": 812})
+    for query in ("", f"?a={answer_lab.passing_run}&b={answer_lab.code_run}"):
+        page.goto(f"{answer_lab.url}/compare{query}")
+        expect(page.locator("#run-a option").first).to_contain_text("openai/stub")  # by name
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"/compare{query} scrolls sideways by {overflow}px"
+    watched.shot("compare-phone-375")

@@ -107,3 +107,20 @@ def test_a_launchable_run_with_scorers_starts(served: str) -> None:
     body = {"suites": ["quickstart"], "models": ["oracle"], "scorers": ["exact"], "limit": 2}
     answer = httpx.post(served + "/api/runs", json=body, headers=auth(ADMIN_KEY), timeout=60)
     assert answer.status_code == 202, answer.text
+
+
+@pytest.mark.parametrize("suite", ["tasks", "humaneval"])
+def test_the_built_in_code_suites_launch(served: str, suite: str) -> None:
+    """`benchlab suites` lists `tasks` and `humaneval` as built-in (made from packaged data,
+    nothing to download); the launch form offered neither and the API refused them as "not
+    launchable here"."""
+    assert f'value="{suite}"' in httpx.get(served + "/launch").text
+    body = {"suites": [suite], "models": ["oracle"], "limit": 1}
+    answer = httpx.post(served + "/api/runs", json=body, headers=auth(ADMIN_KEY), timeout=60)
+    assert answer.status_code == 202, answer.text
+    run = answer.json()["run_id"]
+    deadline = time.monotonic() + 120  # the sandbox runs the reference solution's tests
+    while (got := httpx.get(f"{served}/api/runs/{run}").json())["status"] == "running":
+        assert time.monotonic() < deadline, got
+        time.sleep(0.2)
+    assert got["status"] == "completed" and got["models"][0]["pass_rate"] == 1.0, got

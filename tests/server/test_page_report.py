@@ -102,3 +102,12 @@ def test_report_page_in_the_browser(write_env: WriteEnv, watched: Watched) -> No
     )
     assert overflow <= 0, f"the report page scrolls sideways by {overflow}px"
     watched.shot("report-phone")
+
+
+def test_the_history_says_its_times_are_utc(seed: Seed, client: httpx.Client) -> None:
+    """The dashboard shows one time zone, labelled: the history's dates too (as in the CLI's)."""
+    got = client.get(f"/runs/{seed.runs[1]}/report")
+    history = [rows for title, rows in _page_sections(got.text).items() if "History" in title]
+    assert history and all(rows[0][1] == "date (UTC)" for rows in history)
+    assert "run created (UTC)" in html.unescape(got.text)  # the history chart's time axis
+    assert "| run | date (UTC) |" in _markdown(seed, seed.runs[1])

@@ -55,7 +55,9 @@ def print_history(data: dict[str, Any]) -> None:
         )
     for entry in data["models"]:
         table = render.new_table(
-            f"{entry['model']} on {data['suite']}", list(HISTORY_HEAD), left=("date", "verdict")
+            f"{entry['model']} on {data['suite']}",
+            list(HISTORY_HEAD),
+            left=("date (UTC)", "verdict"),
         )
         for row in history_rows(entry):
             table.add_row(*row)

@@ -61,7 +61,8 @@ def label_queue(
     order_by = _mode(mode)
     if not 1 <= limit <= MAX_QUEUE:
         raise ConfigError(f"limit {limit}: expected 1-{MAX_QUEUE}")
-    name = labeler_name(labeler) if labeler else None
+    # an empty name is refused as every other is, not taken for nobody (as list_labels does)
+    name = labeler_name(labeler) if labeler is not None else None
     chosen = active_kind(store, run.id, kind)
     seed = run.seed if seed is None else seed
     found = stored.candidates(store, run.id)

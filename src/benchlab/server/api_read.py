@@ -13,7 +13,6 @@ so they leave as strings.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -48,6 +47,7 @@ from benchlab.server.query_params import (
     Offset,
     Tags,
     Text,
+    When,
     epoch,
 )
 from benchlab.server.suites import launchable
@@ -99,8 +99,8 @@ def list_runs(
     model: Text = None,
     status: RunStatus | None = None,
     tag: Tags = [],  # noqa: B006
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: When = None,
+    until: When = None,
     limit: Limit = 50,
     offset: Offset = 0,
     sort: Annotated[
@@ -227,7 +227,12 @@ def list_suites(store: StoreDep, settings: SettingsDep) -> SuiteList:
 @router.get(
     "/suites/{name}/cases",
     response_model=CasePage,
-    responses=error_responses({404: "no such suite (or version)"}),
+    responses=error_responses(
+        {
+            404: "no such suite (or version)",
+            400: "the suite's file (in the server's suite folder) does not load: which line, why",
+        }
+    ),
 )
 def list_cases(
     store: StoreDep,
@@ -278,7 +283,7 @@ def trends(
     suite: Annotated[str, Query(max_length=300)],
     model: Text = None,
     metric: Metric = "pass_rate",
-    since: datetime | None = None,
+    since: When = None,
     tag: Tags = [],  # noqa: B006
 ) -> Trend:
     """A metric per completed run over time (runs with every `tag`), one series per model,

@@ -20,6 +20,7 @@ from benchlab import __version__
 from benchlab.engine.collector import fewer_collections
 from benchlab.server import (
     api_budget,
+    api_docs,
     api_matrix,
     api_read,
     api_write,
@@ -81,6 +82,8 @@ def create_app(
         description="Runs, attempts, scores and comparisons of the benchlab store; "
         "admin endpoints need `Authorization: Bearer $BENCHLAB_ADMIN_KEY`.",
         lifespan=lifespan,
+        docs_url=None,  # api_docs.py serves /docs without a CDN or an inline script
+        redoc_url=None,
     )
     state = ServerState(
         settings=settings,
@@ -101,6 +104,7 @@ def create_app(
     app.include_router(schedules.router)
     app.include_router(live.router)
     app.include_router(plotly_router)  # the wheel's plotly.min.js, gzipped
+    app.include_router(api_docs.router)  # /docs: Swagger UI from its wheel
     app.include_router(pages.router)
     app.include_router(page_attempt.router)
     app.include_router(page_factors.api_router)

@@ -29,7 +29,7 @@ from benchlab.domain import Score
 from benchlab.scorers.code_extract import extract_completion
 from benchlab.server.answer_diff import diff_html
 from benchlab.server.attempt_log import LogEntry, attempt_log
-from benchlab.server.markdown import highlight, render_markdown
+from benchlab.server.markdown import highlight, highlight_file, render_markdown
 from benchlab.server.tool_timeline import ToolStep, tool_timeline
 
 __all__ = [
@@ -106,11 +106,32 @@ def _is_code(a: AttemptDetail) -> bool:
     return isinstance(expected, Mapping) and isinstance(expected.get("test"), str)
 
 
-def _field(name: str, value: Any, code: bool) -> Field:
+def _field(name: str, value: Any, code: bool, language: str = "python") -> Field:
     if isinstance(value, str):
         multiline = "\n" in value.strip()
-        return Field(name, highlight(value, "python" if code and multiline else None))
+        return Field(name, highlight(value, language if code and multiline else None))
     return Field(name, highlight(json.dumps(value, indent=2, ensure_ascii=False), "json"))
+
+
+def _files(value: Any) -> Mapping[str, str] | None:
+    """A task's `workspace` or `tests`: file name -> content (None for anything else)."""
+    if not isinstance(value, Mapping) or not value:
+        return None
+    if all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return value
+    return None
+
+
+def _fields(name: str, value: Any, code: bool, language: str) -> list[Field]:
+    """One field, or for a code case's files one highlighted field per file: a task's test
+    file read as code, not as a JSON string of `\\n` escapes."""
+    files = _files(value) if code else None
+    if files is None:
+        return [_field(name, value, code, language)]
+    return [
+        Field(f"{name} · {path}", highlight_file(text, path, language))
+        for path, text in files.items()
+    ]
 
 
 def _expected(a: AttemptDetail, code: bool) -> tuple[str | None, list[Field]]:
@@ -118,7 +139,9 @@ def _expected(a: AttemptDetail, code: bool) -> tuple[str | None, list[Field]]:
     if e is None:
         return None, []
     if isinstance(e, Mapping):
-        return None, [_field(str(k), v, code) for k, v in e.items()]
+        language = e.get("language")
+        lang = language if isinstance(language, str) and language else "python"
+        return None, [f for k, v in e.items() for f in _fields(str(k), v, code, lang)]
     if isinstance(e, list):
         return None, [_field(str(i), v, code) for i, v in enumerate(e)]
     return str(e), []
@@ -129,6 +152,8 @@ def _program(a: AttemptDetail) -> Markup | None:
     e = a.expected
     if a.output is None or not isinstance(e, Mapping) or not isinstance(e.get("test"), str):
         return None
+    if "task_tests" in _scorers(a.scores) or "workspace" in e:
+        return None  # a task's `test` is a command and its answer whole files: no program to splice
     prompt = e.get("prompt")
     if prompt is None and a.case is not None and isinstance(a.case.get("input"), str):
         prompt = a.case["input"]

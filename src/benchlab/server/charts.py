@@ -7,7 +7,9 @@ are left to the page's theme (charts.js applies them).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -172,12 +174,18 @@ def scatter(rows: Sequence[PricedScore]) -> dict[str, Any] | None:
     """Pass rate against cost. Costs spanning two decades or more go on a log axis; a model
     without a known price (or, on a log axis, one that cost nothing) is drawn in a column of
     its own beside the axis, labelled, so no model is left out without a word."""
-    scored = [r for r in rows if r.pass_rate is not None]
+    scored = _together([r for r in rows if r.pass_rate is not None])
     if not scored:
         return None
     costs = [r.cost_usd for r in scored if r.cost_usd is not None and r.cost_usd > 0]
     log = len(costs) >= 2 and max(costs) >= 100 * min(costs)
-    on_axis = [r for r in scored if r.cost_usd is not None and (r.cost_usd > 0 or not log)]
+    # Nothing cost anything (offline models): a $0-$1 axis would say nothing, so the
+    # models stand in the "$0" column as they do beside a log axis.
+    on_axis = [
+        r
+        for r in scored
+        if r.cost_usd is not None and (r.cost_usd > 0 or (bool(costs) and not log))
+    ]
     beside = [r for r in scored if r not in on_axis]
     data: list[dict[str, Any]] = []
     if on_axis:
@@ -189,7 +197,8 @@ def scatter(rows: Sequence[PricedScore]) -> dict[str, Any] | None:
                 "x": [r.cost_usd for r in on_axis],
                 "y": [r.pass_rate for r in on_axis],
                 "text": [r.model for r in on_axis],
-                "textposition": "top center",
+                "textposition": _label_sides([float(r.cost_usd or 0) for r in on_axis], log),
+                "cliponaxis": False,  # a point at $0 whole, not cut in half by the axis
                 "marker": {"size": 11, "color": PALETTE[0]},
                 "customdata": [money(r.cost_usd) for r in on_axis],  # as the tables spell it
                 "hovertemplate": "%{text}: %{y:.1%} for %{customdata}<extra></extra>",
@@ -206,7 +215,12 @@ def scatter(rows: Sequence[PricedScore]) -> dict[str, Any] | None:
                 "y": [r.pass_rate for r in beside],
                 "text": [r.model for r in beside],
                 "textposition": "top center",
-                "marker": {"size": 11, "symbol": "x-open", "color": PALETTE[1]},
+                # a free model is an ordinary point; an unpriced one is marked as such
+                "marker": {
+                    "size": 11,
+                    "symbol": ["x-open" if r.cost_usd is None else "circle" for r in beside],
+                    "color": [PALETTE[1] if r.cost_usd is None else PALETTE[0] for r in beside],
+                },
                 "cliponaxis": False,  # a long model name may spill out of the narrow column
                 "hovertemplate": "%{text}: %{y:.1%}, cost %{x}<extra></extra>",
             }
@@ -221,8 +235,10 @@ def scatter(rows: Sequence[PricedScore]) -> dict[str, Any] | None:
     }
     if log:
         xaxis["type"] = "log"
-    else:
+    elif costs:
+        # from just below zero to just past the dearest run, so no marker sits on an edge
         xaxis["rangemode"] = "tozero"
+        xaxis["range"] = [-0.06 * max(costs), 1.08 * max(costs)]
     layout: dict[str, Any] = {
         "xaxis": xaxis,
         "yaxis": {**_percent_axis("pass rate"), "range": [-0.05, 1.15]},
@@ -239,6 +255,36 @@ def scatter(rows: Sequence[PricedScore]) -> dict[str, Any] | None:
             "showgrid": False,
         }
     return {"data": data, "layout": layout}
+
+
+@dataclass(frozen=True)
+class _Point:
+    model: str
+    pass_rate: float | None
+    cost_usd: float | None
+
+
+def _together(rows: Sequence[PricedScore]) -> list[_Point]:
+    """Models at the very same point as one point named for all of them (two free models
+    that both pass everything otherwise print their names over each other)."""
+    names: dict[tuple[float | None, float | None], list[str]] = {}
+    for r in rows:
+        names.setdefault((r.cost_usd, r.pass_rate), []).append(r.model)
+    return [_Point(", ".join(m), rate, cost) for (cost, rate), m in names.items()]
+
+
+def _label_sides(costs: list[float], log: bool) -> list[str]:
+    """Where each point's model name goes: a name at either end of the axis reads inwards, so
+    it is not cut at the plot's edge ("oracle" at $0 showed as "cle")."""
+    place = [math.log10(c) if log else c for c in costs]
+    lo, hi = min(place), max(place)
+    if hi <= lo:
+        return ["top center"] * len(costs)
+    sides = []
+    for p in place:
+        at = (p - lo) / (hi - lo)
+        sides.append("top right" if at < 0.25 else "top left" if at > 0.75 else "top center")
+    return sides
 
 
 def _methods(models: list[dict[str, Any]]) -> str:

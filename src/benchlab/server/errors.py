@@ -20,6 +20,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
+from starlette.routing import Match
+from starlette.types import Scope
 
 from benchlab.errors import NotFound, UserError
 from benchlab.server.deps import server_state
@@ -108,11 +110,30 @@ def redact_value(connection: HTTPConnection, value: Any) -> Any:
     return value
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _allowed(app: FastAPI, scope: Scope) -> str:
+    """Every method the path takes. Starlette's 405 names only the first route that matched
+    the path (`Allow: GET` for /api/runs, which also takes POST): the others are routes of
+    their own, often in another router, so each method is tried against every route."""
+    methods = {
+        method
+        for method in _METHODS
+        for route in app.router.routes
+        if route.matches({**scope, "method": method})[0] == Match.FULL
+    }
+    return ", ".join(m for m in _METHODS if m in methods)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
-        return error_response(exc.status_code, message, headers=exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405 and (allow := _allowed(app, request.scope)):
+            headers = {**(headers or {}), "Allow": allow}
+        return error_response(exc.status_code, message, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -151,7 +151,11 @@ def get_queue(
     )
 
 
-@api.get("/labels", response_model=LabelList, responses=error_responses(NO_RUN))
+@api.get(
+    "/labels",
+    response_model=LabelList,
+    responses=error_responses({**NO_RUN, 400: "`labeler` is not a labeler's name"}),
+)
 def get_labels(store: StoreDep, run_id: RunId, labeler: Labeler = None) -> LabelList:
     """A run's labels (one labeler's, if named)."""
     run = store.get_run(run_id)
@@ -189,9 +193,14 @@ def post_label(
 
 
 @api.delete(
-    "/labels/{attempt_id}",
+    "/labels/{attempt_id:int}",  # digits only, so /labels/queue is no label to DELETE
     response_model=DeletedLabel,
-    responses={**error_responses({404: "no such run, or no such label"}), **_WRITE_ERRORS},
+    responses={
+        **error_responses(
+            {404: "no such run, or no such label", 400: "`labeler` is not a labeler's name"}
+        ),
+        **_WRITE_ERRORS,
+    },
 )
 def delete_label(
     store: StoreDep,

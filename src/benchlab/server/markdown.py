@@ -19,10 +19,10 @@ from markupsafe import Markup, escape
 from pygments import highlight as _pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
+from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
 from pygments.util import ClassNotFound
 
-__all__ = ["MAX_CHARS", "highlight", "highlight_css", "render_markdown"]
+__all__ = ["MAX_CHARS", "highlight", "highlight_css", "highlight_file", "render_markdown"]
 
 MAX_CHARS = 200_000
 _FORMATTER = HtmlFormatter(nowrap=True)  # the <pre> is ours: one shape for both paths
@@ -42,8 +42,20 @@ def highlight(code: str, language: str | None = "python") -> Markup:
     return Markup(_block(code, language))  # Pygments and escape() escape the code
 
 
+def highlight_file(code: str, filename: str, language: str | None = None) -> Markup:
+    """A source file highlighted by its name (`test_lru.py`, `tests.rs`), else as `language`."""
+    try:
+        lexer: Lexer | None = get_lexer_for_filename(filename, code, stripall=False)
+    except ClassNotFound:
+        lexer = _lexer_for(language)
+    return Markup(_render(code, lexer))
+
+
 def _block(code: str, language: str | None) -> str:
-    lexer = _lexer_for(language)
+    return _render(code, _lexer_for(language))
+
+
+def _render(code: str, lexer: Lexer | None) -> str:
     body = escape(code) if lexer is None else _pygments_highlight(code, lexer, _FORMATTER)
     return f'<pre class="hl"><code>{body}</code></pre>'
 

@@ -69,7 +69,7 @@ def history_figure(report: dict[str, Any], suite: str) -> dict[str, Any] | None:
         "data": data,
         "layout": {
             "yaxis": {"title": {"text": "pass rate"}, "tickformat": ".0%", "range": [0, 1.05]},
-            "xaxis": {"type": "date"},
+            "xaxis": {"type": "date", "title": {"text": "run created (UTC)"}},
         },
     }
 

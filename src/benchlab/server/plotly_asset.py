@@ -17,7 +17,7 @@ from functools import lru_cache
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-__all__ = ["accepts_gzip", "plotly_bytes", "router"]
+__all__ = ["accepts_gzip", "packed_file", "packed_response", "plotly_bytes", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,15 +32,20 @@ def _plotly_path() -> str | None:
     return os.path.join(os.path.dirname(spec.origin), "package_data", "plotly.min.js")
 
 
-@lru_cache(maxsize=1)
-def plotly_bytes() -> tuple[bytes, bytes] | None:
-    """(plain, gzipped) plotly.min.js, read and compressed once; None without plotly."""
-    path = _plotly_path()
+@lru_cache(maxsize=8)
+def packed_file(path: str | None) -> tuple[bytes, bytes] | None:
+    """(plain, gzipped) bytes of a file a wheel ships, read and compressed once per process;
+    None when it is not there."""
     if path is None or not os.path.exists(path):
         return None
     with open(path, "rb") as f:
         plain = f.read()
     return plain, gzip.compress(plain, compresslevel=6, mtime=0)
+
+
+def plotly_bytes() -> tuple[bytes, bytes] | None:
+    """(plain, gzipped) plotly.min.js; None without plotly."""
+    return packed_file(_plotly_path())
 
 
 def accepts_gzip(accept_encoding: str) -> bool:
@@ -55,15 +60,21 @@ def accepts_gzip(accept_encoding: str) -> bool:
         return False
 
 
-@router.get("/static/vendor/plotly.min.js")
-def plotly_js(request: Request) -> Response:
-    """The charts' library: gzip-encoded when the client accepts it."""
-    both = plotly_bytes()
+def packed_response(
+    request: Request, both: tuple[bytes, bytes] | None, media_type: str, missing: str
+) -> Response:
+    """A vendored file, gzip-encoded when the client accepts it (404 naming `missing`)."""
     if both is None:
-        return Response("plotly is not installed", status_code=404, media_type="text/plain")
+        return Response(f"{missing} is not installed", status_code=404, media_type="text/plain")
     plain, packed = both
     headers = {"Cache-Control": _CACHE, "Vary": "Accept-Encoding"}
     if accepts_gzip(request.headers.get("accept-encoding", "")):
         headers["Content-Encoding"] = "gzip"
-        return Response(packed, media_type="text/javascript", headers=headers)
-    return Response(plain, media_type="text/javascript", headers=headers)
+        return Response(packed, media_type=media_type, headers=headers)
+    return Response(plain, media_type=media_type, headers=headers)
+
+
+@router.get("/static/vendor/plotly.min.js")
+def plotly_js(request: Request) -> Response:
+    """The charts' library: gzip-encoded when the client accepts it."""
+    return packed_response(request, plotly_bytes(), "text/javascript", "plotly")

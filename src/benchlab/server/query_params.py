@@ -7,11 +7,12 @@ apart between route modules (api_read.py, api_budget.py, labels.py).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query
-from pydantic import StringConstraints, WithJsonSchema
+from pydantic import BeforeValidator, StringConstraints, WithJsonSchema
 
 from benchlab.server.whitespace import PY_SPACE
 from benchlab.store import queries
@@ -26,6 +27,7 @@ __all__ = [
     "Offset",
     "Tags",
     "Text",
+    "When",
     "epoch",
 ]
 
@@ -52,6 +54,23 @@ MonthText = Annotated[
 ]
 Tags = Annotated[list[TagText], Query(max_length=20, description="KEY=VALUE, repeatable")]
 Month = Annotated[MonthText | None, Query(description="YYYY-MM, UTC (default: now)")]
+
+_NUMBER = re.compile(r"\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*")
+
+
+def _no_number(value: object) -> object:
+    """The schema says an ISO 8601 date-time; pydantic alone would also read `until=0.5` as
+    half a second after 1970 and answer an empty page, which looks like "no runs"."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
+        raise ValueError("expected an ISO 8601 date-time such as 2026-12-01T00:00:00Z")
+    return value
+
+
+When = Annotated[
+    datetime | None,
+    BeforeValidator(_no_number),
+    Query(description="ISO 8601 date-time (UTC when it names no zone)"),
+]
 
 # The errors a route taking these documents (`error_responses({**NO_RUN, **BAD_TAG})`).
 NO_RUN = {404: "no run with that id (or unique prefix)"}

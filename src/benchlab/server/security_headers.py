@@ -9,9 +9,8 @@ with `style=`, Plotly writes its own `<style>`); images may be `data:` URLs
 (Plotly's icons). `frame-ancestors 'none'` and `X-Frame-Options: DENY` keep
 the pages out of other sites' frames (no clickjacking of the label page).
 
-FastAPI's own /docs and /redoc pages are the exception: they load Swagger UI
-and ReDoc from their CDN and start them with an inline script, so they get a
-policy that allows exactly that, and nothing else of ours needs it.
+The API reference (/docs, api_docs.py) is no exception: it serves Swagger UI
+from its wheel and starts it from a file of /static.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["CSP", "DOCS_CSP", "SecurityHeaders"]
+__all__ = ["CSP", "SecurityHeaders"]
 
 CSP = "; ".join(
     [
@@ -34,22 +33,6 @@ CSP = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-_CDN = "https://cdn.jsdelivr.net"
-DOCS_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        f"script-src 'self' 'unsafe-inline' {_CDN}",
-        f"style-src 'self' 'unsafe-inline' {_CDN} https://fonts.googleapis.com",
-        f"img-src 'self' data: {_CDN} https://fastapi.tiangolo.com",
-        "font-src 'self' https://fonts.gstatic.com",
-        "worker-src 'self' blob:",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "frame-ancestors 'none'",
-    ]
-)
-_DOCS = ("/docs", "/redoc")
 FIXED = {
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",
@@ -68,15 +51,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path: str = scope["path"]
-        policy = DOCS_CSP if path in _DOCS or path.startswith("/docs/") else CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in FIXED.items():
                     headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", policy)
+                headers.setdefault("Content-Security-Policy", CSP)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

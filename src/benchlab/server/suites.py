@@ -15,10 +15,14 @@ SUITE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 
 
 def launchable(settings: Settings) -> dict[str, str]:
-    """name -> reference the engine accepts, for every suite the browser may run."""
+    """name -> reference the engine accepts, for every suite the browser may run: the
+    packaged files and the suites built from packaged data (`tasks`, `humaneval`, which
+    `benchlab suites` lists as built-in too and which need no download)."""
     from benchlab.suites import builtin_suites
+    from benchlab.suites.generated import GENERATED
 
-    out = {name: name for name in sorted(builtin_suites())}
+    out = {name: name for name in sorted(builtin_suites())}  # quickstart first: the default
+    out.update((name, name) for name in sorted(GENERATED) if name not in out)
     folder = settings.suite_dir
     if folder is not None and folder.is_dir():
         for path in sorted(folder.iterdir()):

@@ -63,7 +63,16 @@ def errors_note(report: dict[str, Any]) -> str:
 ERRORS_HEAD = ["model", "kind", "count", "first message"]
 SUMMARY_HEAD = ["model", "pass rate", "95% CI", "method", "attempts", "errors", "cost"]
 SUMMARY_HEAD += ["mean ms", "p50 ms", "p95 ms"]
-HISTORY_HEAD = ["run", "date", "cases", "pass rate", "95% CI", "Δ vs previous", "p (BH)", "verdict"]
+HISTORY_HEAD = [
+    "run",
+    "date (UTC)",
+    "cases",
+    "pass rate",
+    "95% CI",
+    "Δ vs previous",
+    "p (BH)",
+    "verdict",
+]
 
 
 def category_table(report: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
