@@ -43,7 +43,12 @@ class RemoteError(Exception):
 
 # --- framing (both sides) ----------------------------------------------------------------------
 def send(fd: int, obj: Any) -> None:
-    data = json.dumps(obj).encode()
+    send_text(fd, json.dumps(obj))
+
+
+def send_text(fd: int, text: str) -> None:
+    """A frame of JSON text already made (`send` makes it)."""
+    data = text.encode()
     view = memoryview(struct.pack(">I", len(data)) + data)
     while view:
         view = view[os.write(fd, view) :]
