@@ -41,8 +41,10 @@ from typing import Any
 # Builtins an assert may apply to a result: none of them calls back into the program when
 # given plain data (the only kind of result a plan goes on after).
 SAFE_BUILTINS = frozenset(
-    "abs all any bool dict float frozenset int len list max min repr round set sorted str "
-    "sum tuple".split()
+    {
+        *("abs", "all", "any", "bool", "dict", "float", "frozenset", "int", "len", "list"),
+        *("max", "min", "repr", "round", "set", "sorted", "str", "sum", "tuple"),
+    }
 )
 Call = tuple[str, list[Any], dict[str, Any]]  # the program's global name, args, kwargs
 
@@ -117,7 +119,11 @@ def _statement(stmt: ast.stmt, callees: dict[str, str], bound: set[str], out: li
 
 
 def _expression(
-    node: ast.AST, callees: dict[str, str], bound: set[str], found: list[ast.Call], conditional: bool
+    node: ast.AST,
+    callees: dict[str, str],
+    bound: set[str],
+    found: list[ast.Call],
+    conditional: bool,
 ) -> None:
     """Find the one call of the program in `node`; _Unplanned if anything else could ask it."""
     if isinstance(node, ast.Constant):
@@ -132,12 +138,20 @@ def _expression(
         if isinstance(func, ast.Name):
             if func.id not in SAFE_BUILTINS or func.id in bound:
                 raise _Unplanned
-        elif not (isinstance(func, ast.Attribute) and _holds_call(func.value, found, callees, bound)):
+        elif not (
+            isinstance(func, ast.Attribute) and _holds_call(func.value, found, callees, bound)
+        ):
             raise _Unplanned
         else:
             _expression(func.value, callees, bound, found, conditional)
         for arg in [*node.args, *(k.value for k in node.keywords)]:
-            _expression(arg.value if isinstance(arg, ast.Starred) else arg, callees, bound, found, conditional)
+            _expression(
+                arg.value if isinstance(arg, ast.Starred) else arg,
+                callees,
+                bound,
+                found,
+                conditional,
+            )
         return
     if isinstance(node, (ast.Attribute, ast.Subscript)):
         # Only of the result (plain data by the time the tests see it), never of another name.
@@ -181,7 +195,9 @@ def _expression(
         _expression(child, callees, bound, found, conditional)
 
 
-def _holds_call(node: ast.AST, found: list[ast.Call], callees: dict[str, str], bound: set[str]) -> bool:
+def _holds_call(
+    node: ast.AST, found: list[ast.Call], callees: dict[str, str], bound: set[str]
+) -> bool:
     """Whether `node` is the program's call or an attribute/item/method chain on its result."""
     while True:
         if isinstance(node, ast.Call):
@@ -204,9 +220,9 @@ def _is_program(name: str, callees: dict[str, str], bound: set[str]) -> bool:
 
 
 def _literal_call(node: ast.Call) -> bool:
-    return all(
-        not isinstance(a, ast.Starred) and _literal(a) for a in node.args
-    ) and all(k.arg is not None and _literal(k.value) for k in node.keywords)
+    return all(not isinstance(a, ast.Starred) and _literal(a) for a in node.args) and all(
+        k.arg is not None and _literal(k.value) for k in node.keywords
+    )
 
 
 def _literal(node: ast.AST) -> bool:
@@ -277,9 +293,7 @@ def _bound_names(tree: ast.Module) -> set[str]:
                 out.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             out.update(node.names)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            out.add(node.name)
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
             out.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             out.add(node.rest)
@@ -295,5 +309,7 @@ def _all_names(tree: ast.Module) -> set[str]:
         if isinstance(n, (ast.Import, ast.ImportFrom))
         for alias in n.names
     )
-    names.update(n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module)
+    names.update(
+        n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
+    )
     return names
