@@ -61,7 +61,7 @@ def plan(tree: ast.Module) -> list[Call]:
     if sys.flags.optimize:
         return []
     bound = _bound_names(tree)
-    if "builtins" in _all_names(tree) or "__builtins__" in _all_names(tree):
+    if bound is None:
         return []
     calls: list[Call] = []
     functions: dict[str, ast.FunctionDef] = {}
@@ -271,10 +271,12 @@ def _is_check_call(node: ast.AST, functions: dict[str, ast.FunctionDef], bound: 
     )
 
 
-def _bound_names(tree: ast.Module) -> set[str]:
+def _bound_names(tree: ast.Module) -> set[str] | None:
     """Every name the tests bind anywhere, but parameters and the top-level defs seen once.
 
-    A name defined by two top-level defs counts as bound (which one runs depends on order).
+    A name defined by two top-level defs counts as bound (which one runs
+    depends on order). None if the tests name `builtins` at all: they could
+    change what every name the plan relies on means.
     """
     out: set[str] = set()
     defs: dict[str, int] = {}
@@ -283,14 +285,23 @@ def _bound_names(tree: ast.Module) -> set[str]:
             defs[stmt.name] = defs.get(stmt.name, 0) + 1
     top = {id(s) for s in tree.body}
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            out.add(node.id)
+        if isinstance(node, ast.Name):
+            if node.id in _BUILTINS_MODULE:
+                return None
+            if not isinstance(node.ctx, ast.Load):
+                out.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in (
+                _BUILTINS_MODULE
+            ):
+                return None
+            for alias in node.names:
+                if alias.name.split(".")[0] in _BUILTINS_MODULE:
+                    return None
+                out.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             if id(node) not in top:
                 out.add(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                out.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             out.update(node.names)
         elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
@@ -301,15 +312,4 @@ def _bound_names(tree: ast.Module) -> set[str]:
     return out
 
 
-def _all_names(tree: ast.Module) -> set[str]:
-    names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    names.update(
-        alias.name.split(".")[0]
-        for n in ast.walk(tree)
-        if isinstance(n, (ast.Import, ast.ImportFrom))
-        for alias in n.names
-    )
-    names.update(
-        n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
-    )
-    return names
+_BUILTINS_MODULE = ("builtins", "__builtins__")
