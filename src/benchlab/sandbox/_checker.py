@@ -24,9 +24,7 @@ Standard library only, imported by path inside the sandbox.
 from __future__ import annotations
 
 import builtins
-import collections
 import contextlib
-import json
 import linecache
 import os
 import signal
@@ -35,10 +33,9 @@ import traceback
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING or __package__:  # as part of benchlab (tests, type checking)
-    from benchlab.sandbox import _child, _prefetch, _rpc
+    from benchlab.sandbox import _child, _rpc
 else:  # imported by path by the fork server, whose sys.path holds this folder then
     import _child
-    import _prefetch
     import _rpc
 
 _PR_SET_DUMPABLE = 4
@@ -48,9 +45,8 @@ _TIMERS = (
     (signal.ITIMER_VIRTUAL, signal.SIGVTALRM),
     (signal.ITIMER_PROF, signal.SIGPROF),
 )
-# the tests' text -> (code object, lines for tracebacks, the calls they make first: see
-# _prefetch), most recently used last
-_COMPILED: dict[str, tuple[Any, list[str], list[_prefetch.Call]]] = {}
+# the tests' text -> (code object, lines for tracebacks), most recently used last
+_COMPILED: dict[str, tuple[Any, list[str]]] = {}
 _KEEP_COMPILED = 64
 READ_MARK = "read;"  # written once the tests are read: the server's input is in step again
 # Written before a verdict after which this checker will not be kept (the tests left a thread
@@ -66,46 +62,17 @@ class Connection:
         self.replies = replies
         self.pending = bytearray()  # read from `replies` past the last answer
         self.broken = ""  # why the program stopped answering, once it did
-        # Planned calls sent in one message (see `prefetch`) whose answers are not read yet,
-        # as the text each request would have had.
-        self.ahead: collections.deque[str] = collections.deque()
-        self.remotes = 0  # handles received so far
 
     def names(self) -> Any:
         """The program's globals, which it sends unasked once loaded (see _child._serve)."""
         return self.ask(None)
 
-    def prefetch(self, calls: list[tuple[Remote, list[Any], dict[str, Any]]]) -> None:
-        """Ask the calls the tests will make first (see _prefetch) now, in one message.
-
-        The program answers them one by one, in order, stopping after an
-        answer that is an exception or holds a handle (as `ask` stops
-        expecting more); each answer is read when the tests make that call,
-        so they see what they would have seen asking one call at a time.
-        """
-        texts = [
-            json.dumps(
-                {"op": "call", "h": f._handle, "a": self.send_value(a), "k": self.send_value(k)}
-            )
-            for f, a, k in calls
-        ]
-        if texts:
-            _rpc.send_text(self.requests, '{"op": "batch", "calls": [' + ", ".join(texts) + "]}")
-            self.ahead.extend(texts)
-
     def ask(self, request: dict[str, Any] | None) -> Any:
         if self.broken:
             raise _rpc.RemoteExit(self.broken)
-        planned = False
         try:
             if request is not None:
-                text = json.dumps(request)
-                planned = bool(self.ahead) and self.ahead[0] == text
-                if planned:
-                    self.ahead.popleft()
-                else:
-                    self._drain()
-                    _rpc.send_text(self.requests, text)
+                _rpc.send(self.requests, request)
             reply = _rpc.receive(self.replies, self.pending)
         except BrokenPipeError:
             reply = None
@@ -119,32 +86,14 @@ class Connection:
             self.broken = "the program answered out of turn"
             raise _rpc.ProtocolError(self.broken)
         if "err" in reply:
-            self.ahead.clear()  # the program answers no more of the plan either
             _rpc.raise_error(reply["err"])
-        remotes = self.remotes
         try:
-            value = _rpc.decode(reply["ok"], self.remote)
+            return _rpc.decode(reply["ok"], self.remote)
         except (KeyError, _rpc.ProtocolError) as exc:
             self.broken = f"unreadable answer: {exc}"
             raise _rpc.ProtocolError(self.broken) from None
-        if self.remotes != remotes:
-            self.ahead.clear()  # the tests may ask that object things: one at a time from here
-        return value
-
-    def _drain(self) -> None:
-        """A request the plan did not foresee: read (and drop) the planned answers first.
-
-        Never happens when _prefetch reads the tests right: its plan is the
-        tests' first requests, in order, and ends where that is not certain.
-        """
-        while self.ahead:
-            self.ahead.popleft()
-            if _rpc.receive(self.replies, self.pending) is None:
-                self.ahead.clear()
-                return
 
     def remote(self, handle: int) -> Remote:
-        self.remotes += 1
         return Remote(self, handle)
 
     def send_value(self, value: Any) -> Any:
@@ -377,14 +326,11 @@ def _child_frame(source: int) -> str:
     return str(frame["check"])
 
 
-def _compiled(check: str) -> tuple[Any, list[str], list[_prefetch.Call]]:
-    """The tests' code, lines and plan, made once per text: a suite's samples share their tests."""
+def _compiled(check: str) -> tuple[Any, list[str]]:
+    """The tests' code object and lines, made once per text: a suite's samples share their tests."""
     tests = _COMPILED.pop(check, None)
     if tests is None:
-        import ast
-
-        tree = ast.parse(check, "tests.py")
-        tests = (compile(tree, "tests.py", "exec"), check.splitlines(True), _prefetch.plan(tree))
+        tests = (compile(check, "tests.py", "exec"), check.splitlines(True))
         while len(_COMPILED) >= _KEEP_COMPILED:
             del _COMPILED[next(iter(_COMPILED))]  # the least recently used
     _COMPILED[check] = tests
@@ -393,7 +339,7 @@ def _compiled(check: str) -> tuple[Any, list[str], list[_prefetch.Call]]:
 
 def _judge(check: str, conn: Connection) -> str:
     try:
-        tests, lines, plan = _compiled(check)
+        tests, lines = _compiled(check)
     except (SyntaxError, ValueError) as exc:
         sys.stderr.write(f"the tests do not compile: {exc}\n")
         return "check_error"
@@ -402,7 +348,6 @@ def _judge(check: str, conn: Connection) -> str:
     try:
         for name, value in conn.names():
             namespace[str(name)] = value
-        conn.prefetch(_planned(plan, namespace, conn))
         exec(tests, namespace)
     except AssertionError:
         _print_traceback()
@@ -423,25 +368,6 @@ def _judge(check: str, conn: Connection) -> str:
     if conn.broken:  # the tests swallowed the program's death or garbage: still no pass
         return "failed" if outcome == "passed" else outcome
     return outcome
-
-
-def _planned(
-    plan: list[_prefetch.Call], namespace: dict[str, Any], conn: Connection
-) -> list[tuple[Remote, list[Any], dict[str, Any]]]:
-    """The plan's calls up to the first whose name is not a function of the program.
-
-    None at all if the program has a global named as a builtin the asserts use
-    (the tests would then call the program's, not the builtin).
-    """
-    if not plan or not _prefetch.SAFE_BUILTINS.isdisjoint(namespace):
-        return []
-    out = []
-    for name, args, kwargs in plan:
-        target = namespace.get(name)
-        if not isinstance(target, Remote) or target._conn is not conn:
-            break
-        out.append((target, args, kwargs))
-    return out
 
 
 def _print_traceback() -> None:

@@ -267,18 +267,14 @@ def _serve(namespace: dict[str, Any]) -> None:
     """Answer the checker: look names up, call, read attributes; copies of plain data back.
 
     The program's globals go first, unasked: the checker's first question would
-    always be for them. A `batch` of calls (see _prefetch) is answered call by
-    call, each answer sent as soon as it is made, up to the first that is an
-    exception or holds a handle: the checker stops expecting more there too.
+    always be for them.
     """
     decode, encode, error_of, send = _rpc.decode, _rpc.encode, _rpc.error_of, _rpc.send
     objects: list[Any] = []
     known: dict[int, int] = {}
     pending = bytearray()
-    handed = [False]  # whether the answer being made holds a handle
 
     def handle(obj: Any) -> int:
-        handed[0] = True
         number = known.get(id(obj))
         if number is None:
             number = known[id(obj)] = len(objects)
@@ -288,9 +284,21 @@ def _serve(namespace: dict[str, Any]) -> None:
     def value(data: Any) -> Any:
         return decode(data, objects.__getitem__)
 
-    def answer(req: dict[str, Any]) -> bool:
-        """Answer one request; False if the answer ends a batch."""
-        handed[0] = False
+    try:
+        names = [k for k in namespace if not (k.startswith("__") and k.endswith("__"))]
+        first: dict[str, Any] = {
+            "ok": [[{"u": k}, _name_value(namespace[k], handle)] for k in names]
+        }
+    except BaseException as exc:  # a global that is not a string: the program's own doing
+        first = {"err": error_of(exc)}
+    send(_rpc.REPLY_FD, first)
+    while True:
+        try:
+            req = _rpc.receive(_rpc.REQUEST_FD, pending)
+        except Exception:
+            return
+        if req is None:
+            return
         try:
             op = req["op"]
             target = objects[req["h"]]
@@ -315,29 +323,6 @@ def _serve(namespace: dict[str, Any]) -> None:
             with contextlib.suppress(BaseException):
                 stream.flush()
         send(_rpc.REPLY_FD, reply)
-        return "ok" in reply and not handed[0]
-
-    try:
-        names = [k for k in namespace if not (k.startswith("__") and k.endswith("__"))]
-        first: dict[str, Any] = {
-            "ok": [[{"u": k}, _name_value(namespace[k], handle)] for k in names]
-        }
-    except BaseException as exc:  # a global that is not a string: the program's own doing
-        first = {"err": error_of(exc)}
-    send(_rpc.REPLY_FD, first)
-    while True:
-        try:
-            req = _rpc.receive(_rpc.REQUEST_FD, pending)
-        except Exception:
-            return
-        if req is None:
-            return
-        if isinstance(req, dict) and req.get("op") == "batch":
-            for call in req["calls"]:
-                if not answer(call):
-                    break
-        else:
-            answer(req)
 
 
 def _name_value(obj: Any, handle: Any) -> Any:

@@ -43,12 +43,7 @@ class RemoteError(Exception):
 
 # --- framing (both sides) ----------------------------------------------------------------------
 def send(fd: int, obj: Any) -> None:
-    send_text(fd, json.dumps(obj))
-
-
-def send_text(fd: int, text: str) -> None:
-    """A frame of JSON text already made (`send` makes it)."""
-    data = text.encode()
+    data = json.dumps(obj).encode()
     view = memoryview(struct.pack(">I", len(data)) + data)
     while view:
         view = view[os.write(fd, view) :]
