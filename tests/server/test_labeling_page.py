@@ -11,11 +11,12 @@ fails the test; screenshots land in the test's tmp folder.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from server.conftest import Seed
 from support.browser import Watched
@@ -159,3 +160,31 @@ def _label_five(page: Page, api: httpx.Client, base: str, run_id: str, watched: 
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"the label page scrolls sideways by {overflow}px"
     watched.shot("label-phone")
+
+
+def test_a_key_typed_before_the_page_script_runs_is_kept(
+    server: LiveServer, seed_copy: Seed, watched: Watched
+) -> None:
+    """The script is a deferred module: a labeler who types on a slow load keeps what they
+    typed (the script once replaced it with what storage held: nothing, so labels got 401)."""
+    page, run_id = watched.page, seed_copy.runs[1]
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)  # the script waits until the test says
+
+    page.route("**/static/label.js", hold)
+    page.goto(f"{server.url}/runs/{run_id}/label", wait_until="commit")
+    page.fill("#label-key", LABEL_KEY)
+    page.fill("#labeler", "ana")
+    assert held, "the page should have asked for its script by now"
+    held[0].continue_()
+    page.press("#labeler", "Enter")
+    expect(page.locator("#item-body")).to_have_attribute("data-attempt", re.compile(r"\d+"))
+    expect(page.locator("#label-key")).to_have_value(LABEL_KEY)  # the script has run by now
+    expect(page.locator("#labeler")).to_have_value("ana")
+    first = _current(page)
+    _press(page, "p")
+    with httpx.Client(base_url=server.url, timeout=30) as api:
+        labels = api.get(f"/api/runs/{run_id}/labels", params={"labeler": "ana"}).json()["items"]
+    assert [(str(x["attempt_id"]), x["label"]) for x in labels] == [(first, "pass")]

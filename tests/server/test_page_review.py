@@ -429,6 +429,35 @@ def _edit_and_accept(page: Page, reference: str) -> None:
     expect(page.locator("#review-status")).to_contain_text("with an edited reference")
 
 
+def test_a_key_typed_before_the_page_script_runs_is_kept(
+    reviewing: Reviewing, watched: Watched
+) -> None:
+    """The page's script is a deferred module: on a slow load the reviewer can type the key
+    first, and the script once blanked it from (empty) storage, so the verdict went out
+    without a key and came back 401."""
+    from playwright.sync_api import Route
+
+    page = watched.page
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)  # the script waits until the test says
+
+    page.route("**/static/review.js", hold)
+    page.goto(f"{reviewing.client.base_url}/review/prod", wait_until="commit")
+    page.fill("#review-key", "ana-key")
+    page.fill("#reviewer", "ana")
+    assert held, "the page should have asked for its script by now"
+    held[0].continue_()
+    first = reviewing.queue()["cases"][0]["id"]
+    expect(page.locator("#item-body")).to_have_attribute("data-case", first)
+    expect(page.locator("#review-key")).to_have_value("ana-key")
+    page.locator("#item-body").click()
+    _press(page, "a")
+    review = reviewing.case(first)["metadata"]["review"]
+    assert review["status"] == "accepted" and review["by"] == "ana"
+
+
 @pytest.mark.slow
 def test_review_a_suite_with_the_keyboard(reviewing: Reviewing, watched: Watched) -> None:
     page = watched.page

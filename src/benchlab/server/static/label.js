@@ -336,8 +336,9 @@ for (const input of [nameInput, keyInput]) {
 }
 
 const params = new URLSearchParams(location.search);
-nameInput.value = params.get("labeler") || load("local", "benchlab-labeler");
-keyInput.value = load("session", "benchlab-label-key") || load("session", "benchlab-admin-key");
+// What was typed before this module ran (it is deferred: a slow load) wins over what was stored.
+nameInput.value = nameInput.value.trim() || params.get("labeler") || load("local", "benchlab-labeler");
+keyInput.value = keyInput.value.trim() || load("session", "benchlab-label-key") || load("session", "benchlab-admin-key");
 if (["random", "stratified", "disagreement"].includes(params.get("mode"))) modeSelect.value = params.get("mode");
 if (params.get("by") && [...bySelect.options].some((o) => o.value === params.get("by"))) bySelect.value = params.get("by");
 byField.hidden = modeSelect.value !== "stratified";

@@ -89,8 +89,9 @@ export function identity(nameInput, keyInput, setup) {
   }
   nameInput.addEventListener("change", () => store("local", "benchlab-labeler", nameInput.value.trim()));
   keyInput.addEventListener("change", () => store("session", "benchlab-label-key", keyInput.value.trim()));
-  nameInput.value = new URLSearchParams(location.search).get("reviewer") || load("local", "benchlab-labeler");
-  keyInput.value = load("session", "benchlab-label-key") || load("session", "benchlab-admin-key");
+  // What was typed before this module ran (it is deferred: a slow load) wins over what was stored.
+  nameInput.value = nameInput.value.trim() || new URLSearchParams(location.search).get("reviewer") || load("local", "benchlab-labeler");
+  keyInput.value = keyInput.value.trim() || load("session", "benchlab-label-key") || load("session", "benchlab-admin-key");
 }
 
 // The suite's review API for one page: it keeps the version of each case it read (or wrote)
