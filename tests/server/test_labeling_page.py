@@ -179,10 +179,11 @@ def test_a_key_typed_before_the_page_script_runs_is_kept(
     page.fill("#labeler", "ana")
     assert held, "the page should have asked for its script by now"
     held[0].continue_()
-    page.press("#labeler", "Enter")
+    # the queue loads for the name typed before the script ran, without asking again
     expect(page.locator("#item-body")).to_have_attribute("data-attempt", re.compile(r"\d+"))
     expect(page.locator("#label-key")).to_have_value(LABEL_KEY)  # the script has run by now
     expect(page.locator("#labeler")).to_have_value("ana")
+    page.press("#labeler", "Enter")  # hands the keyboard back to labeling
     first = _current(page)
     _press(page, "p")
     with httpx.Client(base_url=server.url, timeout=30) as api:

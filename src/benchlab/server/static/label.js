@@ -38,6 +38,7 @@ const state = {
   remaining: 0,
   busy: false,
   generation: 0, // bumped when the queue restarts: answers to older requests are dropped
+  queueFor: null, // the labeler the queue was asked for
   agreementAsked: 0, // the newest agreement request: older answers must not overwrite it
 };
 
@@ -76,6 +77,7 @@ async function fetchQueue({ keep = false } = {}) {
     return;
   }
   const generation = state.generation;
+  state.queueFor = labeler();
   const response = await fetch(queueUrl());
   const data = await response.json();
   if (generation !== state.generation) return; // the labeler changed name, mode or kind meanwhile
@@ -321,7 +323,11 @@ function restart() {
   fetchQueue();
 }
 
-nameInput.addEventListener("change", () => { store("local", "benchlab-labeler", labeler()); restart(); });
+nameInput.addEventListener("change", () => {
+  store("local", "benchlab-labeler", labeler());
+  // a name typed before the script ran already has its queue: asking again would race it
+  if (labeler() !== state.queueFor) restart();
+});
 keyInput.addEventListener("change", () => store("session", "benchlab-label-key", keyInput.value.trim()));
 modeSelect.addEventListener("change", () => { byField.hidden = modeSelect.value !== "stratified"; restart(); });
 bySelect.addEventListener("change", restart);
