@@ -47,7 +47,7 @@ from benchlab.samples.spill import Spill, parts_for, read_blocks
 
 __all__ = ["BLOCK", "Dedupe", "check_threshold", "group"]
 
-BLOCK = 1 << 16  # rows held at once: 8 MB of signatures, 1 MB a band's keys
+BLOCK = 1 << 15  # rows held at once: 4 MB of signatures, 0.5 MB of a band's keys
 _SLICE = 1 << 12  # pairs compared at once (a pair carries a signature: 144 bytes)
 _KEYED = np.dtype([("key", "<u8"), ("index", "<i8")])
 _PAIR = np.dtype([("first", "<i8"), ("other", "<i8")])

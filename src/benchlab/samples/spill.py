@@ -8,11 +8,13 @@ input's size. A partition keeps its records in the order they were added,
 so "the first record of a key" still means the earliest.
 
 Files are opened for each append rather than kept open, so the number of
-partitions is not bounded by the process's file descriptors.
+partitions is not bounded by the process's file descriptors. The appends are
+(blocks of input) x (partitions): ~15,000 for a million texts.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -52,8 +54,7 @@ class Spill:
         start = 0
         for index in np.flatnonzero(counts).tolist():
             end = start + int(counts[index])
-            with self._path(index).open("ab") as out:
-                ordered[start:end].tofile(out)
+            _append(self._path(index), ordered[start:end].data)
             start = end
 
     def take(self, part: int) -> npt.NDArray[np.void]:
@@ -77,6 +78,18 @@ class Spill:
         """Every partition in turn (empty ones included), each removed once read."""
         for part in range(self.parts):
             yield self.take(part)
+
+
+def _append(path: Path, data: memoryview) -> None:
+    """Append `data` to `path`: os.open and os.write, a third cheaper than a Python file
+    object, and a spill appends tens of thousands of times."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        view = data.cast("B")
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def read_blocks(
