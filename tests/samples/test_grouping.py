@@ -134,31 +134,59 @@ def test_every_block_size_gives_the_in_memory_groups(
     assert exact > 500 and (threshold in (None, 1.0) or near > 100)  # the planted duplicates
 
 
+def _planted(keys: Keys, sig: Signatures) -> tuple[Keys, Signatures]:
+    """The texts with duplicates planted where blocks of 64 meet (see the test below)."""
+    keys, sig = keys.copy(), sig.copy()
+    rng = np.random.default_rng(5)
+
+    def distinct(index: int, values: npt.NDArray[np.uint16]) -> None:
+        keys[index] = np.uint64(2**63 + index)  # a key of its own
+        sig[index] = values
+
+    # text 0 and copies of it altered in 1 to 6 of 64 values (agreeing on >= 58/64)
+    base = rng.integers(0, 0xFFFF, size=64, dtype=np.uint16)
+    distinct(0, base)
+    for index in (63, 64, 127, 128, 1000, 2999):
+        distinct(index, base)
+        sig[index, rng.choice(64, size=rng.integers(1, 7), replace=False)] ^= 0x5A5A
+    # text 5's exact key again across blocks
+    keys[[62, 65, 129, 2998]] = keys[5]
+    # 30, 90 and 2000 share values 0 and 1 (at 0.5: bands of 2 values, so one band);
+    # 90 and 2000 agree on every even value besides (33/64 >= 0.5) but share no other band:
+    # only 30, the band's first text, is paired with them, and fails with both
+    y = rng.integers(0, 0xFFFF, size=64, dtype=np.uint16)
+    z = y.copy()
+    z[3::2] ^= 0x0F0F
+    x = rng.integers(0, 0xFFFF, size=64, dtype=np.uint16)
+    x[:2] = y[:2]
+    for index, values in ((30, x), (90, y), (2000, z)):
+        distinct(index, values)
+    # two distinct texts with empty signatures (all 0xFFFF) match nothing
+    for index in (40, 100):
+        distinct(index, np.full(64, 0xFFFF, dtype=np.uint16))
+    return keys, sig
+
+
 def test_duplicates_across_block_and_chunk_boundaries(
     hashed_texts: tuple[Keys, Signatures], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Blocks of 64 against chunks of 1, 63, 0 and 130 texts: groups, band groups and pairs
     span blocks; a text heads pairs in many blocks; pairs are compared 7 at a time."""
-    keys, sig = hashed_texts
-    base = sig[np.flatnonzero(~(sig[:, :4] == 0xFFFF).all(axis=1))[0]]
-    # text 0 and distinct copies of it altered in 1 to 6 values of 64 (agreeing on 58/64 or
-    # more), at the ends and starts of blocks; text 5's exact key repeated across blocks too
-    sig = sig.copy()
-    keys = keys.copy()
-    sig[0] = base
-    rng = np.random.default_rng(5)
-    for index in (63, 64, 127, 128, 1000, 2999):
-        keys[index] = np.uint64(2**63 + index)  # a key of its own: a distinct text
-        sig[index] = base
-        sig[index, rng.choice(64, size=rng.integers(1, 7), replace=False)] ^= 0x5A5A
-    keys[[62, 65, 129, 2998]] = keys[5]
+    keys, sig = _planted(*hashed_texts)
     monkeypatch.setattr(grouping, "_SLICE", 7)
-    for threshold in (None, 0.8):
+    for threshold in (None, 0.5, 0.8):
         representative, exact, near = _in_memory(keys, sig, threshold)
         groups = group(_chunks(keys, sig, [1, 63, 0, 130]), near_threshold=threshold, block=64)
         assert groups.representative == representative
         assert (groups.exact_duplicates, groups.near_duplicates) == (exact, near)
         assert len({groups.representative[i] for i in (5, 62, 65, 129, 2998)}) == 1
+        assert [groups.representative[i] for i in (30, 90, 2000, 40, 100)] == [
+            30,
+            90,
+            2000,
+            40,
+            100,
+        ]
     assert [groups.representative[i] for i in (63, 64, 127, 128, 1000, 2999)] == [0] * 6
 
 
