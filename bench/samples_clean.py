@@ -52,14 +52,24 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
 
 
 def _peak_reset() -> float | None:
-    """The RSS now, and the process's peak RSS (ru_maxrss too) reset to it (Linux:
-    /proc/self/clear_refs), so the next phase's own peak can be read; None elsewhere."""
+    """The RSS now, and the process's peak RSS reset to it (Linux: /proc/self/clear_refs),
+    so the next phase's own peak can be read (`_status_mb("VmHWM")`); None elsewhere."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return None
+    return _status_mb("VmRSS")
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory field of /proc/self/status in MB. The peak since a reset is VmHWM, not
+    ru_maxrss: that also keeps the peak at which any thread of the process exited (the
+    import's pool threads): it read 163 MB where VmHWM read 130, the RSS at the start."""
+    try:
         lines = Path("/proc/self/status").read_text().splitlines()
     except OSError:
         return None
-    return next((int(x.split()[1]) / 1024 for x in lines if x.startswith("VmRSS:")), None)
+    return next((int(x.split()[1]) / 1024 for x in lines if x.startswith(field + ":")), None)
 
 
 def _mb(value: float | None) -> str:
@@ -137,7 +147,7 @@ def one(log: Path, near: float | None, pii: int, workers: int | None) -> dict[st
             rows = iter_samples(store, ["input", "dedupe_sketch"])
             groups = dedupe_rows(rows, near_threshold=near)
         deduped, deduped_cpu = time.perf_counter() - began, _cpu_s() - cpu
-        rss_dedupe = _rss_mb()
+        rss_dedupe = _rss_mb() if rss_before_dedupe is None else _status_mb("VmHWM")
         pii_rate = None
         if pii:
             rows = []
