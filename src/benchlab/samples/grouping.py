@@ -28,7 +28,10 @@ compares them): same heads per band (a partition keeps input order), same
 pairs, same agreement test, same roots. What still grows with the input is
 the kept near pairs (~40 bytes each, a tenth of the texts in the bench) and
 the temporary files (~350 bytes a text at their peak, removed as they are
-read). A `Dedupe`'s representatives are read from their file only when asked
+read). A partition is about a block only when keys spread: one exact key or
+one band key shared by more than a block of texts (a million copies of a
+template) puts all of them in one partition, ~40 bytes each while it is
+sorted. A `Dedupe`'s representatives are read from their file only when asked
 for: `samples stats` never asks.
 """
 
