@@ -20,7 +20,9 @@ For each size N:
 
 It prints per phase the wall seconds, the CPU seconds (user + system, the import's
 worker processes included) and samples/s (wall), the peak RSS of the importing process
-after import and after de-duplication and that of its largest worker, and the
+after import ("RSS imp"), its RSS as de-duplication starts ("dd from") and its peak
+during de-duplication ("RSS dd": on Linux the peak is reset as de-duplication starts,
+so this is that phase's own; elsewhere the process's), that of its largest worker, and the
 duplicates found against those planted (every exact repeat must be found; a near
 variant of a short input can be below the threshold in true Jaccard similarity, and
 then rightly stays). A last size below 1,000,000 is extrapolated linearly to it.
@@ -47,6 +49,31 @@ WORDS = 600
 
 def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _peak_reset() -> float | None:
+    """The RSS now, and the process's peak RSS reset to it (Linux: /proc/self/clear_refs),
+    so the next phase's own peak can be read (`_status_mb("VmHWM")`); None elsewhere."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return None
+    return _status_mb("VmRSS")
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory field of /proc/self/status in MB. The peak since a reset is VmHWM, not
+    ru_maxrss: that also keeps the peak at which any thread of the process exited (the
+    import's pool threads): it read 163 MB where VmHWM read 130, the RSS at the start."""
+    try:
+        lines = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return None
+    return next((int(x.split()[1]) / 1024 for x in lines if x.startswith(field + ":")), None)
+
+
+def _mb(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}M"
 
 
 def _cpu_s() -> float:
@@ -107,6 +134,7 @@ def one(log: Path, near: float | None, pii: int, workers: int | None) -> dict[st
         [counts] = import_files(store, [log], **options)
         imported, imported_cpu = time.perf_counter() - began, _cpu_s() - cpu
         rss_import = _rss_mb()
+        rss_before_dedupe = _peak_reset()
         began, cpu = time.perf_counter(), _cpu_s()
         try:
             from benchlab.samples.clean import dedupe_rows
@@ -119,7 +147,7 @@ def one(log: Path, near: float | None, pii: int, workers: int | None) -> dict[st
             rows = iter_samples(store, ["input", "dedupe_sketch"])
             groups = dedupe_rows(rows, near_threshold=near)
         deduped, deduped_cpu = time.perf_counter() - began, _cpu_s() - cpu
-        rss_dedupe = _rss_mb()
+        rss_dedupe = _rss_mb() if rss_before_dedupe is None else _status_mb("VmHWM")
         pii_rate = None
         if pii:
             rows = []
@@ -140,6 +168,7 @@ def one(log: Path, near: float | None, pii: int, workers: int | None) -> dict[st
         "dedupe_cpu_s": deduped_cpu,
         "rss_import_mb": rss_import,
         "rss_dedupe_mb": rss_dedupe,
+        "rss_before_dedupe_mb": rss_before_dedupe,
         "rss_worker_mb": _rss_mb(resource.RUSAGE_CHILDREN),
         "exact": groups.exact_duplicates,
         "near": groups.near_duplicates,
@@ -163,7 +192,8 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; near {near}")
     header = (
         f"{'N':>9} {'import s':>8} {'cpu s':>6} {'/s':>7} {'dedupe s':>8} {'cpu s':>6} "
-        f"{'/s':>7} {'total s':>7} {'cpu s':>6} {'RSS imp':>7} {'RSS dd':>7} {'RSS wk':>6} "
+        f"{'/s':>7} {'total s':>7} {'cpu s':>6} {'RSS imp':>7} {'dd from':>7} {'RSS dd':>7} "
+        f"{'RSS wk':>6} "
         f"{'exact':>7}/{'plant':<7} {'near':>6}/{'plant':<6} {'redact/s':>8}"
     )
     print(header)
@@ -183,7 +213,9 @@ def main() -> None:
             f"{size:>9} {r['import_s']:>8.1f} {r['import_cpu_s']:>6.1f} "
             f"{size / r['import_s']:>7.0f} {r['dedupe_s']:>8.1f} {r['dedupe_cpu_s']:>6.1f} "
             f"{size / r['dedupe_s']:>7.0f} {total:>7.1f} {total_cpu:>6.1f} "
-            f"{r['rss_import_mb']:>6.0f}M {r['rss_dedupe_mb']:>6.0f}M {r['rss_worker_mb']:>5.0f}M "
+            f"{r['rss_import_mb']:>6.0f}M {_mb(r['rss_before_dedupe_mb']):>7} "
+            f"{r['rss_dedupe_mb']:>6.0f}M "
+            f"{r['rss_worker_mb']:>5.0f}M "
             f"{r['exact']:>7}/{planted['exact']:<7} {r['near']:>6}/{planted['near']:<6} "
             f"{redact_rate:>8}",
             flush=True,

@@ -24,7 +24,9 @@ insert/query took 26 s per 4096 texts where these signatures took 0.19 s
 pairs (same band) are kept only when their signatures agree on at least
 `threshold` of the 64 values; groups are the connected components of the
 kept pairs (so A~B and B~C put A, B and C together even if A and C differ
-more), as large de-duplication pipelines do.
+more), as large de-duplication pipelines do. The grouping itself
+(samples/grouping.py) works on disk, a block of rows at a time, so its
+memory does not grow with the number of texts.
 
 Deterministic: the same texts in the same order give the same groups, and
 each group's representative is its first text in that order (the caller
@@ -35,14 +37,13 @@ sample represents its group).
 from __future__ import annotations
 
 import hashlib
-import mmap
 import unicodedata
-from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+
+from benchlab.samples.grouping import Dedupe, check_threshold, group
 
 __all__ = [
     "DEFAULT_NEAR_THRESHOLD",
@@ -59,7 +60,6 @@ DEFAULT_NEAR_THRESHOLD = 0.8
 SHINGLE = 5  # characters per shingle
 BINS = 64  # MinHash values per signature
 _CHUNK = 4096  # texts hashed per numpy batch: a bounded working set, whatever the input size
-_MASK64 = (1 << 64) - 1
 # Fixed odd constants (the golden ratio's, MurmurHash3's), so signatures are the same in every
 # process.
 _ROLL = 0x9E3779B1
@@ -69,8 +69,6 @@ _EMPTY = np.uint32(0xFFFFFFFF)
 # Densification's probe sequences: bin j's t-th probe (fixed seed; 512 probes leave a bin
 # unfilled with odds (63/64)**512 < 4e-4 even for a text of a single shingle).
 _PROBES = np.random.default_rng(20261207).integers(0, BINS, size=(BINS, 512))
-
-IntArray = npt.NDArray[np.int64]
 
 
 def normalise(text: str) -> str:
@@ -85,10 +83,6 @@ def exact_key(text: str) -> int:
 
 def _key(normal: str) -> int:
     return int.from_bytes(hashlib.blake2b(normal.encode("utf-8"), digest_size=8).digest())
-
-
-def _u64(value: int) -> np.uint64:
-    return np.uint64(value & _MASK64)
 
 
 def signatures(normal_forms: Sequence[str]) -> npt.NDArray[np.uint16]:
@@ -156,147 +150,15 @@ def _densify(sig: npt.NDArray[np.uint32]) -> None:
         row, column = row[~found], column[~found]
 
 
-@dataclass
-class Dedupe:
-    """Groups of duplicate texts. `representative[i]` is the index (in input order) of the
-    text that stands for text i (itself when it is kept)."""
-
-    representative: list[int]
-    exact_duplicates: int  # texts whose normal form an earlier text already had
-    near_duplicates: int  # distinct normal forms folded into another by near matching
-    threshold: float | None
-    _members: dict[int, list[int]] = field(default_factory=dict, repr=False)
-
-    @property
-    def kept(self) -> list[int]:
-        """The representatives' indices, in input order."""
-        return [i for i, rep in enumerate(self.representative) if rep == i]
-
-    def members(self, index: int) -> list[int]:
-        """Every text the representative `index` stands for, itself first, in input order."""
-        if not self._members:
-            for i, rep in enumerate(self.representative):
-                self._members.setdefault(rep, []).append(i)
-        return self._members.get(index, [])
-
-    @property
-    def removed(self) -> int:
-        return self.exact_duplicates + self.near_duplicates
-
-
-def _bands(threshold: float) -> int:
-    """Rows per LSH band: the most (fewest false candidates) that still finds a pair at the
-    threshold with probability >= 0.995."""
-    for rows in (8, 4, 2):
-        if 1 - (1 - threshold**rows) ** (BINS // rows) >= 0.995:
-            return rows
-    return 1
-
-
-def _band_keys(sig: npt.NDArray[np.uint16], rows: int) -> npt.NDArray[np.uint64]:
-    """One 64-bit key per (text, band): the band's `rows` 16-bit values packed or mixed."""
-    packed = np.ascontiguousarray(sig).view(np.uint64)  # 4 values per key
-    if rows == 4:
-        return packed
-    if rows == 8:
-        return packed[:, 0::2] * _u64(0x9E3779B97F4A7C15) ^ packed[:, 1::2]
-    if rows == 2:
-        return np.ascontiguousarray(sig).view(np.uint32).astype(np.uint64)
-    return sig.astype(np.uint64)
-
-
-class _Components:
-    """Union-find over indices whose root is always the component's smallest index. The
-    parents are an array of 8-byte integers (a list of a million ints took 40 MB)."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = array("q", np.arange(size, dtype=np.int64).tobytes())
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        if rb < ra:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        return True
-
-    def roots(self) -> IntArray:
-        """Every index's root, by pointer jumping in numpy (a find per index in Python took
-        a second per million)."""
-        parent = np.frombuffer(self.parent, dtype=np.int64).copy()
-        while True:
-            grand = parent[parent]
-            if np.array_equal(grand, parent):
-                return parent
-            parent = grand
-
-
-def _near_pairs(
-    sig: npt.NDArray[np.uint16], threshold: float
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Pairs (earlier, later) of rows of `sig` that share a band and agree on >= threshold of
-    their values. Each band's equal keys are joined to the first row holding that key."""
-    rows = _bands(threshold)
-    keys = _band_keys(sig, rows)
-    usable = ~(sig[:, :4] == 0xFFFF).all(axis=1)  # an empty text: all 0xFFFF (see signatures)
-    size = sig.shape[0]
-    # Each candidate pair (earlier, later) as one code: half the memory of two index arrays.
-    codes: list[npt.NDArray[np.int64]] = []
-    for band in range(keys.shape[1]):
-        column = keys[:, band]
-        order = np.argsort(column, kind="stable").astype(np.int64)
-        order = order[usable[order]]
-        if order.size < 2:
-            continue
-        ordered = column[order]
-        starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-        head = order[np.maximum.accumulate(np.where(starts, np.arange(order.size), 0))]
-        joined = ~starts
-        codes.append(head[joined] * size + order[joined])
-    candidates = np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
-    del codes
-    first, other = candidates // size, candidates % size
-    agreed = np.zeros(first.size, dtype=bool)
-    for start in range(0, first.size, 65536):  # bounded memory for the comparison
-        a, b = first[start : start + 65536], other[start : start + 65536]
-        agreed[start : start + 65536] = (sig[a] == sig[b]).mean(axis=1) >= threshold
-    return first[agreed], other[agreed]
-
-
-def _own_pages(sig: npt.NDArray[np.uint16]) -> npt.NDArray[np.uint16]:
-    """`sig` copied into pages of its own (an anonymous mmap), which go back to the system
-    as soon as it is freed. The chunks are gathered into one array once all are read; freed
-    back into the C heap, they stayed in the process, and the peak held every signature
-    twice (100 MB more for a million texts)."""
-    if sig.size == 0:
-        return sig
-    own = np.frombuffer(mmap.mmap(-1, sig.nbytes), dtype=sig.dtype).reshape(sig.shape)
-    own[...] = sig
-    return own
-
-
 def dedupe(texts: Iterable[str], *, near_threshold: float | None = None) -> Dedupe:
     """Group exact (and, with `near_threshold` in (0, 1], near) duplicates among `texts`.
 
-    `texts` may be a generator: it is read once, in chunks, and only a key and a
-    signature (136 bytes) per text are kept, never the texts; with the groups'
-    bookkeeping the peak is about 200 bytes per text (bench/samples_clean.py).
+    `texts` may be a generator: it is read once, in chunks; each text's key and
+    signature (136 bytes) go to temporary files, never the texts, and the grouping
+    works through them a block at a time (samples/grouping.py).
     """
-    _check(near_threshold)
+    check_threshold(near_threshold)
     return group(_hashed(texts, near_threshold is not None), near_threshold=near_threshold)
-
-
-def _check(near_threshold: float | None) -> None:
-    if near_threshold is not None and not 0 < near_threshold <= 1:
-        raise ValueError(f"near_threshold must be in (0, 1], not {near_threshold}")
 
 
 def hashed(
@@ -318,60 +180,3 @@ def _hashed(
             yield hashed(batch, near=near)
             batch.clear()
     yield hashed(batch, near=near)
-
-
-def group(
-    chunks: Iterable[tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint16] | None]],
-    *,
-    near_threshold: float | None = None,
-) -> Dedupe:
-    """`dedupe` of texts given as chunks of their exact keys and signatures (`hashed`, or
-    stored ones: samples/sketch.py); signatures may be None without `near_threshold`."""
-    _check(near_threshold)
-    key_chunks: list[npt.NDArray[np.uint64]] = []
-    sig_chunks: list[npt.NDArray[np.uint16]] = []
-    for keys, sig in chunks:
-        key_chunks.append(keys)
-        if near_threshold is not None:
-            if sig is None:
-                raise ValueError("near matching needs every text's signature")
-            sig_chunks.append(_own_pages(sig))
-    keys = np.concatenate(key_chunks) if key_chunks else np.zeros(0, dtype=np.uint64)
-    count = int(keys.size)
-    # First index of each distinct key (np.unique sorts stably when asked for indices).
-    _, firsts, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    representative_of = firsts[inverse].astype(np.int64)
-    distinct = int(firsts.size)
-    near = 0
-    if near_threshold is not None and distinct > 1:
-        uniques = np.sort(firsts).astype(np.int64)
-        # The unique texts' signatures, gathered chunk by chunk as each chunk is freed, so the
-        # peak is one signature per text, not two or three.
-        wanted = np.zeros(count, dtype=bool)
-        wanted[uniques] = True
-        sig = np.empty((distinct, BINS), dtype=np.uint16)
-        offset = filled = 0
-        sig_chunks.reverse()
-        while sig_chunks:
-            chunk = sig_chunks.pop()
-            rows = chunk[wanted[offset : offset + len(chunk)]]
-            sig[filled : filled + len(rows)] = rows
-            offset += len(chunk)
-            filled += len(rows)
-        del wanted
-        first, other = _near_pairs(sig, near_threshold)
-        del sig  # before the result is built: 128 bytes a text
-        components = _Components(distinct)
-        for a, b in zip(first.tolist(), other.tolist(), strict=True):
-            near += components.union(a, b)
-        roots = components.roots()
-        # position of each text's exact representative among the uniques -> its root's index
-        position = np.searchsorted(uniques, representative_of)
-        representative_of = uniques[roots[position]]
-    representative = representative_of.tolist()
-    return Dedupe(
-        representative=representative,
-        exact_duplicates=count - distinct,
-        near_duplicates=near,
-        threshold=near_threshold,
-    )

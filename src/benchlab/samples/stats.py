@@ -3,9 +3,10 @@
 Volume over time (per UTC day or ISO week), categories (a metadata field),
 feedback (labels, scores, how many have none), duplicates (exact and near,
 as `clean` would remove them) and personal data found per kind (as `clean`
-would redact it, in the metadata too). The store is read once, streaming; duplicates keep a key
-and a signature per sample (see dedupe.py; both stored at import, see
-sketch.py), nothing else grows with the store but the counters. Scanning
+would redact it, in the metadata too). The store is read once, streaming; duplicates are
+grouped from each sample's key and signature (stored at import, see sketch.py) in
+temporary files a block at a time (grouping.py), so nothing grows with the
+store but the counters. Scanning
 for personal data is the slow part (tens of microseconds to a millisecond
 per sample): `pii=False` skips it.
 """
