@@ -72,3 +72,28 @@ def test_score_names_an_unknown_executor_and_adds_no_pass(tmp_path: Path) -> Non
     assert_user_error(result, "--executor", "expected one of", "kubernetes")
     with Store(db) as store:
         assert len(run_passes(store, run["run_id"])) == 1
+
+
+def test_a_read_command_on_a_database_that_is_not_there_says_so(tmp_path: Path) -> None:
+    """A mistyped --db was made into an empty database and reported on: `spend --budget`
+    passed (exit 0, $0 spent) and `runs` listed nothing, with a stray file left behind."""
+    typo = tmp_path / "lab.bd"
+    for args in (
+        ["spend", "--budget", "10"],
+        ["runs"],
+        ["show", "some-run"],
+        ["report", "some-run"],
+        ["export", "some-run"],
+        ["samples", "stats"],
+    ):
+        assert_user_error(cli(*args, "--db", str(typo)), "--db", str(typo), "no database there")
+    via_env = cli("runs", env={"BENCHLAB_DB": str(typo)})
+    assert_user_error(via_env, "BENCHLAB_DB", str(typo))
+    assert _db_files(tmp_path) == []  # nothing made
+    # The default file may be missing: nothing run yet is an empty listing, not an error.
+    fresh = cli("runs", cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    # And a run still makes the database it is pointed at.
+    made = cli("run", "quickstart", "-m", "oracle", "--db", str(typo), "-q")
+    assert made.returncode == 0, made.stderr
+    assert cli("spend", "--budget", "10", "--db", str(typo)).returncode == 0

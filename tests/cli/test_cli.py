@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from benchlab.store import Store
 from support.runs import assert_user_error, cli
 from support.suites import write_jsonl_suite
 
@@ -123,7 +124,7 @@ def test_dry_run_prints_estimate_and_stores_nothing(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["dry_run"] is True and data["requests"] == data["cases"] > 0
     assert data["cost_usd"] > 0
-    assert json.loads(cli("runs", "--json", "--db", db).stdout) == []
+    assert not (tmp_path / "x.db").exists()  # not even an empty database
 
 
 def test_missing_key_is_a_clear_error_before_any_request(tmp_path: Path) -> None:
@@ -150,7 +151,9 @@ def test_missing_key_is_a_clear_error_before_any_request(tmp_path: Path) -> None
 def test_bad_input_exits_2_with_one_line(
     tmp_path: Path, args: list[str], needles: list[str]
 ) -> None:
-    assert_user_error(cli(*args, "--db", f"sqlite:///{tmp_path}/x.db"), *needles)
+    db = f"sqlite:///{tmp_path}/x.db"
+    Store(db).close()  # there, but empty (a missing one is its own error: test_bad_input)
+    assert_user_error(cli(*args, "--db", db), *needles)
 
 
 def test_bad_suite_file_names_file_line_and_field(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from benchlab.store import Store
 from support import sample_stats as known
 from support.runs import assert_user_error, cli
 
@@ -67,6 +68,7 @@ def test_a_bad_period_is_a_user_error(tmp_path: Path) -> None:
 
 def test_an_empty_store_says_so(tmp_path: Path) -> None:
     db = str(tmp_path / "empty.db")
+    Store(db).close()  # a database with no samples (a missing one is an error: test_bad_input)
     result = cli("samples", "stats", "--db", db)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"0 samples in sqlite:///{db}\n"

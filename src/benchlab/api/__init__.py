@@ -239,7 +239,7 @@ def show(
     """A stored run's summary per model, as `benchlab show RUN_ID --json` prints it: its
     verdicts and scores from one scoring pass (`score_pass`: a number, `judge=MODEL`, or
     None for the latest completed one)."""
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return summarize_run(store, run_id, score_pass=score_pass)
 
 
@@ -249,7 +249,7 @@ def show_failures(
     """Failing and errored attempts with their reasons (`show --failures`)."""
     from benchlab.analysis.failures import list_failures
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return list_failures(store, run_id, model=model, limit=limit)
 
 
@@ -264,7 +264,7 @@ def show_factors(
     """A grid run per level of one factor (`show --by`), with paired uplifts (`--paired-by`)."""
     from benchlab.analysis.factors import factor_report
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return factor_report(store, run_id, by, paired_by=paired_by, score_pass=score_pass)
 
 
@@ -280,7 +280,7 @@ def show_pivot(
     per pair of levels, per model."""
     from benchlab.analysis.factors import factor_pivot
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return factor_pivot(store, run_id, rows, cols, score_pass=score_pass)
 
 
@@ -288,7 +288,7 @@ def write_factor_csv(report: dict[str, Any], out: IO[str], *, db: str | None = N
     """`show --by/--paired-by --csv`: the report shown, as summary-csv rows; returns how many."""
     from benchlab.analysis.factor_summary_csv import report_summary, write_csv
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return write_csv(report_summary(store, report), out)
 
 
@@ -313,7 +313,7 @@ def show_attempt(
     written to its artifacts folder and returned with their text."""
     from benchlab.store import artifacts
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         run = store.get_run(run_id)
         out = []
         for attempt in artifacts.find(store, run.id, selector, model=model, sample=sample):
@@ -357,7 +357,7 @@ def list_runs(
     (a dead run reads interrupted); the query `benchlab runs` and the server use too."""
     from benchlab.store.run_query import RunFilter, find_runs
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         where = RunFilter(suite=suite, model=model, status=status, tags=dict(tags or {}))
         return find_runs(store.engine, where, limit=limit)
 
@@ -378,7 +378,7 @@ def run_rows(
     `GET /api/runs` answers."""
     from benchlab.analysis.run_views import run_list
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return run_list(
             store,
             suite=suite,
@@ -401,7 +401,11 @@ def export(
 ) -> int:
     """Write a run to `out` as jsonl, csv, json or summary-csv (its scores from one scoring
     pass, default the latest); returns the rows written."""
-    with Store(db) as store:
+    from benchlab.analysis.export import FORMATS
+
+    if fmt not in FORMATS:  # the flag first: a wrong one is the mistake to name, whatever --db
+        raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
+    with Store(db, must_exist=True) as store:
         return export_run(store, run_id, fmt, out, score_pass=score_pass)
 
 
@@ -424,7 +428,7 @@ def compare(
     two runs: judge A against judge B)."""
     from benchlab.analysis.compare import compare_runs
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         found = compare_runs(
             store,
             run_a,
@@ -458,7 +462,7 @@ def gate(
     from benchlab.analysis.gate import GateOptions, run_gate
 
     options = GateOptions(max_drop, min_pass_rate, alpha, max_cost_increase, allow_errors)
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return run_gate(store, baseline, candidate, options)
 
 
@@ -473,7 +477,7 @@ def history(
     """A suite's pass rate per completed run (with intervals) and the significant changes."""
     from benchlab.analysis.history import history as suite_history
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return suite_history(store, suite, model=model, last=last, alpha=alpha)
 
 
@@ -482,7 +486,7 @@ def report(run_id: str, *, db: str | None = None, fmt: str = "md", last: int = 2
     from benchlab.analysis.render.formats import render_report
     from benchlab.analysis.report import build_report
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         return render_report(build_report(store, run_id, last=last), fmt)
 
 
@@ -508,9 +512,10 @@ def power(
 
 def spend(month: str | None = None, *, db: str | None = None) -> MonthlySpend:
     """Money really spent (cached answers excluded) in a month, per model and suite."""
-    from benchlab.analysis.spend import monthly_spend
+    from benchlab.analysis.spend import month_bounds, monthly_spend
 
-    with Store(db) as store:
+    month_bounds(month)  # the flag first: a wrong --month is the mistake to name, whatever --db
+    with Store(db, must_exist=True) as store:
         return monthly_spend(store, month)
 
 
@@ -532,7 +537,7 @@ async def ascore(
     `scoring` describing it."""
     from benchlab.engine.rescore import score_pass
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         outcome = await score_pass(
             store,
             run_id,

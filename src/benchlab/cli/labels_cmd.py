@@ -38,7 +38,7 @@ def export_labels(
 
     if fmt not in FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(FORMATS)}, got {fmt!r}")
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         if output is None:
             write(store, run_id, fmt, sys.stdout)
             return
@@ -93,7 +93,7 @@ def agreement(
     from benchlab.labeling import agreement_report
     from benchlab.store import Store
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         report = agreement_report(store, run_id, scorer=scorer, score_pass=score_pass)
     if json_out:
         print_json(report.model_dump())

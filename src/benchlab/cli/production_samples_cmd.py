@@ -120,7 +120,7 @@ def samples_stats(
     if period not in PERIODS:
         raise UserError(f"--period {period}: not one of {', '.join(PERIODS)}")
     region = phone_region_code(phone_region)
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         stats = sample_stats(
             store,
             period=period,

@@ -95,7 +95,7 @@ def push_run(
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"--to {url!r}: expected an http:// or https:// URL")
     endpoint = url.rstrip("/") + "/api/results"
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         run = store.get_run(run_id)
         if run.status == "running":
             raise ConfigError(f"run {run.id} is still running; push it when it has finished")

@@ -115,7 +115,7 @@ def build_samples(
         keep_pii=keep_pii,
         phone_region=region,
     )
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         result = build_suite(store, options, out, embed=embed)
     if result.chosen < count:
         sys.stderr.write(

@@ -57,8 +57,17 @@ class Store:
     """A database of runs (SQLite path or URL; default $BENCHLAB_DB or .benchlab/), migrated
     to the current schema when opened. Use it as a context manager."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, must_exist: bool = False) -> None:
+        """`must_exist`: the caller only reads (a listing, a report, a spend check), so a
+        SQLite file named by `--db`/`BENCHLAB_DB` that is not there is a mistake to say,
+        not an empty database to make and report on (`spend --budget` passing on a typo)."""
         self.url = resolve_url(url)
+        if must_exist:
+            _refuse_missing_file(
+                self.url,
+                "--db" if url else "BENCHLAB_DB",
+                chosen=bool(url or os.environ.get("BENCHLAB_DB")),
+            )
         self.engine: Engine = create_db_engine(self.url)
         try:
             migrate(self.engine)
@@ -465,3 +474,17 @@ class Store:
         ).where(and_(attempts.c.run_id == run_id, attempts.c.status == "ok"))
         with self.engine.connect() as conn:
             return {(s, c, n): o or "" for s, c, n, o in conn.execute(query)}
+
+
+def _refuse_missing_file(url: str, source: str, *, chosen: bool) -> None:
+    """The default file may be missing (nothing run yet: empty listings); a chosen one not."""
+    parsed = make_url(url)
+    database = parsed.database or ""
+    if not chosen or parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return
+    if parsed.query.get("uri") in ("true", "1"):
+        return  # an SQLite URI says itself whether the file must exist (mode=ro, rw, rwc)
+    if not Path(database).expanduser().exists():
+        raise ConfigError(
+            f"{source} {database}: no database there (a typo? `benchlab run` creates one)"
+        )
