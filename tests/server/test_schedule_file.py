@@ -163,7 +163,7 @@ GOOD = """\
         ),
         (
             '  - name: a\n    cron: "0 6 * * *"\n    suite: quickstart\n    models: [nope/x]\n',
-            ":5: schedule 'a': --model nope/x: model 'nope/x': unknown provider 'nope'",
+            ":5: schedule 'a': models: model 'nope/x': unknown provider 'nope'",
         ),
         (
             GOOD.replace("[oracle]", "[openai/gpt-4.1]"),

@@ -28,7 +28,7 @@ from benchlab.analysis.stats.multiple import BH, HOLM, adjust
 from benchlab.analysis.stats.paired import PairedResult, paired_test, verdict
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import Run
-from benchlab.errors import ConfigError
+from benchlab.errors import ConfigError, OptionError
 from benchlab.store import Store
 from benchlab.store.outcomes import (
     CaseErrors,
@@ -122,12 +122,12 @@ def model_pairs(
     if model is not None and model_a is not None:
         raise ConfigError("--model: give either --model or --model-a/--model-b, not both")
     if model_a is not None and model_b is not None:
-        _has(a, model_a, "--model-a")
-        _has(b, model_b, "--model-b")
+        _has(a, model_a, "model_a")
+        _has(b, model_b, "model_b")
         return [(model_a, model_b)]
     if model is not None:
-        _has(a, model, "--model")
-        _has(b, model, "--model")
+        _has(a, model, "model")
+        _has(b, model, "model")
         return [(model, model)]
     common = [m for m in a.models if m in b.models]
     if not common and len(a.models) == len(b.models) == 1:
@@ -139,10 +139,10 @@ def model_pairs(
     return [(m, m) for m in common]
 
 
-def _has(run: Run, model: str, flag: str) -> None:
+def _has(run: Run, model: str, option: str) -> None:
     if model not in run.models:
-        raise ConfigError(
-            f"{flag} {model}: run {run.id} has no such model ({', '.join(run.models)})"
+        raise OptionError(
+            option, f"{{option}} {model}: run {run.id} has no such model ({', '.join(run.models)})"
         )
 
 
@@ -390,8 +390,8 @@ def compare_runs(
         raise ConfigError(f"--alpha {alpha}: expected a level in (0, 1)")
     a, b = store.get_run(run_a), store.get_run(run_b)
     pairs = model_pairs(a, b, model=model, model_a=model_a, model_b=model_b)
-    side_a = resolve_pass(store, a.id, pass_a, flag="--pass-a")
-    side_b = resolve_pass(store, b.id, pass_b, flag="--pass-b")
+    side_a = resolve_pass(store, a.id, pass_a, option="pass_a")
+    side_b = resolve_pass(store, b.id, pass_b, option="pass_b")
     pa, pb = side_a.pass_no, side_b.pass_no
     parts_a, parts_b = RunParts(store, a.id), RunParts(store, b.id)
     summary_a = summarize_run(store, a.id, score_pass=pa, parts=parts_a)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from benchlab.domain import ModelProfile
 from benchlab.engine.config import RunConfig
-from benchlab.errors import ConfigError
+from benchlab.errors import OptionError
 from benchlab.scorers.base import Scorer
 
 
@@ -24,10 +24,7 @@ def profile_for(model: str, config: RunConfig) -> ModelProfile:
         return found
     from benchlab.providers.profiles import resolve_models
 
-    try:
-        return resolve_models([model])[0]
-    except ConfigError as exc:
-        raise ConfigError(f"--judge-model {model}: {exc}") from exc
+    return resolve_models([model], option="judge_model")[0]
 
 
 def judge_models(scorers: Iterable[Scorer], run_judge: str | None, where: str) -> set[str]:
@@ -38,9 +35,10 @@ def judge_models(scorers: Iterable[Scorer], run_judge: str | None, where: str) -
             continue
         model = run_judge or getattr(scorer, "judge_model", None)
         if not model:
-            raise ConfigError(
+            raise OptionError(
+                "judge_model",
                 f"{where}: scorer {scorer.name!r} needs a judge model: give it "
-                "`judge_model:` in the suite or pass --judge-model"
+                "`judge_model:` in the suite or pass {option}",
             )
         models.add(str(model))
     return models

@@ -24,7 +24,7 @@ from benchlab.engine.loglikelihood import (
     estimate_loglikelihood,
     loglikelihood_messages,
 )
-from benchlab.errors import ConfigError, SuiteError
+from benchlab.errors import ConfigError, OptionError, SuiteError
 from benchlab.providers.base import estimate_tokens, messages_text
 from benchlab.scorers.base import Scorer
 from benchlab.scorers.choice_logprobs import is_loglikelihood_mode
@@ -142,7 +142,7 @@ def plan_suites(config: RunConfig) -> list[SuitePlan]:
         try:
             build_scorer(spec)
         except ConfigError as exc:
-            raise ConfigError(f"--scorer {spec.name}: {exc}") from exc
+            raise OptionError("scorers", f"{{option}} {spec.name}: {exc}") from exc
     plans: list[SuitePlan] = []
     seen: dict[str, str] = {}
     for ref in config.suites:

@@ -1,4 +1,5 @@
-"""Building a `RunConfig` from user input, with errors that name the flag."""
+"""Building a `RunConfig` from user input, with errors that name the option (the CLI's
+flag, the API's field)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from benchlab.domain import ModelProfile, ScorerSpec
+from benchlab.domain import GenerationParams, ModelProfile, ScorerSpec
 from benchlab.engine.config import RunConfig
-from benchlab.errors import ConfigError
-
-_FLAG = {
-    "suites": "SUITE",
-    "models": "--model",
-    "limit": "--limit",
-    "seed": "--seed",
-    "samples": "--samples",
-    "concurrency": "--concurrency",
-    "timeout": "--timeout",
-    "retries": "--retries",
-    "scorers": "--scorer",
-    "tags": "--tag",
-    "temperature": "--temperature",
-    "max_tokens": "--max-tokens",
-    "max_cost": "--max-cost",
-    "judge_model": "--judge-model",
-}
+from benchlab.errors import ConfigError, OptionError
 
 
 def _flag_error(exc: ValidationError) -> ConfigError:
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"]]
-    name = next((p for p in reversed(loc) if p in _FLAG), loc[0] if loc else "")
-    flag = _FLAG.get(name, name)
+    options = {*RunConfig.model_fields, *GenerationParams.model_fields}
+    name = next((p for p in reversed(loc) if p in options), None)
+    if name is None:
+        return ConfigError(f"{'.'.join(loc)}: {err['msg']}" if loc else err["msg"])
     value = err.get("input")
-    return ConfigError(f"{flag} {value!r}: {err['msg']}" if flag else err["msg"])
+    return OptionError(name, f"{{option}} {value!r}: {err['msg']}")
 
 
 def build_config(

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from benchlab.domain import ModelProfile
-from benchlab.errors import ConfigError
+from benchlab.errors import ConfigError, OptionError
 from benchlab.providers.pricing import builtin_price
 from benchlab.providers.registry import check_spec
 
@@ -81,8 +81,11 @@ def with_price(profile: ModelProfile) -> ModelProfile:
     return profile if price is None else profile.model_copy(update={"price": price})
 
 
-def resolve_models(specs: list[str], models_file: str | Path | None = None) -> list[ModelProfile]:
-    """The profiles a run uses, in the order given; names must be unique."""
+def resolve_models(
+    specs: list[str], models_file: str | Path | None = None, *, option: str = "models"
+) -> list[ModelProfile]:
+    """The profiles a run uses, in the order given; names must be unique. `option` is what
+    the user gave them as (`models`, or `judge_model` for a judge), for the errors."""
     from_file = load_models_file(models_file) if models_file else []
     by_name = {p.name: p for p in from_file}
     if not specs:
@@ -95,15 +98,15 @@ def resolve_models(specs: list[str], models_file: str | Path | None = None) -> l
             chosen.append(by_name[spec])
             continue
         if not spec.strip():
-            raise ConfigError("--model: empty model name")
+            raise OptionError(option, "{option}: empty model name")
         profile = ModelProfile(name=spec, spec=spec)
         try:
             check_spec(profile)
         except ConfigError as exc:
-            raise ConfigError(f"--model {spec}: {exc}") from exc
+            raise OptionError(option, f"{{option}}: {exc}") from exc
         chosen.append(with_price(profile))
     names = [p.name for p in chosen]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise ConfigError(f"--model: {', '.join(dupes)} given twice")
+        raise OptionError(option, f"{{option}}: {', '.join(dupes)} given twice")
     return chosen

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from benchlab.domain import Case
-from benchlab.errors import ConfigError
+from benchlab.errors import ConfigError, OptionError
 from benchlab.providers.base import Completion, GenerateRequest
 from benchlab.providers.errors import ProviderError
 from benchlab.scorers.base import ScoreContext, ScoreResult
@@ -198,9 +198,9 @@ class JudgeOptions:
         """The run's --judge-model beats the suite's `judge_model`; one of them must be set."""
         model = ctx.judge_model or self.judge_model
         if model is None:
-            raise ConfigError(
-                f"scorer {scorer!r} needs a judge model: give it `judge_model:` or pass "
-                "--judge-model"
+            raise OptionError(
+                "judge_model",
+                f"scorer {scorer!r} needs a judge model: give it `judge_model:` or pass {{option}}",
             )
         return model
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from benchlab.analysis.overview_views import SuiteChange, TrendPoint, TrendSeries
@@ -33,12 +33,30 @@ def _rgba(colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+_PLOTLY_TIME = "%Y-%m-%d %H:%M:%S"
+
+# Runs made seconds apart (a CI job's) left plotly to zoom its time axis to milliseconds and
+# label the ticks 09:50:28.9995: runs closer than this are drawn on an axis this much wider
+# either side of their middle, whose ticks fall on whole seconds.
+MIN_TIME_SPAN = timedelta(minutes=2)
+
+
 def _utc(iso: str | None) -> str | None:
     """An ISO moment as plotly's date text, in UTC: plotly drops offsets and would otherwise
     draw each browser's local reading of it, unlike every date the page prints."""
     if iso is None:
         return None
-    return datetime.fromisoformat(iso).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    return datetime.fromisoformat(iso).astimezone(UTC).strftime(_PLOTLY_TIME)
+
+
+def _time_range(times: Sequence[str | None]) -> list[str] | None:
+    """The time axis' range for runs close together (see MIN_TIME_SPAN); None leaves it to
+    plotly, which frames runs further apart well."""
+    moments = [datetime.strptime(t, _PLOTLY_TIME) for t in times if t is not None]
+    if not moments or max(moments) - min(moments) >= MIN_TIME_SPAN:
+        return None
+    middle = min(moments) + (max(moments) - min(moments)) / 2
+    return [(middle + side * MIN_TIME_SPAN).strftime(_PLOTLY_TIME) for side in (-1, 1)]
 
 
 def _method(series: Sequence[TrendSeries]) -> str:
@@ -130,11 +148,15 @@ def trend(
         )
     method = _method(shown)
     title = f"pass rate ({method} 95% band)" if method else "pass rate"  # fits 320 px
+    xaxis: dict[str, Any] = {"type": "date", "title": {"text": "run created (UTC)"}}
+    close = _time_range([x for trace in data for x in trace["x"]] + [n["x"] for n in notes])
+    if close is not None:
+        xaxis["range"] = close
     return {
         "data": data,
         "layout": {
             "yaxis": _percent_axis(title),
-            "xaxis": {"type": "date", "title": {"text": "run created (UTC)"}},
+            "xaxis": xaxis,
             "shapes": shapes,
             "annotations": notes,
             "margin": {"t": 28 if notes else 16, "b": 84},

@@ -23,7 +23,7 @@ from starlette.requests import HTTPConnection
 from starlette.routing import Match
 from starlette.types import Scope
 
-from benchlab.errors import NotFound, UserError
+from benchlab.errors import NotFound, UserError, api_text
 from benchlab.server.deps import server_state
 
 __all__ = [
@@ -148,7 +148,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(UserError)
     async def _user(request: Request, exc: UserError) -> JSONResponse:
-        return error_response(400, redact(request, str(exc)))
+        return error_response(400, redact(request, api_text(exc)))  # `judge_model`, not a flag
 
     @app.exception_handler(OverflowError)
     async def _overflow(_: Request, exc: OverflowError) -> JSONResponse:

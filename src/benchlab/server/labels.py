@@ -30,7 +30,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from benchlab import labeling
-from benchlab.errors import NotFound, UserError
+from benchlab.errors import NotFound, UserError, api_text
 from benchlab.labeling.queue import MAX_QUEUE
 from benchlab.labeling.views import Agreement, DeletedLabel, LabelList, LabelQueue, SavedLabel
 from benchlab.server.auth import LABEL_KEY_ENV, Caller, require_labeler
@@ -254,7 +254,7 @@ def label_page(
         strata = labeling.strata_options(store, run.id)
     except UserError as exc:
         status = 404 if isinstance(exc, NotFound) else 400
-        context = {"nav": "runs", "message": redact(request, str(exc)), "status": status}
+        context = {"nav": "runs", "message": redact(request, api_text(exc)), "status": status}
         return templates.TemplateResponse(request, "error.html", context, status_code=status)
     context = {
         "nav": "runs",

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from benchlab.analysis.matrix_view import ResultsMatrix, Show, results_matrix
-from benchlab.errors import NotFound, UserError
+from benchlab.errors import NotFound, UserError, api_text
 from benchlab.server.api_matrix import split_list
 from benchlab.server.deps import StoreDep
 from benchlab.server.errors import redact
@@ -75,7 +75,7 @@ def matrix_page(request: Request, store: StoreDep) -> HTMLResponse:
         except NotFound as exc:
             return failure(request, exc)
         except UserError as exc:  # drawn as asked is impossible: say why above the form
-            error = redact(request, str(exc))
+            error = redact(request, api_text(exc))
     return render(
         request,
         "matrix.html",

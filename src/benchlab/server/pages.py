@@ -18,12 +18,12 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from benchlab.analysis import overview
 from benchlab.analysis.compare_view import compare_view
 from benchlab.analysis.factor_views import grid_summary
-from benchlab.analysis.run_views import RunPage, run_list
+from benchlab.analysis.run_views import RunPage, run_facets, run_list
 from benchlab.analysis.spend import MonthlySpend, month_bounds, monthly_spend
 from benchlab.analysis.suite_views import suite_cases, suite_list
 from benchlab.analysis.summary import summarize_run
 from benchlab.domain import RUN_STATUSES
-from benchlab.errors import UserError
+from benchlab.errors import UserError, api_text
 from benchlab.scorers.registry import scorer_names
 from benchlab.server import charts, markdown, schedules
 from benchlab.server.budget_watch import BudgetView, recent_months
@@ -35,6 +35,7 @@ from benchlab.server.suites import launch_targets, launchable
 from benchlab.store import Store, queries
 from benchlab.store.passes import resolve_pass, run_passes
 from benchlab.store.run_query import parse_tags
+from benchlab.store.run_summaries import RunParts
 
 router = APIRouter(include_in_schema=False)
 
@@ -176,7 +177,7 @@ def _elapsed(store: Store, run_id: str, status: str) -> float | None:
 def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
     try:
         run = store.get_run(run_id)
-        shown = resolve_pass(store, run.id, text_param(request, "pass"), flag="pass")
+        shown = resolve_pass(store, run.id, text_param(request, "pass"))
     except UserError as exc:
         return failure(request, exc)
     passed_raw = text_param(request, "passed")
@@ -196,7 +197,8 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         q=params["q"],
     )
     page = queries.attempts_page(store, run.id, where, limit=PAGE, offset=offset)
-    summary = summarize_run(store, run.id, score_pass=shown.pass_no)
+    parts = RunParts(store, run.id)  # the summary and facets kept for a finished run
+    summary = summarize_run(store, run.id, score_pass=shown.pass_no, parts=parts)
     return render(
         request,
         "run.html",
@@ -207,7 +209,7 @@ def run_page(request: Request, run_id: str, store: StoreDep) -> HTMLResponse:
         passes=run_passes(store, run.id),
         rate_chart=charts.rates(summary["models"]),
         categories=charts.category_matrix(summary["models"]),
-        facets=queries.attempt_facets(store, run.id),
+        facets=run_facets(store, parts),
         page=page,
         params=params,
         qs=lambda **kw: qs(params, **kw),
@@ -237,7 +239,7 @@ def compare_page(request: Request, store: StoreDep) -> HTMLResponse:
             result = doc.model_dump()
             flips = flip_views(store, doc)  # both answers of each flipped case, side by side
         except UserError as exc:
-            error = redact(request, str(exc))
+            error = redact(request, api_text(exc))
     elif recent and (a or b):
         a = a or next((r.id for r in recent if r.id != b), None)
     return render(

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from benchlab import __version__
-from benchlab.errors import NotFound, UserError
+from benchlab.errors import NotFound, UserError, api_text
 from benchlab.format import money, percent, signed, signed_interval
 from benchlab.server.errors import redact
 from benchlab.store.passes import describe_pass
@@ -84,5 +84,5 @@ def int_param(request: Request, name: str, default: int = 0) -> int:
 
 def failure(request: Request, exc: UserError) -> HTMLResponse:
     status = 404 if isinstance(exc, NotFound) else 400
-    message = redact(request, str(exc))
+    message = redact(request, api_text(exc))
     return render(request, "error.html", status, nav="", message=message, status=status)

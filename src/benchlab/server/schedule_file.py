@@ -43,7 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from benchlab.domain import ScorerSpec
 from benchlab.engine.config import RunConfig
-from benchlab.errors import ConfigError, UserError
+from benchlab.errors import ConfigError, UserError, api_text
 
 # Debian cron's shorthands; cronsim reads only the five-field form.
 MACROS = {
@@ -326,7 +326,7 @@ def _config(where: _Where, spec: _Spec, suites: list[str], env: Mapping[str, str
         for profile in profiles:
             api_key_for(profile, env)
     except UserError as exc:
-        raise where.error("models", str(exc)) from None
+        raise where.error("models", api_text(exc)) from None  # named as in the file
     try:
         scorers = [
             parse_scorer(s) if isinstance(s, str) else ScorerSpec.model_validate(s)

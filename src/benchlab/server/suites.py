@@ -7,11 +7,39 @@ API must not become a way to read arbitrary files.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from benchlab.domain import ScorerSpec
-from benchlab.errors import ConfigError
+from benchlab.errors import ConfigError, UserError
 from benchlab.server.settings import Settings
 
 SUITE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
+
+# file -> ((mtime_ns, size), whether it loads as a suite): each file of the folder is loaded
+# once per change, not on every view of a page that lists the suites.
+_LOADS: dict[Path, tuple[tuple[int, int], bool]] = {}
+
+
+def is_suite(path: Path) -> bool:
+    """Whether a file of the suite folder loads as a suite: a models file, a file of
+    answers or a suite with a mistake in it has the suffix of one but cannot be launched."""
+    from benchlab.suites import load_suite
+
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    made_from = (stat.st_mtime_ns, stat.st_size)
+    known = _LOADS.get(path)
+    if known is not None and known[0] == made_from:
+        return known[1]
+    try:
+        load_suite(path)
+        loads = True
+    except (UserError, OSError):
+        loads = False
+    _LOADS[path] = (made_from, loads)
+    return loads
 
 
 def launchable(settings: Settings) -> dict[str, str]:
@@ -26,7 +54,7 @@ def launchable(settings: Settings) -> dict[str, str]:
     folder = settings.suite_dir
     if folder is not None and folder.is_dir():
         for path in sorted(folder.iterdir()):
-            if path.suffix in SUITE_SUFFIXES and path.is_file():
+            if path.suffix in SUITE_SUFFIXES and path.is_file() and is_suite(path):
                 out.setdefault(path.stem, str(path))
     return out
 

@@ -227,12 +227,13 @@ def run_passes(store: Store, run_id: str) -> list[PassInfo]:
 
 
 def resolve_pass(
-    store: Store, run_id: str, spec: str | int | None, *, flag: str = "--pass"
+    store: Store, run_id: str, spec: str | int | None, *, option: str = "pass"
 ) -> PassInfo:
     """The pass a user asked for: None (the latest completed), a number, or `judge=MODEL`
     (that judge's newest completed pass). Anything else, or a pass that did not complete,
-    is a ConfigError naming the passes there are."""
-    from benchlab.errors import ConfigError
+    is an error naming `option` (`pass`, `pass_a`: the CLI says --pass, --pass-a) and the
+    passes there are."""
+    from benchlab.errors import OptionError
 
     passes = run_passes(store, run_id)
     done = [p for p in passes if p.status == "completed"]
@@ -249,20 +250,23 @@ def resolve_pass(
         judge = text.removeprefix("judge=")
         found = [p for p in done if p.judge_model == judge]
         if not found:
-            raise ConfigError(
-                f"{flag} {text}: no completed pass judged by {judge} (passes: {known})"
+            raise OptionError(
+                option, f"{{option}} {text}: no completed pass judged by {judge} (passes: {known})"
             )
         return found[-1]
     if not (text.isascii() and text.isdigit()):  # "²" is a digit to Python, not to int()
-        raise ConfigError(
-            f"{flag} {text!r}: expected a pass number or judge=MODEL (passes: {known})"
+        raise OptionError(
+            option, f"{{option}} {text!r}: expected a pass number or judge=MODEL (passes: {known})"
         )
     chosen = next((p for p in passes if p.pass_no == int(text)), None)
     if chosen is None:
-        raise ConfigError(f"{flag} {text}: run has no such scoring pass (passes: {known})")
+        raise OptionError(
+            option, f"{{option}} {text}: run has no such scoring pass (passes: {known})"
+        )
     if chosen.status != "completed":
-        raise ConfigError(
-            f"{flag} {text}: that pass did not complete ({chosen.status}); its scores are partial "
-            f"(passes: {known})"
+        raise OptionError(
+            option,
+            f"{{option}} {text}: that pass did not complete ({chosen.status}); its scores are "
+            f"partial (passes: {known})",
         )
     return chosen
