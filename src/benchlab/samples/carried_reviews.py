@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchlab.samples.review_file import review_of
-from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
+from benchlab.samples.suite_marks import REVIEW_REQUIRED, UNREVIEWED, content_hash
 
 __all__ = ["Carried", "carry_reviews"]
 

@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Any
 
 from benchlab.errors import NotFound, UserError
-from benchlab.samples.suite_file import REVIEW_REQUIRED, UNREVIEWED, content_hash
 from benchlab.samples.suite_lock import locked, replace_atomically
+from benchlab.samples.suite_marks import REVIEW_REQUIRED, UNREVIEWED, content_hash
 from benchlab.samples.suite_yaml import dump_suite, load_suite_yaml
 
 __all__ = [

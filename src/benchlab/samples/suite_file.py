@@ -18,8 +18,6 @@ What the file holds, beyond the cases' inputs:
 
 from __future__ import annotations
 
-import hashlib
-import json
 import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -28,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from benchlab.errors import UserError
 from benchlab.samples.pool import PoolSample, iso_time
+from benchlab.samples.suite_marks import REVIEW_REQUIRED, UNREVIEWED, content_hash
 
 if TYPE_CHECKING:
     from benchlab.samples.carried_reviews import Carried
@@ -42,10 +41,6 @@ __all__ = [
     "write_suite",
 ]
 
-# The review vocabulary of suites/review.py (the run side), spelled here because the samples
-# layer does not import suites; tests/samples/test_suite_file.py keeps the two equal.
-REVIEW_REQUIRED = "review_required"
-UNREVIEWED = "unreviewed"
 
 # Word counts that decide the default scorer (see choose_scorer).
 SHORT_WORDS = 3
@@ -123,17 +118,6 @@ def case_document(sample: PoolSample) -> dict[str, Any]:
         "expected": sample.output,
         "metadata": metadata,
     }
-
-
-def content_hash(name: str, scorers: list[Any], cases: list[dict[str, Any]]) -> str:
-    text = json.dumps(
-        {"name": name, "scorers": scorers, "cases": cases},
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-        default=str,
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def suite_document(

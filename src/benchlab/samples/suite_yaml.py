@@ -17,18 +17,18 @@ from typing import Any
 
 import yaml
 
+from benchlab.format.yaml_text import suite_yaml_loader
+
 __all__ = ["dump_suite", "load_suite_yaml"]
 
 _DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 def load_suite_yaml(data: bytes | str) -> Any:
-    """The document as `benchlab run` reads it (benchlab.suites.loader): `yes`, `no`, `on`,
+    """The document as `benchlab run` reads it (benchlab.format.yaml_text): `yes`, `no`, `on`,
     `off` and dates stay text. Read with YAML 1.1's resolvers (`yaml.safe_load`), a hand-
     written `expected: yes` became True, and a review wrote it back as `true`: the run then
     asked for another answer. Raises yaml.YAMLError."""
-    from benchlab.suites.loader import suite_yaml_loader  # imported when a file is read
-
     return yaml.load(data, Loader=suite_yaml_loader())  # a safe loader, C where there is C
 
 

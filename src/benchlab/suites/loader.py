@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import difflib
-import functools
 import hashlib
 import json
 import re
@@ -31,6 +30,7 @@ from pydantic import ValidationError
 
 from benchlab.domain import Case, SuiteHeader
 from benchlab.errors import SuiteError
+from benchlab.format.yaml_text import suite_yaml_loader
 
 Index = list[tuple[str, str | None]]
 _Feed = Callable[[bytes], object]
@@ -575,31 +575,6 @@ def _parse_document(data: bytes, fmt: str, display: str) -> Any:
         where = f"{display}:{mark.line + 1}" if mark is not None else display
         problem = getattr(exc, "problem", None) or str(exc)
         raise SuiteError(f"{where}: invalid YAML: {' '.join(str(problem).split())}") from None
-
-
-@functools.cache
-def suite_yaml_loader() -> type[Any]:
-    """A safe YAML loader that keeps answers as written (also what the review queue reads a
-    suite with before writing it back: samples/suite_yaml.py).
-
-    YAML 1.1 turns `2024-03-31` into a date and `yes`/`no`/`on`/`off` into
-    booleans; in a benchmark those are expected answers and ids, so only
-    `true`/`false` stay booleans and dates stay text.
-    """
-    import yaml
-
-    base: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    bool_tag = "tag:yaml.org,2002:bool"
-    dropped = (bool_tag, "tag:yaml.org,2002:timestamp")
-    loader: type[Any] = type("SuiteLoader", (base,), {})
-    loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag not in dropped]
-        for first, resolvers in base.yaml_implicit_resolvers.items()
-    }
-    loader.add_implicit_resolver(
-        bool_tag, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-    )
-    return loader
 
 
 def _split_document(document: Any, display: str, stem: str) -> tuple[SuiteHeader, list[Any]]:
