@@ -87,6 +87,13 @@ def test_a_read_command_on_a_database_that_is_not_there_says_so(tmp_path: Path) 
         ["samples", "stats"],
     ):
         assert_user_error(cli(*args, "--db", str(typo)), "--db", str(typo), "no database there")
+    for args in (
+        ["resume", "some-run"],
+        ["labels", "add", "some-run", "1", "pass", "--labeler", "ana"],
+    ):
+        assert_user_error(cli(*args, "--db", str(typo)), "--db", str(typo))  # they need a run
+    # not a URL at all: the same one line as for any command, not a traceback
+    assert_user_error(cli("runs", "--db", "bad url://x"), "--db", "not a database URL")
     via_env = cli("runs", env={"BENCHLAB_DB": str(typo)})
     assert_user_error(via_env, "BENCHLAB_DB", str(typo))
     assert _db_files(tmp_path) == []  # nothing made

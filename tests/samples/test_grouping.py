@@ -225,3 +225,18 @@ def test_empty_one_and_signatureless_inputs() -> None:
         group([(keys, None)], near_threshold=0.8)
     with pytest.raises(ValueError, match="near_threshold"):
         group([(keys, None)], near_threshold=1.5)
+
+
+def test_no_room_for_temporary_files_is_one_clear_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """De-duplication spills to TMPDIR; a folder that is not there (or full) is the user's
+    to fix, said in one line naming it, not an OSError traceback."""
+    from benchlab.errors import UserError
+
+    missing = tmp_path / "no-such-tmp"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    keys = np.arange(10, dtype=np.uint64)
+    with pytest.raises(UserError, match="TMPDIR") as caught:
+        grouping.group([(keys, None)])
+    assert str(missing) in str(caught.value)

@@ -62,3 +62,16 @@ def test_only_files_that_load_as_suites_are_offered(
         os.utime(broken, ns=(broken.stat().st_mtime_ns + 10**9,) * 2)
         assert "later" in _offered(live.url)
         assert loads[looked_at:] == [broken]  # only the changed file is loaded again
+
+
+def test_a_file_that_breaks_the_loader_is_left_out_not_a_500(tmp_path: Path) -> None:
+    """Nesting past Python's recursion limit raised RecursionError out of the listing:
+    /api/suites and /suites answered 500 while the file was there."""
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    (folder / "mine.jsonl").write_text(json.dumps(GOOD) + "\n")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    with LiveServer(make_app(f"sqlite:///{tmp_path}/x.db", suite_dir=folder)) as live:
+        offered = _offered(live.url)
+        assert "mine" in offered and "deep" not in offered
+        assert httpx.get(f"{live.url}/suites", timeout=30).status_code == 200

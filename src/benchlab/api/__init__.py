@@ -163,7 +163,7 @@ async def aresume(
         "max_cost",
         "executor",
     }
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         stored = store.get_run(run_id)
         owner = store.run_owner(stored.id) if stored.status == "running" else None
         if owner is not None:  # alive: two processes would ask the same attempts
@@ -580,7 +580,7 @@ async def apairwise(
     from benchlab.analysis.stats.pairwise import pairwise_report
     from benchlab.engine.pairwise import judge_pairs
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         chosen, verdicts, judge = await judge_pairs(
             store,
             run_id,

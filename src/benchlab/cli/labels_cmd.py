@@ -68,7 +68,7 @@ def add_label(
     from benchlab.labeling import add_label as add
     from benchlab.store import Store
 
-    with Store(db) as store:
+    with Store(db, must_exist=True) as store:
         saved = add(store, run_id, attempt_id, labeler, label, note=note)
     if json_out:
         print_json(saved.model_dump())

@@ -45,6 +45,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from benchlab.errors import UserError
 from benchlab.samples.spill import Spill, parts_for, read_blocks
 
 __all__ = ["BLOCK", "Dedupe", "check_threshold", "group"]
@@ -110,17 +111,23 @@ def group(
     (dedupe.hashed, or stored ones: samples/sketch.py); signatures may be None without
     `near_threshold`. `block`: rows held in memory at once (the tests make it small)."""
     check_threshold(near_threshold)
-    with tempfile.TemporaryDirectory(prefix="benchlab-dedupe-") as name:
-        folder = Path(name)
-        count, width = _spill(folder, chunks, near=near_threshold is not None)
-        distinct = _exact(folder, count, block)
-        nodes = roots = np.zeros(0, dtype=np.int64)
-        near = 0
-        if near_threshold is not None and distinct > 1:
-            pairs = _band_pairs(folder, count, distinct, width, near_threshold, block)
-            first, other = _verified(folder, pairs, count, width, near_threshold, block)
-            nodes, roots, near = _components(first, other)
-        representatives = _representatives(folder / "first", nodes, roots, count, block)
+    try:
+        with tempfile.TemporaryDirectory(prefix="benchlab-dedupe-") as name:
+            folder = Path(name)
+            count, width = _spill(folder, chunks, near=near_threshold is not None)
+            distinct = _exact(folder, count, block)
+            nodes = roots = np.zeros(0, dtype=np.int64)
+            near = 0
+            if near_threshold is not None and distinct > 1:
+                pairs = _band_pairs(folder, count, distinct, width, near_threshold, block)
+                first, other = _verified(folder, pairs, count, width, near_threshold, block)
+                nodes, roots, near = _components(first, other)
+            representatives = _representatives(folder / "first", nodes, roots, count, block)
+    except OSError as exc:  # a full or missing temporary folder: the user's to fix, said once
+        raise UserError(
+            f"de-duplication needs temporary space (about 350 bytes a sample) in "
+            f"{tempfile.gettempdir()}: {exc}; point TMPDIR at a folder with room"
+        ) from exc
     return Dedupe(
         representatives=representatives,
         exact_duplicates=count - distinct,

@@ -7,11 +7,14 @@ API must not become a way to read arbitrary files.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from benchlab.domain import ScorerSpec
 from benchlab.errors import ConfigError, UserError
 from benchlab.server.settings import Settings
+
+log = logging.getLogger(__name__)
 
 SUITE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".csv")
 
@@ -37,6 +40,10 @@ def is_suite(path: Path) -> bool:
         load_suite(path)
         loads = True
     except (UserError, OSError):
+        loads = False
+    except Exception:  # a file that breaks the loader itself (nesting past the recursion
+        # limit, say) is no suite either: one bad file must not take the list down with it
+        log.warning("suite dir: %s cannot be loaded", path, exc_info=True)
         loads = False
     _LOADS[path] = (made_from, loads)
     return loads

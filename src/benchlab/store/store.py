@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, func, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from benchlab.domain import Attempt, Run, Score
 from benchlab.errors import ConfigError, NotFound
@@ -478,7 +478,10 @@ class Store:
 
 def _refuse_missing_file(url: str, source: str, *, chosen: bool) -> None:
     """The default file may be missing (nothing run yet: empty listings); a chosen one not."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # not a URL at all: create_db_engine says so, naming --db
     database = parsed.database or ""
     if not chosen or parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
         return

@@ -53,3 +53,8 @@ def test_intervals_are_the_same_drawn_or_kept() -> None:
     _fresh(1, 1, 0)
     drawn = paired_interval(a, b)
     assert paired_interval(a, b) == drawn  # counts read back from what was kept
+
+
+def test_no_cases_draw_an_empty_matrix_as_before() -> None:
+    """Keeping the draws must not turn n = 0 into an error (the max of no counts)."""
+    assert [c.shape for c in resample_counts(0, 100, 7)] == [(100, 0)]

@@ -54,7 +54,7 @@ def resample_counts(n: int, n_boot: int, seed: int) -> Iterator[NDArray[np.float
     them was 70% of a paired test. So the matrices of up to `_MAX_CELLS` counts are kept
     (the newest `_KEPT_BYTES` worth) and every test gets exactly the numbers it would have
     drawn."""
-    if n * n_boot <= _MAX_CELLS:
+    if 0 < n * n_boot <= _MAX_CELLS:  # (no cases: nothing worth keeping, drawn as before)
         yield _kept_counts(n, n_boot, seed)
         return
     yield from _draw_counts(n, n_boot, seed)
