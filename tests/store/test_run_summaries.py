@@ -155,3 +155,32 @@ def test_kept_summaries_equal_fresh_ones_and_follow_every_change(lab: Lab) -> No
         assert all(m["latency_ms"]["mean"] > 1000 for m in live["models"])
         assert all(m["latency_ms"]["mean"] < 1000 for m in before["models"])
         assert _kept_rows(store, lab.cached) == 0
+
+
+def test_a_label_that_comes_and_goes_while_a_part_is_made_is_not_kept_as_current(
+    tmp_path: Path,
+) -> None:
+    """The part is made after its fingerprint is read. A label added and withdrawn meanwhile
+    brings the label count, newest time and sum back to what they were, so without the
+    run's count of label changes the part made with the label was read as current."""
+    from benchlab.store.run_summaries import RunParts
+
+    db = f"sqlite:///{tmp_path / 'lab.db'}"
+    run_id = json.loads(cli("run", "quickstart", "-m", "oracle", "--db", db, "--json").stdout)[
+        "run_id"
+    ]
+    with Store(db) as store:
+        with store.engine.connect() as conn:
+            attempt_id = conn.execute(
+                select(attempts.c.id).where(attempts.c.run_id == run_id).limit(1)
+            ).scalar_one()
+
+        def made_while_a_label_came_and_went() -> str:
+            add_label(store, run_id, str(attempt_id), "ann", "pass")
+            delete_label(store, run_id, attempt_id, "ann")
+            return "made with ann's label"
+
+        RunParts(store, run_id).get("probe", made_while_a_label_came_and_went)
+        assert RunParts(store, run_id).get("probe", lambda: "made again") == "made again"
+        # and with nothing changing, the part is kept and read
+        assert RunParts(store, run_id).get("probe", lambda: "not asked") == "made again"

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from benchlab.errors import ConfigError
 
-SCHEMA_HEAD = "0013"
+SCHEMA_HEAD = "0014"
 DEFAULT_DIR = Path(".benchlab")
 DEFAULT_URL = f"sqlite:///{DEFAULT_DIR / 'benchlab.db'}"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")

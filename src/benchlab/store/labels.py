@@ -20,12 +20,20 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, delete, func, select
+from sqlalchemy import Connection, Select, and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from benchlab.domain import Score
 from benchlab.errors import ConfigError, NotFound
-from benchlab.store.schema import attempts, cases, labels, run_suites, score_passes, scores
+from benchlab.store.schema import (
+    attempts,
+    cases,
+    labels,
+    run_suites,
+    runs,
+    score_passes,
+    scores,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -163,7 +171,15 @@ def _put(
                 created_at=time.time(),
             )
         )
+        _count_change(conn, run_id)
     return bool(replaced)
+
+
+def _count_change(conn: Connection, run_id: str) -> None:
+    """In the label's own transaction, so no reader sees the label without the count."""
+    conn.execute(
+        update(runs).where(runs.c.id == run_id).values(labels_changed=runs.c.labels_changed + 1)
+    )
 
 
 def delete_label(store: Store, run_id: str, attempt_id: int, labeler: str) -> bool:
@@ -178,6 +194,8 @@ def delete_label(store: Store, run_id: str, attempt_id: int, labeler: str) -> bo
                 )
             )
         )
+        if result.rowcount:
+            _count_change(conn, run_id)
     return bool(result.rowcount)
 
 

@@ -283,6 +283,7 @@ class RunRecord(StoredRecord):
     owner_pid: int | None
     owner_host: str | None
     heartbeat_at: float | None
+    labels_changed: int = 0  # see schema.runs: the kept summaries' count of label changes
 
     def to_domain(self) -> Run:
         """The run as readers see it."""

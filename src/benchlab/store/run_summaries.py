@@ -59,6 +59,7 @@ def fingerprint(store: Store, run_id: str) -> str | None:
     query = select(
         r.status,
         r.finished_at,
+        r.labels_changed,  # the label figures below can come back to old values; this cannot
         n_attempts.scalar_subquery(),
         *(passes.with_only_columns(c).scalar_subquery() for c in passes.selected_columns),
         *(labelled.with_only_columns(c).scalar_subquery() for c in labelled.selected_columns),

@@ -45,6 +45,11 @@ runs = Table(
     Column("owner_pid", Integer),
     Column("owner_host", String(255)),
     Column("heartbeat_at", Float),
+    # Bumped with every label written or withdrawn (migration 0014): labels can come back to
+    # an earlier state (one added, then withdrawn), this count cannot, so a run's kept
+    # summaries (store/run_summaries.py) are never read as made from the labels it has now
+    # when they were made while a label came and went.
+    Column("labels_changed", Integer, nullable=False, server_default="0"),
     Index("ix_runs_created_at", "created_at"),
 )
 
