@@ -8,6 +8,7 @@ head revision; an up-to-date database costs one tiny SELECT.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +58,27 @@ def create_db_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    _enter_wal(cur)
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _enter_wal(cur: Any, tries: int = 8) -> None:
+    """`PRAGMA journal_mode=WAL`, tried again for a moment on a "disk I/O error": opening a
+    WAL database while another process closes its last connection to it (and removes the
+    -wal and -shm files) can fail that way once (seen once in 2,750 tests with several
+    processes on one file); a lasting error is still raised."""
+    import sqlite3
+
+    for attempt in range(tries):
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "disk I/O error" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def current_revision(engine: Engine) -> str | None:
