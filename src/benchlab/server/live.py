@@ -52,6 +52,13 @@ class Totals:
             self.passed += 1
         self.cost_usd += row["cost_usd"] or 0.0
 
+    def add_counted(self, counted: queries.AttemptTotals) -> None:
+        """What an aggregate counted, added as `add` would have added each of its rows."""
+        self.done += counted.done
+        self.errors += counted.errors
+        self.passed += counted.passed
+        self.cost_usd += counted.cost_usd
+
 
 def _attempt_message(row: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -93,11 +100,7 @@ class _Follower:
         since = 0.0
         if latest is not None:
             since = latest - OVERLAP_S
-            counted = queries.attempt_totals(self.store, run.id, before=since)
-            self.totals.done += counted.done
-            self.totals.errors += counted.errors
-            self.totals.passed += counted.passed
-            self.totals.cost_usd += counted.cost_usd
+            self.totals.add_counted(queries.attempt_totals(self.store, run.id, before=since))
             self.last = since
         rows = queries.attempts_since(self.store, run.id, since, 100_000)
         for row in rows:
@@ -130,10 +133,8 @@ class _Follower:
     def finish(self) -> dict[str, Any]:
         """The final totals, counted afresh: nothing is written any more, so they are exact
         even if an attempt was flushed later than the overlap window allows for."""
-        counted = queries.attempt_totals(self.store, self.run_id)
-        self.totals = Totals(
-            self.totals.total, counted.done, counted.errors, counted.passed, counted.cost_usd
-        )
+        self.totals = Totals(self.totals.total)
+        self.totals.add_counted(queries.attempt_totals(self.store, self.run_id))
         return asdict(self.totals)
 
 
